@@ -1,0 +1,122 @@
+//! `verbatim search QUERY`
+
+use anyhow::{Result, bail};
+use clap::Args;
+use serde_json::json;
+use verbatim::index::ConvIndex;
+use verbatim::matter::Matter;
+use verbatim::query::QueryError;
+use verbatim::search::{self, SearchRequest, SortBy};
+
+use super::Ctx;
+use super::output::{clip, mark, print_json, styled, thousands};
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The query (quote it for the shell): words, "phrases", AND OR NOT, ( ), user: assistant:
+    /// title: model: lang: id: created: turns:
+    #[arg(value_name = "QUERY")]
+    query: String,
+    /// How many hits to print.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Skip this many hits (paging).
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Order: relevance, date (newest first) or date-asc.
+    #[arg(long, default_value = "relevance", value_parser = parse_sort)]
+    sort: SortBy,
+    /// Print only the number of matching conversations.
+    #[arg(long)]
+    count: bool,
+    /// Print how the query was read.
+    #[arg(long)]
+    explain: bool,
+}
+
+fn parse_sort(s: &str) -> Result<SortBy, String> {
+    SortBy::parse(s).ok_or_else(|| format!("unknown sort \"{s}\" (relevance, date, date-asc)"))
+}
+
+pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
+    let node = match verbatim::query::parse(&args.query) {
+        Ok(n) => n,
+        Err(e) => return Ok(report_syntax(&args.query, &e, ctx.json)),
+    };
+    if args.explain {
+        if ctx.json {
+            print_json(&json!({"query": args.query, "reading": node.to_string()}))?;
+        } else {
+            println!("{}", node);
+        }
+        return Ok(0);
+    }
+    let matter = Matter::open(&ctx.matter_dir()?)?;
+    let index = ConvIndex::open(&matter.index_dir())?;
+    if args.count {
+        let n = search::count(&index, &args.query)?;
+        if ctx.json {
+            print_json(&json!({ "total": n }))?;
+        } else {
+            println!("{n}");
+        }
+        return Ok(0);
+    }
+    if args.limit > 100_000 {
+        bail!("--limit is at most 100000 per page; use --offset to page further");
+    }
+    let req = SearchRequest {
+        query: args.query.clone(),
+        limit: args.limit,
+        offset: args.offset,
+        sort: args.sort,
+        snippet_width: 160,
+    };
+    let res = search::search_parsed(&index, &node, &req)?;
+    if ctx.json {
+        print_json(&res)?;
+        return Ok(0);
+    }
+    let styled = styled();
+    println!(
+        "{} conversations match ({:.1} ms){}",
+        thousands(res.total),
+        res.millis,
+        if res.total > 0 && res.hits.is_empty() {
+            "; no hits on this page"
+        } else {
+            ""
+        }
+    );
+    for (i, h) in res.hits.iter().enumerate() {
+        let date = h
+            .created
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "----------".to_string());
+        let score = h.score.map(|s| format!("{s:6.2}")).unwrap_or_default();
+        println!(
+            "{:>4}. {}  {}  {}  {} turns  {}",
+            args.offset + i + 1,
+            clip(&h.id, 40),
+            date,
+            h.model.as_deref().unwrap_or("-"),
+            h.turns,
+            score
+        );
+        let where_ = h.message.map(|m| format!("[msg {m}] ")).unwrap_or_default();
+        println!("      {where_}{}", mark(&h.snippet, &h.highlights, styled));
+    }
+    Ok(0)
+}
+
+/// Prints a syntax error with a caret under the column; exit code 2 (a usage error).
+fn report_syntax(query: &str, e: &QueryError, json: bool) -> i32 {
+    if json {
+        let _ = print_json(&json!({"error": e.message, "column": e.column}));
+    } else {
+        eprintln!("error: {e}");
+        eprintln!("  {query}");
+        eprintln!("  {}^", " ".repeat(e.column.saturating_sub(1)));
+    }
+    2
+}

@@ -1,0 +1,98 @@
+//! `verbatim stats`
+
+use anyhow::Result;
+use verbatim::matter::Matter;
+use verbatim::stats::{self, Stats};
+
+use super::Ctx;
+use super::output::{human_bytes, print_json, thousands};
+
+pub fn run(ctx: &Ctx) -> Result<i32> {
+    let matter = Matter::open(&ctx.matter_dir()?)?;
+    let st = stats::compute(&matter)?;
+    if ctx.json {
+        print_json(&st)?;
+    } else {
+        print(&st);
+    }
+    Ok(0)
+}
+
+pub fn print(st: &Stats) {
+    println!("matter: {}", st.matter);
+    println!(
+        "conversations: {}   turns: {}   message text: {}",
+        thousands(st.conversations),
+        thousands(st.turns),
+        human_bytes(st.text_bytes)
+    );
+    let m = &st.messages;
+    println!(
+        "messages: {} (user {}, assistant {}, system {}, tool {})",
+        thousands(m.total),
+        thousands(m.user),
+        thousands(m.assistant),
+        thousands(m.system),
+        thousands(m.tool)
+    );
+    match (st.first_created, st.last_created) {
+        (Some(a), Some(b)) => println!(
+            "dates: {} to {}{}",
+            a.format("%Y-%m-%d"),
+            b.format("%Y-%m-%d"),
+            if st.undated > 0 {
+                format!(" ({} undated)", thousands(st.undated))
+            } else {
+                String::new()
+            }
+        ),
+        _ => println!("dates: none"),
+    }
+    let mut models: Vec<_> = st.models.iter().collect();
+    models.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    if !models.is_empty() {
+        let list: Vec<String> = models
+            .iter()
+            .take(12)
+            .map(|(k, v)| format!("{k} {}", thousands(**v)))
+            .collect();
+        println!("models: {}", list.join(", "));
+    }
+    let mut langs: Vec<_> = st.languages.iter().collect();
+    langs.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    if !langs.is_empty() {
+        let list: Vec<String> = langs
+            .iter()
+            .take(8)
+            .map(|(k, v)| format!("{k} {}", thousands(**v)))
+            .collect();
+        println!("languages: {}", list.join(", "));
+    }
+    println!("sources: {}", st.sources.len());
+    for s in &st.sources {
+        println!(
+            "  {} [{}] {}: {} records, {} imported, {} duplicates, {} rejected{}",
+            s.path,
+            s.format,
+            match s.status {
+                verbatim::matter::SourceStatus::Complete => "complete",
+                verbatim::matter::SourceStatus::Partial => "PARTIAL (run import again to finish)",
+            },
+            thousands(s.records_read),
+            thousands(s.imported),
+            thousands(s.duplicates),
+            thousands(s.rejected),
+            if s.truncated_at.is_some() {
+                ", truncated"
+            } else {
+                ""
+            }
+        );
+    }
+    println!("rejects: {} (rejects.jsonl)", thousands(st.rejects));
+    println!(
+        "index: {} in {} segment(s)",
+        human_bytes(st.index_bytes),
+        st.segments
+    );
+}

@@ -1,0 +1,703 @@
+//! Import: reads conversation files in any supported format into the matter's index.
+//!
+//! Streaming throughout: one record is in memory at a time (plus what tantivy buffers). Every
+//! record read ends up imported, a duplicate, or rejected (with its location in
+//! `rejects.jsonl`), and the three add up. Progress is committed with the index, so an
+//! interrupted import resumes where its last commit left off.
+
+pub mod arena;
+pub mod chatgpt_export;
+pub mod common;
+pub mod dedupe;
+pub mod format;
+pub mod hh_transcript;
+pub mod lmsys;
+pub mod openai_chat;
+pub mod records;
+pub mod rejects;
+pub mod sharegpt;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tantivy::IndexWriter;
+
+use crate::index::{ConvIndex, WriterSettings, document};
+use crate::matter::{Matter, SourceRecord, SourceStatus};
+use crate::progress::Progress;
+pub use format::Format;
+use records::{Item, Layout, RawRecord, Scanner};
+use rejects::{Reject, RejectLog};
+
+/// How an import runs.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Force a format instead of recognising it.
+    pub format: Option<Format>,
+    pub writer: WriterSettings,
+    /// Commit at least this often (records), so an interruption loses little.
+    pub commit_every_records: u64,
+    pub commit_every: Duration,
+    pub max_record_bytes: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            format: None,
+            writer: WriterSettings::default(),
+            commit_every_records: 250_000,
+            commit_every: Duration::from_secs(120),
+            max_record_bytes: records::DEFAULT_MAX_RECORD,
+        }
+    }
+}
+
+/// Outcome counts of one file. `imported + duplicates + rejected` is the number of
+/// conversations read (a record rejected whole counts once; an Arena or HH pair counts two).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Counts {
+    pub records: u64,
+    pub imported: u64,
+    pub duplicates: u64,
+    /// Conversations imported under a derived id (`ID#2`) because the id was taken; included
+    /// in `imported`.
+    pub renamed: u64,
+    pub rejected: u64,
+    /// Bytes of message text imported.
+    pub text_bytes: u64,
+}
+
+/// Where a file was cut off.
+#[derive(Debug, Clone, Serialize)]
+pub struct Truncation {
+    pub record: u64,
+    pub offset: u64,
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    pub path: String,
+    pub format: Option<String>,
+    pub layout: Option<String>,
+    pub compression: Option<String>,
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub truncated: Option<Truncation>,
+    /// Why the file was not read (already imported).
+    pub skipped: Option<String>,
+    /// The file's import resumed after this many records of an interrupted run.
+    pub resumed_after: Option<u64>,
+    /// No conversation could be read from it.
+    pub failed: bool,
+    pub bytes: u64,
+    pub seconds: f64,
+    /// The first problems, for the terminal (all are in rejects.jsonl).
+    pub problems: Vec<String>,
+    /// Duplicates and renamed ids, first few.
+    pub notes: Vec<String>,
+}
+
+/// The whole import.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportSummary {
+    pub imported: u64,
+    pub rejected: u64,
+    pub duplicates: u64,
+    pub renamed: u64,
+    pub truncated: bool,
+    pub interrupted: bool,
+    pub files: Vec<FileSummary>,
+    pub seconds: f64,
+    pub text_bytes: u64,
+}
+
+/// A source to import: a file on disk, or bytes in memory (the bundled demo).
+pub enum Input {
+    File(PathBuf),
+    Bytes { name: String, bytes: &'static [u8] },
+}
+
+impl Input {
+    fn display(&self) -> String {
+        match self {
+            Input::File(p) => std::fs::canonicalize(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string(),
+            Input::Bytes { name, .. } => name.clone(),
+        }
+    }
+
+    fn size(&self) -> Result<u64> {
+        match self {
+            Input::File(p) => Ok(std::fs::metadata(p)
+                .with_context(|| format!("cannot read {}", p.display()))?
+                .len()),
+            Input::Bytes { bytes, .. } => Ok(bytes.len() as u64),
+        }
+    }
+
+    fn open(&self) -> Result<source::Opened> {
+        match self {
+            Input::File(p) => source::open(p),
+            Input::Bytes { bytes, .. } => source::open_reader(Box::new(*bytes)),
+        }
+    }
+
+    fn sha256(&self) -> Result<String> {
+        match self {
+            Input::File(p) => source::sha256_file(p),
+            Input::Bytes { bytes, .. } => Ok(crate::hashing::sha256_hex(bytes)),
+        }
+    }
+}
+
+/// Expands directories (recursively, sorted, supported file names only) into files.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let mut files = Vec::new();
+    let mut ignored = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, &mut files, &mut ignored, 0)?;
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok((files, ignored))
+}
+
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    ignored: &mut Vec<PathBuf>,
+    depth: u32,
+) -> Result<()> {
+    if depth > 64 {
+        bail!("directories nested too deep at {}", dir.display());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("cannot list {}", dir.display()))?;
+    entries.sort();
+    for p in entries {
+        let meta = std::fs::metadata(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        if meta.is_dir() {
+            walk(&p, files, ignored, depth + 1)?;
+        } else {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if source::is_supported_name(&name) {
+                files.push(p);
+            } else {
+                ignored.push(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Progress of the file being imported, saved with each index commit.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+struct CommitPayload {
+    source: String,
+    size: u64,
+    /// Records of `source` fully processed (imported, counted or rejected).
+    records_done: u64,
+    complete: bool,
+    counts: Counts,
+    next_ord: u64,
+    /// Length of rejects.jsonl at this commit; anything after it belongs to lost work.
+    rejects_len: u64,
+    format: Option<String>,
+}
+
+const MAX_PROBLEMS: usize = 5;
+
+struct Importer<'a> {
+    matter: &'a mut Matter,
+    index: ConvIndex,
+    writer: IndexWriter,
+    table: dedupe::DedupeTable,
+    rejects: RejectLog,
+    next_ord: u64,
+    opts: ImportOptions,
+    payload: Option<CommitPayload>,
+}
+
+/// Imports `inputs` into the matter. `cancel` stops it cleanly (the work done so far is
+/// committed and a rerun resumes).
+pub fn import(
+    matter: &mut Matter,
+    inputs: &[Input],
+    opts: &ImportOptions,
+    progress: &mut dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<ImportSummary> {
+    let started = Instant::now();
+    let _lock = matter.lock_writer()?;
+    let index = ConvIndex::open_or_create(&matter.index_dir())?;
+    let payload: Option<CommitPayload> = match index.commit_payload()? {
+        Some(p) => {
+            Some(serde_json::from_str(&p).context("the index's commit record is not readable")?)
+        }
+        None => None,
+    };
+    // Rejects written after the last commit belong to work that will be redone.
+    let rejects_path = matter.rejects_path();
+    if let Some(p) = &payload
+        && let Ok(m) = std::fs::metadata(&rejects_path)
+        && m.len() > p.rejects_len
+    {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&rejects_path)
+            .context("cannot open rejects.jsonl")?;
+        f.set_len(p.rejects_len)
+            .context("cannot trim rejects.jsonl")?;
+    }
+    let writer = index.writer(opts.writer)?;
+    let table = dedupe::DedupeTable::from_index(&index)?;
+    let mut imp = Importer {
+        next_ord: payload.as_ref().map(|p| p.next_ord).unwrap_or(0),
+        rejects: RejectLog::open(&rejects_path)?,
+        matter,
+        index,
+        writer,
+        table,
+        opts: opts.clone(),
+        payload,
+    };
+    let mut files = Vec::new();
+    let mut interrupted = false;
+    for input in inputs {
+        if cancel.load(Ordering::Relaxed) {
+            interrupted = true;
+            break;
+        }
+        let (summary, stopped) = imp.import_one(input, progress, cancel)?;
+        files.push(summary);
+        if stopped {
+            interrupted = true;
+            break;
+        }
+    }
+    let mut total = ImportSummary {
+        imported: 0,
+        rejected: 0,
+        duplicates: 0,
+        renamed: 0,
+        truncated: false,
+        interrupted,
+        files,
+        seconds: started.elapsed().as_secs_f64(),
+        text_bytes: 0,
+    };
+    for f in &total.files {
+        total.imported += f.counts.imported;
+        total.rejected += f.counts.rejected;
+        total.duplicates += f.counts.duplicates;
+        total.renamed += f.counts.renamed;
+        total.text_bytes += f.counts.text_bytes;
+        total.truncated |= f.truncated.is_some();
+    }
+    // Merges started by commits finish in the background of the writer; wait for them so the
+    // index is compact when we return.
+    imp.writer
+        .wait_merging_threads()
+        .context("index merge failed")?;
+    Ok(total)
+}
+
+impl Importer<'_> {
+    fn import_one(
+        &mut self,
+        input: &Input,
+        progress: &mut dyn Progress,
+        cancel: &AtomicBool,
+    ) -> Result<(FileSummary, bool)> {
+        let started = Instant::now();
+        let display = input.display();
+        let size = input.size()?;
+        let mut summary = FileSummary {
+            path: display.clone(),
+            format: None,
+            layout: None,
+            compression: None,
+            counts: Counts::default(),
+            truncated: None,
+            skipped: None,
+            resumed_after: None,
+            failed: false,
+            bytes: size,
+            seconds: 0.0,
+            problems: Vec::new(),
+            notes: Vec::new(),
+        };
+
+        // Resume an interrupted import of this very file, or skip one already imported.
+        let resume = self
+            .payload
+            .as_ref()
+            .filter(|p| p.source == display && p.size == size)
+            .filter(|_| {
+                self.matter
+                    .source_by_path(&display)
+                    .is_none_or(|s| s.status == SourceStatus::Partial)
+            })
+            .cloned();
+        if resume.is_none() {
+            let same_size: Vec<String> = self
+                .matter
+                .meta
+                .sources
+                .iter()
+                .filter(|s| s.status == SourceStatus::Complete && s.size == size)
+                .map(|s| s.sha256.clone())
+                .collect();
+            if !same_size.is_empty() {
+                let sha = input.sha256()?;
+                if let Some(prev) = self
+                    .matter
+                    .meta
+                    .sources
+                    .iter()
+                    .find(|s| s.status == SourceStatus::Complete && s.sha256 == sha)
+                {
+                    summary.skipped = Some(format!(
+                        "already imported (same SHA-256 as {}, imported {})",
+                        prev.path,
+                        prev.finished.map(|t| t.to_rfc3339()).unwrap_or_default()
+                    ));
+                    summary.format = Some(prev.format.clone());
+                    return Ok((summary, false));
+                }
+            }
+        }
+
+        let opened = input.open()?;
+        let tap = opened.tap.clone();
+        summary.compression = Some(opened.compression.as_str().to_string());
+        let mut scanner = match Scanner::with_max_record(opened.reader, self.opts.max_record_bytes)
+        {
+            Ok(s) => s,
+            Err(e) => {
+                return Err(e.context(format!("{display}: cannot import")));
+            }
+        };
+        summary.layout = Some(scanner.layout().as_str().to_string());
+
+        let skip = resume.as_ref().map(|p| p.records_done).unwrap_or(0);
+        if let Some(p) = &resume {
+            summary.counts = p.counts;
+            summary.resumed_after = Some(p.records_done);
+            summary.format = p.format.clone();
+        }
+        let mut format = self
+            .opts
+            .format
+            .or_else(|| summary.format.as_deref().and_then(Format::parse_name));
+        summary.format = format.map(|f| f.name().to_string());
+
+        // Record the file as in progress before touching the index.
+        let started_at = Utc::now();
+        self.set_source(SourceRecord {
+            path: display.clone(),
+            size,
+            sha256: String::new(),
+            format: summary.format.clone().unwrap_or_default(),
+            status: SourceStatus::Partial,
+            records_read: summary.counts.records,
+            imported: summary.counts.imported,
+            duplicates: summary.counts.duplicates,
+            rejected: summary.counts.rejected,
+            truncated_at: None,
+            started: started_at,
+            finished: None,
+        })?;
+
+        progress.begin(&display, Some(size));
+        let mut last_commit = Instant::now();
+        let mut since_commit = 0u64;
+        let mut stopped = false;
+        let mut records_done = skip;
+        while let Some(item) = scanner.next_item()? {
+            match item {
+                Item::Record(raw) => {
+                    if raw.number <= skip {
+                        continue;
+                    }
+                    summary.counts.records += 1;
+                    let at_end = scanner.is_finished() && scanner.layout() == Layout::Lines;
+                    records_done = raw.number;
+                    self.handle_record(raw, &display, &mut format, at_end, &mut summary)?;
+                }
+                Item::Bad { record, reason } => {
+                    if record.number <= skip {
+                        continue;
+                    }
+                    summary.counts.records += 1;
+                    self.reject(&display, &record, reason, &mut summary)?;
+                    records_done = record.number;
+                }
+                Item::Truncated {
+                    record_number,
+                    offset,
+                    line,
+                    reason,
+                } => {
+                    summary.truncated = Some(Truncation {
+                        record: record_number,
+                        offset,
+                        line,
+                        reason,
+                    });
+                }
+            }
+            since_commit += 1;
+            if since_commit % 512 == 0 {
+                progress.update(tap.bytes(), summary.counts.records);
+                if cancel.load(Ordering::Relaxed) {
+                    stopped = true;
+                    break;
+                }
+            }
+            if since_commit >= self.opts.commit_every_records
+                || last_commit.elapsed() >= self.opts.commit_every
+            {
+                self.commit(&display, size, records_done, false, &summary)?;
+                since_commit = 0;
+                last_commit = Instant::now();
+            }
+        }
+        progress.update(tap.bytes(), summary.counts.records);
+        progress.end();
+        if let Some(note) = scanner.trailing_note() {
+            summary.notes.push(note.to_string());
+        }
+        self.commit(&display, size, records_done, !stopped, &summary)?;
+
+        let c = summary.counts;
+        summary.failed =
+            c.imported + c.duplicates == 0 && (c.rejected > 0 || summary.truncated.is_some());
+        summary.seconds = started.elapsed().as_secs_f64();
+        if !stopped {
+            self.set_source(SourceRecord {
+                path: display.clone(),
+                size,
+                sha256: tap.sha256_hex(),
+                format: summary.format.clone().unwrap_or_default(),
+                status: SourceStatus::Complete,
+                records_read: c.records,
+                imported: c.imported,
+                duplicates: c.duplicates,
+                rejected: c.rejected,
+                truncated_at: summary.truncated.as_ref().map(|t| t.offset),
+                started: started_at,
+                finished: Some(Utc::now()),
+            })?;
+        }
+        Ok((summary, stopped))
+    }
+
+    fn handle_record(
+        &mut self,
+        raw: RawRecord,
+        display: &str,
+        format: &mut Option<Format>,
+        last_line: bool,
+        summary: &mut FileSummary,
+    ) -> Result<()> {
+        let value: serde_json::Value = match serde_json::from_slice(&raw.bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                if last_line && e.classify() == serde_json::error::Category::Eof {
+                    summary.truncated = Some(Truncation {
+                        record: raw.number,
+                        offset: raw.offset,
+                        line: raw.line,
+                        reason: format!("the file ends in the middle of record {}", raw.number),
+                    });
+                    summary.counts.records -= 1;
+                    return Ok(());
+                }
+                let reason = json_error(&raw, &e);
+                return self.reject(display, &raw, reason, summary);
+            }
+        };
+        let fmt = match *format {
+            Some(f) => f,
+            None => match Format::detect(&value) {
+                Some(f) => {
+                    *format = Some(f);
+                    summary.format = Some(f.name().to_string());
+                    f
+                }
+                None => {
+                    let reason = format::unknown_shape(&value);
+                    return self.reject(display, &raw, reason, summary);
+                }
+            },
+        };
+        let ctx = common::RecordCtx {
+            file: display,
+            record: raw.number,
+        };
+        let convs = match fmt.parse(value, &ctx) {
+            Ok(c) => c,
+            Err(reason) => {
+                let reason = format!("{} record: {reason}", fmt.name());
+                return self.reject(display, &raw, reason, summary);
+            }
+        };
+        for mut conv in convs {
+            if conv.messages.is_empty() {
+                let reason = format!("conversation {} has no messages", conv.id);
+                self.reject(display, &raw, reason, summary)?;
+                continue;
+            }
+            let idh = dedupe::id_hash(&conv.id);
+            let ch = dedupe::content_hash(&conv);
+            match self.table.admit(&conv.id, idh, ch) {
+                dedupe::Verdict::Duplicate => {
+                    summary.counts.duplicates += 1;
+                    if summary.notes.len() < MAX_PROBLEMS {
+                        summary.notes.push(format!(
+                            "record {}: {} is an exact duplicate; kept once",
+                            raw.number, conv.id
+                        ));
+                    }
+                    continue;
+                }
+                dedupe::Verdict::Renamed(new_id) => {
+                    summary.counts.renamed += 1;
+                    if summary.notes.len() < MAX_PROBLEMS {
+                        summary.notes.push(format!(
+                            "record {}: id {} already holds a different conversation; imported as {new_id}",
+                            raw.number, conv.id
+                        ));
+                    }
+                    conv.id = new_id;
+                }
+                dedupe::Verdict::New(_) => {}
+            }
+            let doc = document::build(&conv, &self.index.fields, self.next_ord, idh, ch)?;
+            self.writer
+                .add_document(doc)
+                .context("cannot add a document to the index")?;
+            self.next_ord += 1;
+            summary.counts.imported += 1;
+            summary.counts.text_bytes += conv.text_bytes();
+        }
+        Ok(())
+    }
+
+    fn reject(
+        &mut self,
+        display: &str,
+        raw: &RawRecord,
+        reason: String,
+        summary: &mut FileSummary,
+    ) -> Result<()> {
+        let r = Reject {
+            time: Utc::now(),
+            file: display.to_string(),
+            record: raw.number,
+            offset: raw.offset,
+            line: raw.line,
+            column: raw.column,
+            reason,
+            excerpt: rejects::excerpt(&raw.bytes, 200),
+        };
+        self.rejects.write(&r)?;
+        summary.counts.rejected += 1;
+        if summary.problems.len() < MAX_PROBLEMS {
+            summary.problems.push(r.describe());
+        }
+        Ok(())
+    }
+
+    fn commit(
+        &mut self,
+        display: &str,
+        size: u64,
+        records_done: u64,
+        complete: bool,
+        summary: &FileSummary,
+    ) -> Result<()> {
+        self.rejects.sync()?;
+        let rejects_len = std::fs::metadata(self.matter.rejects_path())
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let payload = CommitPayload {
+            source: display.to_string(),
+            size,
+            records_done,
+            complete,
+            counts: summary.counts,
+            next_ord: self.next_ord,
+            rejects_len,
+            format: summary.format.clone(),
+        };
+        let json = serde_json::to_string(&payload).context("cannot serialise commit record")?;
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .context("cannot prepare index commit")?;
+        prepared.set_payload(&json);
+        prepared.commit().context("cannot commit the index")?;
+        self.payload = Some(payload);
+        Ok(())
+    }
+
+    fn set_source(&mut self, rec: SourceRecord) -> Result<()> {
+        let sources = &mut self.matter.meta.sources;
+        match sources.iter_mut().find(|s| s.path == rec.path) {
+            Some(s) => *s = rec,
+            None => sources.push(rec),
+        }
+        self.matter.save()
+    }
+}
+
+/// A JSON syntax error with its position in the file.
+fn json_error(raw: &RawRecord, e: &serde_json::Error) -> String {
+    let (line, col) = (e.line() as u64, e.column() as u64);
+    let abs_line = raw.line + line.saturating_sub(1);
+    let abs_col = if line <= 1 {
+        raw.column + col.saturating_sub(1)
+    } else {
+        col
+    };
+    // Byte offset of the error inside the record.
+    let mut off = 0usize;
+    let mut l = 1u64;
+    for (i, b) in raw.bytes.iter().enumerate() {
+        if l == line {
+            off = i + (col.saturating_sub(1) as usize);
+            break;
+        }
+        if *b == b'\n' {
+            l += 1;
+        }
+    }
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    format!(
+        "invalid JSON at byte {} (line {abs_line}, column {abs_col}): {msg}",
+        raw.offset + off as u64
+    )
+}

@@ -1,0 +1,29 @@
+//! OpenAI chat JSONL: `{"id"?, "messages": [{"role", "content": str | [parts], "name"?}], ...}`.
+//! Model, time and language are taken from the top level or a nested `metadata` object.
+
+use serde_json::Value;
+
+use super::common::{Reason, RecordCtx, lookup, lookup_string, parse_time, rest, role_messages};
+use crate::model::Conversation;
+
+pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Conversation, Reason> {
+    let Value::Object(obj) = v else {
+        return Err("an OpenAI chat record must be an object".to_string());
+    };
+    let list = obj.get("messages").ok_or("record has no `messages`")?;
+    let messages = role_messages(list, "role", "content", "messages")?;
+    let id = lookup_string(&obj, &["id", "conversation_id", "custom_id"])
+        .unwrap_or_else(|| ctx.fallback_id());
+    let created =
+        lookup(&obj, &["created", "timestamp", "create_time", "created_at"]).and_then(parse_time);
+    Ok(Conversation {
+        id,
+        source: ctx.source(),
+        title: lookup_string(&obj, &["title"]),
+        created,
+        model: lookup_string(&obj, &["model"]),
+        language: lookup_string(&obj, &["language", "lang"]),
+        messages,
+        metadata: rest(obj, &["messages", "id", "title", "model", "language"]),
+    })
+}

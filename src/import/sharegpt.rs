@@ -1,0 +1,28 @@
+//! ShareGPT: `{"id", "conversations": [{"from": "human"|"gpt"|"system"|..., "value"}]}`.
+
+use serde_json::Value;
+
+use super::common::{Reason, RecordCtx, lookup, lookup_string, parse_time, rest, role_messages};
+use crate::model::Conversation;
+
+pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Conversation, Reason> {
+    let Value::Object(obj) = v else {
+        return Err("a ShareGPT record must be an object".to_string());
+    };
+    let list = obj
+        .get("conversations")
+        .ok_or("record has no `conversations`")?;
+    let messages = role_messages(list, "from", "value", "conversations")?;
+    let id = lookup_string(&obj, &["id", "conversation_id"]).unwrap_or_else(|| ctx.fallback_id());
+    let created = lookup(&obj, &["timestamp", "created", "create_time"]).and_then(parse_time);
+    Ok(Conversation {
+        id,
+        source: ctx.source(),
+        title: lookup_string(&obj, &["title"]),
+        created,
+        model: lookup_string(&obj, &["model"]),
+        language: lookup_string(&obj, &["language", "lang"]),
+        messages,
+        metadata: rest(obj, &["conversations", "id", "title", "model", "language"]),
+    })
+}

@@ -1,0 +1,142 @@
+//! The tantivy index of conversations: schema, analyzers, documents and opening.
+
+pub mod analyzer;
+pub mod document;
+pub mod schema;
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use tantivy::directory::MmapDirectory;
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::model::Conversation;
+pub use schema::{Fields, INDEX_VERSION};
+
+/// An opened conversation index.
+pub struct ConvIndex {
+    pub index: Index,
+    pub fields: Fields,
+    reader: IndexReader,
+}
+
+/// Settings of bulk indexing.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterSettings {
+    /// Indexing threads; 0 means one per core.
+    pub threads: usize,
+    /// Total indexing memory budget in bytes, shared by the threads.
+    pub memory_bytes: usize,
+}
+
+impl Default for WriterSettings {
+    fn default() -> Self {
+        WriterSettings {
+            threads: 0,
+            memory_bytes: 512 << 20,
+        }
+    }
+}
+
+impl WriterSettings {
+    pub fn resolved_threads(&self) -> usize {
+        if self.threads > 0 {
+            self.threads
+        } else {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        }
+    }
+}
+
+impl ConvIndex {
+    /// Opens the index in `dir`, creating an empty one when there is none.
+    pub fn open_or_create(dir: &Path) -> Result<ConvIndex> {
+        crate::fsutil::create_private_dir(dir)?;
+        let mmap = MmapDirectory::open(dir)
+            .with_context(|| format!("cannot open index directory {}", dir.display()))?;
+        let index = if Index::exists(&mmap).unwrap_or(false) {
+            Index::open(mmap).with_context(|| format!("cannot open index {}", dir.display()))?
+        } else {
+            let (schema, _) = schema::build();
+            Index::create(mmap, schema, tantivy::IndexSettings::default())
+                .with_context(|| format!("cannot create index in {}", dir.display()))?
+        };
+        Self::from_index(index)
+    }
+
+    /// Opens an existing index read-only; an absent index is an error.
+    pub fn open(dir: &Path) -> Result<ConvIndex> {
+        if !dir.join("meta.json").exists() {
+            bail!(
+                "no conversations have been imported into this matter yet (no index at {}); run `verbatim import FILE` first",
+                dir.display()
+            );
+        }
+        let index = Index::open_in_dir(dir)
+            .with_context(|| format!("cannot open index {}", dir.display()))?;
+        Self::from_index(index)
+    }
+
+    fn from_index(index: Index) -> Result<ConvIndex> {
+        analyzer::register(&index);
+        let fields = Fields::from_schema(&index.schema()).context(
+            "the index does not have the expected fields; it was built by an incompatible version",
+        )?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("cannot open an index reader")?;
+        Ok(ConvIndex {
+            index,
+            fields,
+            reader,
+        })
+    }
+
+    /// A searcher over the last commit.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Makes the latest commit visible to `searcher()`.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload().context("cannot reload the index")
+    }
+
+    /// The payload stored with the last commit (import progress).
+    pub fn commit_payload(&self) -> Result<Option<String>> {
+        Ok(self
+            .index
+            .load_metas()
+            .context("cannot read index metadata")?
+            .payload)
+    }
+
+    pub fn writer(&self, settings: WriterSettings) -> Result<tantivy::IndexWriter> {
+        let threads = settings.resolved_threads();
+        // tantivy needs at least ~15 MB per thread.
+        let memory = settings.memory_bytes.max(threads * (16 << 20));
+        self.index
+            .writer_with_num_threads(threads, memory)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
+                    "another process is writing to this index (is an import running?)"
+                ),
+                other => anyhow::Error::new(other).context("cannot open the index writer"),
+            })
+    }
+
+    /// Loads the stored conversation of a document.
+    pub fn load(&self, searcher: &Searcher, addr: DocAddress) -> Result<Conversation> {
+        let doc: TantivyDocument = searcher.doc(addr).context("cannot read stored document")?;
+        document::conversation_of(&doc, &self.fields)
+    }
+
+    /// Number of conversations in the last commit.
+    pub fn num_docs(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+}

@@ -1,0 +1,18 @@
+//! verbatim: the core of an offline workbench for reviewing chatbot conversations produced in
+//! litigation and finding where the assistant reproduced news articles.
+//!
+//! The core holds no user-interface code: the command line (`src/cli`) and later the review
+//! interface are front-ends over these modules.
+
+pub mod demo;
+pub mod fsutil;
+pub mod hashing;
+pub mod import;
+pub mod index;
+pub mod matter;
+pub mod model;
+pub mod progress;
+pub mod query;
+pub mod search;
+pub mod stats;
+pub mod synth;

@@ -1,0 +1,217 @@
+//! The matter directory: all state of one review, and `matter.json`, its record of what was
+//! imported.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::fsutil;
+
+/// Version of `matter.json` this build writes. A matter written with a higher version is
+/// refused: this build cannot know what it would break.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What `matter.json` holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MatterMeta {
+    pub schema: u32,
+    pub created: DateTime<Utc>,
+    /// Version of verbatim that last wrote this file.
+    pub written_by: String,
+    pub index_version: u32,
+    pub analyzer: String,
+    #[serde(default)]
+    pub sources: Vec<SourceRecord>,
+}
+
+/// One imported (or partly imported) source file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SourceRecord {
+    pub path: String,
+    pub size: u64,
+    /// SHA-256 of the file's bytes as stored (compressed files: of the compressed bytes).
+    /// Empty while an import of the file has not finished.
+    pub sha256: String,
+    pub format: String,
+    pub status: SourceStatus,
+    pub records_read: u64,
+    pub imported: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    /// Where the file was cut off, when it ends mid-record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncated_at: Option<u64>,
+    pub started: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceStatus {
+    /// The import was interrupted; running it again resumes it.
+    Partial,
+    Complete,
+}
+
+/// An opened matter directory.
+pub struct Matter {
+    pub dir: PathBuf,
+    pub meta: MatterMeta,
+}
+
+impl Matter {
+    /// The default matter: `$VERBATIM_MATTER` is handled by the command line; this is the
+    /// platform data directory.
+    pub fn default_dir() -> Result<PathBuf> {
+        let dirs = directories::ProjectDirs::from("", "", "verbatim")
+            .context("cannot find a home directory for the default matter; pass --matter DIR")?;
+        Ok(dirs.data_dir().join("default"))
+    }
+
+    /// Opens the matter in `dir`, creating it when it does not exist.
+    pub fn open_or_create(dir: &Path) -> Result<Matter> {
+        fsutil::restrict_umask();
+        fsutil::create_private_dir(dir)?;
+        let meta_path = dir.join("matter.json");
+        if meta_path.exists() {
+            return Self::open(dir);
+        }
+        let meta = MatterMeta {
+            schema: SCHEMA_VERSION,
+            created: Utc::now(),
+            written_by: env!("CARGO_PKG_VERSION").to_string(),
+            index_version: crate::index::INDEX_VERSION,
+            analyzer: crate::index::analyzer::TEXT_ANALYZER.to_string(),
+            sources: Vec::new(),
+        };
+        let m = Matter {
+            dir: dir.to_path_buf(),
+            meta,
+        };
+        m.save()?;
+        Ok(m)
+    }
+
+    /// Opens an existing matter.
+    pub fn open(dir: &Path) -> Result<Matter> {
+        fsutil::restrict_umask();
+        let meta_path = dir.join("matter.json");
+        let bytes = std::fs::read(&meta_path).with_context(|| {
+            format!(
+                "no matter at {} (cannot read {}); import something first or pass --matter",
+                dir.display(),
+                meta_path.display()
+            )
+        })?;
+        let probe: serde_json::Value = serde_json::from_slice(&bytes)
+            .with_context(|| format!("{} is not valid JSON", meta_path.display()))?;
+        let schema = probe.get("schema").and_then(|v| v.as_u64()).unwrap_or(0);
+        if schema > u64::from(SCHEMA_VERSION) {
+            bail!(
+                "the matter at {} was written by a newer verbatim (matter schema {schema}; this build reads up to {SCHEMA_VERSION}); upgrade verbatim to open it",
+                dir.display()
+            );
+        }
+        let meta: MatterMeta = serde_json::from_value(probe).with_context(|| {
+            format!("{} does not have the expected fields", meta_path.display())
+        })?;
+        if meta.index_version > crate::index::INDEX_VERSION {
+            bail!(
+                "the index of the matter at {} was built by a newer verbatim (index version {}); upgrade verbatim to open it",
+                dir.display(),
+                meta.index_version
+            );
+        }
+        Ok(Matter {
+            dir: dir.to_path_buf(),
+            meta,
+        })
+    }
+
+    /// Writes `matter.json` atomically.
+    pub fn save(&self) -> Result<()> {
+        let mut meta = self.meta.clone();
+        meta.written_by = env!("CARGO_PKG_VERSION").to_string();
+        let bytes = serde_json::to_vec_pretty(&meta).context("cannot serialise matter.json")?;
+        fsutil::write_atomic(&self.dir.join("matter.json"), &bytes)
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.dir.join("index")
+    }
+
+    pub fn rejects_path(&self) -> PathBuf {
+        self.dir.join("rejects.jsonl")
+    }
+
+    /// Takes the matter's writer lock, held until the guard is dropped. Two writers never run
+    /// at once; readers need no lock.
+    pub fn lock_writer(&self) -> Result<WriterLock> {
+        let path = self.dir.join("matter.lock");
+        let file = fsutil::open_append_private(&path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(WriterLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => bail!(
+                "another verbatim process is writing to the matter at {} (an import?); wait for it to finish",
+                self.dir.display()
+            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(e).with_context(|| format!("cannot lock {}", path.display()))
+            }
+        }
+    }
+
+    /// The record of a source, found by path.
+    pub fn source_by_path(&self, path: &str) -> Option<&SourceRecord> {
+        self.meta.sources.iter().find(|s| s.path == path)
+    }
+}
+
+/// Held while a process writes to the matter.
+pub struct WriterLock {
+    _file: File,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_private_and_refuses_newer_schema() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("m");
+        let m = Matter::open_or_create(&dir).unwrap();
+        assert_eq!(m.meta.schema, SCHEMA_VERSION);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700);
+            let fmode = std::fs::metadata(dir.join("matter.json"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(fmode, 0o600);
+        }
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("matter.json")).unwrap()).unwrap();
+        v["schema"] = serde_json::json!(SCHEMA_VERSION + 1);
+        std::fs::write(dir.join("matter.json"), v.to_string()).unwrap();
+        let err = Matter::open(&dir).err().unwrap().to_string();
+        assert!(err.contains("newer verbatim"), "{err}");
+    }
+
+    #[test]
+    fn second_writer_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let m = Matter::open_or_create(tmp.path()).unwrap();
+        let _g = m.lock_writer().unwrap();
+        let m2 = Matter::open(tmp.path()).unwrap();
+        assert!(m2.lock_writer().is_err());
+    }
+}

@@ -1,0 +1,195 @@
+//! Where a query's words and phrases occur in a conversation: byte ranges per message. Only
+//! positive clauses mark text; what sits under a NOT marks nothing.
+
+use super::ast::{Node, Scope};
+use crate::index::analyzer;
+use crate::model::{Conversation, Role};
+
+/// Byte ranges of hits in one message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MessageHits {
+    pub message: u32,
+    pub ranges: Vec<(usize, usize)>,
+}
+
+fn scope_allows(scope: Scope, role: Role) -> bool {
+    match scope {
+        Scope::Any => true,
+        Scope::User => role == Role::User,
+        Scope::Assistant => role == Role::Assistant,
+        Scope::System => role == Role::System,
+        Scope::Tool => role == Role::Tool,
+        Scope::Title => false,
+    }
+}
+
+/// The positive phrases of a query (those not under a NOT).
+fn positive_phrases<'a>(node: &'a Node, out: &mut Vec<(Scope, &'a [String])>) {
+    match node {
+        Node::Phrase { scope, words } if !words.is_empty() => out.push((*scope, words)),
+        Node::And(xs) | Node::Or(xs) => xs.iter().for_each(|x| positive_phrases(x, out)),
+        _ => {}
+    }
+}
+
+/// Hits of `query` in each message of `conv` (messages without hits are left out).
+pub fn hits(query: &Node, conv: &Conversation) -> Vec<MessageHits> {
+    let mut phrases = Vec::new();
+    positive_phrases(query, &mut phrases);
+    if phrases.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for m in &conv.messages {
+        let applicable: Vec<&[String]> = phrases
+            .iter()
+            .filter(|(s, _)| scope_allows(*s, m.role))
+            .map(|(_, w)| *w)
+            .collect();
+        if applicable.is_empty() {
+            continue;
+        }
+        let toks = analyzer::tokenize(&m.text);
+        let mut ranges = Vec::new();
+        for words in applicable {
+            let n = words.len();
+            if toks.len() < n {
+                continue;
+            }
+            for i in 0..=toks.len() - n {
+                if (0..n).all(|k| toks[i + k].0 == words[k]) {
+                    ranges.push((toks[i].1.start, toks[i + n - 1].1.end));
+                }
+            }
+        }
+        if ranges.is_empty() {
+            continue;
+        }
+        ranges.sort_unstable();
+        // Merge overlapping ranges so each byte is marked once.
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.0 <= last.1 => last.1 = last.1.max(r.1),
+                _ => merged.push(r),
+            }
+        }
+        out.push(MessageHits {
+            message: m.index,
+            ranges: merged,
+        });
+    }
+    out
+}
+
+/// A one-line excerpt of `text` around `ranges`, at most about `width` bytes, with the ranges
+/// that fall inside it re-based onto the excerpt. Line breaks become spaces (same length).
+pub fn snippet(
+    text: &str,
+    ranges: &[(usize, usize)],
+    width: usize,
+) -> (String, Vec<(usize, usize)>) {
+    let first = ranges.first().map(|r| r.0).unwrap_or(0);
+    let mut start = first.saturating_sub(width / 3);
+    let mut end = (start + width).min(text.len());
+    if end == text.len() {
+        start = end.saturating_sub(width);
+    }
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    // Start and end at word boundaries when one is near.
+    if start > 0
+        && let Some(sp) = text[start..first.max(start)].find(' ')
+    {
+        start += sp + 1;
+    }
+    if end < text.len()
+        && let Some(sp) = text[start..end].rfind(' ')
+        && start + sp > first
+    {
+        end = start + sp;
+    }
+    let body: String = text[start..end]
+        .chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let (prefix, suffix) = (
+        if start > 0 { "…" } else { "" },
+        if end < text.len() { "…" } else { "" },
+    );
+    let shift = prefix.len();
+    let rel = ranges
+        .iter()
+        .filter(|r| r.0 >= start && r.1 <= end)
+        .map(|r| (r.0 - start + shift, r.1 - start + shift))
+        .collect();
+    (format!("{prefix}{body}{suffix}"), rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Message, SourceRef};
+
+    fn conv(texts: &[(Role, &str)]) -> Conversation {
+        Conversation {
+            id: "c".into(),
+            source: SourceRef {
+                file: "f".into(),
+                record: 1,
+            },
+            title: None,
+            created: None,
+            model: None,
+            language: None,
+            messages: texts
+                .iter()
+                .enumerate()
+                .map(|(i, (r, t))| Message {
+                    index: i as u32,
+                    role: *r,
+                    author: None,
+                    created: None,
+                    text: t.to_string(),
+                })
+                .collect(),
+            metadata: Default::default(),
+        }
+    }
+
+    #[test]
+    fn marks_phrases_not_negations() {
+        let c = conv(&[
+            (Role::User, "Apple pie and apple tart"),
+            (Role::Assistant, "I like pie. Apple pie!"),
+        ]);
+        let q = super::super::parse("\"apple pie\" NOT tart");
+        let h = hits(&q.unwrap(), &c);
+        assert_eq!(h.len(), 2);
+        assert_eq!(h[0].ranges, vec![(0, 9)]);
+        assert_eq!(h[1].ranges, vec![(12, 21)]);
+        let q = super::super::parse("assistant:pie").unwrap();
+        let h = hits(&q, &c);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].message, 1);
+    }
+
+    #[test]
+    fn snippet_rebases_ranges() {
+        let text = "one two three four five six seven eight nine ten";
+        let at = text.find("five").unwrap();
+        let (s, r) = snippet(text, &[(at, at + 4)], 20);
+        let (a, b) = r[0];
+        assert_eq!(&s[a..b], "five");
+    }
+}

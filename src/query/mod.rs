@@ -1,0 +1,9 @@
+//! The query language: one parser for the command line and the review interface.
+
+pub mod ast;
+pub mod compile;
+pub mod highlight;
+pub mod parse;
+
+pub use ast::{Filter, Node, Scope};
+pub use parse::{QueryError, parse};

@@ -1,0 +1,512 @@
+//! The query parser: words, `"phrases"`, `AND` `OR` `NOT`, parentheses, field scopes and
+//! filters. Adjacent words with no connector form a phrase, as in dtSearch. Errors carry the
+//! 1-based character column.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use super::ast::{Bound, Filter, Node, Scope};
+use crate::index::analyzer;
+
+/// A syntax error at a column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    /// 1-based character column.
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at column {}", self.message, self.column)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    LParen,
+    RParen,
+    And,
+    Or,
+    Not,
+    /// `name:` directly followed by something.
+    Field(String),
+    Word(String),
+    Quoted(String),
+}
+
+#[derive(Debug, Clone)]
+struct Spanned {
+    tok: Tok,
+    /// 1-based character column.
+    col: usize,
+}
+
+fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let col = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        match c {
+            '(' => {
+                out.push(Spanned {
+                    tok: Tok::LParen,
+                    col,
+                });
+                i += 1;
+            }
+            ')' => {
+                out.push(Spanned {
+                    tok: Tok::RParen,
+                    col,
+                });
+                i += 1;
+            }
+            '"' | '“' | '”' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < chars.len() && !matches!(chars[j], '"' | '“' | '”') {
+                    j += 1;
+                }
+                if j >= chars.len() {
+                    return Err(QueryError {
+                        column: col,
+                        message: "unclosed quote".to_string(),
+                    });
+                }
+                out.push(Spanned {
+                    tok: Tok::Quoted(chars[start..j].iter().collect()),
+                    col,
+                });
+                i = j + 1;
+            }
+            _ => {
+                let start = i;
+                while i < chars.len()
+                    && !chars[i].is_whitespace()
+                    && !matches!(chars[i], '(' | ')' | '"' | '“' | '”')
+                {
+                    // `name:` ends a field prefix when name is a known field.
+                    if chars[i] == ':' {
+                        let name: String = chars[start..i].iter().collect();
+                        if is_field_name(&name) {
+                            i += 1;
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                let tok = if let Some(name) = word.strip_suffix(':').filter(|n| is_field_name(n)) {
+                    Tok::Field(name.to_ascii_lowercase())
+                } else {
+                    match word.to_ascii_uppercase().as_str() {
+                        "AND" => Tok::And,
+                        "OR" => Tok::Or,
+                        "NOT" => Tok::Not,
+                        _ => Tok::Word(word),
+                    }
+                };
+                out.push(Spanned { tok, col });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Names that take a `name:` prefix: text scopes and filters.
+const FILTER_NAMES: [&str; 6] = ["model", "lang", "language", "id", "created", "turns"];
+
+fn is_field_name(name: &str) -> bool {
+    Scope::parse(name).is_some() || FILTER_NAMES.contains(&name.to_ascii_lowercase().as_str())
+}
+
+struct Parser<'a> {
+    toks: &'a [Spanned],
+    pos: usize,
+    end_col: usize,
+}
+
+/// Parses a query. An empty query matches everything.
+pub fn parse(input: &str) -> Result<Node, QueryError> {
+    let toks = lex(input)?;
+    if toks.is_empty() {
+        return Ok(Node::All);
+    }
+    let mut p = Parser {
+        toks: &toks,
+        pos: 0,
+        end_col: input.chars().count() + 1,
+    };
+    let node = p.or_expr(Scope::Any)?;
+    if let Some(t) = p.peek() {
+        let message = match t.tok {
+            Tok::RParen => "unmatched ')'".to_string(),
+            _ => "unexpected text".to_string(),
+        };
+        return Err(QueryError {
+            column: t.col,
+            message,
+        });
+    }
+    Ok(node)
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Spanned> {
+        self.toks.get(self.pos)
+    }
+
+    fn col(&self) -> usize {
+        self.peek().map(|t| t.col).unwrap_or(self.end_col)
+    }
+
+    fn or_expr(&mut self, scope: Scope) -> Result<Node, QueryError> {
+        let mut items = vec![self.and_expr(scope)?];
+        while matches!(self.peek().map(|t| &t.tok), Some(Tok::Or)) {
+            let col = self.col();
+            self.pos += 1;
+            if self.peek().is_none() {
+                return Err(QueryError {
+                    column: col,
+                    message: "expected something after OR".to_string(),
+                });
+            }
+            items.push(self.and_expr(scope)?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Node::Or(items)
+        })
+    }
+
+    fn and_expr(&mut self, scope: Scope) -> Result<Node, QueryError> {
+        let mut items = vec![self.unary(scope)?];
+        loop {
+            match self.peek().map(|t| &t.tok) {
+                Some(Tok::And) => {
+                    let col = self.col();
+                    self.pos += 1;
+                    if self.peek().is_none() {
+                        return Err(QueryError {
+                            column: col,
+                            message: "expected something after AND".to_string(),
+                        });
+                    }
+                    items.push(self.unary(scope)?);
+                }
+                // `a NOT b` reads as `a AND NOT b`; so does `a (b)`: juxtaposed groups join.
+                Some(Tok::Not) | Some(Tok::LParen) | Some(Tok::Field(_)) | Some(Tok::Quoted(_))
+                | Some(Tok::Word(_)) => items.push(self.unary(scope)?),
+                _ => break,
+            }
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Node::And(items)
+        })
+    }
+
+    fn unary(&mut self, scope: Scope) -> Result<Node, QueryError> {
+        if matches!(self.peek().map(|t| &t.tok), Some(Tok::Not)) {
+            let col = self.col();
+            self.pos += 1;
+            if self.peek().is_none() {
+                return Err(QueryError {
+                    column: col,
+                    message: "expected something after NOT".to_string(),
+                });
+            }
+            let inner = self.unary(scope)?;
+            return Ok(Node::Not(Box::new(inner)));
+        }
+        self.primary(scope)
+    }
+
+    fn primary(&mut self, scope: Scope) -> Result<Node, QueryError> {
+        let Some(t) = self.peek().cloned() else {
+            return Err(QueryError {
+                column: self.end_col,
+                message: "expected a word".to_string(),
+            });
+        };
+        match t.tok {
+            Tok::LParen => {
+                self.pos += 1;
+                if matches!(self.peek().map(|t| &t.tok), Some(Tok::RParen)) {
+                    return Err(QueryError {
+                        column: self.col(),
+                        message: "empty parentheses".to_string(),
+                    });
+                }
+                let inner = self.or_expr(scope)?;
+                match self.peek() {
+                    Some(Spanned {
+                        tok: Tok::RParen, ..
+                    }) => {
+                        self.pos += 1;
+                        Ok(inner)
+                    }
+                    _ => Err(QueryError {
+                        column: t.col,
+                        message: "unclosed '('".to_string(),
+                    }),
+                }
+            }
+            Tok::RParen => Err(QueryError {
+                column: t.col,
+                message: "unmatched ')'".to_string(),
+            }),
+            Tok::And | Tok::Or => Err(QueryError {
+                column: t.col,
+                message: format!(
+                    "expected a word before {}",
+                    if t.tok == Tok::And { "AND" } else { "OR" }
+                ),
+            }),
+            Tok::Not => self.unary(scope),
+            Tok::Field(name) => {
+                self.pos += 1;
+                if let Some(s) = Scope::parse(&name) {
+                    if self.peek().is_none() {
+                        return Err(QueryError {
+                            column: t.col,
+                            message: format!("expected a word after \"{name}:\""),
+                        });
+                    }
+                    return self.primary(s);
+                }
+                self.filter(&name, t.col)
+            }
+            Tok::Quoted(text) => {
+                self.pos += 1;
+                Ok(phrase(scope, &text))
+            }
+            Tok::Word(_) => {
+                // Adjacent plain words form one phrase.
+                let mut words = Vec::new();
+                while let Some(Spanned {
+                    tok: Tok::Word(w), ..
+                }) = self.peek()
+                {
+                    words.push(w.clone());
+                    self.pos += 1;
+                }
+                Ok(phrase(scope, &words.join(" ")))
+            }
+        }
+    }
+
+    fn filter(&mut self, name: &str, col: usize) -> Result<Node, QueryError> {
+        let value = match self.peek().map(|t| &t.tok) {
+            Some(Tok::Word(w)) | Some(Tok::Quoted(w)) => w.clone(),
+            _ => {
+                return Err(QueryError {
+                    column: col,
+                    message: format!("expected a value after \"{name}:\""),
+                });
+            }
+        };
+        let vcol = self.col();
+        self.pos += 1;
+        let err = |message: String| QueryError {
+            column: vcol,
+            message,
+        };
+        let f = match name {
+            "model" => Filter::Model(analyzer::normalize_keyword(&value)),
+            "lang" | "language" => Filter::Language(analyzer::normalize_keyword(&value)),
+            "id" => Filter::Id(value),
+            "created" => {
+                let (lo, hi) = range(&value, parse_date_bound).map_err(err)?;
+                Filter::Created(lo, hi)
+            }
+            "turns" => {
+                let (lo, hi) = range(&value, |s, _| {
+                    s.parse::<u64>()
+                        .map_err(|_| format!("\"{s}\" is not a whole number"))
+                })
+                .map_err(err)?;
+                Filter::Turns(lo, hi)
+            }
+            other => return Err(err(format!("unknown filter \"{other}:\""))),
+        };
+        Ok(Node::Filter(f))
+    }
+}
+
+/// Normalises text into a phrase node (one word is a plain term). Text with no indexable
+/// word (punctuation only) matches nothing and becomes an empty phrase.
+fn phrase(scope: Scope, text: &str) -> Node {
+    let words = analyzer::tokenize(text).into_iter().map(|t| t.0).collect();
+    Node::Phrase { scope, words }
+}
+
+/// Reads `a..b`, `>=a`, `>a`, `<=a`, `<a`, `=a` or `a`. `parse(s, is_upper)` reads one end.
+fn range<T: Copy>(
+    v: &str,
+    parse: impl Fn(&str, bool) -> Result<T, String>,
+) -> Result<(Bound<T>, Bound<T>), String> {
+    if let Some((a, b)) = v.split_once("..") {
+        let lo = if a.is_empty() {
+            Bound::Unbounded
+        } else {
+            Bound::Included(parse(a, false)?)
+        };
+        let hi = if b.is_empty() {
+            Bound::Unbounded
+        } else {
+            Bound::Included(parse(b, true)?)
+        };
+        return Ok((lo, hi));
+    }
+    for (op, f) in [(">=", 0u8), ("<=", 1), (">", 2), ("<", 3), ("=", 4)] {
+        if let Some(rest) = v.strip_prefix(op) {
+            return Ok(match f {
+                0 => (Bound::Included(parse(rest, false)?), Bound::Unbounded),
+                1 => (Bound::Unbounded, Bound::Included(parse(rest, true)?)),
+                2 => (Bound::Excluded(parse(rest, true)?), Bound::Unbounded),
+                3 => (Bound::Unbounded, Bound::Excluded(parse(rest, false)?)),
+                _ => (
+                    Bound::Included(parse(rest, false)?),
+                    Bound::Included(parse(rest, true)?),
+                ),
+            });
+        }
+    }
+    Ok((
+        Bound::Included(parse(v, false)?),
+        Bound::Included(parse(v, true)?),
+    ))
+}
+
+/// A date `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as epoch seconds: its first second, or its last
+/// when it is an upper bound (so `created:2023` covers the whole year).
+fn parse_date_bound(s: &str, upper: bool) -> Result<i64, String> {
+    let bad = || format!("\"{s}\" is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)");
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str| p.parse::<u32>().map_err(|_| bad());
+    let (start, next) = match parts.as_slice() {
+        [y] => {
+            let y = num(y)? as i32;
+            (
+                NaiveDate::from_ymd_opt(y, 1, 1),
+                NaiveDate::from_ymd_opt(y + 1, 1, 1),
+            )
+        }
+        [y, m] => {
+            let (y, m) = (num(y)? as i32, num(m)?);
+            let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+            (
+                NaiveDate::from_ymd_opt(y, m, 1),
+                NaiveDate::from_ymd_opt(ny, nm, 1),
+            )
+        }
+        [y, m, d] => {
+            let start = NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?);
+            (start, start.and_then(|d| d.succ_opt()))
+        }
+        _ => return Err(bad()),
+    };
+    let (Some(start), Some(next)) = (start, next) else {
+        return Err(bad());
+    };
+    let at = |d: NaiveDate| {
+        Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .timestamp()
+    };
+    Ok(if upper { at(next) - 1 } else { at(start) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        parse(s).unwrap().to_string()
+    }
+
+    #[test]
+    fn phrases_and_connectors() {
+        assert_eq!(p("apple pie OR cake"), "(\"apple pie\" OR cake)");
+        assert_eq!(p("a AND b OR c"), "((a AND b) OR c)");
+        assert_eq!(p("a and (b or c)"), "(a AND (b OR c))");
+        assert_eq!(p("a NOT b"), "(a AND NOT b)");
+        assert_eq!(p("\"and\" or \"not\""), "(and OR not)");
+        assert_eq!(
+            p("user:(foo OR bar) assistant:\"x y\""),
+            "((user:foo OR user:bar) AND assistant:\"x y\")"
+        );
+        assert_eq!(p("Café"), "cafe");
+        assert_eq!(p(""), "*");
+    }
+
+    #[test]
+    fn filters() {
+        assert_eq!(
+            parse("model:GPT-4").unwrap(),
+            Node::Filter(Filter::Model("gpt-4".into()))
+        );
+        match parse("created:2023-01-01..2023-06-30").unwrap() {
+            Node::Filter(Filter::Created(Bound::Included(a), Bound::Included(b))) => {
+                assert_eq!(a, 1672531200);
+                assert_eq!(b, 1688169599);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            parse("turns:>10").unwrap(),
+            Node::Filter(Filter::Turns(Bound::Excluded(10), Bound::Unbounded))
+        );
+        // An unknown prefix is just text.
+        assert_eq!(p("http://x"), "\"http x\"");
+    }
+
+    #[test]
+    fn errors_have_columns() {
+        let e = parse("apple AND").unwrap_err();
+        assert_eq!(e.column, 7);
+        let e = parse("(apple").unwrap_err();
+        assert_eq!((e.column, e.message.as_str()), (1, "unclosed '('"));
+        let e = parse("apple)").unwrap_err();
+        assert_eq!(e.column, 6);
+        let e = parse("a \"b").unwrap_err();
+        assert_eq!(e.column, 3);
+        let e = parse("created:2023-13-01").unwrap_err();
+        assert_eq!(e.column, 9);
+        assert!(parse("OR a").is_err());
+        assert!(parse("()").is_err());
+        assert!(parse("user:").is_err());
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for s in [
+            "((((",
+            "))))",
+            "\"",
+            "NOT",
+            "a OR OR b",
+            "::::",
+            "user:user:x",
+            "é\"",
+            "model:",
+            "turns:>>",
+            "created:..",
+            "()()",
+            "a (",
+            "NOT NOT a",
+        ] {
+            let _ = parse(s);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Running a query against the index: exact count, a page of hits in the chosen order, and
+//! highlighted snippets.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::{DocAddress, Order};
+
+use crate::index::ConvIndex;
+use crate::query::{self, Node, highlight};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    Relevance,
+    /// Newest first.
+    Date,
+    /// Oldest first.
+    DateAsc,
+}
+
+impl SortBy {
+    pub fn parse(s: &str) -> Option<SortBy> {
+        match s {
+            "relevance" | "score" => Some(SortBy::Relevance),
+            "date" | "newest" => Some(SortBy::Date),
+            "date-asc" | "oldest" => Some(SortBy::DateAsc),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    pub offset: usize,
+    pub sort: SortBy,
+    /// Width of snippets in bytes (0: no snippets).
+    pub snippet_width: usize,
+}
+
+impl SearchRequest {
+    pub fn new(query: &str) -> SearchRequest {
+        SearchRequest {
+            query: query.to_string(),
+            limit: 20,
+            offset: 0,
+            sort: SortBy::Relevance,
+            snippet_width: 160,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    /// Relevance score (absent when sorted by date).
+    pub score: Option<f32>,
+    pub created: Option<chrono::DateTime<chrono::Utc>>,
+    pub model: Option<String>,
+    pub turns: u64,
+    /// Index of the message the snippet comes from.
+    pub message: Option<u32>,
+    pub snippet: String,
+    /// Byte ranges of hits within `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+    /// Hits per message, as byte ranges in each message's text.
+    pub hits: Vec<highlight::MessageHits>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub millis: f64,
+}
+
+/// Parses and runs a query. A syntax error comes back as a [`query::QueryError`] inside the
+/// error, so a caller can point at the column.
+pub fn search(index: &ConvIndex, req: &SearchRequest) -> Result<SearchResult> {
+    let node = query::parse(&req.query)?;
+    search_parsed(index, &node, req)
+}
+
+pub fn search_parsed(index: &ConvIndex, node: &Node, req: &SearchRequest) -> Result<SearchResult> {
+    let started = Instant::now();
+    let q = query::compile::compile(node, &index.fields);
+    let searcher = index.searcher();
+    let limit = req.limit.max(1);
+    let (total, page): (usize, Vec<(Option<f32>, DocAddress)>) = match req.sort {
+        SortBy::Relevance => {
+            let top = TopDocs::with_limit(limit)
+                .and_offset(req.offset)
+                .order_by_score();
+            let (n, docs) = searcher
+                .search(&q, &(Count, top))
+                .context("search failed")?;
+            (n, docs.into_iter().map(|(s, a)| (Some(s), a)).collect())
+        }
+        SortBy::Date | SortBy::DateAsc => {
+            let order = if req.sort == SortBy::Date {
+                Order::Desc
+            } else {
+                Order::Asc
+            };
+            let top = TopDocs::with_limit(limit)
+                .and_offset(req.offset)
+                .order_by_fast_field::<tantivy::DateTime>("created", order);
+            let (n, docs) = searcher
+                .search(&q, &(Count, top))
+                .context("search failed")?;
+            (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
+        }
+    };
+    let mut hits = Vec::with_capacity(page.len());
+    if req.limit > 0 {
+        for (score, addr) in page {
+            let conv = index.load(&searcher, addr)?;
+            let per_message = highlight::hits(node, &conv);
+            let (message, snippet, highlights) = match per_message.first() {
+                Some(h) if req.snippet_width > 0 => {
+                    let text = &conv.messages[h.message as usize].text;
+                    let (s, r) = highlight::snippet(text, &h.ranges, req.snippet_width);
+                    (Some(h.message), s, r)
+                }
+                _ => {
+                    let first = conv.messages.first();
+                    let text = first.map(|m| m.text.as_str()).unwrap_or("");
+                    let (s, _) = highlight::snippet(text, &[], req.snippet_width.max(1));
+                    (first.map(|m| m.index), s, Vec::new())
+                }
+            };
+            hits.push(Hit {
+                id: conv.id.clone(),
+                score,
+                created: conv.created,
+                model: conv.model.clone(),
+                turns: conv.turns(),
+                message,
+                snippet,
+                highlights,
+                hits: per_message,
+            });
+        }
+    }
+    Ok(SearchResult {
+        total: total as u64,
+        hits,
+        millis: started.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
+/// Only the number of matching conversations.
+pub fn count(index: &ConvIndex, query_text: &str) -> Result<u64> {
+    let node = query::parse(query_text)?;
+    let q = query::compile::compile(&node, &index.fields);
+    let n = index
+        .searcher()
+        .search(&q, &Count)
+        .context("search failed")?;
+    Ok(n as u64)
+}
+
+/// Finds one conversation by id.
+pub fn get(index: &ConvIndex, id: &str) -> Result<Option<crate::model::Conversation>> {
+    let q = query::compile::compile(
+        &Node::Filter(query::Filter::Id(id.to_string())),
+        &index.fields,
+    );
+    let searcher = index.searcher();
+    let top = searcher
+        .search(&q, &TopDocs::with_limit(1).order_by_score())
+        .context("lookup failed")?;
+    match top.first() {
+        Some((_, addr)) => Ok(Some(index.load(&searcher, *addr)?)),
+        None => Ok(None),
+    }
+}

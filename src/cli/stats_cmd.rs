@@ -73,7 +73,7 @@ pub fn print(st: &Stats) {
         println!(
             "  {} [{}] {}: {} records, {} imported, {} duplicates, {} rejected{}",
             s.path,
-            s.format,
+            if s.format.is_empty() { "-" } else { &s.format },
             match s.status {
                 verbatim::matter::SourceStatus::Complete => "complete",
                 verbatim::matter::SourceStatus::Partial => "PARTIAL (run import again to finish)",

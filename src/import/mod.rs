@@ -399,6 +399,9 @@ impl Importer<'_> {
             }
         };
         summary.layout = Some(scanner.layout().as_str().to_string());
+        if scanner.layout() == Layout::Empty {
+            summary.notes.push("the file is empty".to_string());
+        }
 
         let skip = resume.as_ref().map(|p| p.records_done).unwrap_or(0);
         if let Some(p) = &resume {
@@ -432,6 +435,7 @@ impl Importer<'_> {
         progress.begin(&display, Some(size));
         let mut last_commit = Instant::now();
         let mut since_commit = 0u64;
+        let mut ticks = 0u64;
         let mut stopped = false;
         let mut records_done = skip;
         while let Some(item) = scanner.next_item()? {
@@ -468,7 +472,8 @@ impl Importer<'_> {
                 }
             }
             since_commit += 1;
-            if since_commit % 512 == 0 {
+            ticks += 1;
+            if ticks % 512 == 0 {
                 progress.update(tap.bytes(), summary.counts.records);
                 if cancel.load(Ordering::Relaxed) {
                     stopped = true;

@@ -335,6 +335,7 @@ impl<R: Read> Scanner<R> {
         self.records += 1;
         let number = self.records;
         let end_idx = end.unwrap_or(self.buf.len());
+        oversized |= end_idx - self.pos > self.max_record;
         let bytes = if oversized {
             Vec::new()
         } else {
@@ -485,6 +486,7 @@ impl<R: Read> Scanner<R> {
                 reason: format!("the file ends in the middle of record {number}"),
             }));
         };
+        oversized |= end - self.pos > self.max_record;
         let record_bytes = if oversized {
             Vec::new()
         } else {

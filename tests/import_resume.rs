@@ -1,0 +1,196 @@
+//! Re-importing is a no-op; an interrupted import (Ctrl-C or a kill) leaves the index
+//! openable at its last commit, and running the same command again finishes the job without
+//! duplicates.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use common::*;
+use verbatim::import::{self, ImportOptions, Input};
+use verbatim::matter::{Matter, SourceStatus};
+use verbatim::progress::Progress;
+
+fn corpus(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            openai_line(
+                &format!("id{i}"),
+                &format!("question number w{i}x about rivers"),
+                "An answer about rivers and their banks.",
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn docs(matter: &std::path::Path) -> u64 {
+    verbatim::index::ConvIndex::open(&matter.join("index"))
+        .unwrap()
+        .num_docs()
+}
+
+#[test]
+fn same_file_twice_is_a_no_op() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "a.jsonl", corpus(20).as_bytes());
+    let copy = write(tmp.path(), "copy/a-again.jsonl", corpus(20).as_bytes());
+    let m = tmp.path().join("m");
+    assert_eq!(import_files(&m, std::slice::from_ref(&f)).imported, 20);
+    let again = import_files(&m, &[f, copy]);
+    assert_eq!(again.imported + again.duplicates, 0);
+    assert!(again.files.iter().all(|f| {
+        f.skipped
+            .as_deref()
+            .unwrap_or("")
+            .contains("already imported")
+    }));
+    assert_eq!(docs(&m), 20);
+}
+
+/// Asks to stop once `after` records were read, like a Ctrl-C would.
+struct StopAfter<'a> {
+    after: u64,
+    cancel: &'a AtomicBool,
+}
+
+impl Progress for StopAfter<'_> {
+    fn begin(&mut self, _: &str, _: Option<u64>) {}
+    fn update(&mut self, _: u64, records: u64) {
+        if records >= self.after {
+            self.cancel.store(true, Ordering::SeqCst);
+        }
+    }
+    fn end(&mut self) {}
+    fn note(&mut self, _: &str) {}
+}
+
+#[test]
+fn interrupted_import_resumes_without_duplicates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "big.jsonl", corpus(5000).as_bytes());
+    // A bad line, so rejects are counted across the interruption too.
+    let g = write(
+        tmp.path(),
+        "z.jsonl",
+        format!(
+            "{}\nnot json\n{}\n{}\n",
+            openai_line("z1", "a", "b"),
+            openai_line("z2", "a", "b"),
+            openai_line("z3", "a", "b")
+        )
+        .as_bytes(),
+    );
+    let m = tmp.path().join("m");
+    let opts = ImportOptions {
+        commit_every_records: 300,
+        ..Default::default()
+    };
+    let inputs = [Input::File(f.clone()), Input::File(g.clone())];
+    let cancel = AtomicBool::new(false);
+    let mut matter = Matter::open_or_create(&m).unwrap();
+    let s = import::import(
+        &mut matter,
+        &inputs,
+        &opts,
+        &mut StopAfter {
+            after: 1500,
+            cancel: &cancel,
+        },
+        &cancel,
+    )
+    .unwrap();
+    assert!(s.interrupted);
+    let first = s.imported;
+    assert!((1500..5000).contains(&first), "{first}");
+    assert_eq!(docs(&m), first, "work up to the stop is committed");
+    let meta = Matter::open(&m).unwrap();
+    assert_eq!(meta.meta.sources[0].status, SourceStatus::Partial);
+
+    let mut matter = Matter::open(&m).unwrap();
+    let s2 = import::import(
+        &mut matter,
+        &inputs,
+        &opts,
+        &mut verbatim::progress::Silent,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert!(!s2.interrupted);
+    assert_eq!(s2.files[0].resumed_after, Some(first));
+    assert_eq!(s2.duplicates, 0);
+    assert_eq!(docs(&m), 5003);
+    let meta = Matter::open(&m).unwrap();
+    let src = &meta.meta.sources[0];
+    assert_eq!(src.status, SourceStatus::Complete);
+    assert_eq!(
+        (src.records_read, src.imported, src.duplicates, src.rejected),
+        (5000, 5000, 0, 0)
+    );
+    assert_eq!(meta.meta.sources[1].rejected, 1);
+    assert!(!src.sha256.is_empty());
+}
+
+#[test]
+fn killed_import_leaves_index_openable_and_rerun_finishes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let n = 60_000;
+    let f = write(tmp.path(), "big.jsonl", corpus(n).as_bytes());
+    let m = tmp.path().join("m");
+    let mut child = bin()
+        .arg("--matter")
+        .arg(&m)
+        .args(["--quiet", "import", "--commit-every", "1000"])
+        .arg(&f)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for a few commits, then kill without warning.
+    let started = Instant::now();
+    let meta = m.join("index").join("meta.json");
+    loop {
+        let committed = std::fs::read_to_string(&meta)
+            .ok()
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+            .and_then(|v| v["payload"].as_str().map(str::to_string))
+            .and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok())
+            .and_then(|p| p["records_done"].as_u64())
+            .unwrap_or(0);
+        if committed >= 3000 || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // The index opens at its last commit.
+    let st = json(&run(&m, &["--json", "stats"]));
+    let partial = st["conversations"].as_u64().unwrap();
+    assert!(partial <= n as u64);
+
+    let out = run(
+        &m,
+        &[
+            "--json",
+            "import",
+            "--commit-every",
+            "1000",
+            f.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = json(&out);
+    assert_eq!(s["duplicates"], 0, "{s}");
+    let st = json(&run(&m, &["--json", "stats"]));
+    assert_eq!(st["conversations"].as_u64().unwrap(), n as u64);
+    for i in [0, 1234, 29_999, n - 1] {
+        let out = run(&m, &["search", "--count", &format!("w{i}x")]);
+        assert_eq!(stdout(&out).trim(), "1", "w{i}x");
+    }
+}

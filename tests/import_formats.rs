@@ -112,7 +112,7 @@ fn openai_sharegpt_lmsys_arena_hh() {
         "conversation_b": [{"role": "user", "content": "arena prompt"}, {"role": "assistant", "content": "answer from b"}],
         "turn": 1, "language": "English", "tstamp": 1682351591.1});
     let hh = json!({"chosen": "\n\nHuman: hh question\n\nAssistant: the chosen reply", "rejected": "\n\nHuman: hh question\n\nAssistant: the rejected reply"});
-    let files = vec![
+    let files = [
         write(d, "in/openai.jsonl", openai.as_bytes()),
         write(
             d,

@@ -473,7 +473,7 @@ impl Importer<'_> {
             }
             since_commit += 1;
             ticks += 1;
-            if ticks % 512 == 0 {
+            if ticks.is_multiple_of(512) {
                 progress.update(tap.bytes(), summary.counts.records);
                 if cancel.load(Ordering::Relaxed) {
                     stopped = true;

@@ -1,0 +1,115 @@
+//! The command line as a user drives it: output shapes, errors, exit codes, file modes.
+
+mod common;
+
+use common::*;
+
+fn matter_with(lines: &[String]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "in.jsonl", lines.join("\n").as_bytes());
+    let m = tmp.path().join("m");
+    let out = run(&m, &["--quiet", "import", f.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (tmp, m)
+}
+
+#[test]
+fn search_json_shape_and_highlights() {
+    let (_t, m) = matter_with(&[
+        openai_line("a", "Tell me about the Thames barrier", "The Thames barrier protects London."),
+        openai_line("b", "Rivers?", "Many rivers flow."),
+    ]);
+    let v = json(&run(&m, &["--json", "search", "thames barrier"]));
+    assert_eq!(v["total"], 1);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["id"], "a");
+    assert_eq!(hit["created"], "2023-05-01T10:00:00Z");
+    let snippet = hit["snippet"].as_str().unwrap();
+    let hl = hit["highlights"][0].as_array().unwrap();
+    let (s, e) = (hl[0].as_u64().unwrap() as usize, hl[1].as_u64().unwrap() as usize);
+    assert_eq!(&snippet[s..e], "Thames barrier");
+    // Per-message hits: the user message and the assistant reply.
+    assert_eq!(hit["hits"].as_array().unwrap().len(), 2);
+    let v = json(&run(&m, &["--json", "search", "--count", "rivers OR barrier"]));
+    assert_eq!(v["total"], 2);
+    let text = stdout(&run(&m, &["search", "barrier"]));
+    assert!(text.contains("«barrier»"), "{text}");
+}
+
+#[test]
+fn syntax_errors_point_at_the_column() {
+    let (_t, m) = matter_with(&[openai_line("a", "x", "y")]);
+    let out = run(&m, &["search", "apple AND (pie"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("unclosed '(' at column 11"), "{err}");
+    assert!(err.contains("          ^"), "{err}");
+    let v = json(&run(&m, &["--json", "search", "a OR"]));
+    assert_eq!(v["column"], 3);
+}
+
+#[test]
+fn explain_shows_the_reading() {
+    let out = bin().args(["search", "--explain", "apple pie OR cake"]).output().unwrap();
+    assert_eq!(stdout(&out).trim(), "(\"apple pie\" OR cake)");
+}
+
+#[test]
+fn usage_errors_exit_2_and_missing_matter_is_clear() {
+    let out = bin().args(["search"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(&tmp.path().join("nothing"), &["search", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no matter at"), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn matter_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_t, m) = matter_with(&[openai_line("a", "x", "y"), "garbage".to_string()]);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&m), 0o700);
+    let mut checked = 0;
+    for dir in [m.clone(), m.join("index")] {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let want = if p.is_dir() { 0o700 } else { 0o600 };
+            assert_eq!(mode(&p), want, "{}", p.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 5);
+}
+
+#[test]
+fn stats_json_and_newer_schema_refused() {
+    let (_t, m) = matter_with(&[openai_line("a", "x", "y"), openai_line("b", "x", "z")]);
+    let v = json(&run(&m, &["--json", "stats"]));
+    assert_eq!(v["conversations"], 2);
+    assert_eq!(v["messages"]["user"], 2);
+    assert_eq!(v["models"]["gpt-4"], 2);
+    assert_eq!(v["sources"][0]["imported"], 2);
+    assert!(v["index_bytes"].as_u64().unwrap() > 0);
+    let p = m.join("matter.json");
+    let mut meta: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    meta["schema"] = serde_json::json!(99);
+    std::fs::write(&p, meta.to_string()).unwrap();
+    let out = run(&m, &["stats"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("newer verbatim"), "{}", stderr(&out));
+}
+
+#[test]
+fn import_json_summary_shape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "in.jsonl", format!("{}\nbad\n", openai_line("a", "x", "y")).as_bytes());
+    let out = run(&tmp.path().join("m"), &["--json", "import", f.to_str().unwrap()]);
+    let v = json(&out);
+    for k in ["imported", "rejected", "duplicates", "truncated", "files"] {
+        assert!(v.get(k).is_some(), "missing {k}: {v}");
+    }
+    assert_eq!((v["imported"].as_u64(), v["rejected"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(v["files"][0]["records"], 2);
+}

@@ -4,6 +4,7 @@
 //! The core holds no user-interface code: the command line (`src/cli`) and later the review
 //! interface are front-ends over these modules.
 
+pub mod audit;
 pub mod demo;
 pub mod fsutil;
 pub mod hashing;
@@ -13,6 +14,7 @@ pub mod matter;
 pub mod model;
 pub mod progress;
 pub mod query;
+pub mod review;
 pub mod search;
 pub mod stats;
 pub mod synth;

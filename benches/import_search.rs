@@ -1,0 +1,229 @@
+//! Import throughput against a bare tantivy writer, peak memory of the command, index size,
+//! synth speed, and search latency. Prints a Markdown table for BENCHMARKS.md.
+//!
+//! cargo bench --bench import_search                       # 100,000 conversations
+//! VERBATIM_BENCH_CONVERSATIONS=1000000 cargo bench --bench import_search
+//!
+//! The machine is noisy: each measurement is repeated (VERBATIM_BENCH_ROUNDS, default 3),
+//! baseline and verbatim alternate, and medians and their ratio are reported.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use verbatim::import::{self, ImportOptions, Input};
+use verbatim::index::{ConvIndex, WriterSettings, document};
+use verbatim::matter::Matter;
+use verbatim::model::Conversation;
+use verbatim::progress::Silent;
+use verbatim::search::{self, SearchRequest};
+use verbatim::synth::{self, SynthFormat, SynthOptions};
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn percentile(xs: &mut [f64], p: f64) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let i = ((xs.len() as f64 - 1.0) * p).round() as usize;
+    xs[i]
+}
+
+/// Synthetic data, generated once per size and cached under target/.
+fn dataset(n: u64) -> (PathBuf, Option<(f64, u64)>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-data")
+        .join(format!("openai-{n}"));
+    let file = dir.join("conversations.jsonl");
+    if file.exists() {
+        return (file, None);
+    }
+    let t = Instant::now();
+    let s = synth::synth(
+        &SynthOptions {
+            conversations: n,
+            articles: (n / 50).clamp(50, 20_000),
+            seed: 42,
+            format: SynthFormat::OpenAi,
+            out: dir,
+            plant_rate: 0.25,
+        },
+        &mut |_| {},
+    )
+    .expect("synth failed");
+    (file, Some((t.elapsed().as_secs_f64(), s.bytes_written)))
+}
+
+fn read_all(file: &Path) -> Vec<Conversation> {
+    // The baseline is handed conversations already parsed: it measures indexing alone.
+    let dir = tempfile::tempdir().unwrap();
+    let mut m = Matter::open_or_create(dir.path()).unwrap();
+    import::import(
+        &mut m,
+        &[Input::File(file.to_path_buf())],
+        &ImportOptions::default(),
+        &mut Silent,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let idx = ConvIndex::open(&m.index_dir()).unwrap();
+    let searcher = idx.searcher();
+    let mut out = Vec::new();
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        for doc in seg.doc_ids_alive() {
+            out.push(
+                idx.load(&searcher, tantivy::DocAddress::new(ord as u32, doc))
+                    .unwrap(),
+            );
+        }
+    }
+    out
+}
+
+fn baseline(convs: &[Conversation], settings: WriterSettings) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    let idx = ConvIndex::open_or_create(dir.path()).unwrap();
+    let mut w = idx.writer(settings).unwrap();
+    for (i, c) in convs.iter().enumerate() {
+        let d = document::build(c, &idx.fields, i as u64, i as u64, i as u64).unwrap();
+        w.add_document(d).unwrap();
+    }
+    w.commit().unwrap();
+    w.wait_merging_threads().unwrap();
+    t.elapsed().as_secs_f64()
+}
+
+fn ours(file: &Path, settings: WriterSettings) -> (f64, PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    let mut m = Matter::open_or_create(dir.path()).unwrap();
+    let opts = ImportOptions {
+        writer: settings,
+        ..Default::default()
+    };
+    import::import(
+        &mut m,
+        &[Input::File(file.to_path_buf())],
+        &opts,
+        &mut Silent,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    (t.elapsed().as_secs_f64(), m.index_dir(), dir)
+}
+
+/// Peak resident memory of `verbatim import` run as a child process, in MiB.
+fn child_peak_rss(file: &Path) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .arg("--matter")
+        .arg(dir.path())
+        .args(["--quiet", "import"])
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage fills the struct we own.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+const QUERIES: [&str; 20] = [
+    "report",
+    "climate change",
+    "\"according to\"",
+    "assistant:government",
+    "user:recipe OR user:cooking",
+    "minister AND budget",
+    "python AND NOT java",
+    "model:gpt-4",
+    "created:2023-01-01..2023-06-30",
+    "turns:>5",
+    "(election OR vote) AND assistant:results",
+    "the",
+    "said the",
+    "user:(help me) AND assistant:sure",
+    "lang:spanish",
+    "title:news OR assistant:headline",
+    "percent AND (rise OR fall)",
+    "NOT model:gpt-3.5-turbo",
+    "\"in a statement\"",
+    "company AND shares AND market",
+];
+
+fn main() {
+    let n = env_u64("VERBATIM_BENCH_CONVERSATIONS", 100_000);
+    let rounds = env_u64("VERBATIM_BENCH_ROUNDS", 3).max(1);
+    let settings = WriterSettings::default();
+    let (file, synth_time) = dataset(n);
+    let file_bytes = std::fs::metadata(&file).unwrap().len();
+    println!("## {n} conversations ({:.1} MiB JSONL)\n", file_bytes as f64 / 1048576.0);
+    if let Some((secs, bytes)) = synth_time {
+        println!(
+            "synth: {:.1} s, {:.0} conversations/s, {:.1} MB/s written",
+            secs,
+            n as f64 / secs,
+            bytes as f64 / secs / 1e6
+        );
+    }
+    let convs = read_all(&file);
+    let text: u64 = convs.iter().map(|c| c.text_bytes()).sum();
+    println!(
+        "message text: {:.1} MB in {} conversations",
+        text as f64 / 1e6,
+        convs.len()
+    );
+
+    let (mut base, mut mine) = (Vec::new(), Vec::new());
+    let mut last_index = None;
+    for _ in 0..rounds {
+        base.push(baseline(&convs, settings));
+        let (t, idx, dir) = ours(&file, settings);
+        mine.push(t);
+        last_index = Some((idx, dir));
+    }
+    drop(convs);
+    let (b, m) = (median(&mut base), median(&mut mine));
+    let mbps = |s: f64| text as f64 / s / 1e6;
+    println!();
+    println!("| measure | value |");
+    println!("|---|---|");
+    println!("| bare tantivy writer, same schema and settings (median of {rounds}) | {:.1} s, {:.1} MB/s |", b, mbps(b));
+    println!("| verbatim import from the JSONL file (median of {rounds}) | {:.1} s, {:.1} MB/s |", m, mbps(m));
+    println!("| ratio verbatim / bare | {:.2} |", b / m);
+
+    let (index_dir, _keep) = last_index.unwrap();
+    let size = verbatim::fsutil::dir_size(&index_dir);
+    println!(
+        "| index size | {:.1} MiB, {:.2} GB per GB of message text |",
+        size as f64 / 1048576.0,
+        size as f64 / text as f64
+    );
+    let rss = child_peak_rss(&file);
+    println!("| peak RSS of `verbatim import` | {rss:.0} MiB |");
+
+    let idx = ConvIndex::open(&index_dir).unwrap();
+    let mut lat = Vec::new();
+    for _ in 0..5 {
+        for q in QUERIES {
+            let t = Instant::now();
+            let r = search::search(&idx, &SearchRequest::new(q)).unwrap();
+            std::hint::black_box(r.total);
+            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let p50 = percentile(&mut lat, 0.5);
+    let p99 = percentile(&mut lat, 0.99);
+    println!("| search latency, 20 queries x 5 (count + top 20 + snippets) | p50 {p50:.1} ms, p99 {p99:.1} ms |");
+}

@@ -1,0 +1,438 @@
+//! `review.jsonl`: the append-only review journal. One event per line; the review state is
+//! its replay. An event is written and fsynced, under an exclusive file lock, before anyone is
+//! told it is saved. Undo appends an inverse event; nothing is ever rewritten.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::state::ReviewState;
+use crate::fsutil;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Tag,
+    Untag,
+    /// Sets the note (an empty value clears it).
+    Note,
+    /// Reverses the event whose `seq` is the value.
+    Undo,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Tag => "tag",
+            Action::Untag => "untag",
+            Action::Note => "note",
+            Action::Undo => "undo",
+        }
+    }
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    pub reviewer: String,
+    /// The conversation (absent for a bulk event, which lists `conversations`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conversations: Vec<String>,
+    pub action: Action,
+    /// Tag name, note text, or the undone event's `seq`.
+    pub value: Value,
+    /// What the event replaced: for tag/untag the conversations whose state it changed; for a
+    /// note the previous note (null if none); for undo null.
+    #[serde(default)]
+    pub prev: Value,
+}
+
+impl Event {
+    /// Every conversation the event is about.
+    pub fn targets(&self) -> impl Iterator<Item = &str> {
+        self.conversation
+            .iter()
+            .map(String::as_str)
+            .chain(self.conversations.iter().map(String::as_str))
+    }
+
+    pub fn is_bulk(&self) -> bool {
+        !self.conversations.is_empty()
+    }
+}
+
+/// An event to write: the journal fills in `seq`, `time` and `prev`.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub conversations: Vec<String>,
+    pub action: Action,
+    pub value: Value,
+}
+
+/// A line of the journal that could not be read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub line: u64,
+    pub offset: u64,
+    pub reason: String,
+}
+
+/// The journal of a matter, with the state replayed so far.
+pub struct Journal {
+    path: PathBuf,
+    state: ReviewState,
+    /// Bytes of the file already replayed.
+    read_to: u64,
+    lines_read: u64,
+    problems: Vec<Problem>,
+}
+
+impl Journal {
+    pub fn path_in(matter_dir: &Path) -> PathBuf {
+        matter_dir.join("review.jsonl")
+    }
+
+    /// Opens and replays the journal (a missing journal is an empty one).
+    pub fn open(matter_dir: &Path) -> Result<Journal> {
+        let mut j = Journal {
+            path: Self::path_in(matter_dir),
+            state: ReviewState::default(),
+            read_to: 0,
+            lines_read: 0,
+            problems: Vec::new(),
+        };
+        j.refresh()?;
+        Ok(j)
+    }
+
+    pub fn state(&self) -> &ReviewState {
+        &self.state
+    }
+
+    /// Lines that could not be read (garbage, or a torn last line), skipped on replay.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// Reads events appended since the last read (by this or another process).
+    pub fn refresh(&mut self) -> Result<()> {
+        let mut f = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).with_context(|| format!("cannot open {}", self.path.display())),
+        };
+        let len = f.metadata().context("cannot stat the journal")?.len();
+        if len < self.read_to {
+            // Only a torn tail set aside by a writer can shrink the file; replay from scratch.
+            self.state = ReviewState::default();
+            self.read_to = 0;
+            self.lines_read = 0;
+            self.problems.clear();
+        }
+        f.seek(SeekFrom::Start(self.read_to))
+            .context("cannot read the journal")?;
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).context("cannot read the journal")?;
+        let mut start = 0usize;
+        while start < buf.len() {
+            let Some(nl) = memchr::memchr(b'\n', &buf[start..]) else {
+                // A last line without its newline: a write that never finished. It is not
+                // applied; the next writer sets it aside.
+                let offset = self.read_to + start as u64;
+                if !self.problems.iter().any(|p| p.offset == offset) {
+                    self.problems.push(Problem {
+                        line: self.lines_read + 1,
+                        offset,
+                        reason: "torn last line (an interrupted write); ignored".to_string(),
+                    });
+                }
+                break;
+            };
+            let line = &buf[start..start + nl];
+            let offset = self.read_to + start as u64;
+            self.lines_read += 1;
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                match serde_json::from_slice::<Event>(line) {
+                    Ok(e) => self.state.apply(&e),
+                    Err(err) => self.problems.push(Problem {
+                        line: self.lines_read,
+                        offset,
+                        reason: format!("unreadable event: {err}"),
+                    }),
+                }
+            }
+            start += nl + 1;
+        }
+        self.read_to += start as u64;
+        Ok(())
+    }
+
+    /// Appends events computed from the freshest state, under the journal's exclusive lock,
+    /// and fsyncs them before returning. `make` sees the state including every event other
+    /// writers appended before the lock was taken.
+    pub fn append(
+        &mut self,
+        reviewer: &str,
+        make: impl FnOnce(&ReviewState) -> Result<Vec<Draft>>,
+    ) -> Result<Vec<Event>> {
+        let mut file = fsutil::open_append_private(&self.path)?;
+        file.lock().context("cannot lock the review journal")?;
+        let result = self.append_locked(&mut file, reviewer, make);
+        let _ = file.unlock();
+        result
+    }
+
+    fn append_locked(
+        &mut self,
+        file: &mut File,
+        reviewer: &str,
+        make: impl FnOnce(&ReviewState) -> Result<Vec<Draft>>,
+    ) -> Result<Vec<Event>> {
+        self.set_aside_torn_tail()?;
+        self.refresh()?;
+        let drafts = make(&self.state)?;
+        let mut out = Vec::with_capacity(drafts.len());
+        let mut bytes = Vec::new();
+        for d in drafts {
+            if d.conversations.is_empty() {
+                bail!("an event needs at least one conversation");
+            }
+            let e = self.complete(d, reviewer)?;
+            serde_json::to_writer(&mut bytes, &e).context("cannot serialise event")?;
+            bytes.push(b'\n');
+            // Later drafts in the same call see the earlier ones.
+            self.state.apply(&e);
+            out.push(e);
+        }
+        if bytes.is_empty() {
+            return Ok(out);
+        }
+        file.write_all(&bytes)
+            .context("cannot write the review journal")?;
+        file.sync_data()
+            .context("cannot sync the review journal")?;
+        self.read_to += bytes.len() as u64;
+        self.lines_read += out.len() as u64;
+        Ok(out)
+    }
+
+    fn complete(&self, d: Draft, reviewer: &str) -> Result<Event> {
+        let st = &self.state;
+        let prev = match d.action {
+            Action::Tag | Action::Untag => {
+                let tag = d.value.as_str().context("a tag event needs a tag name")?;
+                let want = d.action == Action::Tag;
+                Value::Array(
+                    d.conversations
+                        .iter()
+                        .filter(|id| st.has_tag(id, tag) != want)
+                        .map(|id| Value::String(id.clone()))
+                        .collect(),
+                )
+            }
+            Action::Note => {
+                if d.conversations.len() != 1 {
+                    bail!("a note is about one conversation");
+                }
+                st.note(&d.conversations[0])
+                    .map(|s| Value::String(s.to_string()))
+                    .unwrap_or(Value::Null)
+            }
+            Action::Undo => Value::Null,
+        };
+        let (conversation, conversations) = if d.conversations.len() == 1 {
+            (d.conversations.into_iter().next(), Vec::new())
+        } else {
+            (None, d.conversations)
+        };
+        Ok(Event {
+            seq: st.last_seq() + 1,
+            time: Utc::now(),
+            reviewer: reviewer.to_string(),
+            conversation,
+            conversations,
+            action: d.action,
+            value: d.value,
+            prev,
+        })
+    }
+
+    /// A torn last line would glue onto the next event: move it to `review.torn` and cut the
+    /// journal back to its last complete line. Called with the lock held.
+    fn set_aside_torn_tail(&mut self) -> Result<()> {
+        let mut f = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&self.path)
+            .with_context(|| format!("cannot open {}", self.path.display()))?;
+        let len = f.metadata().context("cannot stat the journal")?.len();
+        if len == 0 {
+            return Ok(());
+        }
+        // Find the last newline, reading backwards in blocks.
+        let mut end = len;
+        let mut keep = 0u64;
+        let mut block = vec![0u8; 64 * 1024];
+        'search: while end > 0 {
+            let start = end.saturating_sub(block.len() as u64);
+            let n = (end - start) as usize;
+            f.seek(SeekFrom::Start(start)).context("cannot read the journal")?;
+            f.read_exact(&mut block[..n]).context("cannot read the journal")?;
+            if let Some(i) = memchr::memrchr(b'\n', &block[..n]) {
+                keep = start + i as u64 + 1;
+                break 'search;
+            }
+            end = start;
+        }
+        if keep == len {
+            return Ok(());
+        }
+        let mut tail = Vec::new();
+        f.seek(SeekFrom::Start(keep)).context("cannot read the journal")?;
+        f.read_to_end(&mut tail).context("cannot read the journal")?;
+        let aside = self.path.with_extension("torn");
+        let mut a = fsutil::open_append_private(&aside)?;
+        writeln!(
+            a,
+            "{}",
+            serde_json::json!({"time": Utc::now(), "offset": keep, "bytes": String::from_utf8_lossy(&tail)})
+        )
+        .context("cannot write review.torn")?;
+        a.sync_data().context("cannot sync review.torn")?;
+        f.set_len(keep).context("cannot trim the journal")?;
+        f.sync_data().context("cannot sync the journal")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tag(id: &str, t: &str) -> Draft {
+        Draft {
+            conversations: vec![id.to_string()],
+            action: Action::Tag,
+            value: json!(t),
+        }
+    }
+
+    #[test]
+    fn tag_untag_note_undo_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::open(dir.path()).unwrap();
+        j.append("ann", |_| Ok(vec![tag("c1", "hot"), tag("c1", "hot")])).unwrap();
+        j.append("ann", |_| {
+            Ok(vec![Draft {
+                conversations: vec!["c1".into()],
+                action: Action::Note,
+                value: json!("first"),
+            }])
+        })
+        .unwrap();
+        let e = j
+            .append("bob", |_| {
+                Ok(vec![Draft {
+                    conversations: vec!["c1".into()],
+                    action: Action::Note,
+                    value: json!("second"),
+                }])
+            })
+            .unwrap();
+        assert_eq!(e[0].prev, json!("first"));
+        assert_eq!(e[0].seq, 4);
+        // Undo the second note: the first comes back.
+        j.append("bob", |_| {
+            Ok(vec![Draft {
+                conversations: vec!["c1".into()],
+                action: Action::Undo,
+                value: json!(4),
+            }])
+        })
+        .unwrap();
+        assert_eq!(j.state().note("c1"), Some("first"));
+        // A fresh replay agrees.
+        let j2 = Journal::open(dir.path()).unwrap();
+        assert_eq!(j2.state().note("c1"), Some("first"));
+        assert!(j2.state().has_tag("c1", "hot"));
+        assert_eq!(j2.state().get("c1").unwrap().reviewers.len(), 2);
+        assert_eq!(j2.state().last_seq(), 5);
+    }
+
+    #[test]
+    fn bulk_undo_only_reverts_what_it_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::open(dir.path()).unwrap();
+        j.append("ann", |_| Ok(vec![tag("a", "hot")])).unwrap();
+        let bulk = j
+            .append("ann", |_| {
+                Ok(vec![Draft {
+                    conversations: vec!["a".into(), "b".into(), "c".into()],
+                    action: Action::Tag,
+                    value: json!("hot"),
+                }])
+            })
+            .unwrap();
+        assert!(bulk[0].is_bulk());
+        assert_eq!(bulk[0].prev, json!(["b", "c"]));
+        j.append("ann", |_| {
+            Ok(vec![Draft {
+                conversations: vec!["a".into(), "b".into(), "c".into()],
+                action: Action::Undo,
+                value: json!(bulk[0].seq),
+            }])
+        })
+        .unwrap();
+        let s = j.state();
+        assert!(s.has_tag("a", "hot"));
+        assert!(!s.has_tag("b", "hot") && !s.has_tag("c", "hot"));
+    }
+
+    #[test]
+    fn torn_and_garbage_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::open(dir.path()).unwrap();
+        j.append("ann", |_| Ok(vec![tag("a", "hot")])).unwrap();
+        let path = Journal::path_in(dir.path());
+        // A garbage line in the middle, then a torn (unterminated) last line.
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"this is not json\n{\"seq\": 3, \"time\": \"20").unwrap();
+        drop(f);
+        let j2 = Journal::open(dir.path()).unwrap();
+        assert_eq!(j2.problems().len(), 2);
+        assert!(j2.problems()[1].reason.contains("torn"));
+        assert!(j2.state().has_tag("a", "hot"));
+        // The next writer sets the torn tail aside and appends cleanly.
+        let mut j3 = Journal::open(dir.path()).unwrap();
+        j3.append("bob", |_| Ok(vec![tag("b", "hot")])).unwrap();
+        let j4 = Journal::open(dir.path()).unwrap();
+        assert!(j4.state().has_tag("b", "hot"));
+        assert_eq!(j4.problems().len(), 1, "only the garbage line remains");
+        let aside = std::fs::read_to_string(dir.path().join("review.torn")).unwrap();
+        assert!(aside.contains("\\\"seq\\\": 3"), "{aside}");
+    }
+
+    #[test]
+    fn readers_pick_up_new_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut reader = Journal::open(dir.path()).unwrap();
+        let mut writer = Journal::open(dir.path()).unwrap();
+        writer.append("ann", |_| Ok(vec![tag("a", "x")])).unwrap();
+        assert!(!reader.state().has_tag("a", "x"));
+        reader.refresh().unwrap();
+        assert!(reader.state().has_tag("a", "x"));
+        // The reader, writing next, gets the right sequence number.
+        let e = reader.append("bob", |_| Ok(vec![tag("b", "x")])).unwrap();
+        assert_eq!(e[0].seq, 2);
+    }
+}

@@ -168,7 +168,10 @@ fn main() {
     let settings = WriterSettings::default();
     let (file, synth_time) = dataset(n);
     let file_bytes = std::fs::metadata(&file).unwrap().len();
-    println!("## {n} conversations ({:.1} MiB JSONL)\n", file_bytes as f64 / 1048576.0);
+    println!(
+        "## {n} conversations ({:.1} MiB JSONL)\n",
+        file_bytes as f64 / 1048576.0
+    );
     if let Some((secs, bytes)) = synth_time {
         println!(
             "synth: {:.1} s, {:.0} conversations/s, {:.1} MB/s written",
@@ -199,8 +202,16 @@ fn main() {
     println!();
     println!("| measure | value |");
     println!("|---|---|");
-    println!("| bare tantivy writer, same schema and settings (median of {rounds}) | {:.1} s, {:.1} MB/s |", b, mbps(b));
-    println!("| verbatim import from the JSONL file (median of {rounds}) | {:.1} s, {:.1} MB/s |", m, mbps(m));
+    println!(
+        "| bare tantivy writer, same schema and settings (median of {rounds}) | {:.1} s, {:.1} MB/s |",
+        b,
+        mbps(b)
+    );
+    println!(
+        "| verbatim import from the JSONL file (median of {rounds}) | {:.1} s, {:.1} MB/s |",
+        m,
+        mbps(m)
+    );
     println!("| ratio verbatim / bare | {:.2} |", b / m);
 
     let (index_dir, _keep) = last_index.unwrap();
@@ -225,5 +236,7 @@ fn main() {
     }
     let p50 = percentile(&mut lat, 0.5);
     let p99 = percentile(&mut lat, 0.99);
-    println!("| search latency, 20 queries x 5 (count + top 20 + snippets) | p50 {p50:.1} ms, p99 {p99:.1} ms |");
+    println!(
+        "| search latency, 20 queries x 5 (count + top 20 + snippets) | p50 {p50:.1} ms, p99 {p99:.1} ms |"
+    );
 }

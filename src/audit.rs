@@ -81,7 +81,8 @@ pub fn append(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Re
         let line = serde_json::to_vec(&entry).context("cannot serialise audit entry")?;
         let mut bytes = line.clone();
         bytes.push(b'\n');
-        file.write_all(&bytes).context("cannot write the audit trail")?;
+        file.write_all(&bytes)
+            .context("cannot write the audit trail")?;
         file.sync_data().context("cannot sync the audit trail")?;
         let head = Head {
             seq,
@@ -112,9 +113,11 @@ fn last_line(path: &Path) -> Result<Option<Vec<u8>>> {
     let mut window = 4096u64;
     loop {
         let start = len.saturating_sub(window);
-        f.seek(SeekFrom::Start(start)).context("cannot read the audit trail")?;
+        f.seek(SeekFrom::Start(start))
+            .context("cannot read the audit trail")?;
         tail.clear();
-        f.read_to_end(&mut tail).context("cannot read the audit trail")?;
+        f.read_to_end(&mut tail)
+            .context("cannot read the audit trail")?;
         let body = tail.strip_suffix(b"\n").unwrap_or(&tail);
         if let Some(i) = memchr::memrchr(b'\n', body) {
             return Ok(Some(body[i + 1..].to_vec()));
@@ -186,7 +189,12 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
     if !bytes.is_empty() && !bytes.ends_with(b"\n") {
         // Appends always end with a newline; a missing one means a cut or an edit.
         let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64 + 1;
-        return Ok(broken(lines, "the last line is incomplete".into(), n, prev_hash));
+        return Ok(broken(
+            lines,
+            "the last line is incomplete".into(),
+            n,
+            prev_hash,
+        ));
     }
     if !body.is_empty() {
         for (i, line) in body.split(|b| *b == b'\n').enumerate() {
@@ -194,13 +202,21 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
             let e: Entry = match serde_json::from_slice(line) {
                 Ok(e) => e,
                 Err(err) => {
-                    return Ok(broken(lineno, format!("unreadable entry: {err}"), n, prev_hash));
+                    return Ok(broken(
+                        lineno,
+                        format!("unreadable entry: {err}"),
+                        n,
+                        prev_hash,
+                    ));
                 }
             };
             if e.seq != lineno {
                 return Ok(broken(
                     lineno,
-                    format!("sequence number {} where {lineno} was expected (an entry was deleted, inserted or moved)", e.seq),
+                    format!(
+                        "sequence number {} where {lineno} was expected (an entry was deleted, inserted or moved)",
+                        e.seq
+                    ),
                     n,
                     prev_hash,
                 ));
@@ -208,11 +224,19 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
             if e.prev != prev_hash {
                 // The line before no longer hashes to what this one recorded: it was changed.
                 if lineno == 1 {
-                    return Ok(broken(1, "the first entry's prev hash was changed".into(), n, prev_hash));
+                    return Ok(broken(
+                        1,
+                        "the first entry's prev hash was changed".into(),
+                        n,
+                        prev_hash,
+                    ));
                 }
                 return Ok(broken(
                     lineno - 1,
-                    format!("entry {} was changed after it was written (entry {lineno} recorded a different hash of it)", lineno - 1),
+                    format!(
+                        "entry {} was changed after it was written (entry {lineno} recorded a different hash of it)",
+                        lineno - 1
+                    ),
                     n,
                     prev_hash,
                 ));
@@ -257,7 +281,13 @@ mod tests {
     fn trail(n: usize) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         for i in 0..n {
-            append(dir.path(), "ann", "search", json!({"query": format!("q{i}"), "count": i})).unwrap();
+            append(
+                dir.path(),
+                "ann",
+                "search",
+                json!({"query": format!("q{i}"), "count": i}),
+            )
+            .unwrap();
         }
         dir
     }

@@ -9,7 +9,9 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, Order};
 
 use crate::index::ConvIndex;
+use crate::query::compile::Env;
 use crate::query::{self, Node, highlight};
+use crate::review::ReviewState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
@@ -79,14 +81,23 @@ pub struct SearchResult {
 
 /// Parses and runs a query. A syntax error comes back as a [`query::QueryError`] inside the
 /// error, so a caller can point at the column.
-pub fn search(index: &ConvIndex, req: &SearchRequest) -> Result<SearchResult> {
+pub fn search(
+    index: &ConvIndex,
+    review: Option<&ReviewState>,
+    req: &SearchRequest,
+) -> Result<SearchResult> {
     let node = query::parse(&req.query)?;
-    search_parsed(index, &node, req)
+    search_parsed(index, review, &node, req)
 }
 
-pub fn search_parsed(index: &ConvIndex, node: &Node, req: &SearchRequest) -> Result<SearchResult> {
+pub fn search_parsed(
+    index: &ConvIndex,
+    review: Option<&ReviewState>,
+    node: &Node,
+    req: &SearchRequest,
+) -> Result<SearchResult> {
     let started = Instant::now();
-    let q = query::compile::compile(node, &index.fields);
+    let q = query::compile::compile(node, &Env::new(&index.fields, review));
     let searcher = index.searcher();
     let limit = req.limit.max(1);
     let (total, page): (usize, Vec<(Option<f32>, DocAddress)>) = match req.sort {
@@ -153,9 +164,13 @@ pub fn search_parsed(index: &ConvIndex, node: &Node, req: &SearchRequest) -> Res
 }
 
 /// Only the number of matching conversations.
-pub fn count(index: &ConvIndex, query_text: &str) -> Result<u64> {
+pub fn count(index: &ConvIndex, review: Option<&ReviewState>, query_text: &str) -> Result<u64> {
     let node = query::parse(query_text)?;
-    let q = query::compile::compile(&node, &index.fields);
+    count_parsed(index, review, &node)
+}
+
+pub fn count_parsed(index: &ConvIndex, review: Option<&ReviewState>, node: &Node) -> Result<u64> {
+    let q = query::compile::compile(node, &Env::new(&index.fields, review));
     let n = index
         .searcher()
         .search(&q, &Count)
@@ -163,11 +178,49 @@ pub fn count(index: &ConvIndex, query_text: &str) -> Result<u64> {
     Ok(n as u64)
 }
 
+/// The ids of every matching conversation, in index order (for bulk actions and exports).
+pub fn matching_ids(
+    index: &ConvIndex,
+    review: Option<&ReviewState>,
+    node: &Node,
+) -> Result<Vec<String>> {
+    let q = query::compile::compile(node, &Env::new(&index.fields, review));
+    let searcher = index.searcher();
+    let docs = searcher
+        .search(&q, &tantivy::collector::DocSetCollector)
+        .context("search failed")?;
+    let mut docs: Vec<DocAddress> = docs.into_iter().collect();
+    docs.sort();
+    let mut out = Vec::with_capacity(docs.len());
+    let mut current: Option<(u32, tantivy::columnar::StrColumn)> = None;
+    let mut buf = String::new();
+    for addr in docs {
+        if current.as_ref().map(|c| c.0) != Some(addr.segment_ord) {
+            let seg = searcher.segment_reader(addr.segment_ord);
+            let col = seg
+                .fast_fields()
+                .str("id")
+                .context("cannot read ids")?
+                .context("the index has no id column")?;
+            current = Some((addr.segment_ord, col));
+        }
+        if let Some((_, col)) = &current {
+            for ord in col.term_ords(addr.doc_id) {
+                buf.clear();
+                if col.ord_to_str(ord, &mut buf).context("cannot read an id")? {
+                    out.push(buf.clone());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Finds one conversation by id.
 pub fn get(index: &ConvIndex, id: &str) -> Result<Option<crate::model::Conversation>> {
     let q = query::compile::compile(
         &Node::Filter(query::Filter::Id(id.to_string())),
-        &index.fields,
+        &Env::new(&index.fields, None),
     );
     let searcher = index.searcher();
     let top = searcher

@@ -16,7 +16,11 @@ fn matter_with(lines: &[String]) -> (tempfile::TempDir, std::path::PathBuf) {
 #[test]
 fn search_json_shape_and_highlights() {
     let (_t, m) = matter_with(&[
-        openai_line("a", "Tell me about the Thames barrier", "The Thames barrier protects London."),
+        openai_line(
+            "a",
+            "Tell me about the Thames barrier",
+            "The Thames barrier protects London.",
+        ),
         openai_line("b", "Rivers?", "Many rivers flow."),
     ]);
     let v = json(&run(&m, &["--json", "search", "thames barrier"]));
@@ -26,11 +30,17 @@ fn search_json_shape_and_highlights() {
     assert_eq!(hit["created"], "2023-05-01T10:00:00Z");
     let snippet = hit["snippet"].as_str().unwrap();
     let hl = hit["highlights"][0].as_array().unwrap();
-    let (s, e) = (hl[0].as_u64().unwrap() as usize, hl[1].as_u64().unwrap() as usize);
+    let (s, e) = (
+        hl[0].as_u64().unwrap() as usize,
+        hl[1].as_u64().unwrap() as usize,
+    );
     assert_eq!(&snippet[s..e], "Thames barrier");
     // Per-message hits: the user message and the assistant reply.
     assert_eq!(hit["hits"].as_array().unwrap().len(), 2);
-    let v = json(&run(&m, &["--json", "search", "--count", "rivers OR barrier"]));
+    let v = json(&run(
+        &m,
+        &["--json", "search", "--count", "rivers OR barrier"],
+    ));
     assert_eq!(v["total"], 2);
     let text = stdout(&run(&m, &["search", "barrier"]));
     assert!(text.contains("«barrier»"), "{text}");
@@ -50,7 +60,10 @@ fn syntax_errors_point_at_the_column() {
 
 #[test]
 fn explain_shows_the_reading() {
-    let out = bin().args(["search", "--explain", "apple pie OR cake"]).output().unwrap();
+    let out = bin()
+        .args(["search", "--explain", "apple pie OR cake"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&out).trim(), "(\"apple pie\" OR cake)");
 }
 
@@ -104,12 +117,22 @@ fn stats_json_and_newer_schema_refused() {
 #[test]
 fn import_json_summary_shape() {
     let tmp = tempfile::tempdir().unwrap();
-    let f = write(tmp.path(), "in.jsonl", format!("{}\nbad\n", openai_line("a", "x", "y")).as_bytes());
-    let out = run(&tmp.path().join("m"), &["--json", "import", f.to_str().unwrap()]);
+    let f = write(
+        tmp.path(),
+        "in.jsonl",
+        format!("{}\nbad\n", openai_line("a", "x", "y")).as_bytes(),
+    );
+    let out = run(
+        &tmp.path().join("m"),
+        &["--json", "import", f.to_str().unwrap()],
+    );
     let v = json(&out);
     for k in ["imported", "rejected", "duplicates", "truncated", "files"] {
         assert!(v.get(k).is_some(), "missing {k}: {v}");
     }
-    assert_eq!((v["imported"].as_u64(), v["rejected"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (v["imported"].as_u64(), v["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(v["files"][0]["records"], 2);
 }

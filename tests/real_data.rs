@@ -15,7 +15,10 @@ fn data_dir() -> Option<PathBuf> {
     if d.is_dir() {
         Some(d)
     } else {
-        eprintln!("SKIPPED: {} not found; real-data checks not run", d.display());
+        eprintln!(
+            "SKIPPED: {} not found; real-data checks not run",
+            d.display()
+        );
         None
     }
 }
@@ -24,9 +27,13 @@ fn read_lines(path: &Path) -> Vec<Value> {
     let mut text = String::new();
     let f = std::fs::File::open(path).unwrap();
     if path.extension().is_some_and(|e| e == "gz") {
-        flate2::read::GzDecoder::new(f).read_to_string(&mut text).unwrap();
+        flate2::read::GzDecoder::new(f)
+            .read_to_string(&mut text)
+            .unwrap();
     } else {
-        std::io::BufReader::new(f).read_to_string(&mut text).unwrap();
+        std::io::BufReader::new(f)
+            .read_to_string(&mut text)
+            .unwrap();
     }
     text.lines()
         .filter(|l| !l.trim().is_empty())
@@ -79,7 +86,9 @@ fn jsonl_files_import_exactly_and_searches_match_a_scan() {
     // Word searches count exactly the conversations an independent scan finds. Words are
     // ASCII so accent folding does not come into it.
     let bags: Vec<HashSet<String>> = texts.iter().map(|t| words(t)).collect();
-    for w in ["python", "climate", "recipe", "contract", "poem", "the", "zebra", "2023"] {
+    for w in [
+        "python", "climate", "recipe", "contract", "poem", "the", "zebra", "2023",
+    ] {
         let expect = bags.iter().filter(|b| b.contains(w)).count();
         let out = run(&m, &["search", "--count", w]);
         assert_eq!(stdout(&out).trim(), expect.to_string(), "{w}");
@@ -104,7 +113,10 @@ fn hh_transcripts_export_and_invalid_file() {
     let lines = read_lines(&hh);
     let s = json(&run(&m, &["--json", "import", hh.to_str().unwrap()]));
     assert_eq!(s["imported"].as_u64().unwrap(), 2 * lines.len() as u64);
-    assert_eq!(s["files"][0]["records"].as_u64().unwrap(), lines.len() as u64);
+    assert_eq!(
+        s["files"][0]["records"].as_u64().unwrap(),
+        lines.len() as u64
+    );
     assert_eq!(s["files"][0]["compression"], "gzip");
 
     // The ChatGPT export: one conversation; the shown thread is the current_node path.
@@ -147,9 +159,15 @@ fn hh_transcripts_export_and_invalid_file() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("no conversation could be read"), "{err}");
-    assert!(err.contains("invalid JSON at byte 37 (line 1, column 38)"), "{err}");
+    assert!(
+        err.contains("invalid JSON at byte 37 (line 1, column 38)"),
+        "{err}"
+    );
 
     let st = json(&run(&m, &["--json", "stats"]));
-    assert_eq!(st["conversations"].as_u64().unwrap(), 2 * lines.len() as u64 + 1);
+    assert_eq!(
+        st["conversations"].as_u64().unwrap(),
+        2 * lines.len() as u64 + 1
+    );
     assert_eq!(st["rejects"], 1);
 }

@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, _args: DemoArgs) -> Result<i32> {
     let q = verbatim::demo::EXAMPLE_QUERY;
     let mut req = SearchRequest::new(q);
     req.limit = 5;
-    let res = search::search(&index, &req)?;
+    let res = search::search(&index, None, &req)?;
     println!();
     println!(
         "example search: verbatim --matter {} search '{q}'",

@@ -65,6 +65,28 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     let inputs: Vec<Input> = files.into_iter().map(Input::File).collect();
     let mut bar = Bar::new(ctx.quiet, "records");
     let summary = import::import(&mut matter, &inputs, &opts, &mut bar, &ctx.cancel)?;
+    let files: Vec<serde_json::Value> = summary
+        .files
+        .iter()
+        .map(|f| {
+            let sha = matter
+                .source_by_path(&f.path)
+                .map(|s| s.sha256.clone())
+                .unwrap_or_default();
+            serde_json::json!({
+                "path": f.path, "sha256": sha, "format": f.format, "records": f.counts.records,
+                "imported": f.counts.imported, "duplicates": f.counts.duplicates,
+                "rejected": f.counts.rejected, "skipped": f.skipped,
+                "truncated": f.truncated.is_some(),
+            })
+        })
+        .collect();
+    verbatim::audit::append(
+        &matter.dir,
+        &ctx.reviewer,
+        "import",
+        serde_json::json!({"files": files, "interrupted": summary.interrupted}),
+    )?;
     if ctx.json {
         print_json(&summary)?;
     } else {

@@ -1,10 +1,14 @@
 //! Command-line front-end: argument parsing (clap) and dispatch to the commands.
 
+mod audit_cmd;
 mod demo_cmd;
 mod import_cmd;
 mod output;
 mod progress_bar;
+mod review_cmd;
 mod search_cmd;
+mod session;
+mod show_cmd;
 mod stats_cmd;
 mod synth_cmd;
 
@@ -13,7 +17,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Offline workbench for reviewing chatbot conversations for reproduced news articles.
 #[derive(Parser, Debug)]
@@ -43,6 +48,22 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Search the conversations.
     Search(search_cmd::SearchArgs),
+    /// Print one conversation (recorded in the audit trail).
+    Show(show_cmd::ShowArgs),
+    /// Add tags: `tag ID TAG...`, or `tag --query QUERY TAG...` for every match.
+    Tag(review_cmd::TagArgs),
+    /// Remove tags: `untag ID TAG...`, or `untag --query QUERY TAG...`.
+    Untag(review_cmd::TagArgs),
+    /// Set a conversation's note (no text clears it).
+    Note(review_cmd::NoteArgs),
+    /// Undo your last coding action (or the event given by --seq).
+    Undo(review_cmd::UndoArgs),
+    /// Review progress: counts per tag and reviewer, reviewed and unreviewed.
+    Tags,
+    /// Every coding event of a conversation.
+    History(review_cmd::HistoryArgs),
+    /// Print the audit trail, or `audit verify` its hash chain.
+    Audit(audit_cmd::AuditArgs),
     /// Counts: conversations, messages, models, dates, sources, rejects.
     Stats,
     /// Generate a synthetic production, article corpus and ground truth.
@@ -52,8 +73,9 @@ enum Command {
 /// Shared context of every command.
 pub struct Ctx {
     pub matter: Option<PathBuf>,
-    #[allow(dead_code)]
     pub reviewer: String,
+    /// The reviewer named by `--reviewer` on this command line (not from the environment).
+    pub reviewer_flag: Option<String>,
     pub json: bool,
     pub quiet: bool,
     /// Set by Ctrl-C: long jobs stop cleanly at the next record.
@@ -69,8 +91,35 @@ impl Ctx {
     }
 }
 
+/// The name of the user running the process.
+fn os_user() -> Option<String> {
+    for var in ["USER", "LOGNAME", "USERNAME"] {
+        if let Ok(v) = std::env::var(var)
+            && !v.is_empty()
+        {
+            return Some(v);
+        }
+    }
+    #[cfg(unix)]
+    {
+        // SAFETY: getpwuid returns a pointer into static storage or null; we copy the name
+        // out immediately and do not keep the pointer.
+        unsafe {
+            let pw = libc::getpwuid(libc::getuid());
+            if !pw.is_null() && !(*pw).pw_name.is_null() {
+                let name = std::ffi::CStr::from_ptr((*pw).pw_name);
+                return Some(name.to_string_lossy().into_owned());
+            }
+        }
+    }
+    None
+}
+
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = e.exit_code();
@@ -78,6 +127,9 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    let reviewer_flag = (matches.value_source("reviewer") == Some(ValueSource::CommandLine))
+        .then(|| cli.reviewer.clone())
+        .flatten();
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let cancel = cancel.clone();
@@ -96,9 +148,9 @@ pub fn run() -> i32 {
         matter: cli.matter,
         reviewer: cli
             .reviewer
-            .or_else(|| std::env::var("USER").ok())
-            .or_else(|| std::env::var("USERNAME").ok())
+            .or_else(os_user)
             .unwrap_or_else(|| "unknown".to_string()),
+        reviewer_flag,
         json: cli.json,
         quiet: cli.quiet,
         cancel,
@@ -107,6 +159,14 @@ pub fn run() -> i32 {
         Some(Command::Demo(a)) => demo_cmd::run(&ctx, a),
         Some(Command::Import(a)) => import_cmd::run(&ctx, a),
         Some(Command::Search(a)) => search_cmd::run(&ctx, a),
+        Some(Command::Show(a)) => show_cmd::run(&ctx, a),
+        Some(Command::Tag(a)) => review_cmd::tag(&ctx, a, verbatim::review::Action::Tag),
+        Some(Command::Untag(a)) => review_cmd::tag(&ctx, a, verbatim::review::Action::Untag),
+        Some(Command::Note(a)) => review_cmd::note(&ctx, a),
+        Some(Command::Undo(a)) => review_cmd::undo(&ctx, a),
+        Some(Command::Tags) => review_cmd::tags(&ctx),
+        Some(Command::History(a)) => review_cmd::history(&ctx, a),
+        Some(Command::Audit(a)) => audit_cmd::run(&ctx, a),
         Some(Command::Stats) => stats_cmd::run(&ctx),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),
         None => stats_cmd::run(&ctx),

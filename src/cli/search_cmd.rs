@@ -3,19 +3,18 @@
 use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::json;
-use verbatim::index::ConvIndex;
-use verbatim::matter::Matter;
 use verbatim::query::QueryError;
 use verbatim::search::{self, SearchRequest, SortBy};
 
 use super::Ctx;
 use super::output::{clip, mark, print_json, styled, thousands};
+use super::session::Session;
 
 #[derive(Args, Debug)]
 pub struct SearchArgs {
     /// The query (quote it for the shell): words, "phrases", AND OR NOT, ( ), user: assistant:
     /// title: model: lang: id: created: turns:
-    #[arg(value_name = "QUERY")]
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     query: String,
     /// How many hits to print.
     #[arg(long, default_value_t = 20)]
@@ -51,10 +50,12 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         }
         return Ok(0);
     }
-    let matter = Matter::open(&ctx.matter_dir()?)?;
-    let index = ConvIndex::open(&matter.index_dir())?;
+    let session = Session::open(ctx)?;
+    let index = &session.index;
+    let review = Some(session.journal.state());
     if args.count {
-        let n = search::count(&index, &args.query)?;
+        let n = search::count_parsed(index, review, &node)?;
+        session.audit("search", json!({"query": args.query, "count": n}))?;
         if ctx.json {
             print_json(&json!({ "total": n }))?;
         } else {
@@ -72,7 +73,11 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         sort: args.sort,
         snippet_width: 160,
     };
-    let res = search::search_parsed(&index, &node, &req)?;
+    let res = search::search_parsed(index, review, &node, &req)?;
+    session.audit(
+        "search",
+        json!({"query": args.query, "count": res.total, "offset": args.offset, "shown": res.hits.len()}),
+    )?;
     if ctx.json {
         print_json(&res)?;
         return Ok(0);

@@ -69,6 +69,14 @@ pub enum Filter {
     /// Epoch seconds.
     Created(Bound<i64>, Bound<i64>),
     Turns(Bound<u64>, Bound<u64>),
+    /// Conversations carrying a tag (review journal).
+    Tag(String),
+    /// Conversations with (true) or without (false) any tag.
+    Reviewed(bool),
+    /// Conversations a reviewer coded.
+    Reviewer(String),
+    /// Conversations whose note contains a word.
+    NoteWord(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

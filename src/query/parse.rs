@@ -88,6 +88,16 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
                 i = j + 1;
             }
             _ => {
+                // `-name:value` is `NOT name:value`.
+                if c == '-' {
+                    let rest: String = chars[i + 1..].iter().take_while(|c| **c != ':').collect();
+                    if chars.get(i + 1 + rest.chars().count()) == Some(&':') && is_field_name(&rest)
+                    {
+                        out.push(Spanned { tok: Tok::Not, col });
+                        i += 1;
+                        continue;
+                    }
+                }
                 let start = i;
                 while i < chars.len()
                     && !chars[i].is_whitespace()
@@ -122,7 +132,9 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
-const FILTER_NAMES: [&str; 6] = ["model", "lang", "language", "id", "created", "turns"];
+const FILTER_NAMES: [&str; 10] = [
+    "model", "lang", "language", "id", "created", "turns", "tag", "reviewed", "reviewer", "note",
+];
 
 fn is_field_name(name: &str) -> bool {
     Scope::parse(name).is_some() || FILTER_NAMES.contains(&name.to_ascii_lowercase().as_str())
@@ -338,6 +350,19 @@ impl Parser<'_> {
                 .map_err(err)?;
                 Filter::Turns(lo, hi)
             }
+            "tag" => {
+                if !crate::review::palette::valid_tag_name(&value) {
+                    return Err(err(format!("\"{value}\" is not a tag name")));
+                }
+                Filter::Tag(value)
+            }
+            "reviewed" => match value.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "y" => Filter::Reviewed(true),
+                "no" | "false" | "n" => Filter::Reviewed(false),
+                _ => return Err(err("reviewed: takes yes or no".to_string())),
+            },
+            "reviewer" => Filter::Reviewer(value),
+            "note" => Filter::NoteWord(value.to_lowercase()),
             other => return Err(err(format!("unknown filter \"{other}:\""))),
         };
         Ok(Node::Filter(f))
@@ -467,6 +492,15 @@ mod tests {
             parse("turns:>10").unwrap(),
             Node::Filter(Filter::Turns(Bound::Excluded(10), Bound::Unbounded))
         );
+        assert_eq!(
+            parse("-tag:hot").unwrap(),
+            Node::Not(Box::new(Node::Filter(Filter::Tag("hot".into()))))
+        );
+        assert_eq!(
+            p("x -tag:hot reviewed:no"),
+            "(x AND NOT Tag(\"hot\") AND Reviewed(false))"
+        );
+        assert_eq!(p("well-known"), "\"well known\"");
         // An unknown prefix is just text.
         assert_eq!(p("http://x"), "\"http x\"");
     }

@@ -128,7 +128,9 @@ impl Journal {
         let mut f = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e).with_context(|| format!("cannot open {}", self.path.display())),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot open {}", self.path.display()));
+            }
         };
         let len = f.metadata().context("cannot stat the journal")?.len();
         if len < self.read_to {
@@ -218,8 +220,7 @@ impl Journal {
         }
         file.write_all(&bytes)
             .context("cannot write the review journal")?;
-        file.sync_data()
-            .context("cannot sync the review journal")?;
+        file.sync_data().context("cannot sync the review journal")?;
         self.read_to += bytes.len() as u64;
         self.lines_read += out.len() as u64;
         Ok(out)
@@ -285,8 +286,10 @@ impl Journal {
         'search: while end > 0 {
             let start = end.saturating_sub(block.len() as u64);
             let n = (end - start) as usize;
-            f.seek(SeekFrom::Start(start)).context("cannot read the journal")?;
-            f.read_exact(&mut block[..n]).context("cannot read the journal")?;
+            f.seek(SeekFrom::Start(start))
+                .context("cannot read the journal")?;
+            f.read_exact(&mut block[..n])
+                .context("cannot read the journal")?;
             if let Some(i) = memchr::memrchr(b'\n', &block[..n]) {
                 keep = start + i as u64 + 1;
                 break 'search;
@@ -297,8 +300,10 @@ impl Journal {
             return Ok(());
         }
         let mut tail = Vec::new();
-        f.seek(SeekFrom::Start(keep)).context("cannot read the journal")?;
-        f.read_to_end(&mut tail).context("cannot read the journal")?;
+        f.seek(SeekFrom::Start(keep))
+            .context("cannot read the journal")?;
+        f.read_to_end(&mut tail)
+            .context("cannot read the journal")?;
         let aside = self.path.with_extension("torn");
         let mut a = fsutil::open_append_private(&aside)?;
         writeln!(
@@ -331,7 +336,8 @@ mod tests {
     fn tag_untag_note_undo_replay() {
         let dir = tempfile::tempdir().unwrap();
         let mut j = Journal::open(dir.path()).unwrap();
-        j.append("ann", |_| Ok(vec![tag("c1", "hot"), tag("c1", "hot")])).unwrap();
+        j.append("ann", |_| Ok(vec![tag("c1", "hot"), tag("c1", "hot")]))
+            .unwrap();
         j.append("ann", |_| {
             Ok(vec![Draft {
                 conversations: vec!["c1".into()],
@@ -406,7 +412,8 @@ mod tests {
         let path = Journal::path_in(dir.path());
         // A garbage line in the middle, then a torn (unterminated) last line.
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
-        f.write_all(b"this is not json\n{\"seq\": 3, \"time\": \"20").unwrap();
+        f.write_all(b"this is not json\n{\"seq\": 3, \"time\": \"20")
+            .unwrap();
         drop(f);
         let j2 = Journal::open(dir.path()).unwrap();
         assert_eq!(j2.problems().len(), 2);

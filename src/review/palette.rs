@@ -32,10 +32,25 @@ impl Default for Palette {
         };
         Palette {
             tags: vec![
-                t("reproduces-article", 1, "red", "The assistant reproduced article text it was not given"),
-                t("echo-only", 2, "yellow", "Article text appears only because the user supplied it"),
+                t(
+                    "reproduces-article",
+                    1,
+                    "red",
+                    "The assistant reproduced article text it was not given",
+                ),
+                t(
+                    "echo-only",
+                    2,
+                    "yellow",
+                    "Article text appears only because the user supplied it",
+                ),
                 t("not-relevant", 3, "gray", "No article reproduction"),
-                t("needs-second-look", 4, "magenta", "Unsure: another reviewer should read it"),
+                t(
+                    "needs-second-look",
+                    4,
+                    "magenta",
+                    "Unsure: another reviewer should read it",
+                ),
                 t("hot", 5, "green", "Key evidence"),
             ],
         }
@@ -93,7 +108,10 @@ impl Palette {
                 bail!("key {} is given to two tags", t.key);
             }
             if !valid_tag_name(&t.name) {
-                bail!("\"{}\" is not a valid tag name (letters, digits, - and _)", t.name);
+                bail!(
+                    "\"{}\" is not a valid tag name (letters, digits, - and _)",
+                    t.name
+                );
             }
             if !names.insert(t.name.as_str()) {
                 bail!("tag \"{}\" is defined twice", t.name);

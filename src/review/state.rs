@@ -11,6 +11,8 @@ use super::journal::{Action, Event};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ConvReview {
     pub tags: BTreeSet<String>,
+    /// Who applied each current tag.
+    pub tag_by: BTreeMap<String, String>,
     pub note: Option<String>,
     /// Everyone who coded this conversation.
     pub reviewers: BTreeSet<String>,
@@ -88,7 +90,11 @@ impl ReviewState {
                 // The conversations the event changed; undo reverses only those.
                 let targets: Vec<String> = if inverse {
                     prev.as_array()
-                        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|v| v.as_str().map(String::from))
+                                .collect()
+                        })
                         .unwrap_or_default()
                 } else {
                     e.targets().map(String::from).collect()
@@ -97,8 +103,10 @@ impl ReviewState {
                     let c = self.touch(&id, e);
                     if add {
                         c.tags.insert(tag.to_string());
+                        c.tag_by.insert(tag.to_string(), e.reviewer.clone());
                     } else {
                         c.tags.remove(tag);
+                        c.tag_by.remove(tag);
                     }
                 }
             }

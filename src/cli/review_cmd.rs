@@ -1,0 +1,356 @@
+//! Coding from the command line: `tag`, `untag`, `note`, `undo`, `tags`, `history`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde_json::json;
+use verbatim::review::{Action, Draft, Event, Palette, palette::valid_tag_name};
+use verbatim::search;
+
+use super::Ctx;
+use super::output::{print_json, thousands};
+use super::session::Session;
+
+#[derive(Args, Debug)]
+pub struct TagArgs {
+    /// `ID TAG...`, or with --query only `TAG...`.
+    #[arg(required = true, value_name = "ID TAG")]
+    words: Vec<String>,
+    /// Tag every conversation this query matches (one bulk event per tag).
+    #[arg(long, value_name = "QUERY")]
+    query: Option<String>,
+    /// Do not ask before a bulk change.
+    #[arg(long)]
+    yes: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct NoteArgs {
+    /// The conversation.
+    id: String,
+    /// The note (several words are joined by spaces; nothing clears the note).
+    text: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct UndoArgs {
+    /// Undo this event instead of your last coding action.
+    #[arg(long)]
+    seq: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// The conversation.
+    id: String,
+}
+
+fn print_saved(ctx: &Ctx, events: &[Event]) -> Result<()> {
+    for e in events {
+        if ctx.json {
+            print_json(e)?;
+        } else {
+            let what = match e.conversation.as_deref() {
+                Some(id) => id.to_string(),
+                None => format!("{} conversations", thousands(e.conversations.len() as u64)),
+            };
+            let value = match e.action {
+                Action::Note if e.value.as_str().is_some_and(str::is_empty) => {
+                    "(cleared)".to_string()
+                }
+                _ => match &e.value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
+            };
+            println!(
+                "saved #{}: {} {} on {}",
+                e.seq,
+                e.action.as_str(),
+                value,
+                what
+            );
+        }
+    }
+    Ok(())
+}
+
+fn audit_events(s: &Session, events: &[Event]) -> Result<()> {
+    for e in events {
+        s.audit(
+            e.action.as_str(),
+            json!({
+                "seq": e.seq,
+                "conversation": e.conversation,
+                "conversations": e.conversations.len(),
+                "value": e.value,
+            }),
+        )?;
+    }
+    Ok(())
+}
+
+fn check_tags(ctx: &Ctx, s: &Session, tags: &[String]) -> Result<()> {
+    let palette = Palette::load(&s.matter.dir)?;
+    for t in tags {
+        if !valid_tag_name(t) {
+            bail!("\"{t}\" is not a valid tag name (letters, digits, - and _)");
+        }
+        if !palette.contains(t) && !ctx.quiet {
+            eprintln!("warning: \"{t}\" is not in the matter's tag palette (config.toml)");
+        }
+    }
+    Ok(())
+}
+
+fn require_conversation(s: &Session, id: &str) -> Result<()> {
+    if search::get(&s.index, id)?.is_none() {
+        bail!("no conversation with id \"{id}\" in this matter");
+    }
+    Ok(())
+}
+
+pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
+    let mut s = Session::open(ctx)?;
+    let (ids, tags): (Vec<String>, Vec<String>) = match &args.query {
+        Some(q) => {
+            let node = match verbatim::query::parse(q) {
+                Ok(n) => n,
+                Err(e) => bail!("the query does not parse: {e}"),
+            };
+            let ids = search::matching_ids(&s.index, Some(s.journal.state()), &node)?;
+            (ids, args.words.clone())
+        }
+        None => {
+            if args.words.len() < 2 {
+                bail!("give a conversation id and at least one tag (or --query QUERY TAG...)");
+            }
+            require_conversation(&s, &args.words[0])?;
+            (vec![args.words[0].clone()], args.words[1..].to_vec())
+        }
+    };
+    check_tags(ctx, &s, &tags)?;
+    if ids.is_empty() {
+        println!("no conversation matches; nothing to do");
+        return Ok(0);
+    }
+    if args.query.is_some() && !args.yes {
+        let question = format!(
+            "{} {} conversation(s) with {}? [y/N] ",
+            if action == Action::Tag {
+                "Tag"
+            } else {
+                "Untag"
+            },
+            thousands(ids.len() as u64),
+            tags.join(", ")
+        );
+        if !confirm(&question)? {
+            println!("nothing changed");
+            return Ok(1);
+        }
+    }
+    let reviewer = s.reviewer.clone();
+    let events = s.journal.append(&reviewer, |_| {
+        Ok(tags
+            .iter()
+            .map(|t| Draft {
+                conversations: ids.clone(),
+                action,
+                value: json!(t),
+            })
+            .collect())
+    })?;
+    audit_events(&s, &events)?;
+    print_saved(ctx, &events)?;
+    Ok(0)
+}
+
+/// Asks on the terminal; refuses when there is no terminal to ask on.
+fn confirm(question: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!("a bulk change needs confirmation: pass --yes");
+    }
+    eprint!("{question}");
+    std::io::stderr().flush().ok();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the answer")?;
+    Ok(matches!(
+        line.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+pub fn note(ctx: &Ctx, args: NoteArgs) -> Result<i32> {
+    let mut s = Session::open(ctx)?;
+    require_conversation(&s, &args.id)?;
+    let text = args.text.join(" ");
+    let reviewer = s.reviewer.clone();
+    let events = s.journal.append(&reviewer, |_| {
+        Ok(vec![Draft {
+            conversations: vec![args.id.clone()],
+            action: Action::Note,
+            value: json!(text),
+        }])
+    })?;
+    audit_events(&s, &events)?;
+    print_saved(ctx, &events)?;
+    Ok(0)
+}
+
+pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
+    let mut s = Session::open(ctx)?;
+    let reviewer = s.reviewer.clone();
+    let events = s.journal.append(&reviewer, |st| {
+        let target = match args.seq {
+            Some(seq) => st
+                .event(seq)
+                .with_context(|| format!("there is no event #{seq}"))?
+                .clone(),
+            None => last_undoable(&st.events, &reviewer)
+                .with_context(|| format!("{reviewer} has no coding action to undo"))?
+                .clone(),
+        };
+        let conversations: Vec<String> = target.targets().map(String::from).collect();
+        Ok(vec![Draft {
+            conversations,
+            action: Action::Undo,
+            value: json!(target.seq),
+        }])
+    })?;
+    audit_events(&s, &events)?;
+    print_saved(ctx, &events)?;
+    Ok(0)
+}
+
+/// The reviewer's newest tag, untag or note event that is not undone.
+pub fn last_undoable<'a>(events: &'a [Event], reviewer: &str) -> Option<&'a Event> {
+    let mut undone = HashSet::new();
+    for e in events {
+        if e.action == Action::Undo
+            && let Some(k) = e.value.as_u64()
+            && !undone.remove(&k)
+        {
+            undone.insert(k);
+        }
+    }
+    events
+        .iter()
+        .rev()
+        .find(|e| e.reviewer == reviewer && e.action != Action::Undo && !undone.contains(&e.seq))
+}
+
+pub fn tags(ctx: &Ctx) -> Result<i32> {
+    let s = Session::open(ctx)?;
+    let st = s.journal.state();
+    let total = s.index.num_docs();
+    let reviewed = st.reviewed_count();
+    let mut per_reviewer: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for c in st.convs.values() {
+        for (t, who) in &c.tag_by {
+            *per_reviewer
+                .entry(t.clone())
+                .or_default()
+                .entry(who.clone())
+                .or_default() += 1;
+        }
+    }
+    let counts = st.tag_counts();
+    let palette = Palette::load(&s.matter.dir)?;
+    if ctx.json {
+        print_json(&json!({
+            "conversations": total,
+            "reviewed": reviewed,
+            "unreviewed": total.saturating_sub(reviewed),
+            "tags": counts,
+            "by_reviewer": per_reviewer,
+            "events": st.last_seq(),
+        }))?;
+        return Ok(0);
+    }
+    println!(
+        "reviewed {} of {} conversations ({} unreviewed); {} coding events",
+        thousands(reviewed),
+        thousands(total),
+        thousands(total.saturating_sub(reviewed)),
+        thousands(st.last_seq())
+    );
+    let mut names: Vec<String> = palette.tags.iter().map(|t| t.name.clone()).collect();
+    for k in counts.keys() {
+        if !names.contains(k) {
+            names.push(k.clone());
+        }
+    }
+    for name in names {
+        let key = palette
+            .tags
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.key.to_string())
+            .unwrap_or_else(|| "-".to_string());
+        let n = counts.get(&name).copied().unwrap_or(0);
+        let who: Vec<String> = per_reviewer
+            .get(&name)
+            .map(|m| m.iter().map(|(r, n)| format!("{r} {n}")).collect())
+            .unwrap_or_default();
+        println!(
+            "  [{key}] {name:<22} {:>8}  {}",
+            thousands(n),
+            who.join(", ")
+        );
+    }
+    Ok(0)
+}
+
+pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
+    let s = Session::open(ctx)?;
+    let st = s.journal.state();
+    let events: Vec<&Event> = st
+        .events
+        .iter()
+        .filter(|e| e.targets().any(|t| t == args.id))
+        .collect();
+    if ctx.json {
+        print_json(&events)?;
+        return Ok(0);
+    }
+    if events.is_empty() {
+        println!("no coding events for {}", args.id);
+    }
+    for e in events {
+        let value = match &e.value {
+            serde_json::Value::String(v) => v.clone(),
+            other => other.to_string(),
+        };
+        let bulk = if e.is_bulk() {
+            format!(" (bulk, {} conversations)", e.conversations.len())
+        } else {
+            String::new()
+        };
+        println!(
+            "#{:<6} {}  {:<12} {:<6} {}{}",
+            e.seq,
+            e.time.format("%Y-%m-%d %H:%M:%S"),
+            e.reviewer,
+            e.action.as_str(),
+            value,
+            bulk
+        );
+    }
+    if let Some(c) = st.get(&args.id) {
+        println!(
+            "now: tags [{}]{}",
+            c.tags.iter().cloned().collect::<Vec<_>>().join(", "),
+            c.note
+                .as_deref()
+                .map(|n| format!(", note: {n}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(0)
+}

@@ -1,0 +1,46 @@
+//! An opened matter as most commands need it: the matter, its index, the review journal, and
+//! the audit trail to record what was done.
+
+use anyhow::Result;
+use serde_json::Value;
+use verbatim::index::ConvIndex;
+use verbatim::matter::Matter;
+use verbatim::review::Journal;
+
+use super::Ctx;
+
+pub struct Session {
+    pub matter: Matter,
+    pub index: ConvIndex,
+    pub journal: Journal,
+    pub reviewer: String,
+}
+
+impl Session {
+    /// Opens the matter of `ctx`; warns on stderr about unreadable journal lines.
+    pub fn open(ctx: &Ctx) -> Result<Session> {
+        let matter = Matter::open(&ctx.matter_dir()?)?;
+        let index = ConvIndex::open(&matter.index_dir())?;
+        let journal = Journal::open(&matter.dir)?;
+        if !ctx.quiet {
+            for p in journal.problems() {
+                eprintln!(
+                    "warning: review.jsonl line {} (byte {}): {}",
+                    p.line, p.offset, p.reason
+                );
+            }
+        }
+        Ok(Session {
+            matter,
+            index,
+            journal,
+            reviewer: ctx.reviewer.clone(),
+        })
+    }
+
+    /// Records an entry in the audit trail.
+    pub fn audit(&self, event: &str, data: Value) -> Result<()> {
+        verbatim::audit::append(&self.matter.dir, &self.reviewer, event, data)?;
+        Ok(())
+    }
+}

@@ -229,7 +229,7 @@ fn main() {
     for _ in 0..5 {
         for q in QUERIES {
             let t = Instant::now();
-            let r = search::search(&idx, &SearchRequest::new(q)).unwrap();
+            let r = search::search(&idx, None, &SearchRequest::new(q)).unwrap();
             std::hint::black_box(r.total);
             lat.push(t.elapsed().as_secs_f64() * 1000.0);
         }

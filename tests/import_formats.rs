@@ -79,8 +79,8 @@ fn chatgpt_export_follows_current_node() {
         branches[0]["text"],
         "An abandoned first draft about zebras."
     );
-    assert_eq!(search::count(&idx, "zebras").unwrap(), 0);
-    assert_eq!(search::count(&idx, "tool:bridge").unwrap(), 1);
+    assert_eq!(search::count(&idx, None, "zebras").unwrap(), 0);
+    assert_eq!(search::count(&idx, None, "tool:bridge").unwrap(), 1);
 }
 
 #[test]
@@ -166,20 +166,23 @@ fn openai_sharegpt_lmsys_arena_hh() {
     assert_eq!(b.messages[1].text, "answer from b");
     let h = get("1/rejected");
     assert_eq!(h.messages[1].text, "the rejected reply");
-    assert_eq!(search::count(&idx, "model:gpt-4o-mini").unwrap(), 1);
-    assert_eq!(search::count(&idx, "\"parts form\"").unwrap(), 1);
-    assert_eq!(search::count(&idx, "lang:german").unwrap(), 1);
-    assert_eq!(search::count(&idx, "arena prompt").unwrap(), 2);
-    assert_eq!(search::count(&idx, "user:answer").unwrap(), 0);
+    assert_eq!(search::count(&idx, None, "model:gpt-4o-mini").unwrap(), 1);
+    assert_eq!(search::count(&idx, None, "\"parts form\"").unwrap(), 1);
+    assert_eq!(search::count(&idx, None, "lang:german").unwrap(), 1);
+    assert_eq!(search::count(&idx, None, "arena prompt").unwrap(), 2);
+    assert_eq!(search::count(&idx, None, "user:answer").unwrap(), 0);
     assert_eq!(
-        search::count(&idx, "assistant:answer NOT lmsys").unwrap(),
+        search::count(&idx, None, "assistant:answer NOT lmsys").unwrap(),
         5
     );
-    assert_eq!(search::count(&idx, "created:2023").unwrap(), 4);
-    assert_eq!(search::count(&idx, "created:>=2024-01-01").unwrap(), 1);
-    assert_eq!(search::count(&idx, "turns:1").unwrap(), 9);
+    assert_eq!(search::count(&idx, None, "created:2023").unwrap(), 4);
     assert_eq!(
-        search::count(&idx, "system:sys OR system:brief").unwrap(),
+        search::count(&idx, None, "created:>=2024-01-01").unwrap(),
+        1
+    );
+    assert_eq!(search::count(&idx, None, "turns:1").unwrap(), 9);
+    assert_eq!(
+        search::count(&idx, None, "system:sys OR system:brief").unwrap(),
         2
     );
 }
@@ -193,9 +196,9 @@ fn phrase_never_spans_two_messages() {
     let f = write(tmp.path(), "a.jsonl", format!("{line}\n").as_bytes());
     import_files(&tmp.path().join("m"), &[f]);
     let idx = open(&tmp.path().join("m"));
-    assert_eq!(search::count(&idx, "apple pie").unwrap(), 0);
-    assert_eq!(search::count(&idx, "pie starts").unwrap(), 1);
-    assert_eq!(search::count(&idx, "apple AND pie").unwrap(), 1);
+    assert_eq!(search::count(&idx, None, "apple pie").unwrap(), 0);
+    assert_eq!(search::count(&idx, None, "pie starts").unwrap(), 1);
+    assert_eq!(search::count(&idx, None, "apple AND pie").unwrap(), 1);
 }
 
 #[test]
@@ -216,7 +219,7 @@ fn search_results_carry_highlights_and_page() {
     let mut req = search::SearchRequest::new("\"harbour bridge\"");
     req.limit = 7;
     req.offset = 21;
-    let r = search::search(&idx, &req).unwrap();
+    let r = search::search(&idx, None, &req).unwrap();
     assert_eq!(r.total, 30);
     assert_eq!(r.hits.len(), 7);
     let h = &r.hits[0];
@@ -225,5 +228,5 @@ fn search_results_carry_highlights_and_page() {
     assert_eq!(&h.snippet[a..b], "harbour bridge");
     assert_eq!(h.hits[0].message, 0);
     req.offset = 28;
-    assert_eq!(search::search(&idx, &req).unwrap().hits.len(), 2);
+    assert_eq!(search::search(&idx, None, &req).unwrap().hits.len(), 2);
 }

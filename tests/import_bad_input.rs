@@ -157,7 +157,7 @@ fn huge_message_is_imported() {
     assert_eq!(s.imported, 2);
     let idx = verbatim::index::ConvIndex::open(&m.join("index")).unwrap();
     assert_eq!(
-        verbatim::search::count(&idx, None, None, "\"ipsum dolor lorem\"").unwrap(),
+        verbatim::search::count(&idx, None, "\"ipsum dolor lorem\"").unwrap(),
         1
     );
 }

@@ -17,50 +17,10 @@ use verbatim::matter::Matter;
 use verbatim::model::Conversation;
 use verbatim::progress::Silent;
 use verbatim::search::{self, SearchRequest};
-use verbatim::synth::{self, SynthFormat, SynthOptions};
 
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(xs: &mut [f64]) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-fn percentile(xs: &mut [f64], p: f64) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    let i = ((xs.len() as f64 - 1.0) * p).round() as usize;
-    xs[i]
-}
-
-/// Synthetic data, generated once per size and cached under target/.
-fn dataset(n: u64) -> (PathBuf, Option<(f64, u64)>) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/bench-data")
-        .join(format!("openai-{n}"));
-    let file = dir.join("conversations.jsonl");
-    if file.exists() {
-        return (file, None);
-    }
-    let t = Instant::now();
-    let s = synth::synth(
-        &SynthOptions {
-            conversations: n,
-            articles: (n / 50).clamp(50, 20_000),
-            seed: 42,
-            format: SynthFormat::OpenAi,
-            out: dir,
-            plant_rate: 0.25,
-        },
-        &mut |_| {},
-    )
-    .expect("synth failed");
-    (file, Some((t.elapsed().as_secs_f64(), s.bytes_written)))
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::{dataset, env_u64, median, percentile};
 
 fn read_all(file: &Path) -> Vec<Conversation> {
     // The baseline is handed conversations already parsed: it measures indexing alone.

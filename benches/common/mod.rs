@@ -1,0 +1,80 @@
+//! Data shared by the benchmarks: a synthetic production and a matter built from it, cached
+//! under target/bench-data so that each size is generated and imported once.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use verbatim::import::{self, ImportOptions, Input};
+use verbatim::matter::Matter;
+use verbatim::progress::Silent;
+use verbatim::synth::{self, SynthFormat, SynthOptions};
+
+pub fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+pub fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+pub fn percentile(xs: &mut [f64], p: f64) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    let i = ((xs.len() as f64 - 1.0) * p).round() as usize;
+    xs[i]
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data")
+}
+
+/// The synthetic JSONL file of `n` conversations; also returns (seconds, bytes) when it had
+/// to be generated now.
+pub fn dataset(n: u64) -> (PathBuf, Option<(f64, u64)>) {
+    let dir = root().join(format!("openai-{n}"));
+    let file = dir.join("conversations.jsonl");
+    if file.exists() {
+        return (file, None);
+    }
+    let t = Instant::now();
+    let s = synth::synth(
+        &SynthOptions {
+            conversations: n,
+            articles: (n / 50).clamp(50, 20_000),
+            seed: 42,
+            format: SynthFormat::OpenAi,
+            out: dir,
+            plant_rate: 0.25,
+        },
+        &mut |_| {},
+    )
+    .expect("synth failed");
+    (file, Some((t.elapsed().as_secs_f64(), s.bytes_written)))
+}
+
+/// A matter with the `n`-conversation dataset imported.
+pub fn matter(n: u64) -> PathBuf {
+    let dir = root().join(format!("matter-{n}"));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let (file, _) = dataset(n);
+    let mut m = Matter::open_or_create(&dir).unwrap();
+    import::import(
+        &mut m,
+        &[Input::File(file)],
+        &ImportOptions::default(),
+        &mut Silent,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    std::fs::write(&done, b"").unwrap();
+    dir
+}

@@ -31,7 +31,13 @@ fn main() {
     {
         let f = std::fs::File::create(tmp.path().join("review.jsonl")).unwrap();
         let mut w = std::io::BufWriter::new(f);
-        let tags = ["reproduces-article", "echo-only", "not-relevant", "needs-second-look", "hot"];
+        let tags = [
+            "reproduces-article",
+            "echo-only",
+            "not-relevant",
+            "needs-second-look",
+            "hot",
+        ];
         for seq in 1..=events {
             let id = &all[(seq as usize * 7919) % all.len()];
             let note = seq % 10 == 0;
@@ -101,7 +107,10 @@ fn main() {
         ("report", "report AND tag:hot"),
         ("climate change", "\"climate change\" AND -tag:not-relevant"),
         ("model:gpt-4", "model:gpt-4 AND reviewed:no"),
-        ("minister AND budget", "minister AND budget AND reviewer:reviewer1"),
+        (
+            "minister AND budget",
+            "minister AND budget AND reviewer:reviewer1",
+        ),
     ];
     let (mut plain, mut filtered) = (Vec::new(), Vec::new());
     for _ in 0..10 {

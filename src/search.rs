@@ -97,8 +97,8 @@ pub fn search_parsed(
     req: &SearchRequest,
 ) -> Result<SearchResult> {
     let started = Instant::now();
-    let q = query::compile::compile(node, &Env::new(&index.fields, review));
     let searcher = index.searcher();
+    let q = query::compile::compile(node, &Env::new(&index.fields, &searcher, review))?;
     let limit = req.limit.max(1);
     let (total, page): (usize, Vec<(Option<f32>, DocAddress)>) = match req.sort {
         SortBy::Relevance => {
@@ -170,11 +170,9 @@ pub fn count(index: &ConvIndex, review: Option<&ReviewState>, query_text: &str) 
 }
 
 pub fn count_parsed(index: &ConvIndex, review: Option<&ReviewState>, node: &Node) -> Result<u64> {
-    let q = query::compile::compile(node, &Env::new(&index.fields, review));
-    let n = index
-        .searcher()
-        .search(&q, &Count)
-        .context("search failed")?;
+    let searcher = index.searcher();
+    let q = query::compile::compile(node, &Env::new(&index.fields, &searcher, review))?;
+    let n = searcher.search(&q, &Count).context("search failed")?;
     Ok(n as u64)
 }
 
@@ -184,8 +182,8 @@ pub fn matching_ids(
     review: Option<&ReviewState>,
     node: &Node,
 ) -> Result<Vec<String>> {
-    let q = query::compile::compile(node, &Env::new(&index.fields, review));
     let searcher = index.searcher();
+    let q = query::compile::compile(node, &Env::new(&index.fields, &searcher, review))?;
     let docs = searcher
         .search(&q, &tantivy::collector::DocSetCollector)
         .context("search failed")?;
@@ -218,11 +216,11 @@ pub fn matching_ids(
 
 /// Finds one conversation by id.
 pub fn get(index: &ConvIndex, id: &str) -> Result<Option<crate::model::Conversation>> {
+    let searcher = index.searcher();
     let q = query::compile::compile(
         &Node::Filter(query::Filter::Id(id.to_string())),
-        &Env::new(&index.fields, None),
-    );
-    let searcher = index.searcher();
+        &Env::new(&index.fields, &searcher, None),
+    )?;
     let top = searcher
         .search(&q, &TopDocs::with_limit(1).order_by_score())
         .context("lookup failed")?;

@@ -180,7 +180,7 @@ fn openai_sharegpt_lmsys_arena_hh() {
         search::count(&idx, None, "created:>=2024-01-01").unwrap(),
         1
     );
-    assert_eq!(search::count(&idx, None, "turns:1").unwrap(), 9);
+    assert_eq!(search::count(&idx, None, "turns:1").unwrap(), 10);
     assert_eq!(
         search::count(&idx, None, "system:sys OR system:brief").unwrap(),
         2

@@ -63,11 +63,24 @@ pub fn normalize_keyword(value: &str) -> String {
 
 /// Tokenises `text` with the query analyzer: (normalised term, byte range) per word.
 pub fn tokenize(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    tokenize_with_positions(text)
+        .into_iter()
+        .map(|(t, r, _)| (t, r))
+        .collect()
+}
+
+/// Like [`tokenize`], with each token's position as the index numbers it (a dropped over-long
+/// token leaves a hole, exactly as in the index).
+pub fn tokenize_with_positions(text: &str) -> Vec<(String, std::ops::Range<usize>, u32)> {
     let mut analyzer = query_analyzer();
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while let Some(tok) = stream.next() {
-        out.push((tok.text.clone(), tok.offset_from..tok.offset_to));
+        out.push((
+            tok.text.clone(),
+            tok.offset_from..tok.offset_to,
+            tok.position as u32,
+        ));
     }
     out
 }

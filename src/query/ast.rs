@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+pub use super::pattern::Pattern;
+
 /// Which text a word or phrase must occur in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -49,6 +51,11 @@ impl Scope {
             Scope::Tool => &["tool"],
         }
     }
+
+    /// Whether this scope covers the field `name`.
+    pub fn covers(self, name: &str) -> bool {
+        self.fields().contains(&name)
+    }
 }
 
 /// A bound of a range filter.
@@ -79,28 +86,163 @@ pub enum Filter {
     NoteWord(String),
 }
 
+/// The proximity connectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NearKind {
+    /// `a w/N b`: within N words, either order.
+    Within,
+    /// `a pre/N b`: a before b, within N words.
+    Pre,
+    /// `a NOT w/N b`: occurrences of a with no b within N words.
+    NotWithin,
+}
+
+impl NearKind {
+    pub fn connector(self) -> &'static str {
+        match self {
+            NearKind::Within => "W",
+            NearKind::Pre => "PRE",
+            NearKind::NotWithin => "NOT W",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
-    /// Normalised words that must appear consecutively (one word: a plain term).
+    /// Words that must appear consecutively (one item: a single word).
     Phrase {
         scope: Scope,
-        words: Vec<String>,
+        items: Vec<Pattern>,
     },
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
+    Near {
+        left: Box<Node>,
+        right: Box<Node>,
+        n: u32,
+        kind: NearKind,
+    },
     Filter(Filter),
     /// Matches every conversation (an empty query).
     All,
 }
 
+impl Node {
+    /// Whether matching needs word positions (phrases with patterns, proximity).
+    pub fn is_positional(&self) -> bool {
+        match self {
+            Node::Near { .. } => true,
+            Node::Phrase { items, .. } => items.len() > 1,
+            _ => false,
+        }
+    }
+
+    /// A readable tree, one node per line, for `--explain`.
+    pub fn tree(&self) -> String {
+        let mut out = String::new();
+        self.tree_into(&mut out, "", "");
+        out
+    }
+
+    fn tree_into(&self, out: &mut String, first: &str, rest: &str) {
+        let label = match self {
+            Node::Phrase { scope, items } => {
+                let where_ = if *scope == Scope::Any {
+                    String::new()
+                } else {
+                    format!(" in {}", scope.name())
+                };
+                if items.len() == 1 {
+                    format!("WORD {}{where_}", items[0].describe())
+                } else {
+                    let words: Vec<String> = items.iter().map(Pattern::describe).collect();
+                    format!("PHRASE \"{}\"{where_}", words.join(" "))
+                }
+            }
+            Node::And(_) => "AND (all of)".to_string(),
+            Node::Or(_) => "OR (any of)".to_string(),
+            Node::Not(_) => "NOT (none of)".to_string(),
+            Node::Near { n, kind, .. } => match kind {
+                NearKind::Within => format!("W/{n} (within {n} words, either order)"),
+                NearKind::Pre => format!("PRE/{n} (first before second, within {n} words)"),
+                NearKind::NotWithin => {
+                    format!("NOT W/{n} (first, except within {n} words of second)")
+                }
+            },
+            Node::Filter(f) => format!("FILTER {}", describe_filter(f)),
+            Node::All => "ALL conversations".to_string(),
+        };
+        out.push_str(first);
+        out.push_str(&label);
+        out.push('\n');
+        let kids: Vec<&Node> = match self {
+            Node::And(xs) | Node::Or(xs) => xs.iter().collect(),
+            Node::Not(x) => vec![x],
+            Node::Near { left, right, .. } => vec![left, right],
+            _ => Vec::new(),
+        };
+        for (i, k) in kids.iter().enumerate() {
+            let last = i + 1 == kids.len();
+            let (f, r) = if last {
+                ("└─ ", "   ")
+            } else {
+                ("├─ ", "│  ")
+            };
+            k.tree_into(out, &format!("{rest}{f}"), &format!("{rest}{r}"));
+        }
+    }
+}
+
+fn describe_filter(f: &Filter) -> String {
+    let b = |x: &Bound<String>, lower: bool| match x {
+        Bound::Included(v) => format!("{}{v}", if lower { ">=" } else { "<=" }),
+        Bound::Excluded(v) => format!("{}{v}", if lower { ">" } else { "<" }),
+        Bound::Unbounded => String::new(),
+    };
+    let date = |s: &i64| {
+        chrono::DateTime::from_timestamp(*s, 0)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_else(|| s.to_string())
+    };
+    let map_b = |x: &Bound<i64>| match x {
+        Bound::Included(v) => Bound::Included(date(v)),
+        Bound::Excluded(v) => Bound::Excluded(date(v)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    let map_n = |x: &Bound<u64>| match x {
+        Bound::Included(v) => Bound::Included(v.to_string()),
+        Bound::Excluded(v) => Bound::Excluded(v.to_string()),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    match f {
+        Filter::Model(m) => format!("model is {m}"),
+        Filter::Language(l) => format!("language is {l}"),
+        Filter::Id(i) => format!("id is {i}"),
+        Filter::Created(lo, hi) => {
+            format!("created {} {}", b(&map_b(lo), true), b(&map_b(hi), false))
+                .trim_end()
+                .to_string()
+        }
+        Filter::Turns(lo, hi) => format!("turns {} {}", b(&map_n(lo), true), b(&map_n(hi), false))
+            .trim_end()
+            .to_string(),
+        Filter::Tag(t) => format!("tagged {t}"),
+        Filter::Reviewed(true) => "reviewed".to_string(),
+        Filter::Reviewed(false) => "not reviewed".to_string(),
+        Filter::Reviewer(r) => format!("coded by {r}"),
+        Filter::NoteWord(w) => format!("note contains {w}"),
+    }
+}
+
 impl fmt::Display for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Node::Phrase { scope, words } => {
+            Node::Phrase { scope, items } => {
                 if *scope != Scope::Any {
                     write!(f, "{}:", scope.name())?;
                 }
+                let words: Vec<String> = items.iter().map(pattern_text).collect();
                 if words.len() == 1 {
                     write!(f, "{}", words[0])
                 } else {
@@ -110,8 +252,29 @@ impl fmt::Display for Node {
             Node::And(xs) => join(f, xs, " AND "),
             Node::Or(xs) => join(f, xs, " OR "),
             Node::Not(x) => write!(f, "NOT {x}"),
+            Node::Near {
+                left,
+                right,
+                n,
+                kind,
+            } => write!(f, "({left} {}/{n} {right})", kind.connector()),
             Node::Filter(flt) => write!(f, "{flt:?}"),
             Node::All => write!(f, "*"),
+        }
+    }
+}
+
+/// A pattern as it would be typed.
+fn pattern_text(p: &Pattern) -> String {
+    match p {
+        Pattern::Exact(w) | Pattern::Wildcard(w) => w.clone(),
+        Pattern::Stem { word, .. } => format!("{word}~"),
+        Pattern::Fuzzy { prefix, word, max } => {
+            format!(
+                "{prefix}{}{}",
+                "%".repeat(*max as usize),
+                &word[prefix.len()..]
+            )
         }
     }
 }

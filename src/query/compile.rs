@@ -9,40 +9,63 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Term};
 
-use super::ast::{Bound, Filter, Node, Scope};
+use anyhow::Result;
+use tantivy::Searcher;
+use tantivy::schema::Field;
+
+use super::ast::{Bound, Filter, Node, Pattern, Scope};
+use super::proximity::SpanQuery;
+use super::span;
 use crate::index::Fields;
 use crate::review::ReviewState;
 
-/// What compiling needs besides the query: the index's fields and, for review filters, the
-/// review state (no state: no conversation is tagged).
+/// What compiling needs besides the query: the index's fields, a searcher (patterns are
+/// expanded against its term dictionaries) and, for review filters, the review state (no
+/// state: no conversation is tagged).
 #[derive(Clone, Copy)]
 pub struct Env<'a> {
     pub fields: &'a Fields,
+    pub searcher: &'a Searcher,
     pub review: Option<&'a ReviewState>,
 }
 
 impl<'a> Env<'a> {
-    pub fn new(fields: &'a Fields, review: Option<&'a ReviewState>) -> Self {
-        Env { fields, review }
+    pub fn new(
+        fields: &'a Fields,
+        searcher: &'a Searcher,
+        review: Option<&'a ReviewState>,
+    ) -> Self {
+        Env {
+            fields,
+            searcher,
+            review,
+        }
     }
 }
 
-pub fn compile(node: &Node, ctx: &Env) -> Box<dyn Query> {
-    let fields = ctx.fields;
-    match node {
+/// Expanded word lists of more than this many words use a term-set query (no scoring).
+const SCORED_EXPANSION: usize = 512;
+
+pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
+    Ok(match node {
         Node::All => Box::new(AllQuery),
-        Node::Phrase { scope, words } => phrase(*scope, words, fields),
+        Node::Phrase { items, .. } if items.is_empty() => Box::new(EmptyQuery),
+        Node::Phrase { scope, items } if items.len() == 1 => word(*scope, &items[0], ctx)?,
+        Node::Phrase { scope, items } if items.iter().all(Pattern::is_exact) => {
+            exact_phrase(*scope, items, ctx.fields)
+        }
+        Node::Phrase { .. } | Node::Near { .. } => positional(node, ctx)?,
         Node::Or(xs) => Box::new(BooleanQuery::new(
             xs.iter()
-                .map(|x| (Occur::Should, compile(x, ctx)))
-                .collect(),
+                .map(|x| Ok((Occur::Should, compile(x, ctx)?)))
+                .collect::<Result<_>>()?,
         )),
         Node::And(xs) => {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for x in xs {
                 match x {
-                    Node::Not(inner) => clauses.push((Occur::MustNot, compile(inner, ctx))),
-                    other => clauses.push((Occur::Must, compile(other, ctx))),
+                    Node::Not(inner) => clauses.push((Occur::MustNot, compile(inner, ctx)?)),
+                    other => clauses.push((Occur::Must, compile(other, ctx)?)),
                 }
             }
             if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
@@ -52,41 +75,106 @@ pub fn compile(node: &Node, ctx: &Env) -> Box<dyn Query> {
         }
         Node::Not(inner) => Box::new(BooleanQuery::new(vec![
             (Occur::Must, Box::new(AllQuery)),
-            (Occur::MustNot, compile(inner, ctx)),
+            (Occur::MustNot, compile(inner, ctx)?),
         ])),
         Node::Filter(f) => filter(f, ctx),
+    })
+}
+
+fn fields_of(scope: Scope, fields: &Fields) -> Vec<(&'static str, Field)> {
+    scope
+        .fields()
+        .iter()
+        .filter_map(|n| fields.text_field(n).map(|f| (*n, f)))
+        .collect()
+}
+
+fn any_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match qs.len() {
+        0 => Box::new(EmptyQuery),
+        1 => qs.remove(0),
+        _ => Box::new(BooleanQuery::new(
+            qs.into_iter().map(|q| (Occur::Should, q)).collect(),
+        )),
     }
 }
 
-fn phrase(scope: Scope, words: &[String], fields: &Fields) -> Box<dyn Query> {
-    if words.is_empty() {
-        return Box::new(EmptyQuery);
-    }
-    let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for name in scope.fields() {
-        let Some(field) = fields.text_field(name) else {
-            continue;
-        };
-        let q: Box<dyn Query> = if words.len() == 1 {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, &words[0]),
-                IndexRecordOption::WithFreqs,
-            ))
+/// One word or word pattern, in every field of its scope.
+fn word(scope: Scope, pattern: &Pattern, ctx: &Env) -> Result<Box<dyn Query>> {
+    let mut per_field = Vec::new();
+    for (_, field) in fields_of(scope, ctx.fields) {
+        let words = pattern.expand(ctx.searcher, field)?;
+        let terms: Vec<Term> = words
+            .iter()
+            .map(|w| Term::from_field_text(field, w))
+            .collect();
+        if terms.len() > SCORED_EXPANSION {
+            per_field.push(Box::new(TermSetQuery::new(terms)) as Box<dyn Query>);
         } else {
-            Box::new(PhraseQuery::new(
-                words
+            per_field.extend(terms.into_iter().map(|t| {
+                Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+            }));
+        }
+    }
+    Ok(any_of(per_field))
+}
+
+fn exact_phrase(scope: Scope, items: &[Pattern], fields: &Fields) -> Box<dyn Query> {
+    let words: Vec<&str> = items
+        .iter()
+        .map(|p| match p {
+            Pattern::Exact(w) => w.as_str(),
+            _ => "",
+        })
+        .collect();
+    any_of(
+        fields_of(scope, fields)
+            .into_iter()
+            .map(|(_, field)| {
+                Box::new(PhraseQuery::new(
+                    words
+                        .iter()
+                        .map(|w| Term::from_field_text(field, w))
+                        .collect(),
+                )) as Box<dyn Query>
+            })
+            .collect(),
+    )
+}
+
+/// Phrases with patterns and proximity: the position matcher, field by field (a match never
+/// spans two fields, nor two messages of one field).
+fn positional(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
+    let mut leaves = Vec::new();
+    let Some(expr) = span::build(node, &mut leaves) else {
+        return Ok(Box::new(EmptyQuery));
+    };
+    let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+    for (name, field) in fields_of(Scope::Any, ctx.fields) {
+        let mut leaf_terms = Vec::with_capacity(leaves.len());
+        let mut any = false;
+        for leaf in &leaves {
+            let terms: Vec<Term> = if leaf.scope.covers(name) {
+                leaf.pattern
+                    .expand(ctx.searcher, field)?
                     .iter()
                     .map(|w| Term::from_field_text(field, w))
-                    .collect(),
-            ))
-        };
-        per_field.push((Occur::Should, q));
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            any |= !terms.is_empty();
+            leaf_terms.push(terms);
+        }
+        if any {
+            per_field.push(Box::new(SpanQuery {
+                field,
+                expr: expr.clone(),
+                leaf_terms,
+            }));
+        }
     }
-    if per_field.len() == 1 {
-        per_field.remove(0).1
-    } else {
-        Box::new(BooleanQuery::new(per_field))
-    }
+    Ok(any_of(per_field))
 }
 
 fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {

@@ -1,7 +1,8 @@
 //! Where a query's words and phrases occur in a conversation: byte ranges per message. Only
 //! positive clauses mark text; what sits under a NOT marks nothing.
 
-use super::ast::{Node, Scope};
+use super::ast::Node;
+use super::span::{self, Leaf, SpanExpr};
 use crate::index::analyzer;
 use crate::model::{Conversation, Role};
 
@@ -12,53 +13,69 @@ pub struct MessageHits {
     pub ranges: Vec<(usize, usize)>,
 }
 
-fn scope_allows(scope: Scope, role: Role) -> bool {
-    match scope {
-        Scope::Any => true,
-        Scope::User => role == Role::User,
-        Scope::Assistant => role == Role::Assistant,
-        Scope::System => role == Role::System,
-        Scope::Tool => role == Role::Tool,
-        Scope::Title => false,
+fn field_of(role: Role) -> &'static str {
+    match role {
+        Role::User => "user",
+        Role::Assistant => "assistant",
+        Role::System => "system",
+        Role::Tool => "tool",
     }
 }
 
-/// The positive phrases of a query (those not under a NOT).
-fn positive_phrases<'a>(node: &'a Node, out: &mut Vec<(Scope, &'a [String])>) {
+/// The positive positional parts of a query (those not under a NOT), each as an expression
+/// for the position matcher.
+fn matchers(node: &Node, out: &mut Vec<(SpanExpr, Vec<Leaf>)>) {
     match node {
-        Node::Phrase { scope, words } if !words.is_empty() => out.push((*scope, words)),
-        Node::And(xs) | Node::Or(xs) => xs.iter().for_each(|x| positive_phrases(x, out)),
+        Node::And(xs) | Node::Or(xs) => xs.iter().for_each(|x| matchers(x, out)),
+        Node::Phrase { .. } | Node::Near { .. } => {
+            let mut leaves = Vec::new();
+            if let Some(e) = span::build(node, &mut leaves) {
+                out.push((e, leaves));
+            }
+        }
         _ => {}
     }
 }
 
-/// Hits of `query` in each message of `conv` (messages without hits are left out).
+/// Hits of `query` in each message of `conv` (messages without hits are left out). The same
+/// matcher as the index decides, so only words that satisfy a phrase or proximity are marked.
 pub fn hits(query: &Node, conv: &Conversation) -> Vec<MessageHits> {
-    let mut phrases = Vec::new();
-    positive_phrases(query, &mut phrases);
-    if phrases.is_empty() {
+    let mut ms = Vec::new();
+    matchers(query, &mut ms);
+    if ms.is_empty() {
         return Vec::new();
     }
     let mut out = Vec::new();
     for m in &conv.messages {
-        let applicable: Vec<&[String]> = phrases
+        let field = field_of(m.role);
+        if !ms
             .iter()
-            .filter(|(s, _)| scope_allows(*s, m.role))
-            .map(|(_, w)| *w)
-            .collect();
-        if applicable.is_empty() {
+            .any(|(_, leaves)| leaves.iter().any(|l| l.scope.covers(field)))
+        {
             continue;
         }
-        let toks = analyzer::tokenize(&m.text);
+        let toks = analyzer::tokenize_with_positions(&m.text);
         let mut ranges = Vec::new();
-        for words in applicable {
-            let n = words.len();
-            if toks.len() < n {
-                continue;
-            }
-            for i in 0..=toks.len() - n {
-                if (0..n).all(|k| toks[i + k].0 == words[k]) {
-                    ranges.push((toks[i].1.start, toks[i + n - 1].1.end));
+        for (expr, leaves) in &ms {
+            let positions: Vec<Vec<u32>> = leaves
+                .iter()
+                .map(|l| {
+                    if !l.scope.covers(field) {
+                        return Vec::new();
+                    }
+                    toks.iter()
+                        .filter(|t| l.pattern.matches(&t.0))
+                        .map(|t| t.2)
+                        .collect()
+                })
+                .collect();
+            for sp in span::eval(expr, &positions) {
+                for (a, b) in sp.marks {
+                    let start = toks.partition_point(|t| t.2 < a);
+                    let end = toks.partition_point(|t| t.2 <= b);
+                    if start < end {
+                        ranges.push((toks[start].1.start, toks[end - 1].1.end));
+                    }
                 }
             }
         }

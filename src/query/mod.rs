@@ -4,6 +4,9 @@ pub mod ast;
 pub mod compile;
 pub mod highlight;
 pub mod parse;
+pub mod pattern;
+pub mod proximity;
+pub mod span;
 
 pub use ast::{Filter, Node, Scope};
 pub use parse::{QueryError, parse};

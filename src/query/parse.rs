@@ -1,11 +1,17 @@
-//! The query parser: words, `"phrases"`, `AND` `OR` `NOT`, parentheses, field scopes and
-//! filters. Adjacent words with no connector form a phrase, as in dtSearch. Errors carry the
-//! 1-based character column.
+//! The query parser: dtSearch-style search requests. Words; adjacent words form a phrase;
+//! `"quotes"` make connector words plain; `AND`, `OR`, `NOT`, `AND NOT`; `w/N`, `pre/N` and
+//! `NOT w/N` proximity; `*` `?` wildcards, `word~` stemming, `%` fuzzy; field scopes and
+//! filters; parentheses. Errors carry the 1-based character column.
+//!
+//! Precedence, tightest first (dtSearch does not document one; this follows the reading
+//! Relativity users are taught, and `--explain` always shows the result):
+//! a phrase or parenthesised group; unary `NOT`; `OR`; `w/N`, `pre/N`, `NOT w/N`; `AND`.
+//! So `a AND b OR c` is `a AND (b OR c)`, and `a OR b w/5 c` is `(a OR b) w/5 c`.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use super::ast::{Bound, Filter, Node, Scope};
-use crate::index::analyzer;
+use super::ast::{Bound, Filter, NearKind, Node, Pattern, Scope};
+use crate::index::analyzer::{self, MESSAGE_GAP};
 
 /// A syntax error at a column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +36,7 @@ enum Tok {
     And,
     Or,
     Not,
+    Near(NearKind, u32),
     /// `name:` directly followed by something.
     Field(String),
     Word(String),
@@ -41,11 +48,58 @@ struct Spanned {
     tok: Tok,
     /// 1-based character column.
     col: usize,
+    /// The text as typed (for messages).
+    text: String,
+}
+
+fn err(column: usize, message: impl Into<String>) -> QueryError {
+    QueryError {
+        column,
+        message: message.into(),
+    }
+}
+
+/// `w/5`, `W/12`, `pre/3`: the kind and distance, or an error for a bad distance.
+fn near_token(word: &str, col: usize) -> Option<Result<(NearKind, u32), QueryError>> {
+    let lower = word.to_ascii_lowercase();
+    let (kind, digits) = if let Some(d) = lower.strip_prefix("w/") {
+        (NearKind::Within, d)
+    } else if let Some(d) = lower.strip_prefix("pre/") {
+        (NearKind::Pre, d)
+    } else {
+        return None;
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Some(Err(err(
+            col,
+            format!("\"{word}\" needs a number of words, like w/5"),
+        )));
+    }
+    let n: u32 = match digits.parse() {
+        Ok(n) => n,
+        Err(_) => return Some(Err(err(col, format!("\"{word}\": distance too large")))),
+    };
+    if n == 0 {
+        return Some(Err(err(
+            col,
+            format!("\"{word}\": a distance of 0 matches nothing; use a phrase for adjacent words"),
+        )));
+    }
+    if n as usize >= MESSAGE_GAP {
+        return Some(Err(err(
+            col,
+            format!(
+                "\"{word}\": distances are limited to {} words",
+                MESSAGE_GAP - 1
+            ),
+        )));
+    }
+    Some(Ok((kind, n)))
 }
 
 fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
     let chars: Vec<char> = input.chars().collect();
-    let mut out = Vec::new();
+    let mut out: Vec<Spanned> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -55,17 +109,11 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
             continue;
         }
         match c {
-            '(' => {
+            '(' | ')' => {
                 out.push(Spanned {
-                    tok: Tok::LParen,
+                    tok: if c == '(' { Tok::LParen } else { Tok::RParen },
                     col,
-                });
-                i += 1;
-            }
-            ')' => {
-                out.push(Spanned {
-                    tok: Tok::RParen,
-                    col,
+                    text: c.to_string(),
                 });
                 i += 1;
             }
@@ -76,14 +124,13 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
                     j += 1;
                 }
                 if j >= chars.len() {
-                    return Err(QueryError {
-                        column: col,
-                        message: "unclosed quote".to_string(),
-                    });
+                    return Err(err(col, "unclosed quote"));
                 }
+                let text: String = chars[start..j].iter().collect();
                 out.push(Spanned {
-                    tok: Tok::Quoted(chars[start..j].iter().collect()),
+                    tok: Tok::Quoted(text.clone()),
                     col,
+                    text: format!("\"{text}\""),
                 });
                 i = j + 1;
             }
@@ -93,7 +140,11 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
                     let rest: String = chars[i + 1..].iter().take_while(|c| **c != ':').collect();
                     if chars.get(i + 1 + rest.chars().count()) == Some(&':') && is_field_name(&rest)
                     {
-                        out.push(Spanned { tok: Tok::Not, col });
+                        out.push(Spanned {
+                            tok: Tok::Not,
+                            col,
+                            text: "-".to_string(),
+                        });
                         i += 1;
                         continue;
                     }
@@ -116,15 +167,36 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
                 let word: String = chars[start..i].iter().collect();
                 let tok = if let Some(name) = word.strip_suffix(':').filter(|n| is_field_name(n)) {
                     Tok::Field(name.to_ascii_lowercase())
+                } else if let Some(near) = near_token(&word, col) {
+                    let (kind, n) = near?;
+                    // `NOT w/N` is one connector.
+                    if kind == NearKind::Within
+                        && out
+                            .last()
+                            .is_some_and(|t| t.tok == Tok::Not && t.text != "-")
+                    {
+                        let not = out.pop().map(|t| t.col).unwrap_or(col);
+                        out.push(Spanned {
+                            tok: Tok::Near(NearKind::NotWithin, n),
+                            col: not,
+                            text: format!("NOT {word}"),
+                        });
+                        continue;
+                    }
+                    Tok::Near(kind, n)
                 } else {
                     match word.to_ascii_uppercase().as_str() {
                         "AND" => Tok::And,
                         "OR" => Tok::Or,
                         "NOT" => Tok::Not,
-                        _ => Tok::Word(word),
+                        _ => Tok::Word(word.clone()),
                     }
                 };
-                out.push(Spanned { tok, col });
+                out.push(Spanned {
+                    tok,
+                    col,
+                    text: word,
+                });
             }
         }
     }
@@ -157,15 +229,11 @@ pub fn parse(input: &str) -> Result<Node, QueryError> {
         pos: 0,
         end_col: input.chars().count() + 1,
     };
-    let node = p.or_expr(Scope::Any)?;
+    let node = p.and_expr(Scope::Any)?;
     if let Some(t) = p.peek() {
-        let message = match t.tok {
-            Tok::RParen => "unmatched ')'".to_string(),
-            _ => "unexpected text".to_string(),
-        };
-        return Err(QueryError {
-            column: t.col,
-            message,
+        return Err(match t.tok {
+            Tok::RParen => err(t.col, "unmatched ')'"),
+            _ => err(t.col, format!("unexpected \"{}\"", t.text)),
         });
     }
     Ok(node)
@@ -180,44 +248,43 @@ impl Parser<'_> {
         self.peek().map(|t| t.col).unwrap_or(self.end_col)
     }
 
-    fn or_expr(&mut self, scope: Scope) -> Result<Node, QueryError> {
-        let mut items = vec![self.and_expr(scope)?];
-        while matches!(self.peek().map(|t| &t.tok), Some(Tok::Or)) {
-            let col = self.col();
-            self.pos += 1;
-            if self.peek().is_none() {
-                return Err(QueryError {
-                    column: col,
-                    message: "expected something after OR".to_string(),
-                });
+    fn peek_tok(&self) -> Option<&Tok> {
+        self.peek().map(|t| &t.tok)
+    }
+
+    /// After a connector: something must follow.
+    fn need_operand(&self, after: &Spanned) -> Result<(), QueryError> {
+        match self.peek() {
+            None => Err(err(
+                after.col,
+                format!("expected a word after \"{}\"", after.text),
+            )),
+            Some(t) if matches!(t.tok, Tok::And | Tok::Or | Tok::Near(..) | Tok::RParen) => {
+                Err(err(
+                    t.col,
+                    format!(
+                        "expected a word after \"{}\", found \"{}\"",
+                        after.text, t.text
+                    ),
+                ))
             }
-            items.push(self.and_expr(scope)?);
+            _ => Ok(()),
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            Node::Or(items)
-        })
     }
 
     fn and_expr(&mut self, scope: Scope) -> Result<Node, QueryError> {
-        let mut items = vec![self.unary(scope)?];
+        let mut items = vec![self.prox_expr(scope)?];
         loop {
-            match self.peek().map(|t| &t.tok) {
+            match self.peek_tok() {
                 Some(Tok::And) => {
-                    let col = self.col();
+                    let t = self.toks[self.pos].clone();
                     self.pos += 1;
-                    if self.peek().is_none() {
-                        return Err(QueryError {
-                            column: col,
-                            message: "expected something after AND".to_string(),
-                        });
-                    }
-                    items.push(self.unary(scope)?);
+                    self.need_operand(&t)?;
+                    items.push(self.prox_expr(scope)?);
                 }
-                // `a NOT b` reads as `a AND NOT b`; so does `a (b)`: juxtaposed groups join.
+                // `a NOT b` reads as `a AND NOT b`; juxtaposed groups and fields join by AND.
                 Some(Tok::Not) | Some(Tok::LParen) | Some(Tok::Field(_)) | Some(Tok::Quoted(_))
-                | Some(Tok::Word(_)) => items.push(self.unary(scope)?),
+                | Some(Tok::Word(_)) => items.push(self.prox_expr(scope)?),
                 _ => break,
             }
         }
@@ -228,16 +295,49 @@ impl Parser<'_> {
         })
     }
 
-    fn unary(&mut self, scope: Scope) -> Result<Node, QueryError> {
-        if matches!(self.peek().map(|t| &t.tok), Some(Tok::Not)) {
-            let col = self.col();
+    fn prox_expr(&mut self, scope: Scope) -> Result<Node, QueryError> {
+        let start_col = self.peek().map(|t| t.col).unwrap_or(self.end_col);
+        let mut left = self.or_expr(scope)?;
+        let mut left_col = start_col;
+        while let Some(Tok::Near(kind, n)) = self.peek_tok().cloned() {
+            let t = self.toks[self.pos].clone();
             self.pos += 1;
-            if self.peek().is_none() {
-                return Err(QueryError {
-                    column: col,
-                    message: "expected something after NOT".to_string(),
-                });
-            }
+            self.need_operand(&t)?;
+            let right_col = self.peek().map(|t| t.col).unwrap_or(self.end_col);
+            let right = self.or_expr(scope)?;
+            check_near_operand(&left, left_col, &t.text)?;
+            check_near_operand(&right, right_col, &t.text)?;
+            left = Node::Near {
+                left: Box::new(left),
+                right: Box::new(right),
+                n,
+                kind,
+            };
+            left_col = start_col;
+        }
+        Ok(left)
+    }
+
+    fn or_expr(&mut self, scope: Scope) -> Result<Node, QueryError> {
+        let mut items = vec![self.unary(scope)?];
+        while matches!(self.peek_tok(), Some(Tok::Or)) {
+            let t = self.toks[self.pos].clone();
+            self.pos += 1;
+            self.need_operand(&t)?;
+            items.push(self.unary(scope)?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Node::Or(items)
+        })
+    }
+
+    fn unary(&mut self, scope: Scope) -> Result<Node, QueryError> {
+        if matches!(self.peek_tok(), Some(Tok::Not)) {
+            let t = self.toks[self.pos].clone();
+            self.pos += 1;
+            self.need_operand(&t)?;
             let inner = self.unary(scope)?;
             return Ok(Node::Not(Box::new(inner)));
         }
@@ -246,54 +346,42 @@ impl Parser<'_> {
 
     fn primary(&mut self, scope: Scope) -> Result<Node, QueryError> {
         let Some(t) = self.peek().cloned() else {
-            return Err(QueryError {
-                column: self.end_col,
-                message: "expected a word".to_string(),
-            });
+            return Err(err(self.end_col, "expected a word"));
         };
         match t.tok {
             Tok::LParen => {
                 self.pos += 1;
-                if matches!(self.peek().map(|t| &t.tok), Some(Tok::RParen)) {
-                    return Err(QueryError {
-                        column: self.col(),
-                        message: "empty parentheses".to_string(),
-                    });
+                if matches!(self.peek_tok(), Some(Tok::RParen)) {
+                    return Err(err(
+                        self.peek().map(|t| t.col).unwrap_or(t.col),
+                        "empty parentheses",
+                    ));
                 }
-                let inner = self.or_expr(scope)?;
-                match self.peek() {
-                    Some(Spanned {
-                        tok: Tok::RParen, ..
-                    }) => {
+                let inner = self.and_expr(scope)?;
+                match self.peek_tok() {
+                    Some(Tok::RParen) => {
                         self.pos += 1;
                         Ok(inner)
                     }
-                    _ => Err(QueryError {
-                        column: t.col,
-                        message: "unclosed '('".to_string(),
-                    }),
+                    _ => Err(err(t.col, "unclosed '('")),
                 }
             }
-            Tok::RParen => Err(QueryError {
-                column: t.col,
-                message: "unmatched ')'".to_string(),
-            }),
-            Tok::And | Tok::Or => Err(QueryError {
-                column: t.col,
-                message: format!(
-                    "expected a word before {}",
-                    if t.tok == Tok::And { "AND" } else { "OR" }
-                ),
-            }),
+            Tok::RParen => Err(err(t.col, "unmatched ')'")),
+            Tok::And | Tok::Or | Tok::Near(..) => {
+                Err(err(t.col, format!("expected a word before \"{}\"", t.text)))
+            }
             Tok::Not => self.unary(scope),
             Tok::Field(name) => {
                 self.pos += 1;
                 if let Some(s) = Scope::parse(&name) {
                     if self.peek().is_none() {
-                        return Err(QueryError {
-                            column: t.col,
-                            message: format!("expected a word after \"{name}:\""),
-                        });
+                        return Err(err(t.col, format!("expected a word after \"{name}:\"")));
+                    }
+                    if scope != Scope::Any && s != scope {
+                        return Err(err(
+                            t.col,
+                            format!("\"{name}:\" inside \"{}:\" can never match", scope.name()),
+                        ));
                     }
                     return self.primary(s);
                 }
@@ -301,7 +389,7 @@ impl Parser<'_> {
             }
             Tok::Quoted(text) => {
                 self.pos += 1;
-                Ok(phrase(scope, &text))
+                phrase(scope, &text, t.col)
             }
             Tok::Word(_) => {
                 // Adjacent plain words form one phrase.
@@ -313,7 +401,7 @@ impl Parser<'_> {
                     words.push(w.clone());
                     self.pos += 1;
                 }
-                Ok(phrase(scope, &words.join(" ")))
+                phrase(scope, &words.join(" "), t.col)
             }
         }
     }
@@ -369,11 +457,76 @@ impl Parser<'_> {
     }
 }
 
-/// Normalises text into a phrase node (one word is a plain term). Text with no indexable
-/// word (punctuation only) matches nothing and becomes an empty phrase.
-fn phrase(scope: Scope, text: &str) -> Node {
-    let words = analyzer::tokenize(text).into_iter().map(|t| t.0).collect();
-    Node::Phrase { scope, words }
+/// Splits text into phrase items: words are broken at punctuation the way the index breaks
+/// them (`e-mail` is the phrase "e mail"); `*`, `?`, `%` and a final `~` stay with their word.
+fn phrase(scope: Scope, text: &str, col: usize) -> Result<Node, QueryError> {
+    let mut items = Vec::new();
+    for raw in text.split_whitespace() {
+        if raw.contains("~~") {
+            return Err(err(
+                col,
+                format!("\"{raw}\": numeric ranges (~~) are not supported"),
+            ));
+        }
+        let mut piece = String::new();
+        let chars: Vec<char> = raw.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            let keep = c.is_alphanumeric()
+                || matches!(c, '*' | '?' | '%')
+                || (*c == '~' && i + 1 == chars.len());
+            if keep {
+                piece.push(*c);
+            } else {
+                push_item(&mut items, &piece, col)?;
+                piece.clear();
+            }
+        }
+        push_item(&mut items, &piece, col)?;
+    }
+    Ok(Node::Phrase { scope, items })
+}
+
+fn push_item(items: &mut Vec<Pattern>, piece: &str, col: usize) -> Result<(), QueryError> {
+    if piece.is_empty() || piece == "~" {
+        return Ok(());
+    }
+    match Pattern::parse(piece) {
+        Ok(Some(p)) => {
+            items.push(p);
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(message) => Err(err(col, message)),
+    }
+}
+
+/// Proximity works on words, phrases, OR-groups and nested proximity (and AND-groups, whose
+/// members' occurrences all count); NOT and attribute filters have no position.
+fn check_near_operand(n: &Node, col: usize, connector: &str) -> Result<(), QueryError> {
+    match n {
+        Node::Phrase { items, .. } if items.is_empty() => Err(err(
+            col,
+            format!("\"{connector}\" needs words on both sides"),
+        )),
+        Node::Phrase { .. } => Ok(()),
+        Node::Or(xs) | Node::And(xs) => xs
+            .iter()
+            .try_for_each(|x| check_near_operand(x, col, connector)),
+        Node::Near { left, right, .. } => {
+            check_near_operand(left, col, connector)?;
+            check_near_operand(right, col, connector)
+        }
+        Node::Not(_) => Err(err(
+            col,
+            format!(
+                "NOT cannot be an operand of \"{connector}\"; use \"NOT w/N\" for an exclusion"
+            ),
+        )),
+        Node::Filter(_) | Node::All => Err(err(
+            col,
+            format!("\"{connector}\" needs words or phrases, not a filter"),
+        )),
+    }
 }
 
 /// Reads `a..b`, `>=a`, `>a`, `<=a`, `<a`, `=a` or `a`. `parse(s, is_upper)` reads one end.
@@ -463,7 +616,12 @@ mod tests {
     #[test]
     fn phrases_and_connectors() {
         assert_eq!(p("apple pie OR cake"), "(\"apple pie\" OR cake)");
-        assert_eq!(p("a AND b OR c"), "((a AND b) OR c)");
+        assert_eq!(p("a AND b OR c"), "(a AND (b OR c))");
+        assert_eq!(p("a OR b w/5 c"), "((a OR b) W/5 c)");
+        assert_eq!(p("a AND b w/5 c"), "(a AND (b W/5 c))");
+        assert_eq!(p("a not w/3 b pre/2 c"), "((a NOT W/3 b) PRE/2 c)");
+        assert_eq!(p("appl* ba%nana apply~"), "\"appl* ba%nana apply~\"");
+        assert_eq!(p("e-mail"), "\"e mail\"");
         assert_eq!(p("a and (b or c)"), "(a AND (b OR c))");
         assert_eq!(p("a NOT b"), "(a AND NOT b)");
         assert_eq!(p("\"and\" or \"not\""), "(and OR not)");

@@ -1,0 +1,261 @@
+//! The position matcher: decides phrases and proximity over word positions, and says which
+//! positions make each match. The index (postings) and the highlighter (a tokenised
+//! transcript) feed it the same way, so a hit is marked exactly when it counts.
+
+use super::ast::{NearKind, Node, Pattern, Scope};
+
+/// A positional expression with its word patterns numbered as leaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpanExpr {
+    /// Consecutive leaves (one leaf: a word).
+    Phrase(Vec<usize>),
+    Or(Vec<SpanExpr>),
+    /// Every member must occur; the occurrences of all members count.
+    And(Vec<SpanExpr>),
+    Near {
+        left: Box<SpanExpr>,
+        right: Box<SpanExpr>,
+        n: u32,
+        kind: NearKind,
+    },
+}
+
+/// A leaf: one word pattern and where it may occur.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leaf {
+    pub scope: Scope,
+    pub pattern: Pattern,
+}
+
+/// Builds the positional expression of `node` (a phrase or proximity node, or a group of
+/// them), collecting its leaves. `None` for nodes without positions.
+pub fn build(node: &Node, leaves: &mut Vec<Leaf>) -> Option<SpanExpr> {
+    match node {
+        Node::Phrase { scope, items } if !items.is_empty() => {
+            let ids = items
+                .iter()
+                .map(|p| {
+                    leaves.push(Leaf {
+                        scope: *scope,
+                        pattern: p.clone(),
+                    });
+                    leaves.len() - 1
+                })
+                .collect();
+            Some(SpanExpr::Phrase(ids))
+        }
+        Node::Or(xs) => Some(SpanExpr::Or(
+            xs.iter().map(|x| build(x, leaves)).collect::<Option<_>>()?,
+        )),
+        Node::And(xs) => Some(SpanExpr::And(
+            xs.iter().map(|x| build(x, leaves)).collect::<Option<_>>()?,
+        )),
+        Node::Near {
+            left,
+            right,
+            n,
+            kind,
+        } => Some(SpanExpr::Near {
+            left: Box::new(build(left, leaves)?),
+            right: Box::new(build(right, leaves)?),
+            n: *n,
+            kind: *kind,
+        }),
+        _ => None,
+    }
+}
+
+/// A matched stretch of positions, with the positions that make it (for highlighting).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+    /// Inclusive position ranges of the words that satisfy the match.
+    pub marks: Vec<(u32, u32)>,
+}
+
+/// Spans beyond this per expression and field are not collected (the match is decided long
+/// before; only highlighting of pathological documents is cut short).
+const MAX_SPANS: usize = 20_000;
+
+/// Evaluates `expr` where `positions[leaf]` lists the sorted positions of each leaf's words.
+pub fn eval(expr: &SpanExpr, positions: &[Vec<u32>]) -> Vec<Span> {
+    match expr {
+        SpanExpr::Phrase(ids) => phrase(ids, positions),
+        SpanExpr::Or(xs) => {
+            let mut all: Vec<Span> = xs.iter().flat_map(|x| eval(x, positions)).collect();
+            all.sort_by_key(|s| (s.start, s.end));
+            all.dedup_by(|a, b| a.start == b.start && a.end == b.end);
+            all.truncate(MAX_SPANS);
+            all
+        }
+        SpanExpr::And(xs) => {
+            let parts: Vec<Vec<Span>> = xs.iter().map(|x| eval(x, positions)).collect();
+            if parts.iter().any(Vec::is_empty) {
+                return Vec::new();
+            }
+            let mut all: Vec<Span> = parts.into_iter().flatten().collect();
+            all.sort_by_key(|s| (s.start, s.end));
+            all.truncate(MAX_SPANS);
+            all
+        }
+        SpanExpr::Near {
+            left,
+            right,
+            n,
+            kind,
+        } => {
+            let a = eval(left, positions);
+            if a.is_empty() {
+                return a;
+            }
+            let b = eval(right, positions);
+            near(&a, &b, *n, *kind)
+        }
+    }
+}
+
+fn phrase(ids: &[usize], positions: &[Vec<u32>]) -> Vec<Span> {
+    let Some(first) = ids.first().and_then(|i| positions.get(*i)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    'starts: for &p in first {
+        for (k, id) in ids.iter().enumerate().skip(1) {
+            let want = p + k as u32;
+            if positions[*id].binary_search(&want).is_err() {
+                continue 'starts;
+            }
+        }
+        let end = p + ids.len() as u32 - 1;
+        out.push(Span {
+            start: p,
+            end,
+            marks: vec![(p, end)],
+        });
+        if out.len() >= MAX_SPANS {
+            break;
+        }
+    }
+    out
+}
+
+/// Words between two spans: 1 when adjacent. Overlapping spans have no distance.
+fn gap(a: &Span, b: &Span) -> Option<u32> {
+    if a.end < b.start {
+        Some(b.start - a.end)
+    } else if b.end < a.start {
+        Some(a.start - b.end)
+    } else {
+        None
+    }
+}
+
+fn near(a: &[Span], b: &[Span], n: u32, kind: NearKind) -> Vec<Span> {
+    let mut out = Vec::new();
+    // b is sorted by start; the spans near x start no earlier than this.
+    let longest = b.iter().map(|s| s.end - s.start).max().unwrap_or(0);
+    for x in a {
+        let lo = x.start.saturating_sub(n + longest);
+        let from = b.partition_point(|s| s.start < lo);
+        let mut found = false;
+        for y in &b[from..] {
+            if y.start > x.end + n {
+                break;
+            }
+            let ok = match kind {
+                NearKind::Within | NearKind::NotWithin => gap(x, y).is_some_and(|g| g <= n),
+                NearKind::Pre => x.end < y.start && y.start - x.end <= n,
+            };
+            if !ok {
+                continue;
+            }
+            found = true;
+            if kind == NearKind::NotWithin {
+                break;
+            }
+            let mut marks = x.marks.clone();
+            marks.extend_from_slice(&y.marks);
+            out.push(Span {
+                start: x.start.min(y.start),
+                end: x.end.max(y.end),
+                marks,
+            });
+            if out.len() >= MAX_SPANS {
+                return out;
+            }
+        }
+        if kind == NearKind::NotWithin && !found {
+            out.push(x.clone());
+        }
+    }
+    out.sort_by_key(|s| (s.start, s.end));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn positions_of(text: &str, words: &[&str]) -> Vec<Vec<u32>> {
+        let toks: Vec<&str> = text.split(' ').collect();
+        words
+            .iter()
+            .map(|w| {
+                toks.iter()
+                    .enumerate()
+                    .filter(|(_, t)| t == &w)
+                    .map(|(i, _)| i as u32)
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn within(n: u32, kind: NearKind) -> SpanExpr {
+        SpanExpr::Near {
+            left: Box::new(SpanExpr::Phrase(vec![0])),
+            right: Box::new(SpanExpr::Phrase(vec![1])),
+            n,
+            kind,
+        }
+    }
+
+    #[test]
+    fn distance_boundaries() {
+        let pos = positions_of("a x x x b", &["a", "b"]);
+        assert!(!eval(&within(4, NearKind::Within), &pos).is_empty());
+        assert!(eval(&within(3, NearKind::Within), &pos).is_empty());
+        let pos = positions_of("b x a", &["a", "b"]);
+        assert!(!eval(&within(2, NearKind::Within), &pos).is_empty());
+        assert!(eval(&within(2, NearKind::Pre), &pos).is_empty());
+        let pos = positions_of("a b", &["a", "b"]);
+        assert!(!eval(&within(1, NearKind::Pre), &pos).is_empty());
+    }
+
+    #[test]
+    fn not_within_is_asymmetric() {
+        let pos = positions_of("a b x x x x x a", &["a", "b"]);
+        let s = eval(&within(2, NearKind::NotWithin), &pos);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].start, 7);
+        let pos = positions_of("a b", &["a", "b"]);
+        assert!(eval(&within(2, NearKind::NotWithin), &pos).is_empty());
+        let pos = positions_of("a", &["a", "b"]);
+        assert_eq!(eval(&within(2, NearKind::NotWithin), &pos).len(), 1);
+    }
+
+    #[test]
+    fn marks_only_the_words_that_satisfy() {
+        // "apple pie" w/2 cake: the stray "apple" is not marked.
+        let pos = positions_of("apple x apple pie x cake", &["apple", "pie", "cake"]);
+        let e = SpanExpr::Near {
+            left: Box::new(SpanExpr::Phrase(vec![0, 1])),
+            right: Box::new(SpanExpr::Phrase(vec![2])),
+            n: 2,
+            kind: NearKind::Within,
+        };
+        let s = eval(&e, &pos);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].marks, vec![(2, 3), (5, 5)]);
+    }
+}

@@ -14,6 +14,7 @@ pub mod matter;
 pub mod model;
 pub mod progress;
 pub mod query;
+pub mod report;
 pub mod review;
 pub mod search;
 pub mod stats;

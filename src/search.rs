@@ -163,6 +163,48 @@ pub fn search_parsed(
     })
 }
 
+/// Runs a query written in tantivy's own (Lucene-like) syntax, for users who prefer it. Hits
+/// carry no highlights: that syntax has no position matcher of ours behind it.
+pub fn search_lucene(index: &ConvIndex, req: &SearchRequest) -> Result<SearchResult> {
+    let started = Instant::now();
+    let searcher = index.searcher();
+    let parser =
+        tantivy::query::QueryParser::for_index(&index.index, index.fields.all_text().to_vec());
+    let q = parser
+        .parse_query(&req.query)
+        .map_err(|e| anyhow::anyhow!("the query does not parse (lucene syntax): {e}"))?;
+    let top = TopDocs::with_limit(req.limit.max(1))
+        .and_offset(req.offset)
+        .order_by_score();
+    let (n, docs) = searcher
+        .search(&q, &(Count, top))
+        .context("search failed")?;
+    let mut hits = Vec::new();
+    if req.limit > 0 {
+        for (score, addr) in docs {
+            let conv = index.load(&searcher, addr)?;
+            let text = conv.messages.first().map(|m| m.text.as_str()).unwrap_or("");
+            let (snippet, _) = highlight::snippet(text, &[], req.snippet_width.max(1));
+            hits.push(Hit {
+                id: conv.id.clone(),
+                score: Some(score),
+                created: conv.created,
+                model: conv.model.clone(),
+                turns: conv.turns(),
+                message: conv.messages.first().map(|m| m.index),
+                snippet,
+                highlights: Vec::new(),
+                hits: Vec::new(),
+            });
+        }
+    }
+    Ok(SearchResult {
+        total: n as u64,
+        hits,
+        millis: started.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
 /// Only the number of matching conversations.
 pub fn count(index: &ConvIndex, review: Option<&ReviewState>, query_text: &str) -> Result<u64> {
     let node = query::parse(query_text)?;

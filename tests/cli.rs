@@ -64,7 +64,10 @@ fn explain_shows_the_reading() {
         .args(["search", "--explain", "apple pie OR cake"])
         .output()
         .unwrap();
-    assert_eq!(stdout(&out).trim(), "(\"apple pie\" OR cake)");
+    let text = stdout(&out);
+    assert_eq!(text.lines().next(), Some("(\"apple pie\" OR cake)"));
+    assert!(text.contains("├─ PHRASE \"apple pie\""), "{text}");
+    assert!(text.contains("└─ WORD cake"), "{text}");
 }
 
 #[test]

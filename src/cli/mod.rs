@@ -5,6 +5,7 @@ mod demo_cmd;
 mod import_cmd;
 mod output;
 mod progress_bar;
+mod report_cmd;
 mod review_cmd;
 mod search_cmd;
 mod session;
@@ -48,6 +49,8 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Search the conversations.
     Search(search_cmd::SearchArgs),
+    /// Search term report: hits and unique hits per term, as CSV.
+    Report(report_cmd::ReportArgs),
     /// Print one conversation (recorded in the audit trail).
     Show(show_cmd::ShowArgs),
     /// Add tags: `tag ID TAG...`, or `tag --query QUERY TAG...` for every match.
@@ -160,6 +163,7 @@ pub fn run() -> i32 {
         Some(Command::Import(a)) => import_cmd::run(&ctx, a),
         Some(Command::Search(a)) => search_cmd::run(&ctx, a),
         Some(Command::Show(a)) => show_cmd::run(&ctx, a),
+        Some(Command::Report(a)) => report_cmd::run(&ctx, a),
         Some(Command::Tag(a)) => review_cmd::tag(&ctx, a, verbatim::review::Action::Tag),
         Some(Command::Untag(a)) => review_cmd::tag(&ctx, a, verbatim::review::Action::Untag),
         Some(Command::Note(a)) => review_cmd::note(&ctx, a),

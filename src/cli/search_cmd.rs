@@ -28,9 +28,12 @@ pub struct SearchArgs {
     /// Print only the number of matching conversations.
     #[arg(long)]
     count: bool,
-    /// Print how the query was read.
+    /// Print how the query was read (a tree) and stop.
     #[arg(long)]
     explain: bool,
+    /// Query syntax: dtsearch (the default) or lucene (tantivy's parser).
+    #[arg(long, default_value = "dtsearch", value_parser = ["dtsearch", "lucene"])]
+    syntax: String,
 }
 
 fn parse_sort(s: &str) -> Result<SortBy, String> {
@@ -38,17 +41,37 @@ fn parse_sort(s: &str) -> Result<SortBy, String> {
 }
 
 pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
+    if args.syntax == "lucene" {
+        return run_lucene(ctx, &args);
+    }
     let node = match verbatim::query::parse(&args.query) {
         Ok(n) => n,
         Err(e) => return Ok(report_syntax(&args.query, &e, ctx.json)),
     };
+    let note = verbatim::query::mixed_connectors(&args.query);
     if args.explain {
         if ctx.json {
-            print_json(&json!({"query": args.query, "reading": node.to_string()}))?;
+            print_json(&json!({
+                "query": args.query,
+                "reading": node.to_string(),
+                "tree": node.tree(),
+                "note": note,
+            }))?;
         } else {
-            println!("{}", node);
+            println!("{node}");
+            print!("{}", node.tree());
+            if let Some(n) = &note {
+                println!("note: {n}");
+            }
         }
         return Ok(0);
+    }
+    if let Some(n) = &note
+        && !ctx.quiet
+        && !ctx.json
+    {
+        eprintln!("note: {n}");
+        eprintln!("      read as: {node}");
     }
     let session = Session::open(ctx)?;
     let index = &session.index;
@@ -110,6 +133,46 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         );
         let where_ = h.message.map(|m| format!("[msg {m}] ")).unwrap_or_default();
         println!("      {where_}{}", mark(&h.snippet, &h.highlights, styled));
+    }
+    Ok(0)
+}
+
+fn run_lucene(ctx: &Ctx, args: &SearchArgs) -> Result<i32> {
+    let session = Session::open(ctx)?;
+    let req = SearchRequest {
+        query: args.query.clone(),
+        limit: if args.count { 0 } else { args.limit },
+        offset: args.offset,
+        sort: SortBy::Relevance,
+        snippet_width: 160,
+    };
+    let res = search::search_lucene(&session.index, &req)?;
+    session.audit(
+        "search",
+        json!({"query": args.query, "syntax": "lucene", "count": res.total}),
+    )?;
+    if args.count {
+        if ctx.json {
+            print_json(&json!({ "total": res.total }))?;
+        } else {
+            println!("{}", res.total);
+        }
+    } else if ctx.json {
+        print_json(&res)?;
+    } else {
+        println!(
+            "{} conversations match ({:.1} ms)",
+            thousands(res.total),
+            res.millis
+        );
+        for (i, h) in res.hits.iter().enumerate() {
+            println!(
+                "{:>4}. {}  {}",
+                args.offset + i + 1,
+                clip(&h.id, 40),
+                h.snippet
+            );
+        }
     }
     Ok(0)
 }

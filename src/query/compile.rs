@@ -14,6 +14,7 @@ use tantivy::Searcher;
 use tantivy::schema::Field;
 
 use super::ast::{Bound, Filter, Node, Pattern, Scope};
+use super::materialized::Materialized;
 use super::proximity::SpanQuery;
 use super::span;
 use crate::index::Fields;
@@ -64,7 +65,7 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for x in xs {
                 match x {
-                    Node::Not(inner) => clauses.push((Occur::MustNot, compile(inner, ctx)?)),
+                    Node::Not(inner) => clauses.push((Occur::MustNot, excluded(inner, ctx)?)),
                     other => clauses.push((Occur::Must, compile(other, ctx)?)),
                 }
             }
@@ -75,10 +76,15 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
         }
         Node::Not(inner) => Box::new(BooleanQuery::new(vec![
             (Occur::Must, Box::new(AllQuery)),
-            (Occur::MustNot, compile(inner, ctx)?),
+            (Occur::MustNot, excluded(inner, ctx)?),
         ])),
         Node::Filter(f) => filter(f, ctx),
     })
+}
+
+/// A clause under NOT, materialised so exclusion can probe it in any order.
+fn excluded(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
+    Ok(Box::new(Materialized(compile(node, ctx)?)))
 }
 
 fn fields_of(scope: Scope, fields: &Fields) -> Vec<(&'static str, Field)> {

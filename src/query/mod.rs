@@ -3,10 +3,11 @@
 pub mod ast;
 pub mod compile;
 pub mod highlight;
+pub mod materialized;
 pub mod parse;
 pub mod pattern;
 pub mod proximity;
 pub mod span;
 
 pub use ast::{Filter, Node, Scope};
-pub use parse::{QueryError, parse};
+pub use parse::{QueryError, mixed_connectors, parse};

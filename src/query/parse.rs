@@ -218,6 +218,49 @@ struct Parser<'a> {
     end_col: usize,
 }
 
+/// Connectors mixed at one level without parentheses, where precedence decides the reading
+/// (dtSearch documents none): a note for the user, with the reading shown by `--explain`.
+pub fn mixed_connectors(input: &str) -> Option<String> {
+    let toks = lex(input).ok()?;
+    // Per parenthesis depth: which of AND / OR / proximity appear.
+    let mut stack: Vec<[bool; 3]> = vec![[false; 3]];
+    let mut mixed = false;
+    let mut prev_operand = false;
+    for t in &toks {
+        let kind = match t.tok {
+            Tok::LParen => {
+                stack.push([false; 3]);
+                prev_operand = false;
+                continue;
+            }
+            Tok::RParen => {
+                stack.pop();
+                if stack.is_empty() {
+                    stack.push([false; 3]);
+                }
+                prev_operand = true;
+                continue;
+            }
+            Tok::And => Some(0),
+            // `a NOT b` is an implicit AND.
+            Tok::Not if prev_operand => Some(0),
+            Tok::Or => Some(1),
+            Tok::Near(..) => Some(2),
+            _ => None,
+        };
+        prev_operand = matches!(t.tok, Tok::Word(_) | Tok::Quoted(_));
+        if let (Some(k), Some(level)) = (kind, stack.last_mut()) {
+            level[k] = true;
+            mixed |= level.iter().filter(|x| **x).count() > 1;
+        }
+    }
+    mixed.then(|| {
+        "this query mixes connectors without parentheses; verbatim reads OR before proximity \
+         before AND (dtSearch documents no order): check the reading, or add parentheses"
+            .to_string()
+    })
+}
+
 /// Parses a query. An empty query matches everything.
 pub fn parse(input: &str) -> Result<Node, QueryError> {
     let toks = lex(input)?;
@@ -631,6 +674,16 @@ mod tests {
         );
         assert_eq!(p("Café"), "cafe");
         assert_eq!(p(""), "*");
+    }
+
+    #[test]
+    fn mixed_connectors_are_noted() {
+        assert!(mixed_connectors("a AND b OR c").is_some());
+        assert!(mixed_connectors("a AND (b OR c)").is_none());
+        assert!(mixed_connectors("a w/5 b OR c").is_some());
+        assert!(mixed_connectors("a NOT b OR c").is_some());
+        assert!(mixed_connectors("a OR b OR c").is_none());
+        assert!(mixed_connectors("NOT a AND b").is_none());
     }
 
     #[test]

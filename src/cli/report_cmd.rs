@@ -1,0 +1,91 @@
+//! `verbatim report TERMS_FILE`: the search term report as CSV.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde_json::json;
+use verbatim::report;
+
+use super::Ctx;
+use super::output::print_json;
+use super::session::Session;
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// A file with one term (any query) per line; blank lines and `#` lines are skipped.
+    terms: PathBuf,
+    /// Only count conversations this query selects.
+    #[arg(long, value_name = "QUERY", allow_hyphen_values = true)]
+    within: Option<String>,
+    /// Write the CSV here instead of standard output.
+    #[arg(long, value_name = "FILE.csv")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
+    let s = Session::open(ctx)?;
+    let bytes = std::fs::read(&args.terms)
+        .with_context(|| format!("cannot read {}", args.terms.display()))?;
+    let text = String::from_utf8(bytes.clone())
+        .with_context(|| format!("{} is not UTF-8 text", args.terms.display()))?;
+    let terms = report::read_terms(&text);
+    let rep = report::run(
+        &s.index,
+        Some(s.journal.state()),
+        &terms,
+        args.within.as_deref(),
+    )?;
+    let header = vec![
+        "verbatim search term report".to_string(),
+        format!("matter: {}", s.matter.dir.display()),
+        format!(
+            "index version: {}; analyzer: {}; verbatim {}",
+            verbatim::index::INDEX_VERSION,
+            verbatim::index::analyzer::TEXT_ANALYZER,
+            env!("CARGO_PKG_VERSION")
+        ),
+        format!("run: {} by {}", chrono::Utc::now().to_rfc3339(), s.reviewer),
+        format!(
+            "terms file: {} (SHA-256 {})",
+            args.terms.display(),
+            verbatim::hashing::sha256_hex(&bytes)
+        ),
+        format!(
+            "within: {} ({} conversations)",
+            args.within.as_deref().unwrap_or("(all conversations)"),
+            rep.universe
+        ),
+    ];
+    s.audit(
+        "report",
+        json!({
+            "terms_file": args.terms.display().to_string(),
+            "terms_sha256": verbatim::hashing::sha256_hex(&bytes),
+            "terms": rep.rows.len(),
+            "any": rep.any,
+            "within": args.within,
+        }),
+    )?;
+    let csv = report::to_csv(&rep, &header);
+    match &args.out {
+        Some(p) => {
+            verbatim::fsutil::write_atomic(p, csv.as_bytes())?;
+            if !ctx.quiet {
+                eprintln!(
+                    "wrote {} ({} terms, {} conversations hit by any term)",
+                    p.display(),
+                    rep.rows.len(),
+                    rep.any
+                );
+            }
+        }
+        None if ctx.json => print_json(&rep)?,
+        None => print!("{csv}"),
+    }
+    let errors = rep.rows.iter().filter(|r| r.error.is_some()).count();
+    if errors > 0 && !ctx.quiet {
+        eprintln!("warning: {errors} term(s) did not parse; see the error column");
+    }
+    Ok(0)
+}

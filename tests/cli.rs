@@ -139,3 +139,21 @@ fn import_json_summary_shape() {
     );
     assert_eq!(v["files"][0]["records"], 2);
 }
+
+#[test]
+fn every_readme_query_example_explains() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- query-examples -->").unwrap();
+    let end = readme.find("<!-- /query-examples -->").unwrap();
+    let examples: Vec<&str> = readme[start..end]
+        .lines()
+        .filter(|l| !l.starts_with("<!--") && !l.starts_with("```") && !l.trim().is_empty())
+        .collect();
+    assert!(examples.len() >= 8);
+    for q in examples {
+        let out = bin().args(["search", "--explain", q]).output().unwrap();
+        assert!(out.status.success(), "{q}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.lines().count() >= 2, "{q}: {text}");
+    }
+}

@@ -1,0 +1,52 @@
+//! `verbatim report`: documents, unique documents and the any-term total, as CSV.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn search_term_report_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = [
+        openai_line("a", "apple and pear", "ok"),
+        openai_line("b", "apple only", "ok"),
+        openai_line("c", "pear only", "ok"),
+        openai_line("d", "kiwi", "ok"),
+    ];
+    let f = write(tmp.path(), "in.jsonl", lines.join("\n").as_bytes());
+    let m = tmp.path().join("m");
+    assert!(run(&m, &["--quiet", "import", f.to_str().unwrap()]).status.success());
+    let terms = write(
+        tmp.path(),
+        "terms.txt",
+        b"apple\n# a comment\npear\napple w/5\nkiwi OR nothing\n\"apple, pear\"\n",
+    );
+    let out_csv = tmp.path().join("report.csv");
+    let out = run(
+        &m,
+        &["report", terms.to_str().unwrap(), "--out", out_csv.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 term(s) did not parse"));
+    let csv = std::fs::read_to_string(&out_csv).unwrap();
+    let comments: Vec<&str> = csv.lines().filter(|l| l.starts_with('#')).collect();
+    assert!(comments.iter().any(|l| l.contains("terms file:") && l.contains("SHA-256")));
+    assert!(comments.iter().any(|l| l.contains("index version: 1; analyzer: verbatim_text_v1")));
+    let rows: Vec<&str> = csv.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rows[0], "line,term,documents,unique_documents,error");
+    assert_eq!(rows[1], "1,apple,2,1,");
+    assert_eq!(rows[2], "3,pear,2,1,");
+    assert!(rows[3].starts_with("4,apple w/5,,,"), "{}", rows[3]);
+    assert!(rows[3].contains("expected a word after"), "{}", rows[3]);
+    assert_eq!(rows[4], "5,kiwi OR nothing,1,1,");
+    assert_eq!(rows[5], "6,\"\"\"apple, pear\"\"\",0,0,");
+    assert_eq!(rows[6], ",(any term),4,,");
+
+    // Within a subset.
+    let out = run(&m, &["report", terms.to_str().unwrap(), "--within", "NOT kiwi"]);
+    let text = stdout(&out);
+    assert!(text.contains("1,apple,2,1,"), "{text}");
+    assert!(text.contains("5,kiwi OR nothing,0,0,"), "{text}");
+    assert!(text.contains(",(any term),3,,"), "{text}");
+    assert!(text.contains("# within: NOT kiwi (3 conversations)"), "{text}");
+}

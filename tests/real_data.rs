@@ -171,3 +171,61 @@ fn hh_transcripts_export_and_invalid_file() {
     );
     assert_eq!(st["rejects"], 1);
 }
+
+/// Word positions of a message as an independent reader counts them: runs of letters and
+/// digits, lower-cased.
+fn positions(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+#[test]
+fn proximity_counts_match_a_brute_force_scan_of_real_text() {
+    let Some(d) = data_dir() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m");
+    let mut convs: Vec<Vec<Vec<String>>> = Vec::new();
+    for name in ["chatbot_arena.jsonl", "wildchat_sample.jsonl"] {
+        let out = run(&m, &["--quiet", "import", d.join(name).to_str().unwrap()]);
+        assert!(out.status.success());
+        for r in read_lines(&d.join(name)) {
+            convs.push(
+                r["messages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|m| m["content"].as_str())
+                    .filter(|t| !t.trim().is_empty())
+                    .map(positions)
+                    .collect(),
+            );
+        }
+    }
+    let near = |msg: &[String], a: &str, b: &str, n: usize, kind: &str| -> bool {
+        let pa: Vec<usize> = msg.iter().enumerate().filter(|(_, w)| *w == a).map(|(i, _)| i).collect();
+        let pb: Vec<usize> = msg.iter().enumerate().filter(|(_, w)| *w == b).map(|(i, _)| i).collect();
+        match kind {
+            "w" => pa.iter().any(|x| pb.iter().any(|y| x != y && x.abs_diff(*y) <= n)),
+            "pre" => pa.iter().any(|x| pb.iter().any(|y| y > x && y - x <= n)),
+            _ => pa.iter().any(|x| !pb.iter().any(|y| x != y && x.abs_diff(*y) <= n)),
+        }
+    };
+    let mut checked = 0;
+    for (a, b) in [("the", "of"), ("python", "code"), ("i", "you"), ("climate", "change"), ("data", "model"), ("can", "help")] {
+        for n in [1usize, 3, 10] {
+            for (kind, op) in [("w", "w"), ("pre", "pre"), ("not", "NOT w")] {
+                let expect = convs
+                    .iter()
+                    .filter(|c| c.iter().any(|msg| near(msg, a, b, n, kind)))
+                    .count();
+                let q = format!("{a} {op}/{n} {b}");
+                let out = run(&m, &["search", "--count", &q]);
+                assert_eq!(stdout(&out).trim(), expect.to_string(), "{q}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 54);
+}

@@ -28,6 +28,14 @@ pub fn run(ctx: &Ctx, _args: DemoArgs) -> Result<i32> {
             thousands(summary.imported)
         );
     }
+    if summary.imported > 0 {
+        verbatim::audit::append(
+            &matter.dir,
+            &ctx.reviewer,
+            "import",
+            serde_json::json!({"files": ["demo:conversations.jsonl"], "imported": summary.imported}),
+        )?;
+    }
     let st = verbatim::stats::compute(&matter)?;
     if ctx.json {
         super::output::print_json(&st)?;
@@ -39,6 +47,12 @@ pub fn run(ctx: &Ctx, _args: DemoArgs) -> Result<i32> {
     let mut req = SearchRequest::new(q);
     req.limit = 5;
     let res = search::search(&index, None, &req)?;
+    verbatim::audit::append(
+        &matter.dir,
+        &ctx.reviewer,
+        "search",
+        serde_json::json!({"query": q, "count": res.total}),
+    )?;
     println!();
     println!(
         "example search: verbatim --matter {} search '{q}'",

@@ -247,6 +247,7 @@ pub fn last_undoable<'a>(events: &'a [Event], reviewer: &str) -> Option<&'a Even
 
 pub fn tags(ctx: &Ctx) -> Result<i32> {
     let s = Session::open(ctx)?;
+    s.audit("open", json!({"command": "tags"}))?;
     let st = s.journal.state();
     let total = s.index.num_docs();
     let reviewed = st.reviewed_count();
@@ -309,6 +310,7 @@ pub fn tags(ctx: &Ctx) -> Result<i32> {
 
 pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
     let s = Session::open(ctx)?;
+    s.audit("open", json!({"command": "history", "conversation": args.id}))?;
     let st = s.journal.state();
     let events: Vec<&Event> = st
         .events

@@ -10,6 +10,12 @@ use super::output::{human_bytes, print_json, thousands};
 pub fn run(ctx: &Ctx) -> Result<i32> {
     let matter = Matter::open(&ctx.matter_dir()?)?;
     let st = stats::compute(&matter)?;
+    verbatim::audit::append(
+        &matter.dir,
+        &ctx.reviewer,
+        "open",
+        serde_json::json!({"command": "stats"}),
+    )?;
     if ctx.json {
         print_json(&st)?;
     } else {

@@ -3,5 +3,12 @@
 mod cli;
 
 fn main() {
+    // Writing into a closed pipe (`verbatim search ... | head`) ends the process quietly, as
+    // command-line tools do, instead of failing on every later print.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any other thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     std::process::exit(cli::run());
 }

@@ -18,6 +18,10 @@ use verbatim::model::Conversation;
 use verbatim::progress::Silent;
 use verbatim::search::{self, SearchRequest};
 
+// The same allocator as the `verbatim` binary, for baseline and import alike.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "common/mod.rs"]
 mod common;
 use common::{dataset, env_u64, median, percentile};

@@ -60,8 +60,15 @@ fn main() {
     println!("| queries | p50 | p99 |");
     println!("|---|---|---|");
     let base = measure(&index, &PHRASE, rounds);
-    println!("| phrase (baseline) | {:.1} ms | {:.1} ms |", base.0, base.1);
-    for (name, qs) in [("proximity", &PROXIMITY), ("wildcard", &WILDCARD), ("fuzzy", &FUZZY)] {
+    println!(
+        "| phrase (baseline) | {:.1} ms | {:.1} ms |",
+        base.0, base.1
+    );
+    for (name, qs) in [
+        ("proximity", &PROXIMITY),
+        ("wildcard", &WILDCARD),
+        ("fuzzy", &FUZZY),
+    ] {
         let (p50, p99) = measure(&index, qs, rounds);
         println!(
             "| {name} | {p50:.1} ms ({:.1}x) | {p99:.1} ms ({:.1}x) |",

@@ -142,7 +142,8 @@ fn import_json_summary_shape() {
 
 #[test]
 fn every_readme_query_example_explains() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("<!-- query-examples -->").unwrap();
     let end = readme.find("<!-- /query-examples -->").unwrap();
     let examples: Vec<&str> = readme[start..end]

@@ -230,3 +230,41 @@ fn search_results_carry_highlights_and_page() {
     req.offset = 28;
     assert_eq!(search::search(&idx, None, &req).unwrap().hits.len(), 2);
 }
+
+#[test]
+fn fast_path_reads_records_exactly_like_the_generic_reader() {
+    // The first record of a file is read generically (it decides the format); later ones take
+    // the fast path. The same record must come out the same either way.
+    let tmp = tempfile::tempdir().unwrap();
+    let record = |id: &str| {
+        json!({"id": id, "model": "gpt-4", "metadata": {"timestamp": "2023-04-09 00:03:56+00:00", "language": "French", "x": [1, 2]},
+               "extra": {"nested": true}, "title": "caf\u{e9} \"quoted\"",
+               "messages": [
+                   {"role": "system", "content": "sys \\ backslash \u{1F600}"},
+                   {"role": "user", "content": [{"type": "text", "text": "parts"}, {"type": "image_url"}], "name": "ann", "created": 1681000000},
+                   {"role": "assistant", "content": "line\nbreak \"q\"", "timestamp": "2023-04-09T00:05:00Z"},
+                   {"role": "assistant", "content": ""},
+                   {"role": "tool", "content": null}
+               ]})
+        .to_string()
+    };
+    let f = write(
+        tmp.path(),
+        "a.jsonl",
+        format!("{}\n{}\n", record("first"), record("second")).as_bytes(),
+    );
+    let m = tmp.path().join("m");
+    import_files(&m, &[f]);
+    let idx = open(&m);
+    let mut a = search::get(&idx, "first").unwrap().unwrap();
+    let mut b = search::get(&idx, "second").unwrap().unwrap();
+    assert_eq!(a.messages.len(), 3);
+    assert_eq!(a.language.as_deref(), Some("French"));
+    assert_eq!(a.messages[1].author.as_deref(), Some("ann"));
+    assert_eq!(a.messages[1].created.unwrap().timestamp(), 1681000000);
+    b.id = a.id.clone();
+    b.source = a.source.clone();
+    a.metadata.remove("id");
+    b.metadata.remove("id");
+    assert_eq!(a, b);
+}

@@ -204,16 +204,37 @@ fn proximity_counts_match_a_brute_force_scan_of_real_text() {
         }
     }
     let near = |msg: &[String], a: &str, b: &str, n: usize, kind: &str| -> bool {
-        let pa: Vec<usize> = msg.iter().enumerate().filter(|(_, w)| *w == a).map(|(i, _)| i).collect();
-        let pb: Vec<usize> = msg.iter().enumerate().filter(|(_, w)| *w == b).map(|(i, _)| i).collect();
+        let pa: Vec<usize> = msg
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| *w == a)
+            .map(|(i, _)| i)
+            .collect();
+        let pb: Vec<usize> = msg
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| *w == b)
+            .map(|(i, _)| i)
+            .collect();
         match kind {
-            "w" => pa.iter().any(|x| pb.iter().any(|y| x != y && x.abs_diff(*y) <= n)),
+            "w" => pa
+                .iter()
+                .any(|x| pb.iter().any(|y| x != y && x.abs_diff(*y) <= n)),
             "pre" => pa.iter().any(|x| pb.iter().any(|y| y > x && y - x <= n)),
-            _ => pa.iter().any(|x| !pb.iter().any(|y| x != y && x.abs_diff(*y) <= n)),
+            _ => pa
+                .iter()
+                .any(|x| !pb.iter().any(|y| x != y && x.abs_diff(*y) <= n)),
         }
     };
     let mut checked = 0;
-    for (a, b) in [("the", "of"), ("python", "code"), ("i", "you"), ("climate", "change"), ("data", "model"), ("can", "help")] {
+    for (a, b) in [
+        ("the", "of"),
+        ("python", "code"),
+        ("i", "you"),
+        ("climate", "change"),
+        ("data", "model"),
+        ("can", "help"),
+    ] {
         for n in [1usize, 3, 10] {
             for (kind, op) in [("w", "w"), ("pre", "pre"), ("not", "NOT w")] {
                 let expect = convs

@@ -15,7 +15,11 @@ fn search_term_report_csv() {
     ];
     let f = write(tmp.path(), "in.jsonl", lines.join("\n").as_bytes());
     let m = tmp.path().join("m");
-    assert!(run(&m, &["--quiet", "import", f.to_str().unwrap()]).status.success());
+    assert!(
+        run(&m, &["--quiet", "import", f.to_str().unwrap()])
+            .status
+            .success()
+    );
     let terms = write(
         tmp.path(),
         "terms.txt",
@@ -24,14 +28,27 @@ fn search_term_report_csv() {
     let out_csv = tmp.path().join("report.csv");
     let out = run(
         &m,
-        &["report", terms.to_str().unwrap(), "--out", out_csv.to_str().unwrap()],
+        &[
+            "report",
+            terms.to_str().unwrap(),
+            "--out",
+            out_csv.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("1 term(s) did not parse"));
     let csv = std::fs::read_to_string(&out_csv).unwrap();
     let comments: Vec<&str> = csv.lines().filter(|l| l.starts_with('#')).collect();
-    assert!(comments.iter().any(|l| l.contains("terms file:") && l.contains("SHA-256")));
-    assert!(comments.iter().any(|l| l.contains("index version: 1; analyzer: verbatim_text_v1")));
+    assert!(
+        comments
+            .iter()
+            .any(|l| l.contains("terms file:") && l.contains("SHA-256"))
+    );
+    assert!(
+        comments
+            .iter()
+            .any(|l| l.contains("index version: 1; analyzer: verbatim_text_v1"))
+    );
     let rows: Vec<&str> = csv.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(rows[0], "line,term,documents,unique_documents,error");
     assert_eq!(rows[1], "1,apple,2,1,");
@@ -43,10 +60,16 @@ fn search_term_report_csv() {
     assert_eq!(rows[6], ",(any term),4,,");
 
     // Within a subset.
-    let out = run(&m, &["report", terms.to_str().unwrap(), "--within", "NOT kiwi"]);
+    let out = run(
+        &m,
+        &["report", terms.to_str().unwrap(), "--within", "NOT kiwi"],
+    );
     let text = stdout(&out);
     assert!(text.contains("1,apple,2,1,"), "{text}");
     assert!(text.contains("5,kiwi OR nothing,0,0,"), "{text}");
     assert!(text.contains(",(any term),3,,"), "{text}");
-    assert!(text.contains("# within: NOT kiwi (3 conversations)"), "{text}");
+    assert!(
+        text.contains("# within: NOT kiwi (3 conversations)"),
+        "{text}"
+    );
 }

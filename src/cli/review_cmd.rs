@@ -310,7 +310,10 @@ pub fn tags(ctx: &Ctx) -> Result<i32> {
 
 pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
     let s = Session::open(ctx)?;
-    s.audit("open", json!({"command": "history", "conversation": args.id}))?;
+    s.audit(
+        "open",
+        json!({"command": "history", "conversation": args.id}),
+    )?;
     let st = s.journal.state();
     let events: Vec<&Event> = st
         .events

@@ -7,16 +7,17 @@ use super::common::{Reason, RecordCtx, lookup, lookup_string, parse_time, rest, 
 use crate::model::Conversation;
 
 pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Vec<Conversation>, Reason> {
-    let Value::Object(obj) = v else {
+    let Value::Object(mut obj) = v else {
         return Err("an Arena record must be an object".to_string());
     };
     let base = lookup_string(&obj, &["question_id", "id"]).unwrap_or_else(|| ctx.fallback_id());
     let created = lookup(&obj, &["tstamp", "timestamp"]).and_then(parse_time);
     let language = lookup_string(&obj, &["language"]);
     let mut out = Vec::with_capacity(2);
-    for side in ["a", "b"] {
+    let lists = [obj.remove("conversation_a"), obj.remove("conversation_b")];
+    for (side, list) in ["a", "b"].into_iter().zip(lists) {
         let key = format!("conversation_{side}");
-        let Some(list) = obj.get(&key) else {
+        let Some(list) = list else {
             return Err(format!("Arena record has no `{key}`"));
         };
         let messages = role_messages(list, "role", "content", &key)?;

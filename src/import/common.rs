@@ -160,21 +160,28 @@ pub fn rest(obj: Map<String, Value>, used: &[&str]) -> Map<String, Value> {
 }
 
 /// Reads a list of `{role_key: ..., text_key: ...}` messages (OpenAI, LMSYS, WildChat, Arena,
-/// ShareGPT). Empty messages are left out; an unknown role rejects the record.
+/// ShareGPT), taking the strings out of the parsed record rather than copying them. Empty
+/// messages are left out; an unknown role rejects the record.
 pub fn role_messages(
-    list: &Value,
+    list: Value,
     role_key: &str,
     text_key: &str,
     what: &str,
 ) -> Result<Vec<Message>, Reason> {
-    let items = list
-        .as_array()
-        .ok_or_else(|| format!("`{what}` must be an array, found {}", kind_of(list)))?;
+    let Value::Array(items) = list else {
+        return Err(format!(
+            "`{what}` must be an array, found {}",
+            kind_of(&list)
+        ));
+    };
     let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let obj = item
-            .as_object()
-            .ok_or_else(|| format!("{what}[{i}] must be an object, found {}", kind_of(item)))?;
+    for (i, item) in items.into_iter().enumerate() {
+        let Value::Object(mut obj) = item else {
+            return Err(format!(
+                "{what}[{i}] must be an object, found {}",
+                kind_of(&item)
+            ));
+        };
         let role_v = obj
             .get(role_key)
             .ok_or_else(|| format!("{what}[{i}] has no `{role_key}`"))?;
@@ -183,15 +190,21 @@ pub fn role_messages(
             .ok_or_else(|| format!("{what}[{i}].{role_key} must be a string"))?;
         let role = Role::parse(role_s)
             .ok_or_else(|| format!("{what}[{i}] has an unknown role \"{role_s}\""))?;
-        let content = obj.get(text_key).unwrap_or(&Value::Null);
-        let text = content_text(content).map_err(|e| format!("{what}[{i}]: {e}"))?;
+        let text = match obj.remove(text_key) {
+            Some(Value::String(s)) => s,
+            Some(other) => content_text(&other).map_err(|e| format!("{what}[{i}]: {e}"))?,
+            None => String::new(),
+        };
         if text.trim().is_empty() {
             continue;
         }
         let created = ["timestamp", "created", "create_time", "created_at"]
             .iter()
             .find_map(|k| obj.get(*k).and_then(parse_time));
-        let author = obj.get("name").and_then(Value::as_str).map(str::to_string);
+        let author = match obj.remove("name") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
         out.push(Message {
             index: out.len() as u32,
             role,

@@ -86,6 +86,18 @@ impl Format {
         }
     }
 
+    /// Reads one record from its bytes, through the fast path when the format has one and the
+    /// record is ordinary; `None` when the generic reader must decide (it reports errors).
+    pub fn parse_fast(self, bytes: &[u8], ctx: &RecordCtx) -> Option<Vec<Conversation>> {
+        let (obj, messages) = super::fast_path::split(bytes, self)?;
+        Some(vec![match self {
+            Format::OpenAiChat => openai_chat::build(obj, messages, ctx),
+            Format::ShareGpt => sharegpt::build(obj, messages, ctx),
+            Format::Lmsys => lmsys::build(obj, messages, ctx),
+            _ => return None,
+        }])
+    }
+
     /// Reads one record into its conversations (two for Arena and HH pairs).
     pub fn parse(self, v: Value, ctx: &RecordCtx) -> Result<Vec<Conversation>, Reason> {
         match self {

@@ -1,23 +1,28 @@
 //! LMSYS-Chat-1M and WildChat: `{"conversation_id" | "conversation_hash", "model",
 //! "timestamp"?, "conversation": [{"role", "content", ...}], "turn", "language", ...}`.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::common::{Reason, RecordCtx, lookup, lookup_string, parse_time, rest, role_messages};
-use crate::model::Conversation;
+use crate::model::{Conversation, Message};
 
 pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Conversation, Reason> {
-    let Value::Object(obj) = v else {
+    let Value::Object(mut obj) = v else {
         return Err("an LMSYS/WildChat record must be an object".to_string());
     };
     let list = obj
-        .get("conversation")
+        .remove("conversation")
         .ok_or("record has no `conversation`")?;
     let messages = role_messages(list, "role", "content", "conversation")?;
+    Ok(build(obj, messages, ctx))
+}
+
+/// The conversation from the record's fields (message list removed) and its messages.
+pub fn build(obj: Map<String, Value>, messages: Vec<Message>, ctx: &RecordCtx) -> Conversation {
     let id = lookup_string(&obj, &["conversation_id", "conversation_hash", "id"])
         .unwrap_or_else(|| ctx.fallback_id());
     let created = lookup(&obj, &["timestamp", "created", "tstamp"]).and_then(parse_time);
-    Ok(Conversation {
+    Conversation {
         id,
         source: ctx.source(),
         title: None,
@@ -29,5 +34,5 @@ pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Conversation, Reason> {
             obj,
             &["conversation", "conversation_id", "model", "language"],
         ),
-    })
+    }
 }

@@ -9,6 +9,7 @@ pub mod arena;
 pub mod chatgpt_export;
 pub mod common;
 pub mod dedupe;
+pub mod fast_path;
 pub mod format;
 pub mod hh_transcript;
 pub mod lmsys;
@@ -526,6 +527,15 @@ impl Importer<'_> {
         last_line: bool,
         summary: &mut FileSummary,
     ) -> Result<()> {
+        let ctx = common::RecordCtx {
+            file: display,
+            record: raw.number,
+        };
+        if let Some(f) = *format
+            && let Some(convs) = f.parse_fast(&raw.bytes, &ctx)
+        {
+            return self.admit_all(convs, display, &raw, summary);
+        }
         let value: serde_json::Value = match serde_json::from_slice(&raw.bytes) {
             Ok(v) => v,
             Err(e) => {
@@ -557,10 +567,6 @@ impl Importer<'_> {
                 }
             },
         };
-        let ctx = common::RecordCtx {
-            file: display,
-            record: raw.number,
-        };
         let convs = match fmt.parse(value, &ctx) {
             Ok(c) => c,
             Err(reason) => {
@@ -568,10 +574,21 @@ impl Importer<'_> {
                 return self.reject(display, &raw, reason, summary);
             }
         };
+        self.admit_all(convs, display, &raw, summary)
+    }
+
+    /// Deduplicates and indexes the conversations of one record.
+    fn admit_all(
+        &mut self,
+        convs: Vec<crate::model::Conversation>,
+        display: &str,
+        raw: &RawRecord,
+        summary: &mut FileSummary,
+    ) -> Result<()> {
         for mut conv in convs {
             if conv.messages.is_empty() {
                 let reason = format!("conversation {} has no messages", conv.id);
-                self.reject(display, &raw, reason, summary)?;
+                self.reject(display, raw, reason, summary)?;
                 continue;
             }
             let idh = dedupe::id_hash(&conv.id);

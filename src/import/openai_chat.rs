@@ -1,22 +1,27 @@
 //! OpenAI chat JSONL: `{"id"?, "messages": [{"role", "content": str | [parts], "name"?}], ...}`.
 //! Model, time and language are taken from the top level or a nested `metadata` object.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::common::{Reason, RecordCtx, lookup, lookup_string, parse_time, rest, role_messages};
-use crate::model::Conversation;
+use crate::model::{Conversation, Message};
 
 pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Conversation, Reason> {
-    let Value::Object(obj) = v else {
+    let Value::Object(mut obj) = v else {
         return Err("an OpenAI chat record must be an object".to_string());
     };
-    let list = obj.get("messages").ok_or("record has no `messages`")?;
+    let list = obj.remove("messages").ok_or("record has no `messages`")?;
     let messages = role_messages(list, "role", "content", "messages")?;
+    Ok(build(obj, messages, ctx))
+}
+
+/// The conversation from the record's fields (message list removed) and its messages.
+pub fn build(obj: Map<String, Value>, messages: Vec<Message>, ctx: &RecordCtx) -> Conversation {
     let id = lookup_string(&obj, &["id", "conversation_id", "custom_id"])
         .unwrap_or_else(|| ctx.fallback_id());
     let created =
         lookup(&obj, &["created", "timestamp", "create_time", "created_at"]).and_then(parse_time);
-    Ok(Conversation {
+    Conversation {
         id,
         source: ctx.source(),
         title: lookup_string(&obj, &["title"]),
@@ -25,5 +30,5 @@ pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Conversation, Reason> {
         language: lookup_string(&obj, &["language", "lang"]),
         messages,
         metadata: rest(obj, &["messages", "id", "title", "model", "language"]),
-    })
+    }
 }

@@ -4,8 +4,10 @@
 //! The core holds no user-interface code: the command line (`src/cli`) and later the review
 //! interface are front-ends over these modules.
 
+pub mod articles;
 pub mod audit;
 pub mod demo;
+pub mod detect;
 pub mod fsutil;
 pub mod hashing;
 pub mod import;

@@ -25,6 +25,9 @@ pub struct MatterMeta {
     pub analyzer: String,
     #[serde(default)]
     pub sources: Vec<SourceRecord>,
+    /// The last reproduction scan (corpus hash, thresholds, version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detection: Option<crate::detect::DetectionRecord>,
 }
 
 /// One imported (or partly imported) source file.
@@ -87,6 +90,7 @@ impl Matter {
             index_version: crate::index::INDEX_VERSION,
             analyzer: crate::index::analyzer::TEXT_ANALYZER.to_string(),
             sources: Vec::new(),
+            detection: None,
         };
         let m = Matter {
             dir: dir.to_path_buf(),

@@ -12,7 +12,6 @@ use tantivy::query::{BooleanQuery, Occur, Query};
 
 use crate::index::ConvIndex;
 use crate::query::{self, compile::Env};
-use crate::review::ReviewState;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TermRow {
@@ -48,12 +47,12 @@ pub fn read_terms(text: &str) -> Vec<(usize, String)> {
 
 pub fn run(
     index: &ConvIndex,
-    review: Option<&ReviewState>,
+    lookups: crate::search::Lookups,
     terms: &[(usize, String)],
     within: Option<&str>,
 ) -> Result<Report> {
     let searcher = index.searcher();
-    let env = Env::new(&index.fields, &searcher, review);
+    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
     let within_q: Option<Box<dyn Query>> = match within {
         Some(w) => {
             let node = query::parse(w).map_err(|e| anyhow::anyhow!("--within: {e}"))?;

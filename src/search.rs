@@ -8,10 +8,18 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, Order};
 
+use crate::detect::FindingsIndex;
 use crate::index::ConvIndex;
 use crate::query::compile::Env;
 use crate::query::{self, Node, highlight};
 use crate::review::ReviewState;
+
+/// What queries may consult besides the index: the review state and the stored findings.
+#[derive(Clone, Copy, Default)]
+pub struct Lookups<'a> {
+    pub review: Option<&'a ReviewState>,
+    pub findings: Option<&'a FindingsIndex>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
@@ -20,6 +28,8 @@ pub enum SortBy {
     Date,
     /// Oldest first.
     DateAsc,
+    /// Longest reproduced run first (needs findings).
+    Score,
 }
 
 impl SortBy {
@@ -28,6 +38,7 @@ impl SortBy {
             "relevance" | "score" => Some(SortBy::Relevance),
             "date" | "newest" => Some(SortBy::Date),
             "date-asc" | "oldest" => Some(SortBy::DateAsc),
+            "finding" | "reproduction" => Some(SortBy::Score),
             _ => None,
         }
     }
@@ -96,9 +107,28 @@ pub fn search_parsed(
     node: &Node,
     req: &SearchRequest,
 ) -> Result<SearchResult> {
+    search_full(
+        index,
+        Lookups {
+            review,
+            findings: None,
+        },
+        node,
+        req,
+    )
+}
+
+/// Runs a parsed query with review and finding lookups.
+pub fn search_full(
+    index: &ConvIndex,
+    lookups: Lookups,
+    node: &Node,
+    req: &SearchRequest,
+) -> Result<SearchResult> {
     let started = Instant::now();
     let searcher = index.searcher();
-    let q = query::compile::compile(node, &Env::new(&index.fields, &searcher, review))?;
+    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
+    let q = query::compile::compile(node, &env)?;
     let limit = req.limit.max(1);
     let (total, page): (usize, Vec<(Option<f32>, DocAddress)>) = match req.sort {
         SortBy::Relevance => {
@@ -123,6 +153,27 @@ pub fn search_parsed(
                 .search(&q, &(Count, top))
                 .context("search failed")?;
             (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
+        }
+        SortBy::Score => {
+            // Every match, ordered by its findings' longest reproduced run, then by id.
+            let docs = searcher
+                .search(&q, &tantivy::collector::DocSetCollector)
+                .context("search failed")?;
+            let mut scored: Vec<(usize, String, DocAddress)> = Vec::with_capacity(docs.len());
+            for addr in docs {
+                let id = id_of(&searcher, addr)?;
+                let score = lookups.findings.map(|f| f.score(&id)).unwrap_or(0);
+                scored.push((score, id, addr));
+            }
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let n = scored.len();
+            let page = scored
+                .into_iter()
+                .skip(req.offset)
+                .take(limit)
+                .map(|(s, _, a)| (Some(s as f32), a))
+                .collect();
+            (n, page)
         }
     };
     let mut hits = Vec::with_capacity(page.len());
@@ -212,8 +263,20 @@ pub fn count(index: &ConvIndex, review: Option<&ReviewState>, query_text: &str) 
 }
 
 pub fn count_parsed(index: &ConvIndex, review: Option<&ReviewState>, node: &Node) -> Result<u64> {
+    count_full(
+        index,
+        Lookups {
+            review,
+            findings: None,
+        },
+        node,
+    )
+}
+
+pub fn count_full(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<u64> {
     let searcher = index.searcher();
-    let q = query::compile::compile(node, &Env::new(&index.fields, &searcher, review))?;
+    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
+    let q = query::compile::compile(node, &env)?;
     let n = searcher.search(&q, &Count).context("search failed")?;
     Ok(n as u64)
 }
@@ -224,8 +287,20 @@ pub fn matching_ids(
     review: Option<&ReviewState>,
     node: &Node,
 ) -> Result<Vec<String>> {
+    matching_ids_full(
+        index,
+        Lookups {
+            review,
+            findings: None,
+        },
+        node,
+    )
+}
+
+pub fn matching_ids_full(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<Vec<String>> {
     let searcher = index.searcher();
-    let q = query::compile::compile(node, &Env::new(&index.fields, &searcher, review))?;
+    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
+    let q = query::compile::compile(node, &env)?;
     let docs = searcher
         .search(&q, &tantivy::collector::DocSetCollector)
         .context("search failed")?;
@@ -254,6 +329,21 @@ pub fn matching_ids(
         }
     }
     Ok(out)
+}
+
+/// The id of a document, from the fast column.
+fn id_of(searcher: &tantivy::Searcher, addr: DocAddress) -> Result<String> {
+    let col = searcher
+        .segment_reader(addr.segment_ord)
+        .fast_fields()
+        .str("id")
+        .context("cannot read ids")?
+        .context("the index has no id column")?;
+    let mut buf = String::new();
+    if let Some(ord) = col.term_ords(addr.doc_id).next() {
+        col.ord_to_str(ord, &mut buf).context("cannot read an id")?;
+    }
+    Ok(buf)
 }
 
 /// Finds one conversation by id.

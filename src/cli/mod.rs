@@ -2,6 +2,7 @@
 
 mod audit_cmd;
 mod demo_cmd;
+mod detect_cmd;
 mod import_cmd;
 mod output;
 mod progress_bar;
@@ -49,6 +50,14 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Search the conversations.
     Search(search_cmd::SearchArgs),
+    /// The article corpus: `articles import FILE|DIR...`, `articles stats`.
+    Articles(detect_cmd::ArticlesArgs),
+    /// Scan every conversation for reproduced articles and store the findings.
+    Detect(detect_cmd::DetectArgs),
+    /// Print stored findings (all, or one conversation's).
+    Findings(detect_cmd::FindingsArgs),
+    /// Score stored findings against a synth ground truth (precision and recall per case).
+    Eval(detect_cmd::EvalArgs),
     /// Search term report: hits and unique hits per term, as CSV.
     Report(report_cmd::ReportArgs),
     /// Print one conversation (recorded in the audit trail).
@@ -163,6 +172,10 @@ pub fn run() -> i32 {
         Some(Command::Import(a)) => import_cmd::run(&ctx, a),
         Some(Command::Search(a)) => search_cmd::run(&ctx, a),
         Some(Command::Show(a)) => show_cmd::run(&ctx, a),
+        Some(Command::Articles(a)) => detect_cmd::articles(&ctx, a),
+        Some(Command::Detect(a)) => detect_cmd::detect(&ctx, a),
+        Some(Command::Findings(a)) => detect_cmd::findings(&ctx, a),
+        Some(Command::Eval(a)) => detect_cmd::evaluate(&ctx, a),
         Some(Command::Report(a)) => report_cmd::run(&ctx, a),
         Some(Command::Tag(a)) => review_cmd::tag(&ctx, a, verbatim::review::Action::Tag),
         Some(Command::Untag(a)) => review_cmd::tag(&ctx, a, verbatim::review::Action::Untag),

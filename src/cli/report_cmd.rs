@@ -30,12 +30,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
     let text = String::from_utf8(bytes.clone())
         .with_context(|| format!("{} is not UTF-8 text", args.terms.display()))?;
     let terms = report::read_terms(&text);
-    let rep = report::run(
-        &s.index,
-        Some(s.journal.state()),
-        &terms,
-        args.within.as_deref(),
-    )?;
+    let rep = report::run(&s.index, s.lookups(), &terms, args.within.as_deref())?;
     let header = vec![
         "verbatim search term report".to_string(),
         format!("matter: {}", s.matter.dir.display()),

@@ -120,7 +120,7 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
                 Ok(n) => n,
                 Err(e) => bail!("the query does not parse: {e}"),
             };
-            let ids = search::matching_ids(&s.index, Some(s.journal.state()), &node)?;
+            let ids = search::matching_ids_full(&s.index, s.lookups(), &node)?;
             (ids, args.words.clone())
         }
         None => {

@@ -22,7 +22,7 @@ pub struct SearchArgs {
     /// Skip this many hits (paging).
     #[arg(long, default_value_t = 0)]
     offset: usize,
-    /// Order: relevance, date (newest first) or date-asc.
+    /// Order: relevance, date (newest first), date-asc, or finding (longest reproduced run).
     #[arg(long, default_value = "relevance", value_parser = parse_sort)]
     sort: SortBy,
     /// Print only the number of matching conversations.
@@ -37,7 +37,8 @@ pub struct SearchArgs {
 }
 
 fn parse_sort(s: &str) -> Result<SortBy, String> {
-    SortBy::parse(s).ok_or_else(|| format!("unknown sort \"{s}\" (relevance, date, date-asc)"))
+    SortBy::parse(s)
+        .ok_or_else(|| format!("unknown sort \"{s}\" (relevance, date, date-asc, finding)"))
 }
 
 pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
@@ -75,9 +76,8 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
     }
     let session = Session::open(ctx)?;
     let index = &session.index;
-    let review = Some(session.journal.state());
     if args.count {
-        let n = search::count_parsed(index, review, &node)?;
+        let n = search::count_full(index, session.lookups(), &node)?;
         session.audit("search", json!({"query": args.query, "count": n}))?;
         if ctx.json {
             print_json(&json!({ "total": n }))?;
@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         sort: args.sort,
         snippet_width: 160,
     };
-    let res = search::search_parsed(index, review, &node, &req)?;
+    let res = search::search_full(index, session.lookups(), &node, &req)?;
     session.audit(
         "search",
         json!({"query": args.query, "count": res.total, "offset": args.offset, "shown": res.hits.len()}),

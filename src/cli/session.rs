@@ -13,6 +13,7 @@ pub struct Session {
     pub matter: Matter,
     pub index: ConvIndex,
     pub journal: Journal,
+    pub findings: verbatim::detect::FindingsIndex,
     pub reviewer: String,
 }
 
@@ -30,12 +31,22 @@ impl Session {
                 );
             }
         }
+        let findings = verbatim::detect::FindingsIndex::load(&matter.dir)?;
         Ok(Session {
             matter,
             index,
             journal,
+            findings,
             reviewer: ctx.reviewer.clone(),
         })
+    }
+
+    /// Review state and findings, for queries.
+    pub fn lookups(&self) -> verbatim::search::Lookups<'_> {
+        verbatim::search::Lookups {
+            review: Some(self.journal.state()),
+            findings: Some(&self.findings),
+        }
     }
 
     /// Records an entry in the audit trail.

@@ -84,6 +84,14 @@ pub enum Filter {
     Reviewer(String),
     /// Conversations whose note contains a word.
     NoteWord(String),
+    /// Longest reproduced run (words) of the conversation's findings.
+    Score(Bound<u64>, Bound<u64>),
+    /// Conversations with a finding on this article.
+    Article(String),
+    /// Conversations with a finding of this label (reproduced or echoed).
+    Label(String),
+    /// Conversations with (or without) a strong finding.
+    Strong(bool),
 }
 
 /// The proximity connectors.
@@ -232,6 +240,17 @@ fn describe_filter(f: &Filter) -> String {
         Filter::Reviewed(false) => "not reviewed".to_string(),
         Filter::Reviewer(r) => format!("coded by {r}"),
         Filter::NoteWord(w) => format!("note contains {w}"),
+        Filter::Score(lo, hi) => format!(
+            "longest reproduced run {} {}",
+            b(&map_n(lo), true),
+            b(&map_n(hi), false)
+        )
+        .trim_end()
+        .to_string(),
+        Filter::Article(a) => format!("finding on article {a}"),
+        Filter::Label(l) => format!("finding labelled {l}"),
+        Filter::Strong(true) => "strong finding".to_string(),
+        Filter::Strong(false) => "no strong finding".to_string(),
     }
 }
 

@@ -17,6 +17,7 @@ use super::ast::{Bound, Filter, Node, Pattern, Scope};
 use super::materialized::Materialized;
 use super::proximity::SpanQuery;
 use super::span;
+use crate::detect::FindingsIndex;
 use crate::index::Fields;
 use crate::review::ReviewState;
 
@@ -28,6 +29,8 @@ pub struct Env<'a> {
     pub fields: &'a Fields,
     pub searcher: &'a Searcher,
     pub review: Option<&'a ReviewState>,
+    /// Stored findings, for `score:`, `article:`, `label:` and `strong:`.
+    pub findings: Option<&'a FindingsIndex>,
 }
 
 impl<'a> Env<'a> {
@@ -40,8 +43,26 @@ impl<'a> Env<'a> {
             fields,
             searcher,
             review,
+            findings: None,
         }
     }
+
+    pub fn with_findings(mut self, findings: Option<&'a FindingsIndex>) -> Self {
+        self.findings = findings;
+        self
+    }
+}
+
+/// A set of conversation ids as a query.
+fn id_set(fields: &Fields, ids: Vec<&str>) -> Box<dyn Query> {
+    if ids.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    Box::new(TermSetQuery::new(
+        ids.into_iter()
+            .map(|id| Term::from_field_text(fields.id, id))
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Expanded word lists of more than this many words use a term-set query (no scoring).
@@ -231,6 +252,14 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
             (Occur::MustNot, review(&|c| c.reviewed())),
         ])),
         Filter::Reviewer(name) => review(&|c| c.reviewers.contains(name)),
+        Filter::Score(lo, hi) => found(ctx, &|c| in_bounds(c.score as u64, *lo, *hi)),
+        Filter::Article(a) => found(ctx, &|c| c.articles.iter().any(|x| x == a)),
+        Filter::Label(l) => found(ctx, &|c| c.labels.iter().any(|x| x.as_str() == l)),
+        Filter::Strong(true) => found(ctx, &|c| c.strong),
+        Filter::Strong(false) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery)),
+            (Occur::MustNot, found(ctx, &|c| c.strong)),
+        ])),
         Filter::NoteWord(word) => {
             let word = crate::index::analyzer::tokenize(word)
                 .into_iter()
@@ -247,6 +276,31 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
             })
         }
     }
+}
+
+/// The conversations whose findings satisfy `pred` (none when detection never ran).
+fn found(
+    ctx: &Env,
+    pred: &dyn Fn(&crate::detect::findings::ConvFindings) -> bool,
+) -> Box<dyn Query> {
+    match ctx.findings {
+        Some(f) => id_set(ctx.fields, f.ids_where(pred)),
+        None => Box::new(EmptyQuery),
+    }
+}
+
+fn in_bounds(v: u64, lo: Bound<u64>, hi: Bound<u64>) -> bool {
+    let above = match lo {
+        Bound::Included(x) => v >= x,
+        Bound::Excluded(x) => v > x,
+        Bound::Unbounded => true,
+    };
+    let below = match hi {
+        Bound::Included(x) => v <= x,
+        Bound::Excluded(x) => v < x,
+        Bound::Unbounded => true,
+    };
+    above && below
 }
 
 fn bound<T>(b: Bound<T>, term: impl Fn(T) -> Term) -> StdBound<Term> {

@@ -204,8 +204,9 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
-const FILTER_NAMES: [&str; 10] = [
+const FILTER_NAMES: [&str; 14] = [
     "model", "lang", "language", "id", "created", "turns", "tag", "reviewed", "reviewer", "note",
+    "score", "article", "label", "strong",
 ];
 
 fn is_field_name(name: &str) -> bool {
@@ -494,6 +495,24 @@ impl Parser<'_> {
             },
             "reviewer" => Filter::Reviewer(value),
             "note" => Filter::NoteWord(value.to_lowercase()),
+            "score" => {
+                let (lo, hi) = range(&value, |s, _| {
+                    s.parse::<u64>()
+                        .map_err(|_| format!("\"{s}\" is not a whole number of words"))
+                })
+                .map_err(err)?;
+                Filter::Score(lo, hi)
+            }
+            "article" => Filter::Article(value),
+            "label" => match value.to_ascii_lowercase().as_str() {
+                l @ ("reproduced" | "echoed") => Filter::Label(l.to_string()),
+                _ => return Err(err("label: takes reproduced or echoed".to_string())),
+            },
+            "strong" => match value.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "y" => Filter::Strong(true),
+                "no" | "false" | "n" => Filter::Strong(false),
+                _ => return Err(err("strong: takes yes or no".to_string())),
+            },
             other => return Err(err(format!("unknown filter \"{other}:\""))),
         };
         Ok(Node::Filter(f))

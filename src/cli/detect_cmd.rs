@@ -1,0 +1,274 @@
+//! `verbatim articles import|stats`, `verbatim detect`, `verbatim findings`, `verbatim eval`.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::{Args, Subcommand};
+use serde_json::json;
+use verbatim::detect::{self, Thresholds, eval};
+use verbatim::matter::Matter;
+
+use super::Ctx;
+use super::output::{human_bytes, print_json, thousands};
+use super::progress_bar::Bar;
+
+#[derive(Args, Debug)]
+pub struct ArticlesArgs {
+    #[command(subcommand)]
+    command: ArticlesCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum ArticlesCommand {
+    /// Load articles: JSONL (id, title, url, published, section, text|body), CSV with a
+    /// header, or a folder of .txt/.md/.html files.
+    Import {
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+    },
+    /// Counts of the article corpus.
+    Stats,
+}
+
+#[derive(Args, Debug)]
+pub struct DetectArgs {
+    /// A finding needs a reproduced run of at least this many words.
+    #[arg(long, default_value_t = 20)]
+    min_words: usize,
+    /// A strong finding: a reproduced run of at least this many words ...
+    #[arg(long, default_value_t = 50)]
+    strong_words: usize,
+    /// ... or this many characters.
+    #[arg(long, default_value_t = 160)]
+    strong_chars: usize,
+    /// Word sequences shared by more articles than this are boilerplate and ignored.
+    #[arg(long, default_value_t = 10)]
+    max_df: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct FindingsArgs {
+    /// Only this conversation's findings.
+    id: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// The ground truth written by `verbatim synth`.
+    #[arg(long)]
+    truth: PathBuf,
+}
+
+pub fn articles(ctx: &Ctx, args: ArticlesArgs) -> Result<i32> {
+    let dir = ctx.matter_dir()?;
+    match args.command {
+        ArticlesCommand::Import { paths } => {
+            let matter = Matter::open_or_create(&dir)?;
+            let mut bar = Bar::new(ctx.quiet, "articles");
+            let s = verbatim::articles::import(&matter.dir, &paths, &mut bar)?;
+            verbatim::audit::append(
+                &matter.dir,
+                &ctx.reviewer,
+                "articles-import",
+                json!({"files": s.files.iter().map(|f| &f.path).collect::<Vec<_>>(),
+                       "imported": s.imported, "rejected": s.rejected}),
+            )?;
+            if ctx.json {
+                print_json(&s)?;
+                return Ok(0);
+            }
+            for f in &s.files {
+                if let Some(why) = &f.skipped {
+                    println!("{}: skipped, {why}", f.path);
+                    continue;
+                }
+                println!(
+                    "{} ({}): {} read, {} imported, {} duplicates, {} renamed, {} rejected",
+                    f.path,
+                    f.kind,
+                    thousands(f.read),
+                    thousands(f.imported),
+                    thousands(f.duplicates),
+                    thousands(f.renamed),
+                    thousands(f.rejected)
+                );
+                if !ctx.quiet {
+                    for p in &f.problems {
+                        eprintln!("  rejected: {p}");
+                    }
+                }
+            }
+            println!(
+                "total: {} imported, {} duplicates, {} rejected; the corpus holds {} articles",
+                thousands(s.imported),
+                thousands(s.duplicates),
+                thousands(s.rejected),
+                thousands(s.total_articles)
+            );
+            Ok(0)
+        }
+        ArticlesCommand::Stats => {
+            Matter::open(&dir)?;
+            let st = verbatim::articles::stats(&dir)?;
+            if ctx.json {
+                print_json(&st)?;
+            } else {
+                println!(
+                    "articles: {}   words: {}   text: {}",
+                    thousands(st.articles),
+                    thousands(st.words),
+                    human_bytes(st.bytes)
+                );
+                if let (Some(a), Some(b)) = (&st.first_published, &st.last_published) {
+                    println!("published: {a} to {b}");
+                }
+                let secs: Vec<String> = st
+                    .sections
+                    .iter()
+                    .map(|(k, v)| format!("{k} {}", thousands(*v)))
+                    .collect();
+                if !secs.is_empty() {
+                    println!("sections: {}", secs.join(", "));
+                }
+                println!(
+                    "rejects: {}   corpus SHA-256: {}",
+                    thousands(st.rejects),
+                    st.corpus_sha256
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+pub fn detect(ctx: &Ctx, args: DetectArgs) -> Result<i32> {
+    let mut matter = Matter::open(&ctx.matter_dir()?)?;
+    if args.min_words == 0 {
+        bail!("--min-words must be at least 1");
+    }
+    let th = Thresholds {
+        min_words: args.min_words,
+        strong_words: args.strong_words,
+        strong_chars: args.strong_chars,
+        max_df: args.max_df.max(1),
+    };
+    let mut bar = Bar::new(ctx.quiet, "conversations");
+    let json_out = ctx.json;
+    let mut print = |f: &detect::Finding| -> Result<()> {
+        if json_out {
+            print_json(f)?;
+        }
+        Ok(())
+    };
+    let s = detect::run(&mut matter, &th, &mut bar, &ctx.cancel, &mut print)?;
+    verbatim::audit::append(
+        &matter.dir,
+        &ctx.reviewer,
+        "detect",
+        json!({"conversations": s.conversations, "findings": s.findings,
+               "reproduced": s.reproduced, "echoed": s.echoed, "min_words": th.min_words}),
+    )?;
+    if !ctx.quiet {
+        eprintln!(
+            "scanned {} conversations ({} of assistant text, {:.1} MB/s) against {} articles: {} findings ({} reproduced, {} strong; {} echoed) in {} conversations",
+            thousands(s.conversations),
+            human_bytes(s.assistant_bytes),
+            s.mb_per_s(),
+            thousands(s.articles as u64),
+            thousands(s.findings),
+            thousands(s.reproduced),
+            thousands(s.strong),
+            thousands(s.echoed),
+            thousands(s.conversations_with_findings)
+        );
+    }
+    Ok(0)
+}
+
+pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
+    let matter = Matter::open(&ctx.matter_dir()?)?;
+    let all = detect::findings::load(&matter.dir)?;
+    let shown: Vec<&detect::Finding> = all
+        .iter()
+        .filter(|f| args.id.as_deref().is_none_or(|id| f.conversation == id))
+        .collect();
+    verbatim::audit::append(
+        &matter.dir,
+        &ctx.reviewer,
+        "view",
+        json!({"findings": args.id.as_deref().unwrap_or("(all)"), "count": shown.len()}),
+    )?;
+    if ctx.json {
+        for f in shown {
+            print_json(f)?;
+        }
+        return Ok(0);
+    }
+    if matter.meta.detection.is_none() {
+        println!("no detection has run in this matter yet: run `verbatim detect`");
+        return Ok(0);
+    }
+    for f in &shown {
+        println!(
+            "{}  {}  {}{}  longest {} words / {} chars, {} reproduced, {} echoed, {:.1}% of the article",
+            f.conversation,
+            f.article,
+            f.label.as_str(),
+            if f.strong { " STRONG" } else { "" },
+            f.longest_run_words,
+            f.longest_run_chars,
+            f.reproduced_words,
+            f.echoed_words,
+            f.article_coverage * 100.0
+        );
+    }
+    println!("{} findings", thousands(shown.len() as u64));
+    Ok(0)
+}
+
+pub fn evaluate(ctx: &Ctx, args: EvalArgs) -> Result<i32> {
+    let matter = Matter::open(&ctx.matter_dir()?)?;
+    let Some(det) = &matter.meta.detection else {
+        bail!("no detection has run in this matter yet: run `verbatim detect` first");
+    };
+    let truth = eval::read_truth(&args.truth)?;
+    let findings = detect::findings::load(&matter.dir)?;
+    let report = eval::evaluate(&truth, &findings, det.thresholds.min_words);
+    if ctx.json {
+        print_json(&report)?;
+    } else {
+        println!(
+            "{:<22} {:>8} {:>9} {:>8} {:>7}  expectation",
+            "case", "cases", "correct", "rate", "floor"
+        );
+        for r in &report.rows {
+            let what = match r.expect {
+                eval::Expect::Reproduced => "found as reproduced (rate = recall)",
+                eval::Expect::Echoed => "found as echoed, not reproduced",
+                eval::Expect::NotFlagged => "not flagged (rate = share flagged)",
+            };
+            println!(
+                "{:<22} {:>8} {:>9} {:>8.4} {:>7} {} {what}",
+                r.case,
+                r.cases,
+                r.correct,
+                r.rate,
+                if r.floor > 0.0 {
+                    format!("{}", r.floor)
+                } else {
+                    "-".into()
+                },
+                if r.ok { " " } else { "!" }
+            );
+        }
+        println!(
+            "precision of reproduced findings: {:.4} ({} of {})",
+            report.precision, report.true_reproduced_findings, report.reproduced_findings
+        );
+    }
+    Ok(if report.rows.iter().all(|r| r.ok) {
+        0
+    } else {
+        1
+    })
+}

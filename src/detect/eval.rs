@@ -1,0 +1,164 @@
+//! Scores stored findings against the ground truth `synth` writes (`truth.jsonl`): recall per
+//! planted case type, how often the cases that must not be flagged are, and precision.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::{Finding, Label};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TruthLine {
+    pub conversation: String,
+    pub case: String,
+    pub article: Option<String>,
+    #[serde(default)]
+    pub words: usize,
+}
+
+/// What a case type expects of the detector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expect {
+    /// A reproduced finding on the planted article.
+    Reproduced,
+    /// An echoed finding (and no reproduced one) on the planted article.
+    Echoed,
+    /// No reproduced finding in the conversation.
+    NotFlagged,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalRow {
+    pub case: String,
+    pub expect: Expect,
+    pub cases: u64,
+    /// Cases where the detector did what the case expects.
+    pub correct: u64,
+    pub rate: f64,
+    /// The floor this rate must reach (for NotFlagged: the most it may reach).
+    pub floor: f64,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalReport {
+    pub rows: Vec<EvalRow>,
+    pub reproduced_findings: u64,
+    pub true_reproduced_findings: u64,
+    pub precision: f64,
+}
+
+pub fn read_truth(path: &Path) -> Result<Vec<TruthLine>> {
+    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in BufReader::new(f).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(
+            serde_json::from_str(&line).with_context(|| {
+                format!("{} line {} is not a truth record", path.display(), i + 1)
+            })?,
+        );
+    }
+    Ok(out)
+}
+
+/// The case type a truth line is scored under, what it expects and its floor.
+fn class(t: &TruthLine, min_words: usize) -> (String, Expect, f64) {
+    match t.case.as_str() {
+        "verbatim" if t.words >= min_words => (
+            format!("verbatim_{min_words}plus"),
+            Expect::Reproduced,
+            0.99,
+        ),
+        "verbatim" => (
+            format!("verbatim_under_{min_words}"),
+            Expect::NotFlagged,
+            f64::NAN,
+        ),
+        "near_verbatim" => ("near_verbatim".into(), Expect::Reproduced, 0.95),
+        "continuation" => ("continuation".into(), Expect::Reproduced, 0.95),
+        "pasted" => ("pasted".into(), Expect::Echoed, 0.99),
+        other => (other.to_string(), Expect::NotFlagged, 0.005),
+    }
+}
+
+pub fn evaluate(truth: &[TruthLine], findings: &[Finding], min_words: usize) -> EvalReport {
+    let mut by_pair: HashMap<(&str, &str), &Finding> = HashMap::new();
+    let mut flagged: HashMap<&str, bool> = HashMap::new();
+    for f in findings {
+        by_pair.insert((f.conversation.as_str(), f.article.as_str()), f);
+        if f.label == Label::Reproduced {
+            flagged.insert(f.conversation.as_str(), true);
+        }
+    }
+    let mut rows: BTreeMap<String, (Expect, f64, u64, u64)> = BTreeMap::new();
+    let mut planted: HashMap<(&str, &str), bool> = HashMap::new();
+    for t in truth {
+        let (name, expect, floor) = class(t, min_words);
+        let art = t.article.as_deref().unwrap_or("");
+        if matches!(
+            t.case.as_str(),
+            "verbatim" | "near_verbatim" | "continuation"
+        ) {
+            planted.insert((t.conversation.as_str(), art), true);
+        }
+        let f = by_pair.get(&(t.conversation.as_str(), art));
+        let correct = match expect {
+            Expect::Reproduced => f.is_some_and(|f| f.label == Label::Reproduced),
+            Expect::Echoed => f.is_some_and(|f| f.label == Label::Echoed),
+            Expect::NotFlagged => !flagged.contains_key(t.conversation.as_str()),
+        };
+        let row = rows.entry(name).or_insert((expect, floor, 0, 0));
+        row.2 += 1;
+        row.3 += u64::from(correct);
+    }
+    let rows = rows
+        .into_iter()
+        .map(|(case, (expect, floor, n, correct))| {
+            let rate = if n == 0 {
+                0.0
+            } else {
+                correct as f64 / n as f64
+            };
+            // For cases that must not be flagged, the floor is on the flagged share.
+            let (shown, ok) = match expect {
+                Expect::NotFlagged => (1.0 - rate, floor.is_nan() || 1.0 - rate <= floor),
+                _ => (rate, rate >= floor),
+            };
+            EvalRow {
+                case,
+                expect,
+                cases: n,
+                correct,
+                rate: (shown * 10_000.0).round() / 10_000.0,
+                floor: if floor.is_nan() { 0.0 } else { floor },
+                ok,
+            }
+        })
+        .collect();
+    let reproduced: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.label == Label::Reproduced)
+        .collect();
+    let true_rep = reproduced
+        .iter()
+        .filter(|f| planted.contains_key(&(f.conversation.as_str(), f.article.as_str())))
+        .count() as u64;
+    EvalReport {
+        rows,
+        reproduced_findings: reproduced.len() as u64,
+        true_reproduced_findings: true_rep,
+        precision: if reproduced.is_empty() {
+            1.0
+        } else {
+            true_rep as f64 / reproduced.len() as f64
+        },
+    }
+}

@@ -1,0 +1,229 @@
+//! Findings: per (conversation, article), the copied spans with their labels and the scores
+//! that decide whether it is a finding. Stored as `findings.jsonl` in the matter, replaced
+//! atomically by each run.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::attribution::{self, Label, Supplied};
+use super::matcher;
+use super::normalize;
+use super::table::ArticleTable;
+use crate::model::{Conversation, Role};
+
+/// Thresholds of a detection run.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Thresholds {
+    /// A finding needs a reproduced (or, for an echo finding, echoed) run of this many words.
+    pub min_words: usize,
+    /// A strong finding: a reproduced run of this many words ...
+    pub strong_words: usize,
+    /// ... or this many characters.
+    pub strong_chars: usize,
+    /// K-grams shared by more articles than this are boilerplate.
+    pub max_df: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_words: 20,
+            strong_words: 50,
+            strong_chars: 160,
+            max_df: 10,
+        }
+    }
+}
+
+/// One copied span: byte offsets in the message text and in the article text.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Span {
+    pub message: u32,
+    pub start: usize,
+    pub end: usize,
+    pub article_start: usize,
+    pub article_end: usize,
+    pub label: Label,
+    /// Words of the span that match the article (edited words excluded).
+    pub words: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Finding {
+    pub conversation: String,
+    pub article: String,
+    pub label: Label,
+    pub strong: bool,
+    pub longest_run_words: usize,
+    pub longest_run_chars: usize,
+    pub reproduced_words: usize,
+    pub echoed_words: usize,
+    pub longest_echo_words: usize,
+    /// Share of the article's words reproduced.
+    pub article_coverage: f64,
+    /// Share of the assistant's words that are reproduced article text.
+    pub reply_share: f64,
+    pub spans: Vec<Span>,
+}
+
+/// Findings of one conversation against the article table.
+pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<Finding> {
+    let mut supplied = Supplied::default();
+    let mut per_article: BTreeMap<u32, Vec<Span>> = BTreeMap::new();
+    let mut covered: HashMap<u32, HashSet<u32>> = HashMap::new();
+    let mut assistant_words = 0usize;
+    for m in &conv.messages {
+        let toks = normalize::tokens(&m.text);
+        if m.role != Role::Assistant {
+            supplied.add(&toks);
+            continue;
+        }
+        assistant_words += toks.len();
+        // Runs shorter than the smallest span we could report are not worth following.
+        for run in matcher::runs(&toks, table, th.min_words.min(10)) {
+            let marks = supplied.mark(&toks, run.m_start, run.m_end);
+            let art = &table.tokens[run.article as usize];
+            for (s, e, label) in attribution::segments(&marks, run.m_start) {
+                // Article range: the aligned pairs inside this stretch.
+                let inside: Vec<&(u32, u32)> = run
+                    .pairs
+                    .iter()
+                    .filter(|p| (p.0 as usize) >= s && (p.0 as usize) < e)
+                    .collect();
+                let (Some(first), Some(last)) = (inside.first(), inside.last()) else {
+                    continue;
+                };
+                if label == Label::Reproduced {
+                    let c = covered.entry(run.article).or_default();
+                    c.extend(inside.iter().map(|p| p.1));
+                }
+                per_article.entry(run.article).or_default().push(Span {
+                    message: m.index,
+                    start: toks[s].start as usize,
+                    end: toks[e - 1].end as usize,
+                    article_start: art[first.1 as usize].start as usize,
+                    article_end: art[last.1 as usize].end as usize,
+                    label,
+                    // Matched words only: words changed in a near-verbatim copy do not count.
+                    words: inside.len(),
+                });
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (article, spans) in per_article {
+        let rep: Vec<&Span> = spans
+            .iter()
+            .filter(|s| s.label == Label::Reproduced)
+            .collect();
+        let echo: Vec<&Span> = spans.iter().filter(|s| s.label == Label::Echoed).collect();
+        let longest_run_words = rep.iter().map(|s| s.words).max().unwrap_or(0);
+        let longest_run_chars = rep.iter().map(|s| s.end - s.start).max().unwrap_or(0);
+        let longest_echo_words = echo.iter().map(|s| s.words).max().unwrap_or(0);
+        let label = if longest_run_words >= th.min_words {
+            Label::Reproduced
+        } else if longest_echo_words >= th.min_words {
+            Label::Echoed
+        } else {
+            continue;
+        };
+        let reproduced_words: usize = rep.iter().map(|s| s.words).sum();
+        let art_len = table.tokens[article as usize].len().max(1);
+        let coverage = covered.get(&article).map(|c| c.len()).unwrap_or(0) as f64 / art_len as f64;
+        out.push(Finding {
+            conversation: conv.id.clone(),
+            article: table.ids[article as usize].clone(),
+            label,
+            strong: label == Label::Reproduced
+                && (longest_run_words >= th.strong_words || longest_run_chars >= th.strong_chars),
+            longest_run_words,
+            longest_run_chars,
+            reproduced_words,
+            echoed_words: echo.iter().map(|s| s.words).sum(),
+            longest_echo_words,
+            article_coverage: (coverage * 10_000.0).round() / 10_000.0,
+            reply_share: if assistant_words == 0 {
+                0.0
+            } else {
+                ((reproduced_words as f64 / assistant_words as f64) * 10_000.0).round() / 10_000.0
+            },
+            spans,
+        });
+    }
+    out
+}
+
+pub fn path_in(matter_dir: &Path) -> PathBuf {
+    matter_dir.join("findings.jsonl")
+}
+
+/// Reads the stored findings (none when detection never ran).
+pub fn load(matter_dir: &Path) -> Result<Vec<Finding>> {
+    let path = path_in(matter_dir);
+    let f = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
+    };
+    let mut out = Vec::new();
+    for (i, line) in BufReader::new(f).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(
+            serde_json::from_str(&line)
+                .with_context(|| format!("{} line {} is not a finding", path.display(), i + 1))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Findings summarised per conversation, for query filters and sorting.
+#[derive(Debug, Default, Clone)]
+pub struct FindingsIndex {
+    pub by_conversation: HashMap<String, ConvFindings>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ConvFindings {
+    /// Longest reproduced run over all its findings (words).
+    pub score: usize,
+    pub articles: Vec<String>,
+    pub labels: HashSet<Label>,
+    pub strong: bool,
+}
+
+impl FindingsIndex {
+    pub fn new(findings: &[Finding]) -> FindingsIndex {
+        let mut by_conversation: HashMap<String, ConvFindings> = HashMap::new();
+        for f in findings {
+            let c = by_conversation.entry(f.conversation.clone()).or_default();
+            c.score = c.score.max(f.longest_run_words);
+            c.articles.push(f.article.clone());
+            c.labels.insert(f.label);
+            c.strong |= f.strong;
+        }
+        FindingsIndex { by_conversation }
+    }
+
+    pub fn load(matter_dir: &Path) -> Result<FindingsIndex> {
+        Ok(FindingsIndex::new(&load(matter_dir)?))
+    }
+
+    pub fn score(&self, id: &str) -> usize {
+        self.by_conversation.get(id).map(|c| c.score).unwrap_or(0)
+    }
+
+    pub fn ids_where(&self, pred: impl Fn(&ConvFindings) -> bool) -> Vec<&str> {
+        self.by_conversation
+            .iter()
+            .filter(|(_, c)| pred(c))
+            .map(|(id, _)| id.as_str())
+            .collect()
+    }
+}

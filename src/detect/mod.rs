@@ -1,0 +1,182 @@
+//! Reproduction detection: which conversations contain text of the article corpus, how much,
+//! and whether the model produced it or only echoed text it was given.
+//!
+//! `normalize` (tokens) -> `table` (article k-grams) -> `matcher` (runs in assistant
+//! messages) -> `attribution` (reproduced or echoed) -> `findings` (scores, storage). `eval`
+//! scores stored findings against the ground truth written by `synth`.
+
+pub mod attribution;
+pub mod eval;
+pub mod findings;
+pub mod matcher;
+pub mod normalize;
+pub mod table;
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::DocAddress;
+
+pub use attribution::Label;
+pub use findings::{Finding, FindingsIndex, Thresholds};
+
+use crate::index::ConvIndex;
+use crate::matter::Matter;
+use crate::model::Role;
+use crate::progress::Progress;
+
+/// Version of the detector; recorded with the findings it writes.
+pub const DETECTOR_VERSION: u32 = 1;
+
+/// Conversations loaded and scanned per batch (memory stays bounded by one batch).
+const BATCH: usize = 2048;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DetectSummary {
+    pub articles: usize,
+    pub conversations: u64,
+    pub assistant_bytes: u64,
+    pub findings: u64,
+    pub reproduced: u64,
+    pub echoed: u64,
+    pub strong: u64,
+    pub conversations_with_findings: u64,
+    pub seconds: f64,
+    pub table_bytes: usize,
+    pub boilerplate_dropped: u64,
+}
+
+impl DetectSummary {
+    pub fn mb_per_s(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.assistant_bytes as f64 / self.seconds / 1e6
+        } else {
+            0.0
+        }
+    }
+}
+
+/// What `matter.json` records about the last detection run.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct DetectionRecord {
+    pub version: u32,
+    pub time: chrono::DateTime<chrono::Utc>,
+    pub corpus_sha256: String,
+    pub articles: usize,
+    pub thresholds: Thresholds,
+    pub conversations: u64,
+    pub findings: u64,
+}
+
+/// Scans every conversation of the matter against its article corpus and replaces the stored
+/// findings. `on_finding` sees each finding as it is found (the command line prints them).
+/// `cancel` stops the run and leaves the previous findings as they were.
+pub fn run(
+    matter: &mut Matter,
+    th: &Thresholds,
+    progress: &mut dyn Progress,
+    cancel: &AtomicBool,
+    on_finding: &mut dyn FnMut(&Finding) -> Result<()>,
+) -> Result<DetectSummary> {
+    let started = Instant::now();
+    let _lock = matter.lock_writer()?;
+    let articles = crate::articles::load(&matter.dir)?;
+    if articles.is_empty() {
+        bail!("the matter has no article corpus; run `verbatim articles import FILE` first");
+    }
+    let corpus_sha256 = crate::articles::corpus_sha256(&matter.dir)?;
+    let table = table::ArticleTable::build(articles, th.max_df);
+    let index = ConvIndex::open(&matter.index_dir())?;
+    let searcher = index.searcher();
+    let addrs: Vec<DocAddress> = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .flat_map(|(s, seg)| {
+            seg.doc_ids_alive()
+                .map(move |d| DocAddress::new(s as u32, d))
+        })
+        .collect();
+
+    let final_path = findings::path_in(&matter.dir);
+    let tmp_path = matter.dir.join(".findings.jsonl.tmp");
+    let mut out = std::io::BufWriter::new(crate::fsutil::create_private(&tmp_path)?);
+    let mut summary = DetectSummary {
+        articles: table.len(),
+        conversations: 0,
+        assistant_bytes: 0,
+        findings: 0,
+        reproduced: 0,
+        echoed: 0,
+        strong: 0,
+        conversations_with_findings: 0,
+        seconds: 0.0,
+        table_bytes: table.table_bytes(),
+        boilerplate_dropped: table.boilerplate_dropped,
+    };
+    progress.begin("detect", None);
+    for batch in addrs.chunks(BATCH) {
+        if cancel.load(Ordering::Relaxed) {
+            drop(out);
+            let _ = std::fs::remove_file(&tmp_path);
+            bail!("detection interrupted; the previous findings are unchanged");
+        }
+        let results: Vec<Result<(u64, Vec<Finding>)>> = batch
+            .par_iter()
+            .map(|addr| {
+                let conv = index.load(&searcher, *addr)?;
+                let bytes: u64 = conv
+                    .messages
+                    .iter()
+                    .filter(|m| m.role == Role::Assistant)
+                    .map(|m| m.text.len() as u64)
+                    .sum();
+                Ok((bytes, findings::scan(&conv, &table, th)))
+            })
+            .collect();
+        for r in results {
+            let (bytes, found) = r?;
+            summary.conversations += 1;
+            summary.assistant_bytes += bytes;
+            if !found.is_empty() {
+                summary.conversations_with_findings += 1;
+            }
+            for f in found {
+                summary.findings += 1;
+                match f.label {
+                    Label::Reproduced => summary.reproduced += 1,
+                    Label::Echoed => summary.echoed += 1,
+                }
+                summary.strong += u64::from(f.strong);
+                serde_json::to_writer(&mut out, &f).context("cannot write findings")?;
+                out.write_all(b"\n").context("cannot write findings")?;
+                on_finding(&f)?;
+            }
+        }
+        progress.update(summary.assistant_bytes, summary.conversations);
+    }
+    progress.end();
+    let file = out
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write findings: {e}"))?;
+    file.sync_all().context("cannot sync findings")?;
+    drop(file);
+    std::fs::rename(&tmp_path, &final_path).context("cannot replace findings.jsonl")?;
+    crate::fsutil::sync_dir(&matter.dir);
+    summary.seconds = started.elapsed().as_secs_f64();
+    matter.meta.detection = Some(DetectionRecord {
+        version: DETECTOR_VERSION,
+        time: chrono::Utc::now(),
+        corpus_sha256,
+        articles: table.len(),
+        thresholds: *th,
+        conversations: summary.conversations,
+        findings: summary.findings,
+    });
+    matter.save()?;
+    Ok(summary)
+}

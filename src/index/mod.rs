@@ -2,6 +2,7 @@
 
 pub mod analyzer;
 pub mod document;
+pub mod merge;
 pub mod schema;
 
 use std::path::Path;
@@ -19,6 +20,9 @@ pub struct ConvIndex {
     pub fields: Fields,
     reader: IndexReader,
 }
+
+/// Segments with more documents than this are not merged further.
+pub const MAX_MERGED_DOCS: usize = 200_000;
 
 /// Settings of bulk indexing.
 #[derive(Debug, Clone, Copy)]
@@ -119,14 +123,22 @@ impl ConvIndex {
         let threads = settings.resolved_threads();
         // tantivy needs at least ~15 MB per thread.
         let memory = settings.memory_bytes.max(threads * (16 << 20));
-        self.index
+        let writer = self
+            .index
             .writer_with_num_threads(threads, memory)
             .map_err(|e| match e {
                 tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
                     "another process is writing to this index (is an import running?)"
                 ),
                 other => anyhow::Error::new(other).context("cannot open the index writer"),
-            })
+            })?;
+        // Segments stop growing by merges at this size, so merge memory and time stay
+        // bounded whatever the production's size; searches over a few dozen segments stay fast.
+        writer.set_merge_policy(Box::new(merge::BoundedMergePolicy {
+            target_docs: MAX_MERGED_DOCS as u32,
+            ..Default::default()
+        }));
+        Ok(writer)
     }
 
     /// Loads the stored conversation of a document.

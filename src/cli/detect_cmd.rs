@@ -262,8 +262,12 @@ pub fn evaluate(ctx: &Ctx, args: EvalArgs) -> Result<i32> {
             );
         }
         println!(
-            "precision of reproduced findings: {:.4} ({} of {})",
-            report.precision, report.true_reproduced_findings, report.reproduced_findings
+            "precision (conversations flagged as reproducing that had a planted copy): {:.4} ({} of {})",
+            report.precision, report.true_flagged_conversations, report.flagged_conversations
+        );
+        println!(
+            "article precision (reproduced findings naming the planted article): {:.4} ({} of {})",
+            report.article_precision, report.true_reproduced_findings, report.reproduced_findings
         );
     }
     Ok(if report.rows.iter().all(|r| r.ok) {

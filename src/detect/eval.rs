@@ -47,9 +47,16 @@ pub struct EvalRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalReport {
     pub rows: Vec<EvalRow>,
+    /// Conversations with a reproduced finding, and how many of them had a planted copy.
+    pub flagged_conversations: u64,
+    pub true_flagged_conversations: u64,
+    /// Share of flagged conversations that had a planted copy.
+    pub precision: f64,
+    /// Reproduced findings, and how many name the planted article (a corpus with duplicate
+    /// articles yields correct findings on the duplicates too, which this does not count).
     pub reproduced_findings: u64,
     pub true_reproduced_findings: u64,
-    pub precision: f64,
+    pub article_precision: f64,
 }
 
 pub fn read_truth(path: &Path) -> Result<Vec<TruthLine>> {
@@ -100,6 +107,7 @@ pub fn evaluate(truth: &[TruthLine], findings: &[Finding], min_words: usize) -> 
     }
     let mut rows: BTreeMap<String, (Expect, f64, u64, u64)> = BTreeMap::new();
     let mut planted: HashMap<(&str, &str), bool> = HashMap::new();
+    let mut planted_convs: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for t in truth {
         let (name, expect, floor) = class(t, min_words);
         let art = t.article.as_deref().unwrap_or("");
@@ -108,6 +116,7 @@ pub fn evaluate(truth: &[TruthLine], findings: &[Finding], min_words: usize) -> 
             "verbatim" | "near_verbatim" | "continuation"
         ) {
             planted.insert((t.conversation.as_str(), art), true);
+            planted_convs.insert(t.conversation.as_str());
         }
         let f = by_pair.get(&(t.conversation.as_str(), art));
         let correct = match expect {
@@ -151,14 +160,16 @@ pub fn evaluate(truth: &[TruthLine], findings: &[Finding], min_words: usize) -> 
         .iter()
         .filter(|f| planted.contains_key(&(f.conversation.as_str(), f.article.as_str())))
         .count() as u64;
+    let flagged_n = flagged.len() as u64;
+    let true_flagged = flagged.keys().filter(|c| planted_convs.contains(*c)).count() as u64;
+    let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     EvalReport {
         rows,
+        flagged_conversations: flagged_n,
+        true_flagged_conversations: true_flagged,
+        precision: ratio(true_flagged, flagged_n),
         reproduced_findings: reproduced.len() as u64,
         true_reproduced_findings: true_rep,
-        precision: if reproduced.is_empty() {
-            1.0
-        } else {
-            true_rep as f64 / reproduced.len() as f64
-        },
+        article_precision: ratio(true_rep, reproduced.len() as u64),
     }
 }

@@ -144,6 +144,8 @@ fn main() {
             bytes as f64 / secs / 1e6
         );
     }
+    // Before this process grows: a forked child starts with the parent's pages counted.
+    let rss = child_peak_rss(&file);
     let convs = read_all(&file);
     let text: u64 = convs.iter().map(|c| c.text_bytes()).sum();
     println!(
@@ -185,7 +187,6 @@ fn main() {
         size as f64 / 1048576.0,
         size as f64 / text as f64
     );
-    let rss = child_peak_rss(&file);
     println!("| peak RSS of `verbatim import` | {rss:.0} MiB |");
 
     let idx = ConvIndex::open(&index_dir).unwrap();

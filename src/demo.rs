@@ -22,7 +22,8 @@ pub fn default_dir() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("demo"))
 }
 
-/// Builds (or reuses) the demo matter in `dir`. A second run finds the data already imported.
+/// Builds (or reuses) the demo matter in `dir`: the conversations, the article corpus and a
+/// detection run. A second run finds everything already done.
 pub fn build(dir: &Path, progress: &mut dyn Progress) -> Result<(Matter, ImportSummary)> {
     let mut matter = Matter::open_or_create(dir)?;
     let inputs = [Input::Bytes {
@@ -37,8 +38,25 @@ pub fn build(dir: &Path, progress: &mut dyn Progress) -> Result<(Matter, ImportS
         progress,
         &cancel,
     )?;
+    if crate::articles::load(&matter.dir)?.is_empty() {
+        // The importer reads files; the bundled corpus goes through a private temporary one.
+        let tmp = matter.dir.join(".demo-articles.jsonl");
+        crate::fsutil::write_atomic(&tmp, ARTICLES)?;
+        let result = crate::articles::import(&matter.dir, std::slice::from_ref(&tmp), progress);
+        let _ = std::fs::remove_file(&tmp);
+        result.context("cannot import the demo articles")?;
+    }
+    if matter.meta.detection.is_none() {
+        crate::detect::run(
+            &mut matter,
+            &crate::detect::Thresholds::default(),
+            progress,
+            &cancel,
+            &mut |_| Ok(()),
+        )?;
+    }
     Ok((matter, summary))
 }
 
-/// A query worth trying on the demo data.
-pub const EXAMPLE_QUERY: &str = "assistant:(report OR according) AND NOT model:gpt-3.5-turbo";
+/// A query worth trying on the demo data: strong reproductions where the user did not paste.
+pub const EXAMPLE_QUERY: &str = "strong:yes AND NOT user:(article* w/3 paste*)";

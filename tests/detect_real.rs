@@ -15,14 +15,20 @@ fn shared() -> Option<PathBuf> {
     if d.join("chats").is_dir() && d.join("articles").is_dir() {
         Some(d)
     } else {
-        eprintln!("SKIPPED: {} not found; real-data detection checks not run", d.display());
+        eprintln!(
+            "SKIPPED: {} not found; real-data detection checks not run",
+            d.display()
+        );
         None
     }
 }
 
 fn lines(path: &Path) -> Vec<Value> {
     let mut s = String::new();
-    std::fs::File::open(path).unwrap().read_to_string(&mut s).unwrap();
+    std::fs::File::open(path)
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
     s.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
@@ -33,7 +39,14 @@ fn words(text: &str) -> usize {
     verbatim::detect::normalize::tokens(text).len()
 }
 
-const SUBSTITUTES: [&str; 6] = ["however", "meanwhile", "notably", "reportedly", "indeed", "likewise"];
+const SUBSTITUTES: [&str; 6] = [
+    "however",
+    "meanwhile",
+    "notably",
+    "reportedly",
+    "indeed",
+    "likewise",
+];
 
 #[test]
 fn planted_real_articles_are_found_and_real_chats_stay_clean() {
@@ -56,10 +69,16 @@ fn planted_real_articles_are_found_and_real_chats_stay_clean() {
             continue;
         }
         let msgs = c["messages"].as_array_mut().unwrap();
-        let Some(ai) = msgs.iter().position(|m| m["role"] == "assistant" && m["content"].is_string()) else {
+        let Some(ai) = msgs
+            .iter()
+            .position(|m| m["role"] == "assistant" && m["content"].is_string())
+        else {
             continue;
         };
-        let Some(ui) = msgs.iter().position(|m| m["role"] == "user" && m["content"].is_string()) else {
+        let Some(ui) = msgs
+            .iter()
+            .position(|m| m["role"] == "user" && m["content"].is_string())
+        else {
             continue;
         };
         if ui > ai {
@@ -73,7 +92,10 @@ fn planted_real_articles_are_found_and_real_chats_stay_clean() {
             }
             1 => {
                 let n = 40 + (i % 80);
-                let mut ws: Vec<String> = art_words[start..start + n].iter().map(|w| w.to_string()).collect();
+                let mut ws: Vec<String> = art_words[start..start + n]
+                    .iter()
+                    .map(|w| w.to_string())
+                    .collect();
                 for k in (7..ws.len()).step_by(15) {
                     ws[k] = SUBSTITUTES[k % SUBSTITUTES.len()].to_string();
                 }
@@ -103,19 +125,44 @@ fn planted_real_articles_are_found_and_real_chats_stay_clean() {
     let conv_file = write(
         tmp.path(),
         "planted.jsonl",
-        convs.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("\n").as_bytes(),
+        convs
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
     );
     let truth_file = write(
         tmp.path(),
         "truth.jsonl",
-        truth.iter().map(|t| t.to_string()).collect::<Vec<_>>().join("\n").as_bytes(),
+        truth
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
     );
     let m = tmp.path().join("m");
-    assert!(run(&m, &["--quiet", "import", conv_file.to_str().unwrap()]).status.success());
-    let out = run(&m, &["--quiet", "articles", "import", d.join("articles/bbc_news_2005.jsonl").to_str().unwrap()]);
+    assert!(
+        run(&m, &["--quiet", "import", conv_file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = run(
+        &m,
+        &[
+            "--quiet",
+            "articles",
+            "import",
+            d.join("articles/bbc_news_2005.jsonl").to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(run(&m, &["--quiet", "detect"]).status.success());
-    let out = run(&m, &["--json", "eval", "--truth", truth_file.to_str().unwrap()]);
+    let out = run(
+        &m,
+        &["--json", "eval", "--truth", truth_file.to_str().unwrap()],
+    );
     let report = json(&out);
     eprintln!("real planted evaluation: {report}");
     for row in report["rows"].as_array().unwrap() {
@@ -127,19 +174,40 @@ fn planted_real_articles_are_found_and_real_chats_stay_clean() {
     // The untouched real conversations against both real corpora.
     let clean = tmp.path().join("clean");
     for f in ["chats/wildchat_sample.jsonl", "chats/chatbot_arena.jsonl"] {
-        assert!(run(&clean, &["--quiet", "import", d.join(f).to_str().unwrap()]).status.success());
+        assert!(
+            run(&clean, &["--quiet", "import", d.join(f).to_str().unwrap()])
+                .status
+                .success()
+        );
     }
-    for f in ["articles/bbc_news_2005.jsonl", "articles/reuters21578.jsonl"] {
-        assert!(run(&clean, &["--quiet", "articles", "import", d.join(f).to_str().unwrap()]).status.success());
+    for f in [
+        "articles/bbc_news_2005.jsonl",
+        "articles/reuters21578.jsonl",
+    ] {
+        assert!(
+            run(
+                &clean,
+                &["--quiet", "articles", "import", d.join(f).to_str().unwrap()]
+            )
+            .status
+            .success()
+        );
     }
     let out = run(&clean, &["--json", "detect"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let findings: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let findings: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     for f in &findings {
         eprintln!(
             "finding on unplanted real conversation: {} {} {} {} words",
             f["conversation"], f["article"], f["label"], f["longest_run_words"]
         );
     }
-    assert!(findings.len() <= 5, "{} findings on unplanted conversations", findings.len());
+    assert!(
+        findings.len() <= 5,
+        "{} findings on unplanted conversations",
+        findings.len()
+    );
 }

@@ -42,11 +42,33 @@ pub fn run(ctx: &Ctx, _args: DemoArgs) -> Result<i32> {
         return Ok(0);
     }
     super::stats_cmd::print(&st);
+    if let Some(d) = &matter.meta.detection {
+        let all = verbatim::detect::findings::load(&matter.dir)?;
+        let strong = all.iter().filter(|f| f.strong).count();
+        let echoed = all
+            .iter()
+            .filter(|f| f.label == verbatim::detect::Label::Echoed)
+            .count();
+        println!(
+            "findings: {} against {} articles ({} strong reproductions, {} echo-only)",
+            thousands(d.findings),
+            d.articles,
+            strong,
+            echoed
+        );
+    }
     let index = ConvIndex::open(&matter.index_dir())?;
+    let findings = verbatim::detect::FindingsIndex::load(&matter.dir)?;
     let q = verbatim::demo::EXAMPLE_QUERY;
     let mut req = SearchRequest::new(q);
     req.limit = 5;
-    let res = search::search(&index, None, &req)?;
+    req.sort = search::SortBy::Score;
+    let node = verbatim::query::parse(q)?;
+    let lookups = search::Lookups {
+        review: None,
+        findings: Some(&findings),
+    };
+    let res = search::search_full(&index, lookups, &node, &req)?;
     verbatim::audit::append(
         &matter.dir,
         &ctx.reviewer,
@@ -55,13 +77,25 @@ pub fn run(ctx: &Ctx, _args: DemoArgs) -> Result<i32> {
     )?;
     println!();
     println!(
-        "example search: verbatim --matter {} search '{q}'",
+        "example search: verbatim --matter {} search --sort finding '{q}'",
         dir.display()
     );
     println!("{} conversations match", thousands(res.total));
     let styled = styled();
     for h in &res.hits {
-        println!("  {}  {}", h.id, mark(&h.snippet, &h.highlights, styled));
+        println!(
+            "  {}  longest copied run {} words  {}",
+            h.id,
+            h.score.unwrap_or(0.0) as u64,
+            mark(&h.snippet, &h.highlights, styled)
+        );
     }
+    println!();
+    println!(
+        "next: verbatim --matter {} findings    verbatim --matter {} show {}",
+        dir.display(),
+        dir.display(),
+        res.hits.first().map(|h| h.id.as_str()).unwrap_or("ID")
+    );
     Ok(0)
 }

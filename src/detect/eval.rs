@@ -161,7 +161,10 @@ pub fn evaluate(truth: &[TruthLine], findings: &[Finding], min_words: usize) -> 
         .filter(|f| planted.contains_key(&(f.conversation.as_str(), f.article.as_str())))
         .count() as u64;
     let flagged_n = flagged.len() as u64;
-    let true_flagged = flagged.keys().filter(|c| planted_convs.contains(*c)).count() as u64;
+    let true_flagged = flagged
+        .keys()
+        .filter(|c| planted_convs.contains(*c))
+        .count() as u64;
     let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     EvalReport {
         rows,

@@ -49,9 +49,15 @@ pub fn build(
     doc.add_u64(fields.text_bytes, conv.text_bytes());
     doc.add_u64(fields.id_hash, id_hash);
     doc.add_u64(fields.content_hash, content_hash);
+    doc.add_u64(fields.id_key, id_key(&conv.id));
     let json = serde_json::to_string(conv).context("cannot serialise conversation")?;
     doc.add_text(fields.transcript, json);
     Ok(doc)
+}
+
+/// The `id_key` of a conversation id.
+pub fn id_key(id: &str) -> u64 {
+    crate::hashing::xxh3(id.as_bytes())
 }
 
 /// Reads the stored conversation back from a document.

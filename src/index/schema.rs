@@ -36,6 +36,9 @@ pub struct Fields {
     pub id_hash: tantivy::schema::Field,
     /// Hash of the conversation's content, for telling exact duplicates from clashes.
     pub content_hash: tantivy::schema::Field,
+    /// Hash of the final id (after any `#2`): review and finding filters test set membership
+    /// on it, one column read per document, instead of looking ids up one by one.
+    pub id_key: tantivy::schema::Field,
     /// The whole conversation as JSON (the doc store is compressed).
     pub transcript: tantivy::schema::Field,
 }
@@ -85,6 +88,7 @@ pub fn build() -> (Schema, Fields) {
         text_bytes: b.add_u64_field("text_bytes", FAST),
         id_hash: b.add_u64_field("id_hash", FAST),
         content_hash: b.add_u64_field("content_hash", FAST),
+        id_key: b.add_u64_field("id_key", FAST),
         transcript: b.add_text_field("transcript", STORED),
     };
     (b.build(), fields)
@@ -114,6 +118,7 @@ impl Fields {
             text_bytes: f("text_bytes")?,
             id_hash: f("id_hash")?,
             content_hash: f("content_hash")?,
+            id_key: f("id_key")?,
             transcript: f("transcript")?,
         })
     }

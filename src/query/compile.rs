@@ -14,6 +14,7 @@ use tantivy::Searcher;
 use tantivy::schema::Field;
 
 use super::ast::{Bound, Filter, Node, Pattern, Scope};
+use super::keyset::KeySetQuery;
 use super::materialized::Materialized;
 use super::proximity::SpanQuery;
 use super::span;
@@ -54,15 +55,11 @@ impl<'a> Env<'a> {
 }
 
 /// A set of conversation ids as a query.
-fn id_set(fields: &Fields, ids: Vec<&str>) -> Box<dyn Query> {
+fn id_set(ids: Vec<&str>) -> Box<dyn Query> {
     if ids.is_empty() {
         return Box::new(EmptyQuery);
     }
-    Box::new(TermSetQuery::new(
-        ids.into_iter()
-            .map(|id| Term::from_field_text(fields.id, id))
-            .collect::<Vec<_>>(),
-    ))
+    Box::new(KeySetQuery::new(ids))
 }
 
 /// Expanded word lists of more than this many words use a term-set query (no scoring).
@@ -207,20 +204,9 @@ fn positional(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
 fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
     let fields = ctx.fields;
     let review = |pred: &dyn Fn(&crate::review::ConvReview) -> bool| -> Box<dyn Query> {
-        let Some(state) = ctx.review else {
-            return Box::new(EmptyQuery);
-        };
-        // The matching conversations, as a set of id terms: tantivy intersects it with the
-        // term dictionary, which stays fast for millions of ids.
-        let terms: Vec<Term> = state
-            .ids_where(pred)
-            .into_iter()
-            .map(|id| Term::from_field_text(fields.id, id))
-            .collect();
-        if terms.is_empty() {
-            Box::new(EmptyQuery)
-        } else {
-            Box::new(TermSetQuery::new(terms))
+        match ctx.review {
+            Some(state) => id_set(state.ids_where(pred)),
+            None => Box::new(EmptyQuery),
         }
     };
     match f {
@@ -284,7 +270,7 @@ fn found(
     pred: &dyn Fn(&crate::detect::findings::ConvFindings) -> bool,
 ) -> Box<dyn Query> {
     match ctx.findings {
-        Some(f) => id_set(ctx.fields, f.ids_where(pred)),
+        Some(f) => id_set(f.ids_where(pred)),
         None => Box::new(EmptyQuery),
     }
 }

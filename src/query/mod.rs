@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod compile;
 pub mod highlight;
+pub mod keyset;
 pub mod materialized;
 pub mod parse;
 pub mod pattern;

@@ -1,0 +1,199 @@
+//! Detection: article import speed, k-gram table memory (and per million articles), scan
+//! throughput per core and on every core, against the simplest correct baseline (every
+//! k-gram of every article in a std HashMap, exact runs only) run in the same process.
+//!
+//! cargo bench --bench detect                                  # 100,000 conversations, 2,000 articles
+//! VERBATIM_BENCH_CONVERSATIONS=1000000 cargo bench --bench detect   # 1M conversations, 20,000 articles
+
+use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use tantivy::DocAddress;
+use verbatim::detect::{self, Thresholds, findings, normalize, table};
+use verbatim::index::ConvIndex;
+use verbatim::model::{Conversation, Role};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[path = "common/mod.rs"]
+mod common;
+use common::{env_u64, matter};
+
+/// The baseline: exact k-gram hits from a HashMap of every article k-gram, extended to exact
+/// runs; returns the longest run per message (enough to decide a finding).
+fn baseline_scan(
+    conv: &Conversation,
+    map: &HashMap<u64, Vec<(u32, u32)>>,
+    arts: &[Vec<normalize::Token>],
+) -> usize {
+    let mut best = 0;
+    for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {
+        let toks = normalize::tokens(&m.text);
+        if toks.len() < table::K {
+            continue;
+        }
+        for i in 0..=toks.len() - table::K {
+            if let Some(hits) = map.get(&table::kgram(&toks[i..i + table::K])) {
+                for &(a, p) in hits {
+                    let art = &arts[a as usize];
+                    let (mut x, mut y) = (i, p as usize);
+                    while x < toks.len() && y < art.len() && toks[x].hash == art[y].hash {
+                        x += 1;
+                        y += 1;
+                    }
+                    best = best.max(x - i);
+                }
+            }
+        }
+    }
+    best
+}
+
+fn main() {
+    let n = env_u64("VERBATIM_BENCH_CONVERSATIONS", 100_000);
+    let sample = env_u64("VERBATIM_BENCH_SAMPLE", 20_000) as usize;
+    let m = matter(n);
+    let articles_file = m
+        .parent()
+        .unwrap()
+        .join(format!("openai-{n}"))
+        .join("articles.jsonl");
+    // Article import into a fresh matter.
+    let tmp = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    let s = verbatim::articles::import(
+        tmp.path(),
+        std::slice::from_ref(&articles_file),
+        &mut verbatim::progress::Silent,
+    )
+    .unwrap();
+    let import_s = t.elapsed().as_secs_f64();
+    let bytes = std::fs::metadata(&articles_file).unwrap().len();
+    let arts = verbatim::articles::load(tmp.path()).unwrap();
+    println!(
+        "## detection, {n}-conversation matter, {} articles\n",
+        arts.len()
+    );
+    println!("| measure | value |");
+    println!("|---|---|");
+    println!(
+        "| article import | {} articles in {:.2} s ({:.0} articles/s, {:.1} MB/s) |",
+        s.imported,
+        import_s,
+        s.imported as f64 / import_s,
+        bytes as f64 / import_s / 1e6
+    );
+    let t = Instant::now();
+    let tab = table::ArticleTable::build(arts.clone(), Thresholds::default().max_df);
+    let build_s = t.elapsed().as_secs_f64();
+    let per_m = tab.table_bytes() as f64 / tab.len() as f64 * 1e6 / 1048576.0;
+    println!(
+        "| k-gram table | built in {:.2} s; {:.1} MiB ({:.0} MiB per million articles); article tokens {:.1} MiB |",
+        build_s,
+        tab.table_bytes() as f64 / 1048576.0,
+        per_m,
+        tab.token_bytes() as f64 / 1048576.0
+    );
+    // Baseline table: every k-gram.
+    let t = Instant::now();
+    let mut map: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
+    for (a, toks) in tab.tokens.iter().enumerate() {
+        for p in 0..toks.len().saturating_sub(table::K - 1) {
+            map.entry(table::kgram(&toks[p..p + table::K]))
+                .or_default()
+                .push((a as u32, p as u32));
+        }
+    }
+    let base_build = t.elapsed().as_secs_f64();
+    let base_bytes: usize =
+        map.len() * (8 + 24 + 8) + map.values().map(|v| v.capacity() * 8).sum::<usize>();
+    println!(
+        "| baseline HashMap of every k-gram | built in {:.2} s; about {:.1} MiB ({:.0} MiB per million articles) |",
+        base_build,
+        base_bytes as f64 / 1048576.0,
+        base_bytes as f64 / tab.len() as f64 * 1e6 / 1048576.0
+    );
+
+    // A sample of conversations, loaded once.
+    let index = ConvIndex::open(&m.join("index")).unwrap();
+    let searcher = index.searcher();
+    let addrs: Vec<DocAddress> = searcher
+        .segment_readers()
+        .iter()
+        .enumerate()
+        .flat_map(|(s, seg)| {
+            seg.doc_ids_alive()
+                .map(move |d| DocAddress::new(s as u32, d))
+        })
+        .take(sample)
+        .collect();
+    let convs: Vec<Conversation> = addrs
+        .iter()
+        .map(|a| index.load(&searcher, *a).unwrap())
+        .collect();
+    let text: usize = convs
+        .iter()
+        .flat_map(|c| c.messages.iter().filter(|m| m.role == Role::Assistant))
+        .map(|m| m.text.len())
+        .sum();
+    let th = Thresholds::default();
+    let t = Instant::now();
+    let found: usize = convs
+        .iter()
+        .map(|c| findings::scan(c, &tab, &th).len())
+        .sum();
+    let one = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let base_found = convs
+        .iter()
+        .filter(|c| baseline_scan(c, &map, &tab.tokens) >= th.min_words)
+        .count();
+    let base_one = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let _: usize = convs
+        .par_iter()
+        .map(|c| findings::scan(c, &tab, &th).len())
+        .sum();
+    let all = t.elapsed().as_secs_f64();
+    println!(
+        "| scan, one core ({} conversations, {:.1} MB of assistant text) | {:.1} MB/s ({found} findings) |",
+        convs.len(),
+        text as f64 / 1e6,
+        text as f64 / one / 1e6
+    );
+    println!(
+        "| baseline scan, one core (exact runs only) | {:.1} MB/s ({base_found} conversations over the threshold); ratio verbatim / baseline {:.2} |",
+        text as f64 / base_one / 1e6,
+        base_one / one
+    );
+    println!(
+        "| scan, every core ({} threads) | {:.1} MB/s |",
+        rayon::current_num_threads(),
+        text as f64 / all / 1e6
+    );
+    drop(map);
+    // The whole matter, as `verbatim detect` runs it (loading from the index included).
+    let mut mt = verbatim::matter::Matter::open(&m).unwrap();
+    verbatim::articles::import(&m, &[articles_file], &mut verbatim::progress::Silent).unwrap();
+    let t = Instant::now();
+    let s = detect::run(
+        &mut mt,
+        &th,
+        &mut verbatim::progress::Silent,
+        &AtomicBool::new(false),
+        &mut |_| Ok(()),
+    )
+    .unwrap();
+    println!(
+        "| `verbatim detect` on all {} conversations | {:.1} s wall, {:.1} MB/s; {} findings ({} reproduced, {} echoed) |",
+        s.conversations,
+        t.elapsed().as_secs_f64(),
+        s.mb_per_s(),
+        s.findings,
+        s.reproduced,
+        s.echoed
+    );
+}

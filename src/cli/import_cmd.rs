@@ -25,10 +25,11 @@ pub struct ImportArgs {
     /// Indexing threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Commit to the index at least every N records (an interrupted import loses at most
-    /// the records since the last commit, and a rerun resumes there).
-    #[arg(long, default_value_t = 250_000, value_name = "N")]
-    commit_every: u64,
+    /// Also commit to the index every N records (it always commits once a minute and at the
+    /// end of each file; an interrupted import loses at most the work since the last commit,
+    /// and a rerun resumes there).
+    #[arg(long, value_name = "N")]
+    commit_every: Option<u64>,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -59,7 +60,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
             threads: args.threads,
             memory_bytes: args.memory << 20,
         },
-        commit_every_records: args.commit_every.max(1),
+        commit_every_records: args.commit_every.unwrap_or(u64::MAX).max(1),
         ..ImportOptions::default()
     };
     let inputs: Vec<Input> = files.into_iter().map(Input::File).collect();

@@ -45,21 +45,12 @@ fn list_key(f: Format) -> Option<&'static str> {
 /// The record's other fields and its messages; `None` to let the generic reader decide.
 pub fn split(bytes: &[u8], format: Format) -> Option<(Map<String, Value>, Vec<Message>)> {
     let key = list_key(format)?;
-    let fields: Vec<(Cow<str>, &RawValue)> = serde_json::from_slice::<OrderedFields>(bytes).ok()?.0;
-    let mut obj = Map::new();
-    let mut list = None;
-    for (k, raw) in fields {
-        if k == key {
-            if list.is_some() {
-                return None;
-            }
-            list = Some(raw);
-        } else {
-            let v: Value = serde_json::from_str(raw.get()).ok()?;
-            obj.insert(k.into_owned(), v);
-        }
-    }
-    let typed: Vec<TypedMessage> = serde_json::from_str(list?.get()).ok()?;
+    // One pass over the record: the message list goes straight into typed messages.
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let rec = serde::de::DeserializeSeed::deserialize(RecordSeed { key }, &mut de).ok()?;
+    de.end().ok()?;
+    let typed = rec.list?;
+    let obj = rec.other;
     let mut messages = Vec::with_capacity(typed.len());
     for m in typed {
         let role = Role::parse(&m.role)?;
@@ -95,28 +86,50 @@ pub fn split(bytes: &[u8], format: Format) -> Option<(Map<String, Value>, Vec<Me
     Some((obj, messages))
 }
 
-/// A JSON object's fields in order, values left unparsed.
-struct OrderedFields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+/// A record split while parsing: the message list under `key`, every other field as JSON.
+struct Record<'a> {
+    list: Option<Vec<TypedMessage<'a>>>,
+    other: Map<String, Value>,
+}
 
-impl<'de: 'a, 'a> Deserialize<'de> for OrderedFields<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
-            type Value = OrderedFields<'a>;
+struct RecordSeed {
+    key: &'static str,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed {
+    type Value = Record<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Record<'de>, D::Error> {
+        struct V {
+            key: &'static str,
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Record<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
             fn visit_map<M: serde::de::MapAccess<'de>>(
                 self,
                 mut m: M,
-            ) -> Result<Self::Value, M::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = m.next_entry::<Cow<'de, str>, &'de RawValue>()? {
-                    out.push((k, v));
+            ) -> Result<Record<'de>, M::Error> {
+                let mut rec = Record {
+                    list: None,
+                    other: Map::new(),
+                };
+                while let Some(k) = m.next_key::<Cow<'de, str>>()? {
+                    if k == self.key {
+                        if rec.list.is_some() {
+                            return Err(serde::de::Error::custom("duplicate message list"));
+                        }
+                        rec.list = Some(m.next_value()?);
+                    } else {
+                        let v: Value = m.next_value()?;
+                        rec.other.insert(k.into_owned(), v);
+                    }
                 }
-                Ok(OrderedFields(out))
+                Ok(rec)
             }
         }
-        d.deserialize_map(V(std::marker::PhantomData))
+        d.deserialize_map(V { key: self.key })
     }
 }

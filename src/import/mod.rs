@@ -52,8 +52,10 @@ impl Default for ImportOptions {
         ImportOptions {
             format: None,
             writer: WriterSettings::default(),
-            commit_every_records: 250_000,
-            commit_every: Duration::from_secs(120),
+            // Commits cost throughput (each flushes and later merges segments): by default
+            // the index commits once a minute, so a crash loses at most a minute of work.
+            commit_every_records: u64::MAX,
+            commit_every: Duration::from_secs(60),
             max_record_bytes: records::DEFAULT_MAX_RECORD,
         }
     }

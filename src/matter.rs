@@ -97,6 +97,8 @@ impl Matter {
             meta,
         };
         m.save()?;
+        // The tag palette, written out so the team can edit it.
+        crate::review::Palette::write_default_if_missing(dir)?;
         Ok(m)
     }
 

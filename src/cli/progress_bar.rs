@@ -33,7 +33,7 @@ impl Progress for Bar {
             None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
         };
         let template = if total.is_some() {
-            "{spinner} {prefix} [{bar:28}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
+            "{spinner} {prefix:.bold} [{bar:20}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
         } else {
             "{spinner} {prefix} {bytes} {bytes_per_sec} {msg}"
         };

@@ -175,6 +175,10 @@ fn main() {
         text as f64 / all / 1e6
     );
     drop(map);
+    let big = env_u64("VERBATIM_BENCH_ARTICLES", 0) as usize;
+    if big > 0 {
+        million(&arts, big, &convs, text, &th);
+    }
     // The whole matter, as `verbatim detect` runs it (loading from the index included).
     let mut mt = verbatim::matter::Matter::open(&m).unwrap();
     verbatim::articles::import(&m, &[articles_file], &mut verbatim::progress::Silent).unwrap();
@@ -195,5 +199,73 @@ fn main() {
         s.findings,
         s.reproduced,
         s.echoed
+    );
+}
+
+/// Table memory and scan speed with a derived corpus of `n` articles.
+fn million(
+    arts: &[verbatim::articles::Article],
+    n: usize,
+    convs: &[Conversation],
+    text: usize,
+    th: &Thresholds,
+) {
+    const WORDS: [&str; 16] = [
+        "amber", "basalt", "cobalt", "delta", "ember", "fjord", "garnet", "harbor", "indigo",
+        "jasper", "kelp", "lumen", "marble", "nectar", "onyx", "prism",
+    ];
+    let t = Instant::now();
+    let mut big = Vec::with_capacity(n);
+    for i in 0..n {
+        let base = &arts[i % arts.len()];
+        let mut out = String::with_capacity(base.text.len() + 64);
+        for (k, w) in base.text.split(' ').enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            if k % 4 == (i / arts.len()) % 4 && i >= arts.len() {
+                let x = (i.wrapping_mul(2654435761) ^ k.wrapping_mul(40503))
+                    % (WORDS.len() * WORDS.len());
+                out.push_str(WORDS[x % WORDS.len()]);
+                out.push_str(WORDS[x / WORDS.len()]);
+            } else {
+                out.push_str(w);
+            }
+        }
+        big.push(verbatim::articles::Article {
+            id: format!("derived-{i}"),
+            title: None,
+            url: None,
+            published: None,
+            section: None,
+            text: out,
+        });
+    }
+    let gen_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let tab = table::ArticleTable::build(big, th.max_df);
+    let build_s = t.elapsed().as_secs_f64();
+    println!(
+        "| {n} articles (derived) | generated in {gen_s:.1} s; table built in {build_s:.1} s: {:.0} MiB; article tokens {:.0} MiB; texts {:.0} MiB |",
+        tab.table_bytes() as f64 / 1048576.0,
+        tab.token_bytes() as f64 / 1048576.0,
+        tab.texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1048576.0
+    );
+    let t = Instant::now();
+    let found: usize = convs
+        .iter()
+        .map(|c| findings::scan(c, &tab, th).len())
+        .sum();
+    let one = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let _: usize = convs
+        .par_iter()
+        .map(|c| findings::scan(c, &tab, th).len())
+        .sum();
+    let all = t.elapsed().as_secs_f64();
+    println!(
+        "| scan with {n} articles | one core {:.1} MB/s, both cores {:.1} MB/s ({found} findings) |",
+        text as f64 / one / 1e6,
+        text as f64 / all / 1e6
     );
 }

@@ -24,9 +24,15 @@ pub struct ArticleTable {
     pub texts: Vec<String>,
     pub tokens: Vec<Vec<Token>>,
     entries: Vec<Entry>,
+    /// Start of each run of entries sharing the top BUCKET_BITS bits of the k-gram hash:
+    /// a lookup searches one small bucket instead of the whole table.
+    buckets: Vec<u32>,
     /// K-grams dropped because too many articles share them.
     pub boilerplate_dropped: u64,
 }
+
+/// Bits of the k-gram hash that pick a bucket (4 MiB of offsets).
+const BUCKET_BITS: u32 = 20;
 
 /// Hash of K consecutive token hashes.
 pub fn kgram(tokens: &[Token]) -> u64 {
@@ -85,19 +91,29 @@ impl ArticleTable {
             i = j;
         }
         kept.shrink_to_fit();
+        let mut buckets = vec![0u32; (1 << BUCKET_BITS) + 1];
+        for e in &kept {
+            buckets[(e.kgram >> (64 - BUCKET_BITS)) as usize + 1] += 1;
+        }
+        for i in 1..buckets.len() {
+            buckets[i] += buckets[i - 1];
+        }
         ArticleTable {
             ids,
             texts,
             tokens,
             entries: kept,
+            buckets,
             boilerplate_dropped: dropped,
         }
     }
 
     /// (article, position) of every sampled occurrence of `kg`.
     pub fn lookup(&self, kg: u64) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let from = self.entries.partition_point(|e| e.kgram < kg);
-        self.entries[from..]
+        let b = (kg >> (64 - BUCKET_BITS)) as usize;
+        let bucket = &self.entries[self.buckets[b] as usize..self.buckets[b + 1] as usize];
+        let from = bucket.partition_point(|e| e.kgram < kg);
+        bucket[from..]
             .iter()
             .take_while(move |e| e.kgram == kg)
             .map(|e| (e.article, e.pos))
@@ -111,9 +127,9 @@ impl ArticleTable {
         self.ids.is_empty()
     }
 
-    /// Bytes held by the k-gram table itself.
+    /// Bytes held by the k-gram table itself (entries and bucket offsets).
     pub fn table_bytes(&self) -> usize {
-        self.entries.capacity() * std::mem::size_of::<Entry>()
+        self.entries.capacity() * std::mem::size_of::<Entry>() + self.buckets.len() * 4
     }
 
     /// Bytes held by the article tokens.

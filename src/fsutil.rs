@@ -92,6 +92,40 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
+/// Reads a JSON Lines file into values (a missing file is empty); a line that does not parse
+/// is an error naming the line and `what` it should have been.
+pub fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<Vec<T>> {
+    use std::io::BufRead;
+    let f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
+    };
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(
+            serde_json::from_str(&line)
+                .with_context(|| format!("{} line {} is not {what}", path.display(), i + 1))?,
+        );
+    }
+    Ok(out)
+}
+
+/// File name without a `.gz`, `.zst` or `.zstd` ending, lower-cased.
+pub fn uncompressed_name(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    for ext in [".gz", ".zst", ".zstd"] {
+        if let Some(base) = lower.strip_suffix(ext) {
+            return base.to_string();
+        }
+    }
+    lower
+}
+
 /// Total size in bytes of the files below `dir`.
 pub fn dir_size(dir: &Path) -> u64 {
     let Ok(entries) = fs::read_dir(dir) else {

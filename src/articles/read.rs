@@ -225,12 +225,7 @@ fn walk(root: &Path, rel: &Path, found: &mut Found, depth: u32) -> Result<()> {
 
 /// JSON (Lines) or CSV by name, compressed or not.
 fn data_kind(name: &str) -> Option<Kind> {
-    let lower = name.to_ascii_lowercase();
-    let base = lower
-        .strip_suffix(".gz")
-        .or_else(|| lower.strip_suffix(".zst"))
-        .or_else(|| lower.strip_suffix(".zstd"))
-        .unwrap_or(&lower);
+    let base = crate::fsutil::uncompressed_name(name);
     if base.ends_with(".jsonl") || base.ends_with(".ndjson") || base.ends_with(".json") {
         Some(Kind::Jsonl)
     } else if base.ends_with(".csv") {

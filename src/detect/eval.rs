@@ -2,10 +2,9 @@
 //! planted case type, how often the cases that must not be flagged are, and precision.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use super::{Finding, Label};
@@ -60,20 +59,10 @@ pub struct EvalReport {
 }
 
 pub fn read_truth(path: &Path) -> Result<Vec<TruthLine>> {
-    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut out = Vec::new();
-    for (i, line) in BufReader::new(f).lines().enumerate() {
-        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        out.push(
-            serde_json::from_str(&line).with_context(|| {
-                format!("{} line {} is not a truth record", path.display(), i + 1)
-            })?,
-        );
+    if !path.exists() {
+        anyhow::bail!("cannot open {}: no such file", path.display());
     }
-    Ok(out)
+    crate::fsutil::read_jsonl(path, "a truth record")
 }
 
 /// The case type a truth line is scored under, what it expects and its floor.

@@ -3,10 +3,9 @@
 //! atomically by each run.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use super::attribution::{self, Label, Supplied};
@@ -163,24 +162,7 @@ pub fn path_in(matter_dir: &Path) -> PathBuf {
 
 /// Reads the stored findings (none when detection never ran).
 pub fn load(matter_dir: &Path) -> Result<Vec<Finding>> {
-    let path = path_in(matter_dir);
-    let f = match std::fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
-    };
-    let mut out = Vec::new();
-    for (i, line) in BufReader::new(f).lines().enumerate() {
-        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        out.push(
-            serde_json::from_str(&line)
-                .with_context(|| format!("{} line {} is not a finding", path.display(), i + 1))?,
-        );
-    }
-    Ok(out)
+    crate::fsutil::read_jsonl(&path_in(matter_dir), "a finding")
 }
 
 /// Findings summarised per conversation, for query filters and sorting.

@@ -37,6 +37,25 @@ fn anchored(m: &[Token], a: &[Token], i: usize, j: usize) -> bool {
     (0..ANCHOR).all(|k| eq(m, a, i + k, j + k))
 }
 
+/// Tries skips of (di, dj) words on the message and article sides, smallest total first, up to
+/// MAX_SKIP each; the first one `try_at` accepts wins.
+fn nearest_skip(
+    mut try_at: impl FnMut(usize, usize) -> Option<(usize, usize)>,
+) -> Option<(usize, usize)> {
+    for total in 1..=2 * MAX_SKIP {
+        for di in 0..=total.min(MAX_SKIP) {
+            let dj = total - di;
+            if dj > MAX_SKIP {
+                continue;
+            }
+            if let Some(hit) = try_at(di, dj) {
+                return Some(hit);
+            }
+        }
+    }
+    None
+}
+
 /// Extends a seed match at (i, j) both ways; returns the run.
 fn extend(m: &[Token], a: &[Token], article: u32, i: usize, j: usize) -> Run {
     // Backwards, exact then across edits.
@@ -48,25 +67,15 @@ fn extend(m: &[Token], a: &[Token], article: u32, i: usize, j: usize) -> Run {
             bj -= 1;
             pairs_back.push((bi as u32, bj as u32));
         }
-        // Re-anchor: some (di, dj) before the current start where ANCHOR words match.
-        let mut best = None;
-        'search: for total in 1..=2 * MAX_SKIP {
-            for di in 0..=total.min(MAX_SKIP) {
-                let dj = total - di;
-                if dj > MAX_SKIP {
-                    continue;
-                }
-                if bi < di + ANCHOR || bj < dj + ANCHOR {
-                    continue;
-                }
-                let (ni, nj) = (bi - di - ANCHOR, bj - dj - ANCHOR);
-                if anchored(m, a, ni, nj) {
-                    best = Some((ni + ANCHOR, nj + ANCHOR));
-                    break 'search;
-                }
+        // Re-anchor: the nearest skip before the current start where ANCHOR words match.
+        let found = nearest_skip(|di, dj| {
+            if bi < di + ANCHOR || bj < dj + ANCHOR {
+                return None;
             }
-        }
-        match best {
+            let (ni, nj) = (bi - di - ANCHOR, bj - dj - ANCHOR);
+            anchored(m, a, ni, nj).then_some((ni + ANCHOR, nj + ANCHOR))
+        });
+        match found {
             Some((ni, nj)) => {
                 bi = ni;
                 bj = nj;
@@ -83,20 +92,9 @@ fn extend(m: &[Token], a: &[Token], article: u32, i: usize, j: usize) -> Run {
             fi += 1;
             fj += 1;
         }
-        let mut best = None;
-        'search: for total in 1..=2 * MAX_SKIP {
-            for di in 0..=total.min(MAX_SKIP) {
-                let dj = total - di;
-                if dj > MAX_SKIP {
-                    continue;
-                }
-                if anchored(m, a, fi + di, fj + dj) {
-                    best = Some((fi + di, fj + dj));
-                    break 'search;
-                }
-            }
-        }
-        match best {
+        let found =
+            nearest_skip(|di, dj| anchored(m, a, fi + di, fj + dj).then_some((fi + di, fj + dj)));
+        match found {
             Some((ni, nj)) => {
                 fi = ni;
                 fj = nj;

@@ -120,11 +120,6 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 
 /// Whether a file name looks like something import reads (directories are filtered by it).
 pub fn is_supported_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let base = lower
-        .strip_suffix(".gz")
-        .or_else(|| lower.strip_suffix(".zst"))
-        .or_else(|| lower.strip_suffix(".zstd"))
-        .unwrap_or(&lower);
+    let base = crate::fsutil::uncompressed_name(name);
     base.ends_with(".json") || base.ends_with(".jsonl") || base.ends_with(".ndjson")
 }

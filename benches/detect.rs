@@ -120,14 +120,8 @@ fn main() {
     // A sample of conversations, loaded once.
     let index = ConvIndex::open(&m.join("index")).unwrap();
     let searcher = index.searcher();
-    let addrs: Vec<DocAddress> = searcher
-        .segment_readers()
-        .iter()
-        .enumerate()
-        .flat_map(|(s, seg)| {
-            seg.doc_ids_alive()
-                .map(move |d| DocAddress::new(s as u32, d))
-        })
+    let addrs: Vec<DocAddress> = ConvIndex::doc_addresses(&searcher)
+        .into_iter()
         .take(sample)
         .collect();
     let convs: Vec<Conversation> = addrs

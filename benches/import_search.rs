@@ -40,16 +40,10 @@ fn read_all(file: &Path) -> Vec<Conversation> {
     .unwrap();
     let idx = ConvIndex::open(&m.index_dir()).unwrap();
     let searcher = idx.searcher();
-    let mut out = Vec::new();
-    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        for doc in seg.doc_ids_alive() {
-            out.push(
-                idx.load(&searcher, tantivy::DocAddress::new(ord as u32, doc))
-                    .unwrap(),
-            );
-        }
-    }
-    out
+    ConvIndex::doc_addresses(&searcher)
+        .into_iter()
+        .map(|a| idx.load(&searcher, a).unwrap())
+        .collect()
 }
 
 fn baseline(convs: &[Conversation], settings: WriterSettings) -> f64 {

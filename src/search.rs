@@ -159,12 +159,17 @@ pub fn search_full(
             let docs = searcher
                 .search(&q, &tantivy::collector::DocSetCollector)
                 .context("search failed")?;
-            let mut scored: Vec<(usize, String, DocAddress)> = Vec::with_capacity(docs.len());
-            for addr in docs {
-                let id = id_of(&searcher, addr)?;
-                let score = lookups.findings.map(|f| f.score(&id)).unwrap_or(0);
-                scored.push((score, id, addr));
-            }
+            let mut scored: Vec<(usize, String, DocAddress)> =
+                ids_of(&searcher, docs.into_iter().collect())?
+                    .into_iter()
+                    .map(|(addr, id)| {
+                        (
+                            lookups.findings.map(|f| f.score(&id)).unwrap_or(0),
+                            id,
+                            addr,
+                        )
+                    })
+                    .collect();
             scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let n = scored.len();
             let page = scored
@@ -304,46 +309,42 @@ pub fn matching_ids_full(index: &ConvIndex, lookups: Lookups, node: &Node) -> Re
     let docs = searcher
         .search(&q, &tantivy::collector::DocSetCollector)
         .context("search failed")?;
-    let mut docs: Vec<DocAddress> = docs.into_iter().collect();
+    let docs: Vec<DocAddress> = docs.into_iter().collect();
+    Ok(ids_of(&searcher, docs)?
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect())
+}
+
+/// The ids of documents, in index order, reading each segment's id column once.
+fn ids_of(
+    searcher: &tantivy::Searcher,
+    mut docs: Vec<DocAddress>,
+) -> Result<Vec<(DocAddress, String)>> {
     docs.sort();
     let mut out = Vec::with_capacity(docs.len());
     let mut current: Option<(u32, tantivy::columnar::StrColumn)> = None;
     let mut buf = String::new();
     for addr in docs {
         if current.as_ref().map(|c| c.0) != Some(addr.segment_ord) {
-            let seg = searcher.segment_reader(addr.segment_ord);
-            let col = seg
+            let col = searcher
+                .segment_reader(addr.segment_ord)
                 .fast_fields()
                 .str("id")
                 .context("cannot read ids")?
                 .context("the index has no id column")?;
             current = Some((addr.segment_ord, col));
         }
-        if let Some((_, col)) = &current {
-            for ord in col.term_ords(addr.doc_id) {
-                buf.clear();
-                if col.ord_to_str(ord, &mut buf).context("cannot read an id")? {
-                    out.push(buf.clone());
-                }
+        if let Some((_, col)) = &current
+            && let Some(ord) = col.term_ords(addr.doc_id).next()
+        {
+            buf.clear();
+            if col.ord_to_str(ord, &mut buf).context("cannot read an id")? {
+                out.push((addr, buf.clone()));
             }
         }
     }
     Ok(out)
-}
-
-/// The id of a document, from the fast column.
-fn id_of(searcher: &tantivy::Searcher, addr: DocAddress) -> Result<String> {
-    let col = searcher
-        .segment_reader(addr.segment_ord)
-        .fast_fields()
-        .str("id")
-        .context("cannot read ids")?
-        .context("the index has no id column")?;
-    let mut buf = String::new();
-    if let Some(ord) = col.term_ords(addr.doc_id).next() {
-        col.ord_to_str(ord, &mut buf).context("cannot read an id")?;
-    }
-    Ok(buf)
 }
 
 /// Finds one conversation by id.

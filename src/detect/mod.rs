@@ -92,15 +92,7 @@ pub fn run(
     let table = table::ArticleTable::build(articles, th.max_df);
     let index = ConvIndex::open(&matter.index_dir())?;
     let searcher = index.searcher();
-    let addrs: Vec<DocAddress> = searcher
-        .segment_readers()
-        .iter()
-        .enumerate()
-        .flat_map(|(s, seg)| {
-            seg.doc_ids_alive()
-                .map(move |d| DocAddress::new(s as u32, d))
-        })
-        .collect();
+    let addrs: Vec<DocAddress> = ConvIndex::doc_addresses(&searcher);
 
     let final_path = findings::path_in(&matter.dir);
     let tmp_path = matter.dir.join(".findings.jsonl.tmp");

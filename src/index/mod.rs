@@ -147,6 +147,19 @@ impl ConvIndex {
         document::conversation_of(&doc, &self.fields)
     }
 
+    /// The address of every live document of `searcher`, segment by segment.
+    pub fn doc_addresses(searcher: &Searcher) -> Vec<DocAddress> {
+        searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .flat_map(|(s, seg)| {
+                seg.doc_ids_alive()
+                    .map(move |d| DocAddress::new(s as u32, d))
+            })
+            .collect()
+    }
+
     /// Number of conversations in the last commit.
     pub fn num_docs(&self) -> u64 {
         self.searcher().num_docs()

@@ -92,12 +92,17 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             }
             Box::new(BooleanQuery::new(clauses))
         }
-        Node::Not(inner) => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, Box::new(AllQuery)),
-            (Occur::MustNot, excluded(inner, ctx)?),
-        ])),
+        Node::Not(inner) => all_except(excluded(inner, ctx)?),
         Node::Filter(f) => filter(f, ctx),
     })
+}
+
+/// Every conversation but those `q` matches.
+fn all_except(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery)),
+        (Occur::MustNot, q),
+    ]))
 }
 
 /// A clause under NOT, materialised so exclusion can probe it in any order.
@@ -233,19 +238,13 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         }
         Filter::Tag(tag) => review(&|c| c.tags.contains(tag)),
         Filter::Reviewed(true) => review(&|c| c.reviewed()),
-        Filter::Reviewed(false) => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, Box::new(AllQuery)),
-            (Occur::MustNot, review(&|c| c.reviewed())),
-        ])),
+        Filter::Reviewed(false) => all_except(review(&|c| c.reviewed())),
         Filter::Reviewer(name) => review(&|c| c.reviewers.contains(name)),
         Filter::Score(lo, hi) => found(ctx, &|c| in_bounds(c.score as u64, *lo, *hi)),
         Filter::Article(a) => found(ctx, &|c| c.articles.iter().any(|x| x == a)),
         Filter::Label(l) => found(ctx, &|c| c.labels.iter().any(|x| x.as_str() == l)),
         Filter::Strong(true) => found(ctx, &|c| c.strong),
-        Filter::Strong(false) => Box::new(BooleanQuery::new(vec![
-            (Occur::Must, Box::new(AllQuery)),
-            (Occur::MustNot, found(ctx, &|c| c.strong)),
-        ])),
+        Filter::Strong(false) => all_except(found(ctx, &|c| c.strong)),
         Filter::NoteWord(word) => {
             let word = crate::index::analyzer::tokenize(word)
                 .into_iter()

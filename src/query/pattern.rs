@@ -56,14 +56,23 @@ fn fold(s: &str) -> String {
     out
 }
 
+/// The English stem of a normalised word. Called for every dictionary word a `word~` pattern
+/// is checked against, so the analyzer is built once per thread.
 pub fn stem(word: &str) -> String {
-    let mut a = TextAnalyzer::builder(RawTokenizer::default())
-        .filter(Stemmer::new(Language::English))
-        .build();
-    let mut s = a.token_stream(word);
-    s.next()
-        .map(|t| t.text.clone())
-        .unwrap_or_else(|| word.to_string())
+    thread_local! {
+        static STEMMER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+        );
+    }
+    STEMMER.with(|a| {
+        let mut a = a.borrow_mut();
+        let mut s = a.token_stream(word);
+        s.next()
+            .map(|t| t.text.clone())
+            .unwrap_or_else(|| word.to_string())
+    })
 }
 
 impl Pattern {

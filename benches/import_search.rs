@@ -80,21 +80,14 @@ fn ours(file: &Path, settings: WriterSettings) -> (f64, PathBuf, tempfile::TempD
 }
 
 /// Peak resident memory of `verbatim import` run as a child process, in MiB.
-fn child_peak_rss(file: &Path) -> f64 {
+fn import_peak_rss(file: &Path) -> f64 {
     let dir = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"))
-        .arg("--matter")
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"));
+    cmd.arg("--matter")
         .arg(dir.path())
         .args(["--quiet", "import"])
-        .arg(file)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: getrusage fills the struct we own.
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    usage.ru_maxrss as f64 / 1024.0
+        .arg(file);
+    common::child_peak_rss(cmd)
 }
 
 const QUERIES: [&str; 20] = [
@@ -139,7 +132,7 @@ fn main() {
         );
     }
     // Before this process grows: a forked child starts with the parent's pages counted.
-    let rss = child_peak_rss(&file);
+    let rss = import_peak_rss(&file);
     let convs = read_all(&file);
     let text: u64 = convs.iter().map(|c| c.text_bytes()).sum();
     println!(

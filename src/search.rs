@@ -362,3 +362,49 @@ pub fn get(index: &ConvIndex, id: &str) -> Result<Option<crate::model::Conversat
         None => Ok(None),
     }
 }
+
+/// A matching document: its address, id and creation time (epoch nanoseconds).
+pub type DatedDoc = (DocAddress, String, Option<i64>);
+
+/// Every matching conversation as (address, id, created in epoch nanoseconds), oldest first
+/// (undated last), then by id: the order of a production. The searcher is returned so the
+/// addresses stay valid.
+pub fn matching_docs_chronological(
+    index: &ConvIndex,
+    lookups: Lookups,
+    node: &Node,
+) -> Result<(tantivy::Searcher, Vec<DatedDoc>)> {
+    let searcher = index.searcher();
+    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
+    let q = query::compile::compile(node, &env)?;
+    let docs = searcher
+        .search(&q, &tantivy::collector::DocSetCollector)
+        .context("search failed")?;
+    let with_ids = ids_of(&searcher, docs.into_iter().collect())?;
+    let mut keyed = Vec::with_capacity(with_ids.len());
+    let mut current: Option<(u32, Option<tantivy::columnar::Column<tantivy::DateTime>>)> = None;
+    for (addr, id) in with_ids {
+        if current.as_ref().map(|c| c.0) != Some(addr.segment_ord) {
+            let col = searcher
+                .segment_reader(addr.segment_ord)
+                .fast_fields()
+                .date("created")
+                .ok();
+            current = Some((addr.segment_ord, col));
+        }
+        let created = current
+            .as_ref()
+            .and_then(|(_, c)| c.as_ref())
+            .and_then(|c| c.first(addr.doc_id))
+            .map(|d| d.into_timestamp_nanos());
+        keyed.push((created.is_none(), created.unwrap_or(0), id, addr));
+    }
+    keyed.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+    Ok((
+        searcher,
+        keyed
+            .into_iter()
+            .map(|(undated, t, id, a)| (a, id, (!undated).then_some(t)))
+            .collect(),
+    ))
+}

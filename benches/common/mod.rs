@@ -78,3 +78,19 @@ pub fn matter(n: u64) -> PathBuf {
     std::fs::write(&done, b"").unwrap();
     dir
 }
+
+/// Runs `cmd` to completion and returns its own peak resident memory in MiB (wait4 reports
+/// the child's usage alone, unlike RUSAGE_CHILDREN, which keeps the maximum of all children).
+#[allow(clippy::zombie_processes)] // reaped by wait4 below
+pub fn child_peak_rss(mut cmd: std::process::Command) -> f64 {
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("cannot start the child");
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 fills the status and usage we own, for our own child.
+    let r = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert!(r > 0 && status == 0, "child failed (status {status})");
+    usage.ru_maxrss as f64 / 1024.0
+}

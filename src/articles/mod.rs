@@ -209,6 +209,30 @@ pub fn load(matter_dir: &Path) -> Result<Vec<Article>> {
     Ok(out)
 }
 
+/// The stored articles whose ids are in `ids`, streamed so that only those are kept.
+pub fn load_selected(
+    matter_dir: &Path,
+    ids: &std::collections::HashSet<String>,
+) -> Result<std::collections::HashMap<String, Article>> {
+    let mut out = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let dir = matter_dir.join(DIR);
+    let sources = read_sources(&dir)?;
+    let extent = committed_len(
+        &dir.join(ARTICLES_FILE),
+        sources.as_ref().map(|s| s.articles_bytes),
+    )?;
+    read_store(&dir.join(ARTICLES_FILE), extent, &mut |a| {
+        if ids.contains(&a.id) {
+            out.insert(a.id.clone(), a);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// Counts over the stored corpus, its sources and its fingerprint.
 pub fn stats(matter_dir: &Path) -> Result<ArticleStats> {
     let dir = matter_dir.join(DIR);

@@ -10,9 +10,14 @@ use super::output::{mark, styled, thousands};
 use super::progress_bar::Bar;
 
 #[derive(Args, Debug)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Only build the matter and print the summary; do not open the review interface
+    /// (also the case when stdout is not a terminal).
+    #[arg(long)]
+    print: bool,
+}
 
-pub fn run(ctx: &Ctx, _args: DemoArgs) -> Result<i32> {
+pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<i32> {
     let dir = match &ctx.matter {
         Some(d) => d.clone(),
         None => verbatim::demo::default_dir()?,
@@ -97,5 +102,8 @@ pub fn run(ctx: &Ctx, _args: DemoArgs) -> Result<i32> {
         dir.display(),
         res.hits.first().map(|h| h.id.as_str()).unwrap_or("ID")
     );
+    if !args.print && !ctx.json && super::review_ui::interactive() {
+        return super::review_ui::open(ctx, &dir);
+    }
     Ok(0)
 }

@@ -3,11 +3,13 @@
 mod audit_cmd;
 mod demo_cmd;
 mod detect_cmd;
+mod export_cmd;
 mod import_cmd;
 mod output;
 mod progress_bar;
 mod report_cmd;
 mod review_cmd;
+mod review_ui;
 mod search_cmd;
 mod session;
 mod show_cmd;
@@ -44,7 +46,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Build the demo matter from the bundled sample and show what it holds.
+    /// Open the review interface on the matter (also what `verbatim` alone does).
+    Review,
+    /// Build the demo matter from the bundled sample, show what it holds and open it.
     Demo(demo_cmd::DemoArgs),
     /// Import conversations (files or directories; format recognised automatically).
     Import(import_cmd::ImportArgs),
@@ -72,6 +76,8 @@ enum Command {
     Undo(review_cmd::UndoArgs),
     /// Review progress: counts per tag and reviewer, reviewed and unreviewed.
     Tags,
+    /// Export tagged or matching conversations: jsonl, csv, txt, md, html, or a DAT production.
+    Export(export_cmd::ExportArgs),
     /// Every coding event of a conversation.
     History(review_cmd::HistoryArgs),
     /// Print the audit trail, or `audit verify` its hash chain.
@@ -182,11 +188,12 @@ pub fn run() -> i32 {
         Some(Command::Note(a)) => review_cmd::note(&ctx, a),
         Some(Command::Undo(a)) => review_cmd::undo(&ctx, a),
         Some(Command::Tags) => review_cmd::tags(&ctx),
+        Some(Command::Export(a)) => export_cmd::run(&ctx, a),
         Some(Command::History(a)) => review_cmd::history(&ctx, a),
         Some(Command::Audit(a)) => audit_cmd::run(&ctx, a),
         Some(Command::Stats) => stats_cmd::run(&ctx),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),
-        None => stats_cmd::run(&ctx),
+        Some(Command::Review) | None => review_ui::run(&ctx),
     };
     match result {
         Ok(code) => code,

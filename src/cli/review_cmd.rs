@@ -1,6 +1,6 @@
 //! Coding from the command line: `tag`, `untag`, `note`, `undo`, `tags`, `history`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Context, Result, bail};
@@ -212,7 +212,7 @@ pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
                 .event(seq)
                 .with_context(|| format!("there is no event #{seq}"))?
                 .clone(),
-            None => last_undoable(&st.events, &reviewer)
+            None => verbatim::review::last_undoable(&st.events, &reviewer)
                 .with_context(|| format!("{reviewer} has no coding action to undo"))?
                 .clone(),
         };
@@ -226,23 +226,6 @@ pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
     audit_events(&s, &events)?;
     print_saved(ctx, &events)?;
     Ok(0)
-}
-
-/// The reviewer's newest tag, untag or note event that is not undone.
-pub fn last_undoable<'a>(events: &'a [Event], reviewer: &str) -> Option<&'a Event> {
-    let mut undone = HashSet::new();
-    for e in events {
-        if e.action == Action::Undo
-            && let Some(k) = e.value.as_u64()
-            && !undone.remove(&k)
-        {
-            undone.insert(k);
-        }
-    }
-    events
-        .iter()
-        .rev()
-        .find(|e| e.reviewer == reviewer && e.action != Action::Undo && !undone.contains(&e.seq))
 }
 
 pub fn tags(ctx: &Ctx) -> Result<i32> {

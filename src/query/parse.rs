@@ -262,8 +262,11 @@ pub fn mixed_connectors(input: &str) -> Option<String> {
     })
 }
 
-/// Parses a query. An empty query matches everything.
+/// Parses a query. An empty query, or a lone `*`, matches everything.
 pub fn parse(input: &str) -> Result<Node, QueryError> {
+    if input.trim() == "*" {
+        return Ok(Node::All);
+    }
     let toks = lex(input)?;
     if toks.is_empty() {
         return Ok(Node::All);
@@ -693,6 +696,7 @@ mod tests {
         );
         assert_eq!(p("Café"), "cafe");
         assert_eq!(p(""), "*");
+        assert_eq!(p(" * "), "*");
     }
 
     #[test]

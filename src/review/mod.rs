@@ -7,4 +7,4 @@ pub mod state;
 
 pub use journal::{Action, Draft, Event, Journal};
 pub use palette::{Palette, TagDef};
-pub use state::{ConvReview, ReviewState};
+pub use state::{ConvReview, ReviewState, last_undoable};

@@ -1,6 +1,6 @@
 //! Review state: the tags and note of every conversation, as the replay of the journal.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -154,4 +154,21 @@ impl ReviewState {
             .map(|(id, _)| id.as_str())
             .collect()
     }
+}
+
+/// The reviewer's newest tag, untag or note event that is not undone.
+pub fn last_undoable<'a>(events: &'a [Event], reviewer: &str) -> Option<&'a Event> {
+    let mut undone = HashSet::new();
+    for e in events {
+        if e.action == Action::Undo
+            && let Some(k) = e.value.as_u64()
+            && !undone.remove(&k)
+        {
+            undone.insert(k);
+        }
+    }
+    events
+        .iter()
+        .rev()
+        .find(|e| e.reviewer == reviewer && e.action != Action::Undo && !undone.contains(&e.seq))
 }

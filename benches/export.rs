@@ -1,0 +1,123 @@
+//! Export throughput in every format at 10k and 100k conversations (seconds, MB/s of output),
+//! against a baseline that only loads each conversation from the index and serialises it to
+//! JSON in memory; and the peak memory of `verbatim export` at both sizes (it should be flat).
+//!
+//! cargo bench --bench export
+//! VERBATIM_BENCH_EXPORT_SIZES=10000 cargo bench --bench export   # only the small size
+
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use verbatim::detect::FindingsIndex;
+use verbatim::export::{self, BatesOptions, Format, Selection};
+use verbatim::index::ConvIndex;
+use verbatim::review::Journal;
+
+#[path = "common/mod.rs"]
+mod common;
+use common::{child_peak_rss, matter, median};
+
+fn sizes() -> Vec<u64> {
+    std::env::var("VERBATIM_BENCH_EXPORT_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000])
+}
+
+fn main() {
+    println!("## export\n");
+    println!(
+        "| conversations | format | median s | MB written | MB/s | vs load+serialise baseline |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let mut rss = Vec::new();
+    for n in sizes() {
+        let m = matter(n);
+        let index = ConvIndex::open(&m.join("index")).unwrap();
+        let journal = Journal::open(&m).unwrap();
+        let findings = FindingsIndex::load(&m).unwrap();
+        let runs = if n <= 10_000 { 3 } else { 1 };
+
+        // Baseline: the unavoidable part, loading and encoding every conversation.
+        let mut base = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let searcher = index.searcher();
+            let mut bytes = 0usize;
+            for addr in ConvIndex::doc_addresses(&searcher) {
+                let c = index.load(&searcher, addr).unwrap();
+                bytes += serde_json::to_vec(&c).unwrap().len();
+            }
+            assert!(bytes > 0);
+            base.push(t.elapsed().as_secs_f64());
+        }
+        let base = median(&mut base);
+        println!("| {n} | (baseline: load + JSON) | {base:.2} | | | 1.00 |");
+
+        for format in Format::ALL {
+            let mut secs = Vec::new();
+            let mut mb = 0.0;
+            for _ in 0..runs {
+                let tmp = tempfile::tempdir_in(m.parent().unwrap()).unwrap();
+                let req = export::ExportRequest {
+                    selection: Selection {
+                        tags: vec![],
+                        query: Some("*".into()),
+                    },
+                    format,
+                    out: tmp.path().join("out"),
+                    bates: (format == Format::Dat).then(|| BatesOptions {
+                        // A fresh prefix each run so the matter's counters never run out.
+                        prefix: format!("B{}-", std::process::id()),
+                        start: None,
+                        width: 9,
+                    }),
+                    redact: false,
+                    force: false,
+                    reviewer: "bench".into(),
+                };
+                let inputs = export::Inputs {
+                    matter_dir: &m,
+                    index: &index,
+                    review: journal.state(),
+                    findings: &findings,
+                };
+                let t = Instant::now();
+                let s = export::run(
+                    &inputs,
+                    &req,
+                    &mut verbatim::progress::Silent,
+                    &AtomicBool::new(false),
+                )
+                .unwrap();
+                secs.push(t.elapsed().as_secs_f64());
+                assert_eq!(s.conversations, n);
+                mb = s.bytes as f64 / 1e6;
+            }
+            let t = median(&mut secs);
+            println!(
+                "| {n} | {} | {t:.2} | {mb:.0} | {:.0} | {:.2} |",
+                format.name(),
+                mb / t,
+                t / base
+            );
+        }
+
+        for format in ["jsonl", "html"] {
+            let tmp = tempfile::tempdir_in(m.parent().unwrap()).unwrap();
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"));
+            cmd.arg("--matter")
+                .arg(&m)
+                .args([
+                    "--quiet", "export", "--query", "*", "--format", format, "--out",
+                ])
+                .arg(tmp.path().join("out"));
+            rss.push((n, format, child_peak_rss(cmd)));
+        }
+    }
+    println!("\n| conversations | format | peak RSS of `verbatim export` |");
+    println!("|---|---|---|");
+    for (n, f, r) in rss {
+        println!("| {n} | {f} | {r:.0} MiB |");
+    }
+}

@@ -1,0 +1,30 @@
+//! `verbatim review` (and `verbatim` alone): the review interface on the matter.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+use super::Ctx;
+
+/// Whether both ends of the terminal are there (the interface needs to draw and read keys).
+pub fn interactive() -> bool {
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+}
+
+pub fn run(ctx: &Ctx) -> Result<i32> {
+    let dir = ctx.matter_dir()?;
+    if !interactive() {
+        bail!(
+            "the review interface needs a terminal; for scripts use the commands (verbatim --help), e.g. verbatim --matter {} stats",
+            dir.display()
+        );
+    }
+    open(ctx, &dir)
+}
+
+pub fn open(ctx: &Ctx, dir: &Path) -> Result<i32> {
+    verbatim::matter::Matter::open(dir)?;
+    verbatim::tui::run(dir, &ctx.reviewer)?;
+    Ok(0)
+}

@@ -1,0 +1,334 @@
+//! Export: the selected conversations (by tag, query or both) written as JSONL, CSV, text or
+//! Markdown transcripts, HTML redlines, or a Concordance DAT production with Bates numbers;
+//! always with `manifest.sha256` and `export.json`, built under a temporary name and renamed
+//! when complete, and recorded in the audit trail.
+
+pub mod bates;
+pub mod dat;
+pub mod html;
+pub mod outdir;
+pub mod record;
+pub mod redact;
+pub mod sinks;
+pub mod transcript;
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+use serde_json::json;
+
+pub use bates::BatesOptions;
+use record::{HistoryEntry, Record};
+
+use crate::detect::{Finding, FindingsIndex};
+use crate::index::ConvIndex;
+use crate::progress::Progress;
+use crate::query::{self, Filter, Node};
+use crate::review::ReviewState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Jsonl,
+    Csv,
+    Txt,
+    Md,
+    Html,
+    Dat,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Jsonl,
+        Format::Csv,
+        Format::Txt,
+        Format::Md,
+        Format::Html,
+        Format::Dat,
+    ];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Txt => "txt",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Dat => "dat",
+        }
+    }
+}
+
+/// Which conversations: any of `tags` (when given) and matching `query` (when given).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Selection {
+    pub tags: Vec<String>,
+    pub query: Option<String>,
+}
+
+impl Selection {
+    /// The selection as one query tree.
+    pub fn node(&self) -> Result<Node> {
+        let mut parts = Vec::new();
+        if !self.tags.is_empty() {
+            let tags: Vec<Node> = self
+                .tags
+                .iter()
+                .map(|t| Node::Filter(Filter::Tag(t.clone())))
+                .collect();
+            parts.push(if tags.len() == 1 {
+                tags.into_iter().next().unwrap_or(Node::All)
+            } else {
+                Node::Or(tags)
+            });
+        }
+        if let Some(q) = &self.query {
+            parts.push(query::parse(q).with_context(|| format!("the query {q:?} does not parse"))?);
+        }
+        Ok(match parts.len() {
+            0 => bail!("say what to export: --tag TAG, --query QUERY, or both"),
+            1 => parts.pop().unwrap_or(Node::All),
+            _ => Node::And(parts),
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        let mut v = Vec::new();
+        if !self.tags.is_empty() {
+            v.push(format!("tagged {}", self.tags.join(" or ")));
+        }
+        if let Some(q) = &self.query {
+            v.push(format!("matching {q}"));
+        }
+        v.join(" and ")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportRequest {
+    pub selection: Selection,
+    pub format: Format,
+    pub out: PathBuf,
+    pub bates: Option<BatesOptions>,
+    pub redact: bool,
+    pub force: bool,
+    /// Who runs the export (the audit trail's entry).
+    pub reviewer: String,
+}
+
+/// What the sources of an export are.
+pub struct Inputs<'a> {
+    pub matter_dir: &'a Path,
+    pub index: &'a ConvIndex,
+    pub review: &'a ReviewState,
+    pub findings: &'a FindingsIndex,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub out: PathBuf,
+    pub format: Format,
+    pub conversations: u64,
+    pub files: u64,
+    pub bytes: u64,
+    pub manifest_sha256: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bates_first: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bates_last: Option<String>,
+    /// Masked values per kind (with `--redact-pii`).
+    pub redactions: redact::Counts,
+    /// DAT values holding þ or 0x14, which were replaced.
+    pub altered_values: u64,
+    pub seconds: f64,
+}
+
+/// Runs an export. Nothing appears under `req.out` unless every file was written; Ctrl-C
+/// (`cancel`) stops it cleanly, leaving nothing behind.
+pub fn run(
+    inp: &Inputs,
+    req: &ExportRequest,
+    progress: &mut dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<Summary> {
+    let started = Instant::now();
+    if req.bates.is_some() != (req.format == Format::Dat) {
+        if req.format == Format::Dat {
+            bail!("a DAT production needs Bates numbers: pass --bates-prefix (e.g. ABC-CHAT-)");
+        }
+        bail!("Bates numbers apply to a DAT production (--format dat)");
+    }
+    let node = req.selection.node()?;
+    let lookups = crate::search::Lookups {
+        review: Some(inp.review),
+        findings: Some(inp.findings),
+    };
+    let (searcher, docs) = crate::search::matching_docs_chronological(inp.index, lookups, &node)?;
+    let total = docs.len() as u64;
+    let mut numbering = match &req.bates {
+        Some(opts) => {
+            let n = bates::Numbering::begin(inp.matter_dir, opts)?;
+            n.check_capacity(total)?;
+            Some(n)
+        }
+        None => None,
+    };
+    let wanted: HashSet<&str> = docs.iter().map(|(_, id, _)| id.as_str()).collect();
+    let mut findings = findings_of(inp.matter_dir, &wanted)?;
+    let article_ids: HashSet<String> = findings
+        .values()
+        .flatten()
+        .map(|f| f.article.clone())
+        .collect();
+    let articles = crate::articles::load_selected(inp.matter_dir, &article_ids)?;
+    let history = history_of(inp.review, &wanted);
+
+    let mut out = outdir::OutDir::create(&req.out, req.force)?;
+    let title = format!("verbatim export: {}", req.selection.describe());
+    let mut sink = sinks::for_format(req.format, &mut out, &title)?;
+    let mut redaction_log = if req.redact {
+        Some(out.open("redaction-log.jsonl")?)
+    } else {
+        None
+    };
+    let mut redactions = redact::Counts::new();
+    progress.begin("exporting", Some(total));
+    for (i, (addr, id, _)) in docs.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            bail!(
+                "export cancelled; nothing was written to {}",
+                req.out.display()
+            );
+        }
+        let conv = inp
+            .index
+            .load(&searcher, *addr)
+            .with_context(|| format!("cannot read conversation {id}"))?;
+        let hist = history
+            .get(id.as_str())
+            .map(|v| {
+                v.iter()
+                    .map(|&i| HistoryEntry::of(&inp.review.events[i]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut rec = Record::build(
+            i as u64 + 1,
+            conv,
+            inp.review.get(id),
+            hist,
+            findings.remove(id.as_str()).unwrap_or_default(),
+            req.redact,
+        );
+        rec.bates = numbering.as_mut().map(|n| n.take());
+        if let Some(log) = &mut redaction_log
+            && !rec.redactions.is_empty()
+        {
+            redact::merge(&mut redactions, &rec.redactions);
+            let line =
+                json!({"conversation": rec.id(), "bates": rec.bates, "masked": rec.redactions});
+            writeln!(log, "{line}").context("cannot write the redaction log")?;
+        }
+        sink.write(&mut out, &rec, &articles)?;
+        progress.update(i as u64 + 1, i as u64 + 1);
+    }
+    progress.end();
+    let altered_values = sink.altered_values();
+    sink.finish(&mut out)?;
+    if let Some(log) = redaction_log {
+        out.close(log)?;
+    }
+    let bates_first = numbering
+        .as_ref()
+        .and_then(|n| n.last().map(|_| n.number(n.first)));
+    let bates_last = numbering.as_ref().and_then(|n| n.last());
+    let description = json!({
+        "tool": "verbatim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "created": chrono::Utc::now(),
+        "by": req.reviewer,
+        "selection": req.selection,
+        "format": req.format,
+        "conversations": total,
+        "bates_first": bates_first,
+        "bates_last": bates_last,
+        "redacted": req.redact,
+        "redactions": redactions,
+        "review_journal_seq": inp.review.last_seq(),
+        "detection": crate::matter::Matter::open(inp.matter_dir).ok().and_then(|m| m.meta.detection),
+    });
+    out.write(
+        "export.json",
+        &serde_json::to_vec_pretty(&description).context("cannot encode export.json")?,
+    )?;
+    if let Some(n) = &mut numbering {
+        n.commit()?;
+    }
+    let finished = out.finish()?;
+    let summary = Summary {
+        out: finished.path.clone(),
+        format: req.format,
+        conversations: total,
+        files: finished.files,
+        bytes: finished.bytes,
+        manifest_sha256: finished.manifest_sha256,
+        bates_first,
+        bates_last,
+        redactions,
+        altered_values,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    crate::audit::append(
+        inp.matter_dir,
+        &req.reviewer,
+        "export",
+        json!({
+            "selection": req.selection,
+            "format": req.format,
+            "destination": summary.out,
+            "conversations": summary.conversations,
+            "files": summary.files,
+            "bytes": summary.bytes,
+            "manifest_sha256": summary.manifest_sha256,
+            "bates_first": summary.bates_first,
+            "bates_last": summary.bates_last,
+            "redacted": req.redact,
+        }),
+    )?;
+    Ok(summary)
+}
+
+/// The stored findings of the wanted conversations.
+fn findings_of(matter_dir: &Path, wanted: &HashSet<&str>) -> Result<HashMap<String, Vec<Finding>>> {
+    let mut by: HashMap<String, Vec<Finding>> = HashMap::new();
+    for f in crate::detect::findings::load(matter_dir)? {
+        if wanted.contains(f.conversation.as_str()) {
+            by.entry(f.conversation.clone()).or_default().push(f);
+        }
+    }
+    Ok(by)
+}
+
+/// For each wanted conversation, the positions of the journal events that touched it.
+fn history_of<'a>(review: &ReviewState, wanted: &HashSet<&'a str>) -> HashMap<&'a str, Vec<usize>> {
+    let mut by: HashMap<&'a str, Vec<usize>> = HashMap::new();
+    for (i, e) in review.events.iter().enumerate() {
+        for t in e.targets() {
+            if let Some(id) = wanted.get(t) {
+                by.entry(id).or_default().push(i);
+            }
+        }
+    }
+    by
+}

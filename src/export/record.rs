@@ -1,0 +1,193 @@
+//! One exported conversation: the transcript as imported (masked when asked), what the review
+//! decided about it, its coding history and its findings. Every format writes from this.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use super::redact::{self, Counts};
+use crate::articles::Article;
+use crate::detect::Finding;
+use crate::model::Conversation;
+use crate::review::{ConvReview, Event};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    /// Position in the export (1-based).
+    #[serde(skip)]
+    pub ordinal: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bates: Option<String>,
+    #[serde(flatten)]
+    pub conversation: Conversation,
+    pub turns: u64,
+    pub tags: Vec<String>,
+    /// Who applied each current tag.
+    pub tagged_by: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub reviewers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_reviewer: Option<String>,
+    /// Every coding event that touched this conversation, oldest first.
+    pub history: Vec<HistoryEntry>,
+    pub findings: Vec<Finding>,
+    /// Values masked by `--redact-pii`, per kind (never the values).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub redactions: Counts,
+}
+
+/// A coding event as exported: bulk events name only this conversation's part in them.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub seq: u64,
+    pub time: chrono::DateTime<chrono::Utc>,
+    pub reviewer: String,
+    pub action: &'static str,
+    pub value: serde_json::Value,
+    pub bulk: bool,
+}
+
+impl HistoryEntry {
+    pub fn of(e: &Event) -> HistoryEntry {
+        HistoryEntry {
+            seq: e.seq,
+            time: e.time,
+            reviewer: e.reviewer.clone(),
+            action: e.action.as_str(),
+            value: e.value.clone(),
+            bulk: e.is_bulk(),
+        }
+    }
+}
+
+impl Record {
+    /// Builds the record; with `redact`, personal data in the messages, title, note and
+    /// metadata is masked and the findings' offsets are carried over to the masked text.
+    pub fn build(
+        ordinal: u64,
+        mut conversation: Conversation,
+        review: Option<&ConvReview>,
+        history: Vec<HistoryEntry>,
+        mut findings: Vec<Finding>,
+        redact: bool,
+    ) -> Record {
+        let mut counts = Counts::new();
+        let mut note = review.and_then(|r| r.note.clone());
+        if redact {
+            let mut maps = HashMap::new();
+            for m in &mut conversation.messages {
+                let masked = redact::mask(&m.text);
+                if !masked.counts.is_empty() {
+                    redact::merge(&mut counts, &masked.counts);
+                    m.text = masked.text;
+                    maps.insert(m.index, masked.map);
+                }
+            }
+            for f in &mut findings {
+                for s in &mut f.spans {
+                    if let Some(map) = maps.get(&s.message) {
+                        s.start = map.start(s.start);
+                        s.end = map.end(s.end);
+                    }
+                }
+            }
+            for text in [conversation.title.as_mut(), note.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                let masked = redact::mask(text);
+                redact::merge(&mut counts, &masked.counts);
+                *text = masked.text;
+            }
+            let mut meta = serde_json::Value::Object(std::mem::take(&mut conversation.metadata));
+            redact::mask_json(&mut meta, &mut counts);
+            if let serde_json::Value::Object(m) = meta {
+                conversation.metadata = m;
+            }
+        }
+        // Strongest finding first.
+        findings.sort_by(|a, b| {
+            b.longest_run_words
+                .cmp(&a.longest_run_words)
+                .then(a.article.cmp(&b.article))
+        });
+        let turns = conversation.turns();
+        Record {
+            ordinal,
+            bates: None,
+            turns,
+            tags: review
+                .map(|r| r.tags.iter().cloned().collect())
+                .unwrap_or_default(),
+            tagged_by: review.map(|r| r.tag_by.clone()).unwrap_or_default(),
+            note,
+            reviewers: review
+                .map(|r| r.reviewers.iter().cloned().collect())
+                .unwrap_or_default(),
+            last_reviewer: review.and_then(|r| r.last_reviewer.clone()),
+            history,
+            findings,
+            redactions: counts,
+            conversation,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.conversation.id
+    }
+
+    /// The finding with the longest reproduced run.
+    pub fn strongest(&self) -> Option<&Finding> {
+        self.findings.first()
+    }
+
+    /// Matched article ids, strongest first, without repeats.
+    pub fn matched_articles(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.findings
+            .iter()
+            .map(|f| f.article.as_str())
+            .filter(|a| seen.insert(*a))
+            .collect()
+    }
+
+    /// A file name stem unique within the export: the Bates number, or the position and a
+    /// file-safe form of the id.
+    pub fn file_stem(&self) -> String {
+        match &self.bates {
+            Some(b) => b.clone(),
+            None => {
+                let safe: String = self
+                    .id()
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .take(80)
+                    .collect();
+                format!("{:06}-{safe}", self.ordinal)
+            }
+        }
+    }
+
+    /// The record as one JSON line.
+    pub fn to_json(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(serde_json::to_vec(self)?)
+    }
+}
+
+/// Articles matched by the exported conversations, by id (for titles and excerpts).
+pub type ArticleMap = HashMap<String, Article>;
+
+/// A short reference to an article: its title, else its id.
+pub fn article_label<'a>(articles: &'a ArticleMap, id: &'a str) -> &'a str {
+    articles
+        .get(id)
+        .and_then(|a| a.title.as_deref())
+        .unwrap_or(id)
+}

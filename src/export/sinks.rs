@@ -1,0 +1,252 @@
+//! The writer of each format: what files a record becomes, and what is written once at the
+//! start and end. Records arrive one at a time, so memory stays flat in the export's size.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+
+use super::outdir::{HashedFile, OutDir};
+use super::record::{ArticleMap, Record};
+use super::{Format, dat, html, transcript};
+
+pub trait Sink {
+    fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()>;
+    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()>;
+    /// Values the format could not hold as they were (DAT qualifier characters).
+    fn altered_values(&self) -> u64 {
+        0
+    }
+}
+
+pub fn for_format(format: Format, out: &mut OutDir, title: &str) -> Result<Box<dyn Sink>> {
+    Ok(match format {
+        Format::Jsonl => Box::new(Jsonl {
+            file: out.open("conversations.jsonl")?,
+        }),
+        Format::Csv => Box::new(Csv::new(out)?),
+        Format::Txt => Box::new(Transcripts { markdown: false }),
+        Format::Md => Box::new(Transcripts { markdown: true }),
+        Format::Html => {
+            let mut index = out.open("index.html")?;
+            index
+                .write_all(html::index_head(title).as_bytes())
+                .context("cannot write index.html")?;
+            Box::new(Html { index, count: 0 })
+        }
+        Format::Dat => {
+            let mut file = out.open("loadfile.dat")?;
+            file.write_all(dat::header().as_bytes())
+                .context("cannot write loadfile.dat")?;
+            Box::new(Dat { file, altered: 0 })
+        }
+    })
+}
+
+struct Jsonl {
+    file: HashedFile,
+}
+
+impl Sink for Jsonl {
+    fn write(&mut self, _: &mut OutDir, r: &Record, _: &ArticleMap) -> Result<()> {
+        let mut line = r.to_json()?;
+        line.push(b'\n');
+        self.file
+            .write_all(&line)
+            .context("cannot write conversations.jsonl")
+    }
+
+    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+        out.close(self.file)
+    }
+}
+
+pub const CSV_COLUMNS: [&str; 16] = [
+    "id",
+    "bates",
+    "created",
+    "model",
+    "turns",
+    "tags",
+    "reviewer",
+    "reviewers",
+    "note",
+    "strongest_label",
+    "strongest_article",
+    "longest_run_words",
+    "strong",
+    "matched_articles",
+    "source_file",
+    "source_record",
+];
+
+struct Csv {
+    writer: csv::Writer<HashedFile>,
+}
+
+impl Csv {
+    fn new(out: &mut OutDir) -> Result<Csv> {
+        let mut file = out.open("conversations.csv")?;
+        // A byte-order mark makes spreadsheets read the file as UTF-8.
+        file.write_all("\u{FEFF}".as_bytes())
+            .context("cannot write conversations.csv")?;
+        let mut writer = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Necessary)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(file);
+        writer
+            .write_record(CSV_COLUMNS)
+            .context("cannot write conversations.csv")?;
+        Ok(Csv { writer })
+    }
+}
+
+/// A value a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice
+/// against CSV injection); every other value is written as it is.
+pub fn cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+impl Sink for Csv {
+    fn write(&mut self, _: &mut OutDir, r: &Record, _: &ArticleMap) -> Result<()> {
+        let c = &r.conversation;
+        let strongest = r.strongest();
+        let row = [
+            c.id.clone(),
+            r.bates.clone().unwrap_or_default(),
+            c.created.map(|d| d.to_rfc3339()).unwrap_or_default(),
+            c.model.clone().unwrap_or_default(),
+            r.turns.to_string(),
+            r.tags.join(";"),
+            r.last_reviewer.clone().unwrap_or_default(),
+            r.reviewers.join(";"),
+            r.note.clone().unwrap_or_default(),
+            strongest
+                .map(|f| f.label.as_str().to_string())
+                .unwrap_or_default(),
+            strongest.map(|f| f.article.clone()).unwrap_or_default(),
+            strongest
+                .map(|f| f.longest_run_words.to_string())
+                .unwrap_or_default(),
+            strongest.map(|f| f.strong.to_string()).unwrap_or_default(),
+            r.matched_articles().join(";"),
+            c.source.file.clone(),
+            c.source.record.to_string(),
+        ];
+        self.writer
+            .write_record(row.iter().map(|v| cell(v)))
+            .context("cannot write conversations.csv")
+    }
+
+    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write conversations.csv: {}", e.error()))?;
+        out.close(file)
+    }
+}
+
+struct Transcripts {
+    markdown: bool,
+}
+
+impl Sink for Transcripts {
+    fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()> {
+        let (body, ext) = if self.markdown {
+            (transcript::markdown(r, articles), "md")
+        } else {
+            (transcript::text(r, articles), "txt")
+        };
+        out.write(
+            &format!("transcripts/{}.{ext}", r.file_stem()),
+            body.as_bytes(),
+        )
+    }
+
+    fn finish(self: Box<Self>, _: &mut OutDir) -> Result<()> {
+        Ok(())
+    }
+}
+
+struct Html {
+    index: HashedFile,
+    count: u64,
+}
+
+impl Sink for Html {
+    fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()> {
+        let href = format!("conversations/{}.html", r.file_stem());
+        out.write(&href, html::page(r, articles).as_bytes())?;
+        self.index
+            .write_all(html::index_row(r, &href, articles).as_bytes())
+            .context("cannot write index.html")?;
+        self.count += 1;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, out: &mut OutDir) -> Result<()> {
+        self.index
+            .write_all(html::index_foot(self.count).as_bytes())
+            .context("cannot write index.html")?;
+        out.close(self.index)
+    }
+}
+
+struct Dat {
+    file: HashedFile,
+    altered: u64,
+}
+
+impl Sink for Dat {
+    fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()> {
+        let stem = r.file_stem();
+        let native = serde_json::to_vec_pretty(r).context("cannot encode a native")?;
+        let native_rel = format!("NATIVES/{stem}.json");
+        let text_rel = format!("TEXT/{stem}.txt");
+        out.write(&native_rel, &native)?;
+        out.write(&text_rel, transcript::text(r, articles).as_bytes())?;
+        let c = &r.conversation;
+        let bates = r.bates.clone().unwrap_or_default();
+        let raw = [
+            bates.clone(),
+            bates,
+            c.id.clone(),
+            c.created.map(|d| d.to_rfc3339()).unwrap_or_default(),
+            c.model.clone().unwrap_or_default(),
+            r.turns.to_string(),
+            r.tags.join(dat::MULTI),
+            r.last_reviewer.clone().unwrap_or_default(),
+            r.note.clone().unwrap_or_default(),
+            r.matched_articles().join(dat::MULTI),
+            r.strongest()
+                .map(|f| f.longest_run_words.to_string())
+                .unwrap_or_default(),
+            crate::hashing::sha256_hex(&native),
+            native_rel.replace('/', "\\"),
+            text_rel.replace('/', "\\"),
+        ];
+        let values: Vec<String> = raw
+            .iter()
+            .map(|v| {
+                let (s, altered) = dat::value(v);
+                self.altered += u64::from(altered);
+                s
+            })
+            .collect();
+        self.file
+            .write_all(dat::row(&values).as_bytes())
+            .context("cannot write loadfile.dat")
+    }
+
+    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+        out.close(self.file)
+    }
+
+    fn altered_values(&self) -> u64 {
+        self.altered
+    }
+}

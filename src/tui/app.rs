@@ -1,0 +1,983 @@
+//! The state of the review interface and its update: `App::handle` takes an action (a key, a
+//! worker's answer, a resize) and returns the work to start. Drawing only reads this state.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+use super::export_dialog::ExportDialog;
+use super::keymap::{Cmd, KeyMap};
+use super::results::{PAGE, Results};
+use super::textarea::{Edit, LineInput, TextArea};
+use super::theme::{Theme, ThemeName};
+use super::worker::{FindingStats, Loaded, Request, Response};
+use crate::export::ExportRequest;
+use crate::query;
+use crate::review::{Action as Coding, Draft, Event, Journal, Palette};
+use crate::search::SortBy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Search,
+    Transcript,
+    Compare,
+    Progress,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Query,
+    List,
+}
+
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    Note {
+        id: String,
+        area: TextArea,
+    },
+    /// Waiting for the digit of the tag to apply to every result.
+    BulkPick,
+    /// Waiting for the matching ids, then for y/n.
+    BulkConfirm {
+        tag: String,
+        count: u64,
+        ids: Option<Vec<String>>,
+        generation: u64,
+    },
+    Export(Box<ExportDialog>),
+}
+
+/// Input to the state update.
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    Response(Response),
+}
+
+/// Work the update asks for.
+#[derive(Debug)]
+pub enum Effect {
+    Request(Request),
+    Export(ExportRequest),
+    CancelExport,
+    Mouse(bool),
+    Quit,
+}
+
+/// The last coding action, for `.`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LastCoding {
+    Tag { tag: String, add: bool },
+    Note(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Saved,
+    Error,
+}
+
+/// The open conversation.
+#[derive(Debug)]
+pub struct Reading {
+    pub id: String,
+    pub generation: u64,
+    pub loaded: Option<Box<Loaded>>,
+    pub error: Option<String>,
+    /// First transcript line shown.
+    pub scroll: usize,
+    /// The current hit (index into all hits, message order).
+    pub hit: Option<usize>,
+    /// Set by n/N: the draw scrolls to the hit's line.
+    pub jump_to_hit: bool,
+    /// Compare: which matched article (strongest first) and which of its spans.
+    pub article: usize,
+    pub span: usize,
+    /// Transcript pane (0) or details pane (1).
+    pub pane: usize,
+}
+
+pub struct App {
+    pub matter_dir: PathBuf,
+    pub matter_name: String,
+    pub reviewer: String,
+    pub journal: Journal,
+    pub palette: Palette,
+    pub keymap: KeyMap,
+    pub theme: Theme,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub focus: Focus,
+    pub input: LineInput,
+    pub history: Vec<String>,
+    history_pos: Option<usize>,
+    /// The parsed reading of the query being typed, or the error and its column.
+    pub preview: std::result::Result<String, (String, usize)>,
+    pub mixed_note: Option<String>,
+    pub results: Results,
+    pub reading: Option<Reading>,
+    pub last_coding: Option<LastCoding>,
+    pub status: Option<(String, Tone)>,
+    pub mouse: bool,
+    pub stats: Option<FindingStats>,
+    pub total_conversations: u64,
+    pub export_running: bool,
+    next_generation: u64,
+    /// Rows the list shows and lines the transcript shows (from the last draw).
+    pub list_height: usize,
+    pub page_height: usize,
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+fn history_path(matter_dir: &Path) -> PathBuf {
+    matter_dir.join("query-history.jsonl")
+}
+
+impl App {
+    pub fn new(
+        matter_dir: &Path,
+        reviewer: &str,
+        keymap: KeyMap,
+        theme: Theme,
+        total_conversations: u64,
+    ) -> Result<App> {
+        let journal = Journal::open(matter_dir)?;
+        let palette = Palette::load(matter_dir)?;
+        let history: Vec<String> =
+            crate::fsutil::read_jsonl(&history_path(matter_dir), "a query").unwrap_or_default();
+        let matter_name = matter_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| matter_dir.display().to_string());
+        Ok(App {
+            matter_dir: matter_dir.to_path_buf(),
+            matter_name,
+            reviewer: reviewer.to_string(),
+            journal,
+            palette,
+            keymap,
+            theme,
+            screen: Screen::Search,
+            overlay: None,
+            focus: Focus::Query,
+            input: LineInput::default(),
+            history,
+            history_pos: None,
+            preview: Ok("every conversation".into()),
+            mixed_note: None,
+            results: Results::new(0, "", SortBy::Relevance),
+            reading: None,
+            last_coding: None,
+            status: None,
+            mouse: false,
+            stats: None,
+            total_conversations,
+            export_running: false,
+            next_generation: 1,
+            list_height: 10,
+            page_height: 10,
+            size: (80, 24),
+            quit: false,
+        })
+    }
+
+    fn generation(&mut self) -> u64 {
+        self.next_generation += 1;
+        self.next_generation
+    }
+
+    fn say(&mut self, text: impl Into<String>, tone: Tone) {
+        self.status = Some((text.into(), tone));
+    }
+
+    /// The first search: every conversation, so the list is never empty at start.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.run_query()
+    }
+
+    /// The update.
+    pub fn handle(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                Vec::new()
+            }
+            Action::Response(r) => self.on_response(r),
+            Action::Key(k) => self.on_key(k),
+        }
+    }
+
+    fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return vec![Effect::Quit];
+        }
+        if let Some(o) = self.overlay.take() {
+            return self.overlay_key(o, k);
+        }
+        if self.screen == Screen::Search && self.focus == Focus::Query {
+            return self.query_key(k);
+        }
+        match self.keymap.lookup(&k) {
+            Some(cmd) => self.command(cmd),
+            None => Vec::new(),
+        }
+    }
+
+    fn query_key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        match k.code {
+            KeyCode::Enter => {
+                self.focus = Focus::List;
+                self.run_query()
+            }
+            KeyCode::Esc | KeyCode::Tab => {
+                self.focus = Focus::List;
+                Vec::new()
+            }
+            KeyCode::Up | KeyCode::Down => {
+                self.history_step(k.code == KeyCode::Up);
+                Vec::new()
+            }
+            _ => {
+                if self.input.key(&k) == Edit::Changed {
+                    self.history_pos = None;
+                    self.update_preview();
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn history_step(&mut self, older: bool) {
+        if self.history.is_empty() {
+            return;
+        }
+        let n = self.history.len();
+        let pos = match (self.history_pos, older) {
+            (None, true) => Some(n - 1),
+            (None, false) => None,
+            (Some(p), true) => Some(p.saturating_sub(1)),
+            (Some(p), false) if p + 1 < n => Some(p + 1),
+            (Some(_), false) => None,
+        };
+        self.history_pos = pos;
+        let text = pos.map(|p| self.history[p].clone()).unwrap_or_default();
+        self.input.set(&text);
+        self.update_preview();
+    }
+
+    pub fn update_preview(&mut self) {
+        let text = self.input.text.clone();
+        self.preview = match query::parse(&text) {
+            Ok(query::Node::All) => Ok("every conversation".into()),
+            Ok(node) => Ok(node.to_string()),
+            Err(e) => Err((e.message.clone(), e.column)),
+        };
+        self.mixed_note = query::mixed_connectors(&text);
+    }
+
+    /// Runs the query in the bar (kept in the history).
+    fn run_query(&mut self) -> Vec<Effect> {
+        self.update_preview();
+        let text = self.input.text.trim().to_string();
+        if let Err((msg, col)) = &self.preview {
+            self.say(format!("query: {msg} (column {col})"), Tone::Error);
+            self.focus = Focus::Query;
+            return Vec::new();
+        }
+        if !text.is_empty() && self.history.last() != Some(&text) {
+            self.history.push(text.clone());
+            let line = serde_json::to_string(&text).unwrap_or_default();
+            if let Ok(mut f) = crate::fsutil::open_append_private(&history_path(&self.matter_dir)) {
+                use std::io::Write;
+                let _ = writeln!(f, "{line}");
+            }
+        }
+        self.history_pos = None;
+        let sort = self.results.sort;
+        self.search(&text, sort)
+    }
+
+    fn search(&mut self, text: &str, sort: SortBy) -> Vec<Effect> {
+        let g = self.generation();
+        self.results = Results::new(g, text, sort);
+        vec![Effect::Request(Request::Search {
+            generation: g,
+            query: text.to_string(),
+            sort,
+            offset: 0,
+            limit: PAGE,
+        })]
+    }
+
+    /// Page requests for rows the list needs now.
+    pub fn page_effects(&mut self) -> Vec<Effect> {
+        let g = self.results.generation;
+        let q = self.results.query.clone();
+        let sort = self.results.sort;
+        self.results
+            .wanted(self.list_height)
+            .into_iter()
+            .map(|offset| {
+                Effect::Request(Request::Search {
+                    generation: g,
+                    query: q.clone(),
+                    sort,
+                    offset,
+                    limit: PAGE,
+                })
+            })
+            .collect()
+    }
+
+    fn on_response(&mut self, r: Response) -> Vec<Effect> {
+        match r {
+            Response::Page {
+                generation,
+                offset,
+                total,
+                rows,
+                millis,
+            } => {
+                if generation != self.results.generation {
+                    return Vec::new();
+                }
+                self.results.put(offset, total, rows, millis);
+                self.page_effects()
+            }
+            Response::Loaded { generation, loaded } => {
+                if let Some(rd) = &mut self.reading
+                    && rd.generation == generation
+                {
+                    rd.hit = if loaded.hits.is_empty() {
+                        None
+                    } else {
+                        Some(0)
+                    };
+                    rd.jump_to_hit = rd.hit.is_some();
+                    rd.loaded = Some(loaded);
+                }
+                Vec::new()
+            }
+            Response::Ids { generation, ids } => {
+                if let Some(Overlay::BulkConfirm {
+                    generation: g,
+                    ids: slot,
+                    count,
+                    ..
+                }) = &mut self.overlay
+                    && *g == generation
+                {
+                    *count = ids.len() as u64;
+                    *slot = Some(ids);
+                }
+                Vec::new()
+            }
+            Response::Stats {
+                generation: _,
+                stats,
+            } => {
+                self.stats = Some(stats);
+                Vec::new()
+            }
+            Response::Failed {
+                generation,
+                what,
+                message,
+                column,
+            } => {
+                if generation == self.results.generation {
+                    self.results.error = Some((message.clone(), column));
+                }
+                if let Some(rd) = &mut self.reading
+                    && rd.generation == generation
+                {
+                    rd.error = Some(message.clone());
+                }
+                if let Some(Overlay::BulkConfirm { generation: g, .. }) = &self.overlay
+                    && *g == generation
+                {
+                    self.overlay = None;
+                }
+                self.say(format!("{what} failed: {message}"), Tone::Error);
+                Vec::new()
+            }
+            Response::ExportProgress { done, total } => {
+                if let Some(Overlay::Export(d)) = &mut self.overlay {
+                    d.progress = Some((done, total));
+                }
+                Vec::new()
+            }
+            Response::ExportDone(result) => {
+                self.export_running = false;
+                let msg = match &result {
+                    Ok(s) => format!(
+                        "exported {} conversations to {} (manifest {}…)",
+                        s.conversations,
+                        s.out.display(),
+                        &s.manifest_sha256[..12]
+                    ),
+                    Err(e) => format!("export failed: {e}"),
+                };
+                let tone = if result.is_ok() {
+                    Tone::Saved
+                } else {
+                    Tone::Error
+                };
+                if let Some(Overlay::Export(d)) = &mut self.overlay {
+                    d.finished(result);
+                }
+                self.say(msg, tone);
+                Vec::new()
+            }
+        }
+    }
+
+    /// The conversation the coding keys act on: the open one, else the selected row.
+    pub fn current_id(&self) -> Option<String> {
+        match self.screen {
+            Screen::Transcript | Screen::Compare => self.reading.as_ref().map(|r| r.id.clone()),
+            _ => self.results.selected_row().map(|r| r.id.clone()),
+        }
+    }
+
+    fn open_selected(&mut self, screen: Screen) -> Vec<Effect> {
+        let Some(row) = self.results.selected_row() else {
+            return Vec::new();
+        };
+        let id = row.id.clone();
+        self.open(id, screen)
+    }
+
+    fn open(&mut self, id: String, screen: Screen) -> Vec<Effect> {
+        let g = self.generation();
+        self.screen = screen;
+        self.reading = Some(Reading {
+            id: id.clone(),
+            generation: g,
+            loaded: None,
+            error: None,
+            scroll: 0,
+            hit: None,
+            jump_to_hit: false,
+            article: 0,
+            span: 0,
+            pane: 0,
+        });
+        vec![Effect::Request(Request::Load {
+            generation: g,
+            id,
+            query: self.results.query.clone(),
+        })]
+    }
+
+    fn command(&mut self, cmd: Cmd) -> Vec<Effect> {
+        match cmd {
+            Cmd::Quit => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            Cmd::Help => {
+                self.overlay = Some(Overlay::Help { scroll: 0 });
+                Vec::new()
+            }
+            Cmd::Back => match self.screen {
+                Screen::Search => {
+                    self.quit = true;
+                    vec![Effect::Quit]
+                }
+                Screen::Compare => {
+                    self.screen = Screen::Transcript;
+                    Vec::new()
+                }
+                Screen::Transcript | Screen::Progress => {
+                    self.screen = Screen::Search;
+                    Vec::new()
+                }
+            },
+            Cmd::Search => {
+                self.screen = Screen::Search;
+                self.focus = Focus::Query;
+                Vec::new()
+            }
+            Cmd::Progress => {
+                self.screen = Screen::Progress;
+                let g = self.generation();
+                vec![Effect::Request(Request::Stats { generation: g })]
+            }
+            Cmd::Mouse => {
+                self.mouse = !self.mouse;
+                let on = if self.mouse {
+                    "on (hold Shift to select text)"
+                } else {
+                    "off"
+                };
+                self.say(format!("mouse capture {on}"), Tone::Info);
+                vec![Effect::Mouse(self.mouse)]
+            }
+            Cmd::Theme => {
+                self.theme = Theme::new(self.theme.name.next(), self.theme.color);
+                self.say(format!("theme: {}", self.theme.name.label()), Tone::Info);
+                Vec::new()
+            }
+            Cmd::Sort => {
+                let next = match self.results.sort {
+                    SortBy::Relevance => SortBy::Date,
+                    SortBy::Date => SortBy::DateAsc,
+                    SortBy::DateAsc => SortBy::Score,
+                    SortBy::Score => SortBy::Relevance,
+                };
+                let q = self.results.query.clone();
+                self.search(&q, next)
+            }
+            Cmd::Export => {
+                if self.export_running {
+                    self.say("an export is running", Tone::Info);
+                } else {
+                    self.overlay = Some(Overlay::Export(Box::new(ExportDialog::new(
+                        &self.results.query,
+                        self.palette.tags.iter().map(|t| t.name.clone()).collect(),
+                    ))));
+                }
+                Vec::new()
+            }
+            Cmd::Tag(n) => self.toggle_tag(n),
+            Cmd::Note => {
+                if let Some(id) = self.current_id() {
+                    let note = self.journal.state().note(&id).unwrap_or("").to_string();
+                    self.overlay = Some(Overlay::Note {
+                        id,
+                        area: TextArea::new(&note),
+                    });
+                }
+                Vec::new()
+            }
+            Cmd::Undo => {
+                self.undo();
+                Vec::new()
+            }
+            Cmd::Repeat => {
+                self.repeat();
+                Vec::new()
+            }
+            Cmd::BulkTag => {
+                if self.results.is_empty() {
+                    self.say("no results to tag", Tone::Info);
+                } else {
+                    self.overlay = Some(Overlay::BulkPick);
+                }
+                Vec::new()
+            }
+            _ => match self.screen {
+                Screen::Search => self.list_command(cmd),
+                Screen::Transcript => self.transcript_command(cmd),
+                Screen::Compare => self.compare_command(cmd),
+                Screen::Progress => Vec::new(),
+            },
+        }
+    }
+
+    fn list_command(&mut self, cmd: Cmd) -> Vec<Effect> {
+        let h = self.list_height.max(1);
+        match cmd {
+            Cmd::Up => self.results.move_by(-1, h),
+            Cmd::Down => self.results.move_by(1, h),
+            Cmd::PageUp => self.results.move_by(-(h as isize), h),
+            Cmd::PageDown => self.results.move_by(h as isize, h),
+            Cmd::Top => self.results.select(0, h),
+            Cmd::Bottom => self.results.select(self.results.len().saturating_sub(1), h),
+            Cmd::Open => return self.open_selected(Screen::Transcript),
+            Cmd::Compare => return self.open_selected(Screen::Compare),
+            Cmd::NextPane => self.focus = Focus::Query,
+            Cmd::NextUnreviewed => return self.next_unreviewed(false),
+            _ => {}
+        }
+        self.page_effects()
+    }
+
+    fn step_conversation(&mut self, delta: isize) -> Vec<Effect> {
+        let before = self.results.selected;
+        self.results.move_by(delta, self.list_height.max(1));
+        if self.results.selected == before {
+            self.say(
+                if delta > 0 {
+                    "last conversation of the results"
+                } else {
+                    "first conversation of the results"
+                },
+                Tone::Info,
+            );
+            return Vec::new();
+        }
+        let mut fx = self.page_effects();
+        if self.results.selected_row().is_some() {
+            let screen = self.screen;
+            fx.extend(self.open_selected(screen));
+        } else {
+            self.say("loading the next page of results…", Tone::Info);
+        }
+        fx
+    }
+
+    /// Selects (and while reading, opens) the next conversation without tags among the rows
+    /// fetched so far.
+    fn next_unreviewed(&mut self, open: bool) -> Vec<Effect> {
+        let st = self.journal.state();
+        let start = self.results.selected + 1;
+        let found = (start..self.results.len())
+            .take_while(|&i| self.results.row(i).is_some())
+            .find(|&i| {
+                self.results
+                    .row(i)
+                    .is_some_and(|r| !st.get(&r.id).is_some_and(|c| c.reviewed()))
+            });
+        match found {
+            Some(i) => {
+                self.results.select(i, self.list_height.max(1));
+                let mut fx = self.page_effects();
+                if open {
+                    let screen = self.screen;
+                    fx.extend(self.open_selected(screen));
+                }
+                fx
+            }
+            None => {
+                self.say(
+                    "no unreviewed conversation below in the fetched results (add reviewed:no to the query)",
+                    Tone::Info,
+                );
+                self.page_effects()
+            }
+        }
+    }
+
+    fn transcript_command(&mut self, cmd: Cmd) -> Vec<Effect> {
+        let page = self.page_height.max(1);
+        let Some(rd) = self.reading.as_mut() else {
+            return Vec::new();
+        };
+        let hits = rd.loaded.as_ref().map(|l| hit_count(l)).unwrap_or(0);
+        match cmd {
+            Cmd::Up => rd.scroll = rd.scroll.saturating_sub(1),
+            Cmd::Down => rd.scroll += 1,
+            Cmd::PageUp => rd.scroll = rd.scroll.saturating_sub(page),
+            Cmd::PageDown => rd.scroll += page,
+            Cmd::Top => rd.scroll = 0,
+            Cmd::Bottom => rd.scroll = usize::MAX / 2,
+            Cmd::NextPane => rd.pane = 1 - rd.pane,
+            Cmd::NextHit | Cmd::PrevHit => {
+                if hits == 0 {
+                    self.say("no hits of the query in this conversation", Tone::Info);
+                    return Vec::new();
+                }
+                let next = match (rd.hit, cmd == Cmd::NextHit) {
+                    (None, true) => 0,
+                    (None, false) => hits - 1,
+                    (Some(h), true) => (h + 1) % hits,
+                    (Some(h), false) => (h + hits - 1) % hits,
+                };
+                rd.hit = Some(next);
+                rd.jump_to_hit = true;
+            }
+            Cmd::NextConv => return self.step_conversation(1),
+            Cmd::PrevConv => return self.step_conversation(-1),
+            Cmd::NextUnreviewed => return self.next_unreviewed(true),
+            Cmd::Compare => {
+                if rd.loaded.as_ref().is_some_and(|l| l.findings.is_empty()) {
+                    self.say("no findings in this conversation to compare", Tone::Info);
+                } else {
+                    self.screen = Screen::Compare;
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn compare_command(&mut self, cmd: Cmd) -> Vec<Effect> {
+        let Some(rd) = self.reading.as_mut() else {
+            return Vec::new();
+        };
+        let Some(l) = rd.loaded.as_ref() else {
+            return Vec::new();
+        };
+        let articles = l.findings.len();
+        if articles == 0 {
+            return Vec::new();
+        }
+        let spans = l
+            .findings
+            .get(rd.article)
+            .map(|f| f.spans.len())
+            .unwrap_or(0)
+            .max(1);
+        match cmd {
+            Cmd::NextHit | Cmd::Down => rd.span = (rd.span + 1) % spans,
+            Cmd::PrevHit | Cmd::Up => rd.span = (rd.span + spans - 1) % spans,
+            Cmd::NextArticle | Cmd::PageDown => {
+                rd.article = (rd.article + 1) % articles;
+                rd.span = 0;
+            }
+            Cmd::PrevArticle | Cmd::PageUp => {
+                rd.article = (rd.article + articles - 1) % articles;
+                rd.span = 0;
+            }
+            Cmd::Top => rd.span = 0,
+            Cmd::Bottom => rd.span = spans - 1,
+            Cmd::Compare | Cmd::Open => self.screen = Screen::Transcript,
+            Cmd::NextConv => return self.step_conversation(1),
+            Cmd::PrevConv => return self.step_conversation(-1),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Appends coding events; reports them saved (they are fsynced when this returns) and
+    /// writes them to the audit trail.
+    fn code(&mut self, drafts: Vec<Draft>) -> Option<Vec<Event>> {
+        let reviewer = self.reviewer.clone();
+        match self.journal.append(&reviewer, move |_| Ok(drafts)) {
+            Ok(events) => {
+                for e in &events {
+                    let _ = crate::audit::append(
+                        &self.matter_dir,
+                        &reviewer,
+                        e.action.as_str(),
+                        json!({"seq": e.seq, "conversation": e.conversation, "conversations": e.conversations.len(), "value": e.value, "via": "review"}),
+                    );
+                }
+                Some(events)
+            }
+            Err(e) => {
+                self.say(format!("not saved: {e:#}"), Tone::Error);
+                None
+            }
+        }
+    }
+
+    fn toggle_tag(&mut self, n: u8) -> Vec<Effect> {
+        let Some(tag) = self.palette.by_key(n).map(|t| t.name.clone()) else {
+            self.say(format!("no tag on key {n} (see config.toml)"), Tone::Info);
+            return Vec::new();
+        };
+        let Some(id) = self.current_id() else {
+            return Vec::new();
+        };
+        let add = !self.journal.state().has_tag(&id, &tag);
+        self.apply_tag(&id, &tag, add);
+        Vec::new()
+    }
+
+    fn apply_tag(&mut self, id: &str, tag: &str, add: bool) {
+        let action = if add { Coding::Tag } else { Coding::Untag };
+        if let Some(ev) = self.code(vec![Draft {
+            conversations: vec![id.to_string()],
+            action,
+            value: json!(tag),
+        }]) {
+            let seq = ev.last().map(|e| e.seq).unwrap_or(0);
+            let sign = if add { "+" } else { "-" };
+            self.say(format!("saved #{seq}: {sign}{tag} on {id}"), Tone::Saved);
+            self.last_coding = Some(LastCoding::Tag {
+                tag: tag.to_string(),
+                add,
+            });
+        }
+    }
+
+    fn save_note(&mut self, id: &str, text: &str) {
+        let old = self.journal.state().note(id).unwrap_or("").to_string();
+        if old == text {
+            self.say("note unchanged", Tone::Info);
+            return;
+        }
+        if let Some(ev) = self.code(vec![Draft {
+            conversations: vec![id.to_string()],
+            action: Coding::Note,
+            value: json!(text),
+        }]) {
+            let seq = ev.last().map(|e| e.seq).unwrap_or(0);
+            self.say(format!("saved #{seq}: note on {id}"), Tone::Saved);
+            self.last_coding = Some(LastCoding::Note(text.to_string()));
+        }
+    }
+
+    fn undo(&mut self) {
+        let target =
+            crate::review::last_undoable(&self.journal.state().events, &self.reviewer).cloned();
+        let Some(target) = target else {
+            self.say(format!("{} has nothing to undo", self.reviewer), Tone::Info);
+            return;
+        };
+        if let Some(ev) = self.code(vec![Draft {
+            conversations: target.targets().map(String::from).collect(),
+            action: Coding::Undo,
+            value: json!(target.seq),
+        }]) {
+            let seq = ev.last().map(|e| e.seq).unwrap_or(0);
+            self.say(
+                format!(
+                    "saved #{seq}: undid #{} ({} {})",
+                    target.seq,
+                    target.action.as_str(),
+                    target.value.as_str().unwrap_or("")
+                ),
+                Tone::Saved,
+            );
+        }
+    }
+
+    fn repeat(&mut self) {
+        let Some(id) = self.current_id() else {
+            return;
+        };
+        match self.last_coding.clone() {
+            None => self.say("nothing to repeat yet", Tone::Info),
+            Some(LastCoding::Tag { tag, add }) => {
+                if self.journal.state().has_tag(&id, &tag) == add {
+                    let state = if add { "already has" } else { "does not have" };
+                    self.say(format!("{id} {state} {tag}"), Tone::Info);
+                } else {
+                    self.apply_tag(&id, &tag, add);
+                }
+            }
+            Some(LastCoding::Note(text)) => self.save_note(&id, &text),
+        }
+    }
+
+    fn overlay_key(&mut self, o: Overlay, k: KeyEvent) -> Vec<Effect> {
+        match o {
+            Overlay::Help { scroll } => {
+                let scroll = match self.keymap.lookup(&k) {
+                    Some(Cmd::Down) => scroll + 1,
+                    Some(Cmd::Up) => scroll.saturating_sub(1),
+                    Some(Cmd::PageDown) => scroll + 10,
+                    Some(Cmd::PageUp) => scroll.saturating_sub(10),
+                    _ => return Vec::new(),
+                };
+                self.overlay = Some(Overlay::Help { scroll });
+                Vec::new()
+            }
+            Overlay::Note { id, mut area } => {
+                let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+                match k.code {
+                    KeyCode::Char('s') if ctrl => self.save_note(&id, area.text().trim_end()),
+                    KeyCode::Esc => self.say("note not changed", Tone::Info),
+                    _ => {
+                        area.key(&k);
+                        self.overlay = Some(Overlay::Note { id, area });
+                    }
+                }
+                Vec::new()
+            }
+            Overlay::BulkPick => {
+                let digit = match k.code {
+                    KeyCode::Char(c) => c.to_digit(10),
+                    _ => None,
+                };
+                let Some(tag) = digit
+                    .and_then(|d| self.palette.by_key(d as u8))
+                    .map(|t| t.name.clone())
+                else {
+                    if k.code != KeyCode::Esc {
+                        self.say("bulk tag cancelled (press a palette digit)", Tone::Info);
+                    }
+                    return Vec::new();
+                };
+                let g = self.generation();
+                self.overlay = Some(Overlay::BulkConfirm {
+                    tag,
+                    count: self.results.len() as u64,
+                    ids: None,
+                    generation: g,
+                });
+                vec![Effect::Request(Request::Ids {
+                    generation: g,
+                    query: self.results.query.clone(),
+                })]
+            }
+            Overlay::BulkConfirm {
+                tag,
+                count,
+                ids,
+                generation,
+            } => match (k.code, ids) {
+                (KeyCode::Char('y') | KeyCode::Char('Y'), Some(ids)) => {
+                    if let Some(ev) = self.code(vec![Draft {
+                        conversations: ids,
+                        action: Coding::Tag,
+                        value: json!(tag),
+                    }]) {
+                        let seq = ev.last().map(|e| e.seq).unwrap_or(0);
+                        self.say(
+                            format!("saved #{seq}: +{tag} on {count} conversations"),
+                            Tone::Saved,
+                        );
+                        self.last_coding = Some(LastCoding::Tag { tag, add: true });
+                    }
+                    Vec::new()
+                }
+                (KeyCode::Char('y') | KeyCode::Char('Y'), None) => {
+                    // Still counting: keep asking.
+                    self.overlay = Some(Overlay::BulkConfirm {
+                        tag,
+                        count,
+                        ids: None,
+                        generation,
+                    });
+                    Vec::new()
+                }
+                _ => {
+                    self.say("bulk tag cancelled; nothing changed", Tone::Info);
+                    Vec::new()
+                }
+            },
+            Overlay::Export(mut d) => {
+                let running = self.export_running;
+                let out = d.key(&k, running);
+                match out {
+                    super::export_dialog::Outcome::Stay => {
+                        self.overlay = Some(Overlay::Export(d));
+                        Vec::new()
+                    }
+                    super::export_dialog::Outcome::Close => Vec::new(),
+                    super::export_dialog::Outcome::Cancel => {
+                        self.overlay = Some(Overlay::Export(d));
+                        vec![Effect::CancelExport]
+                    }
+                    super::export_dialog::Outcome::Start => match d.request(&self.reviewer) {
+                        Ok(req) => {
+                            self.export_running = true;
+                            self.overlay = Some(Overlay::Export(d));
+                            vec![Effect::Export(req)]
+                        }
+                        Err(e) => {
+                            d.error = Some(e);
+                            self.overlay = Some(Overlay::Export(d));
+                            Vec::new()
+                        }
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// Number of hits in a loaded transcript.
+pub fn hit_count(l: &Loaded) -> usize {
+    l.hits.iter().map(|h| h.ranges.len()).sum()
+}
+
+/// The theme named in the config, or dark.
+pub fn theme_named(name: Option<&str>) -> ThemeName {
+    name.and_then(ThemeName::parse).unwrap_or(ThemeName::Dark)
+}

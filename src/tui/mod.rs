@@ -1,0 +1,255 @@
+//! The review interface: a ratatui front-end over the core. The UI thread owns the state and
+//! the terminal and waits on one channel (keys, resizes, worker answers); searches, loads and
+//! exports run on worker threads. The terminal is restored on every exit, error and panic.
+
+pub mod app;
+pub mod export_dialog;
+pub mod keymap;
+pub mod results;
+pub mod textarea;
+pub mod theme;
+pub mod view;
+pub mod worker;
+pub mod wrap;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Sender, channel};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use crossterm::event::{
+    self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+};
+
+use app::{Action, App, Effect};
+use keymap::KeyMap;
+use theme::Theme;
+use worker::{Core, Request, Response};
+
+/// The user's interface settings (`tui.toml`): theme and key bindings.
+pub struct Settings {
+    pub theme: theme::ThemeName,
+    pub keymap: KeyMap,
+    pub problems: Vec<String>,
+    pub path: Option<PathBuf>,
+}
+
+/// Where the settings live: `$VERBATIM_TUI_CONFIG`, else the platform config directory.
+pub fn settings_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("VERBATIM_TUI_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "verbatim").map(|d| d.config_dir().join("tui.toml"))
+}
+
+impl Settings {
+    pub fn load() -> Settings {
+        let path = settings_path();
+        let mut problems = Vec::new();
+        let table: toml::Table = match path.as_ref().map(std::fs::read_to_string) {
+            Some(Ok(text)) => match toml::from_str(&text) {
+                Ok(t) => t,
+                Err(e) => {
+                    problems.push(format!(
+                        "{}: {e}",
+                        path.as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default()
+                    ));
+                    toml::Table::new()
+                }
+            },
+            _ => toml::Table::new(),
+        };
+        let theme_name = table.get("theme").and_then(|v| v.as_str());
+        if let Some(n) = theme_name
+            && theme::ThemeName::parse(n).is_none()
+        {
+            problems.push(format!("theme \"{n}\" is not dark, light or high-contrast"));
+        }
+        let keys = table
+            .get("keys")
+            .and_then(|k| k.as_table())
+            .cloned()
+            .unwrap_or_default();
+        let (keymap, kp) = KeyMap::with_overrides(&keys);
+        problems.extend(kp);
+        Settings {
+            theme: app::theme_named(theme_name),
+            keymap,
+            problems,
+            path,
+        }
+    }
+}
+
+/// Restores the terminal when dropped (normal exit, error or unwinding panic).
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
+        ratatui::restore();
+    }
+}
+
+/// A timestamped trace of keys and frames (`$VERBATIM_TUI_LOG`), for latency measurements.
+struct Trace {
+    out: Option<std::io::BufWriter<std::fs::File>>,
+    t0: Instant,
+}
+
+impl Trace {
+    fn new() -> Trace {
+        let out = std::env::var_os("VERBATIM_TUI_LOG")
+            .and_then(|p| crate::fsutil::create_private(Path::new(&p)).ok())
+            .map(std::io::BufWriter::new);
+        Trace {
+            out,
+            t0: Instant::now(),
+        }
+    }
+
+    fn log(&mut self, what: &str) {
+        if let Some(o) = &mut self.out {
+            let _ = writeln!(o, "{} {what}", self.t0.elapsed().as_micros());
+            let _ = o.flush();
+        }
+    }
+}
+
+/// Opens the review interface on a matter and runs it until the user quits.
+pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
+    let mut trace = Trace::new();
+    trace.log("start");
+    let settings = Settings::load();
+    let core = Arc::new(Core::open(matter_dir, reviewer)?);
+    let total = core.num_docs();
+    let mut app = App::new(
+        matter_dir,
+        reviewer,
+        settings.keymap,
+        Theme::from_env(settings.theme),
+        total,
+    )?;
+    if !settings.problems.is_empty() {
+        app.status = Some((
+            format!("config: {}", settings.problems.join("; ")),
+            app::Tone::Error,
+        ));
+    }
+    crate::audit::append(
+        matter_dir,
+        reviewer,
+        "open",
+        serde_json::json!({"command": "review"}),
+    )?;
+
+    let (tx, rx) = channel::<Action>();
+    let (resp_tx, resp_rx) = channel::<Response>();
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for r in resp_rx {
+                if tx.send(Action::Response(r)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    let search_tx = worker::spawn(core.clone(), resp_tx.clone());
+    let load_tx = worker::spawn(core.clone(), resp_tx.clone());
+    let cancel_export = Arc::new(AtomicBool::new(false));
+
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let _guard = TerminalGuard;
+    spawn_input(tx.clone());
+
+    let mut effects = app.start();
+    let exec = |effects: Vec<Effect>, app: &mut App| -> bool {
+        for e in effects {
+            match e {
+                Effect::Quit => return false,
+                Effect::Request(r @ Request::Load { .. }) => {
+                    let _ = load_tx.send(r);
+                }
+                Effect::Request(r) => {
+                    let _ = search_tx.send(r);
+                }
+                Effect::Export(req) => {
+                    cancel_export.store(false, Ordering::Relaxed);
+                    worker::spawn_export(
+                        app.matter_dir.clone(),
+                        req,
+                        resp_tx.clone(),
+                        cancel_export.clone(),
+                    );
+                }
+                Effect::CancelExport => cancel_export.store(true, Ordering::Relaxed),
+                Effect::Mouse(on) => {
+                    let _ = if on {
+                        crossterm::execute!(std::io::stdout(), event::EnableMouseCapture)
+                    } else {
+                        crossterm::execute!(std::io::stdout(), event::DisableMouseCapture)
+                    };
+                }
+            }
+        }
+        true
+    };
+    exec(std::mem::take(&mut effects), &mut app);
+    terminal.draw(|f| view::draw(f, &mut app))?;
+    trace.log("frame first");
+    while let Ok(first) = rx.recv() {
+        let mut running = true;
+        let mut next = Some(first);
+        // Everything already waiting is handled before the next frame.
+        while let Some(action) = next {
+            if let Action::Key(k) = &action {
+                trace.log(&format!("key {:?}", k.code));
+            }
+            let fx = app.handle(action);
+            running &= exec(fx, &mut app);
+            next = rx.try_recv().ok();
+        }
+        if !running || app.quit {
+            break;
+        }
+        terminal.draw(|f| view::draw(f, &mut app))?;
+        let fx = app.page_effects();
+        exec(fx, &mut app);
+        trace.log("frame");
+    }
+    cancel_export.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Reads terminal events on their own thread: key presses (not releases), resizes, and the
+/// mouse wheel as arrow keys when mouse capture is on.
+fn spawn_input(tx: Sender<Action>) {
+    std::thread::spawn(move || {
+        loop {
+            let action = match event::read() {
+                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Action::Key(k),
+                Ok(Event::Resize(w, h)) => Action::Resize(w, h),
+                Ok(Event::Mouse(m)) => match m.kind {
+                    MouseEventKind::ScrollDown => {
+                        Action::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE))
+                    }
+                    MouseEventKind::ScrollUp => {
+                        Action::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE))
+                    }
+                    _ => continue,
+                },
+                Ok(_) => continue,
+                Err(_) => return,
+            };
+            if tx.send(action).is_err() {
+                return;
+            }
+        }
+    });
+}

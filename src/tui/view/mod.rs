@@ -1,0 +1,170 @@
+//! Drawing: one function per screen and overlay, reading the state. The only state drawing
+//! writes back is what depends on the size (page heights, the scroll that shows a hit).
+
+mod compare;
+mod overlay;
+mod progress;
+mod search;
+mod transcript;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::app::{App, Screen, Tone};
+
+/// Smallest usable terminal.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+pub fn draw(f: &mut Frame, app: &mut App) {
+    let area = f.area();
+    app.size = (area.width, area.height);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "The terminal is too small ({}x{}); verbatim needs {MIN_WIDTH}x{MIN_HEIGHT}. Enlarge it, or press Ctrl-C to quit.",
+            area.width, area.height
+        );
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(app.theme.base)
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    match app.screen {
+        Screen::Search => search::draw(f, app, body),
+        Screen::Transcript => transcript::draw(f, app, body),
+        Screen::Compare => compare::draw(f, app, body),
+        Screen::Progress => progress::draw(f, app, body),
+    }
+    draw_status(f, app, status);
+    overlay::draw(f, app, area);
+}
+
+fn draw_status(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let right = format!(" {} · {} ", app.reviewer, app.matter_name);
+    let (msg, style) = match &app.status {
+        Some((m, Tone::Error)) => (m.clone(), t.error),
+        Some((m, Tone::Saved)) => (format!("✓ {m}"), t.ok.add_modifier(Modifier::BOLD)),
+        Some((m, Tone::Info)) => (m.clone(), t.base),
+        None => (hints(app), t.dim),
+    };
+    let width = area.width as usize;
+    let room = width.saturating_sub(right.chars().count() + 1);
+    let msg = clip(&msg, room);
+    let pad = width.saturating_sub(msg.chars().count() + right.chars().count());
+    let line = Line::from(vec![
+        Span::styled(msg, style),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(right, t.dim),
+    ]);
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn hints(app: &App) -> String {
+    let k = |c| app.keymap.keys(c);
+    use super::keymap::Cmd::*;
+    match app.screen {
+        Screen::Search => format!(
+            "{} search · {} open · 1-9 tag · {} note · {} bulk · {} sort · {} export · {} progress · {} help",
+            k(Search),
+            k(Open),
+            k(Note),
+            k(BulkTag),
+            k(Sort),
+            k(Export),
+            k(Progress),
+            k(Help)
+        ),
+        Screen::Transcript => format!(
+            "{}/{} hits · {}/{} conversations · 1-9 tag · {} note · {} undo · {} compare · {} back · {} help",
+            k(NextHit),
+            k(PrevHit),
+            k(NextConv),
+            k(PrevConv),
+            k(Note),
+            k(Undo),
+            k(Compare),
+            k(Back),
+            k(Help)
+        ),
+        Screen::Compare => format!(
+            "{}/{} spans · {}/{} articles · 1-9 tag · {} back · {} help",
+            k(NextHit),
+            k(PrevHit),
+            k(NextArticle),
+            k(PrevArticle),
+            k(Back),
+            k(Help)
+        ),
+        Screen::Progress => format!("{} back · {} help", k(Back), k(Help)),
+    }
+}
+
+/// Cuts `s` to `max` characters, marking the cut with an ellipsis.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A bordered block with a title in the theme.
+pub fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(app.theme.border)
+        .title(title.into().style(app.theme.title))
+}
+
+/// A centred rectangle of at most `w` x `h` inside `area`, cleared.
+pub fn popup(f: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width.saturating_sub(2));
+    let h = h.min(area.height.saturating_sub(2));
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    r
+}
+
+/// Tags of a conversation as a short string.
+pub fn tags_of(app: &App, id: &str) -> String {
+    app.journal
+        .state()
+        .get(id)
+        .map(|c| c.tags.iter().cloned().collect::<Vec<_>>().join(","))
+        .unwrap_or_default()
+}
+
+pub fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn style_dim(app: &App) -> Style {
+    app.theme.dim
+}

@@ -1,0 +1,230 @@
+//! The search screen: the query bar with its parsed reading (or the error at its column), the
+//! result list, the count and the time.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{block, clip, date, tags_of, thousands};
+use crate::search::SortBy;
+use crate::tui::app::{App, Focus};
+
+fn sort_label(s: SortBy) -> &'static str {
+    match s {
+        SortBy::Relevance => "relevance",
+        SortBy::Date => "newest",
+        SortBy::DateAsc => "oldest",
+        SortBy::Score => "finding score",
+    }
+}
+
+pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
+    let [bar, reading, list] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    let t = app.theme.clone();
+    let editing = app.focus == Focus::Query;
+    let title = if editing {
+        " Query (Enter: search · ↑↓: history · Esc: results) "
+    } else {
+        " Query (/ to edit) "
+    };
+    let query_block = block(app, title).border_style(if editing { t.title } else { t.border });
+    let inner = query_block.inner(bar);
+    f.render_widget(query_block, bar);
+    // The query scrolls horizontally to keep the cursor in view.
+    let width = inner.width.max(1) as usize;
+    let chars: Vec<char> = app.input.text.chars().collect();
+    let first = app.input.cursor.saturating_sub(width.saturating_sub(1));
+    let shown: String = chars.iter().skip(first).take(width).collect();
+    f.render_widget(Paragraph::new(shown).style(t.base), inner);
+    if editing {
+        f.set_cursor_position(Position::new(
+            inner.x + (app.input.cursor - first) as u16,
+            inner.y,
+        ));
+    }
+
+    // The parsed reading, or the error pointing at its column.
+    let line = match &app.preview {
+        Ok(r) => {
+            let mut spans = vec![
+                Span::styled(" reading: ", t.dim),
+                Span::styled(r.clone(), t.base),
+            ];
+            if let Some(note) = &app.mixed_note {
+                spans.push(Span::styled(
+                    format!("  ⚠ {}", first_sentence(note)),
+                    t.error,
+                ));
+            }
+            Line::from(spans)
+        }
+        Err((msg, col)) => {
+            let pad = (*col).saturating_sub(1 + first);
+            Line::from(vec![
+                Span::raw(" ".repeat(pad.min(width))),
+                Span::styled(format!("^ {msg}"), t.error),
+            ])
+        }
+    };
+    f.render_widget(
+        Paragraph::new(clip_line(line, reading.width as usize)),
+        reading,
+    );
+
+    let r = &app.results;
+    let count = match (r.total, &r.error) {
+        (_, Some((e, _))) => format!(" {} ", clip(e, 40)),
+        (None, _) => " searching… ".to_string(),
+        (Some(n), _) => format!(
+            " {} of {} conversations · {:.0} ms · {} ",
+            thousands(n),
+            thousands(app.total_conversations),
+            r.millis,
+            sort_label(r.sort)
+        ),
+    };
+    let pos = if r.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {}/{} ",
+            thousands(r.selected as u64 + 1),
+            thousands(r.len() as u64)
+        )
+    };
+    let list_block = block(app, Line::from(count))
+        .title_bottom(Line::from(pos).right_aligned())
+        .border_style(if editing { t.border } else { t.title });
+    let inner = list_block.inner(list);
+    f.render_widget(list_block, list);
+    let rows_area = inner;
+    let height = rows_area.height as usize;
+    app.list_height = height.saturating_sub(1).max(1);
+    let h = app.list_height;
+    let sel = app.results.selected;
+    app.results.select(sel, h);
+    let w = rows_area.width as usize;
+    let wide = w >= 120;
+    let header = if wide {
+        format!(
+            "{:<22} {:<10} {:<16} {:>5} {:<22} {:>5}  snippet",
+            "id", "date", "model", "turns", "tags", "run"
+        )
+    } else {
+        format!(
+            "{:<16} {:<10} {:>3} {:<12} {:>4} snippet",
+            "id", "date", "trn", "tags", "run"
+        )
+    };
+    let mut lines = vec![Line::styled(clip(&header, w), t.dim)];
+    let results = &app.results;
+    for i in results.top..(results.top + h).min(results.len()) {
+        let selected = i == results.selected;
+        let Some(row) = results.row(i) else {
+            lines.push(Line::styled("  …", t.dim));
+            continue;
+        };
+        let tags = tags_of(app, &row.id);
+        let run = if row.finding > 0 {
+            row.finding.to_string()
+        } else {
+            String::new()
+        };
+        let lead = if wide {
+            format!(
+                "{:<22} {:<10} {:<16} {:>5} {:<22} {:>5}  ",
+                clip(&row.id, 22),
+                date(row.created),
+                clip(row.model.as_deref().unwrap_or("-"), 16),
+                row.turns,
+                clip(&tags, 22),
+                run
+            )
+        } else {
+            format!(
+                "{:<16} {:<10} {:>3} {:<12} {:>4} ",
+                clip(&row.id, 16),
+                date(row.created),
+                row.turns,
+                clip(&tags, 12),
+                run
+            )
+        };
+        let room = w.saturating_sub(lead.chars().count());
+        let mut spans = vec![Span::styled(
+            lead,
+            if tags.is_empty() { t.base } else { t.tag },
+        )];
+        spans.extend(snippet_spans(&row.snippet, &row.highlights, room, &t));
+        let mut line = Line::from(spans);
+        if selected {
+            line = line.style(t.selected);
+        }
+        lines.push(line);
+    }
+    if results.total == Some(0) {
+        lines.push(Line::styled(
+            "  no conversation matches; / to change the query",
+            t.dim,
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), rows_area);
+}
+
+fn first_sentence(s: &str) -> &str {
+    s.split(": ").next().unwrap_or(s)
+}
+
+fn clip_line(line: Line<'static>, width: usize) -> Line<'static> {
+    let mut left = width;
+    let mut spans = Vec::new();
+    for s in line.spans {
+        if left == 0 {
+            break;
+        }
+        let text = clip(&s.content, left);
+        left = left.saturating_sub(text.chars().count());
+        spans.push(Span::styled(text, s.style));
+    }
+    Line::from(spans)
+}
+
+/// A one-line snippet with its hits marked, cut to `room` characters.
+fn snippet_spans(
+    snippet: &str,
+    highlights: &[(usize, usize)],
+    room: usize,
+    t: &crate::tui::theme::Theme,
+) -> Vec<Span<'static>> {
+    let flat: String = snippet
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    let mut used = 0;
+    let push = |s: &str, style, used: &mut usize, spans: &mut Vec<Span<'static>>| {
+        if *used >= room {
+            return;
+        }
+        let c = clip(s, room - *used);
+        *used += c.chars().count();
+        spans.push(Span::styled(c, style));
+    };
+    for &(s, e) in highlights {
+        if s < at || e > flat.len() || !flat.is_char_boundary(s) || !flat.is_char_boundary(e) {
+            continue;
+        }
+        push(&flat[at..s], t.base, &mut used, &mut spans);
+        push(&flat[s..e], t.hit, &mut used, &mut spans);
+        at = e;
+    }
+    push(&flat[at..], t.base, &mut used, &mut spans);
+    spans
+}

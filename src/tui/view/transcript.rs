@@ -1,0 +1,266 @@
+//! The transcript: messages separated by role headers, wrapped to the width, the query's hits
+//! marked (the current one underlined too) and reproduced or echoed text marked; the
+//! conversation's tags, note and findings beside it (or above it on a narrow screen).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{block, date, thousands};
+use crate::detect::Label;
+use crate::model::Role;
+use crate::tui::app::{App, hit_count};
+use crate::tui::theme::Theme;
+use crate::tui::worker::Loaded;
+use crate::tui::wrap::{Mark, flatten, wrap};
+
+/// The transcript laid out at a width.
+pub struct Layout_ {
+    pub lines: Vec<Line<'static>>,
+    /// Line of each hit, in hit order.
+    pub hit_lines: Vec<usize>,
+    /// First line of each message.
+    pub message_lines: Vec<usize>,
+}
+
+fn role_style(t: &Theme, role: Role) -> Style {
+    match role {
+        Role::User => t.user,
+        Role::Assistant => t.assistant,
+        _ => t.other_role,
+    }
+}
+
+pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -> Layout_ {
+    let mut lines = Vec::new();
+    let mut hit_lines = Vec::new();
+    let mut message_lines = Vec::new();
+    let mut hit_no = 0;
+    for m in &l.conversation.messages {
+        message_lines.push(lines.len());
+        let who = match &m.author {
+            Some(a) => format!("{} ({a})", m.role.as_str().to_uppercase()),
+            None => m.role.as_str().to_uppercase(),
+        };
+        let when = m
+            .created
+            .map(|d| format!(" · {}", d.format("%Y-%m-%d %H:%M")))
+            .unwrap_or_default();
+        let head = format!("── {} {}{} ", m.index + 1, who, when);
+        let fill = width.saturating_sub(head.chars().count());
+        lines.push(Line::from(vec![
+            Span::styled(head, role_style(t, m.role)),
+            Span::styled("─".repeat(fill), t.border),
+        ]));
+        let mut marks: Vec<Mark> = Vec::new();
+        for f in &l.findings {
+            for s in f.spans.iter().filter(|s| s.message == m.index) {
+                let style = match s.label {
+                    Label::Reproduced => t.reproduced,
+                    Label::Echoed => t.echoed,
+                };
+                marks.push(Mark {
+                    start: s.start,
+                    end: s.end,
+                    style,
+                });
+            }
+        }
+        let first_hit_mark = marks.len();
+        let mut my_hits = 0;
+        if let Some(h) = l.hits.iter().find(|h| h.message == m.index) {
+            for &(s, e) in &h.ranges {
+                let style = if Some(hit_no + my_hits) == current_hit {
+                    t.current_hit
+                } else {
+                    t.hit
+                };
+                marks.push(Mark {
+                    start: s,
+                    end: e,
+                    style,
+                });
+                my_hits += 1;
+            }
+        }
+        // Where each hit starts, before flattening merges the marks.
+        let hit_starts: Vec<usize> = marks[first_hit_mark..].iter().map(|m| m.start).collect();
+        let flat = flatten(&marks, t.base);
+        let (wrapped, _) = wrap(&m.text, width, t.base, &flat);
+        let ranges = crate::tui::wrap::line_ranges(&m.text, width);
+        let base = lines.len();
+        for s in hit_starts {
+            let li = ranges.iter().rposition(|r| r.0 <= s).unwrap_or(0);
+            hit_lines.push(base + li);
+        }
+        hit_no += my_hits;
+        lines.extend(wrapped);
+        lines.push(Line::raw(""));
+    }
+    Layout_ {
+        lines,
+        hit_lines,
+        message_lines,
+    }
+}
+
+pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
+    let wide = area.width >= 120;
+    let (main, side) = if wide {
+        let [m, s] = Layout::horizontal([Constraint::Min(60), Constraint::Length(40)]).areas(area);
+        (m, s)
+    } else {
+        let [s, m] = Layout::vertical([Constraint::Length(5), Constraint::Min(3)]).areas(area);
+        (m, s)
+    };
+    draw_details(f, app, side, wide);
+    let t = app.theme.clone();
+    let Some(rd) = app.reading.as_mut() else {
+        return;
+    };
+    let title = format!(" {} ", rd.id);
+    let Some(l) = rd.loaded.as_ref() else {
+        let msg = rd.error.clone().unwrap_or_else(|| "loading…".into());
+        let b = block(app, title);
+        f.render_widget(Paragraph::new(msg).block(b), main);
+        return;
+    };
+    let inner_w = main.width.saturating_sub(2) as usize;
+    let height = main.height.saturating_sub(2) as usize;
+    let lay = layout(l, inner_w.max(10), &t, rd.hit);
+    let total_hits = hit_count(l);
+    if rd.jump_to_hit
+        && let Some(line) = rd.hit.and_then(|h| lay.hit_lines.get(h))
+    {
+        rd.scroll = line.saturating_sub(height / 3);
+        rd.jump_to_hit = false;
+    }
+    let max_scroll = lay.lines.len().saturating_sub(height);
+    rd.scroll = rd.scroll.min(max_scroll);
+    let message = lay
+        .message_lines
+        .iter()
+        .rposition(|&s| s <= rd.scroll)
+        .map(|i| i + 1)
+        .unwrap_or(1);
+    let hit = match rd.hit {
+        Some(h) if total_hits > 0 => format!("hit {}/{total_hits}", h + 1),
+        _ if total_hits == 0 => "no hits".to_string(),
+        _ => format!("{total_hits} hits"),
+    };
+    let pos = format!(
+        " {hit} · message {message}/{} · line {}/{} ",
+        lay.message_lines.len(),
+        rd.scroll + 1,
+        lay.lines.len().max(1)
+    );
+    let scroll = rd.scroll;
+    let focused = rd.pane == 0;
+    let shown: Vec<Line> = lay.lines.into_iter().skip(scroll).take(height).collect();
+    app.page_height = height.saturating_sub(2).max(1);
+    let b = block(app, title)
+        .title_bottom(Line::from(pos).right_aligned())
+        .border_style(if focused { t.title } else { t.border });
+    f.render_widget(Paragraph::new(shown).block(b), main);
+}
+
+fn draw_details(f: &mut Frame, app: &App, area: Rect, wide: bool) {
+    let t = &app.theme;
+    let Some(rd) = app.reading.as_ref() else {
+        return;
+    };
+    let review = app.journal.state().get(&rd.id);
+    let tags = review
+        .map(|c| c.tags.iter().cloned().collect::<Vec<_>>().join(", "))
+        .unwrap_or_default();
+    let note = review.and_then(|c| c.note.clone()).unwrap_or_default();
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(l) = rd.loaded.as_ref() {
+        let c = &l.conversation;
+        lines.push(Line::from(vec![
+            Span::styled(date(c.created), t.base),
+            Span::styled(" · ", t.dim),
+            Span::styled(c.model.clone().unwrap_or_else(|| "-".into()), t.base),
+            Span::styled(format!(" · {} turns", c.turns()), t.dim),
+        ]));
+        let best = l.findings.iter().map(|f| f.longest_run_words).max();
+        if let Some(best) = best {
+            let strong = l.findings.iter().any(|f| f.strong);
+            lines.push(Line::from(vec![
+                Span::styled("findings: ", t.dim),
+                Span::styled(
+                    format!(
+                        "{} article(s), longest run {} words{}",
+                        l.findings.len(),
+                        best,
+                        if strong { " (strong)" } else { "" }
+                    ),
+                    t.reproduced,
+                ),
+                Span::styled(" · c: compare", t.dim),
+            ]));
+        }
+    }
+    lines.push(Line::from(vec![
+        Span::styled("tags: ", t.dim),
+        Span::styled(if tags.is_empty() { "-".into() } else { tags }, t.tag),
+    ]));
+    if wide {
+        lines.push(Line::styled("note:", t.dim));
+        for n in note.lines() {
+            lines.push(Line::styled(n.to_string(), t.base));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("palette:", t.dim));
+        for tag in &app.palette.tags {
+            let on = app.journal.state().has_tag(&rd.id, &tag.name);
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(" {} ", tag.key),
+                    if on { t.selected } else { t.dim },
+                ),
+                Span::styled(
+                    format!(" {}{}", if on { "✓ " } else { "" }, tag.name),
+                    if on { t.tag } else { t.base },
+                ),
+            ]));
+        }
+        if let Some(l) = rd.loaded.as_ref()
+            && !l.findings.is_empty()
+        {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("matched articles:", t.dim));
+            for fnd in l.findings.iter().take(8) {
+                let title = l
+                    .articles
+                    .get(&fnd.article)
+                    .and_then(|a| a.title.clone())
+                    .unwrap_or_else(|| fnd.article.clone());
+                lines.push(Line::styled(
+                    format!(
+                        " {} w · {} · {}",
+                        thousands(fnd.longest_run_words as u64),
+                        fnd.label.as_str(),
+                        title
+                    ),
+                    t.base,
+                ));
+            }
+        }
+    } else if !note.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled("note: ", t.dim),
+            Span::styled(note.replace('\n', " ⏎ "), t.base),
+        ]));
+    }
+    let b = block(app, " details ");
+    let p = Paragraph::new(lines).block(b);
+    let p = if wide {
+        p.wrap(Wrap { trim: false })
+    } else {
+        p
+    };
+    f.render_widget(p, area);
+}

@@ -1,0 +1,534 @@
+//! The work the interface must never wait for: searches, counts, loading transcripts and their
+//! findings, bulk selections and exports. Each runs on a worker thread that keeps only the
+//! newest pending request; answers carry the request's generation number so the interface can
+//! drop stale ones.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Seek};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde_json::json;
+
+use crate::articles::Article;
+use crate::detect::Finding;
+use crate::export::{self, ExportRequest};
+use crate::index::ConvIndex;
+use crate::model::Conversation;
+use crate::query::{self, Node, QueryError, highlight::MessageHits};
+use crate::review::Journal;
+use crate::search::{self, SearchRequest, SortBy};
+
+/// One row of the result list.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: String,
+    pub created: Option<chrono::DateTime<chrono::Utc>>,
+    pub model: Option<String>,
+    pub turns: u64,
+    /// Longest reproduced run of the conversation's findings (words).
+    pub finding: usize,
+    pub snippet: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// A page of results (offset 0 also counts them and is written to the audit trail).
+    Search {
+        generation: u64,
+        query: String,
+        sort: SortBy,
+        offset: usize,
+        limit: usize,
+    },
+    /// A transcript with the query's hits, its findings and the matched articles.
+    Load {
+        generation: u64,
+        id: String,
+        query: String,
+    },
+    /// Every id matching the query (for bulk tagging).
+    Ids { generation: u64, query: String },
+    /// Findings summarised for the progress screen.
+    Stats { generation: u64 },
+}
+
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub conversation: Conversation,
+    pub hits: Vec<MessageHits>,
+    pub findings: Vec<Finding>,
+    pub articles: HashMap<String, Article>,
+}
+
+/// Findings counted for charts.
+#[derive(Debug, Clone, Default)]
+pub struct FindingStats {
+    pub by_label: Vec<(String, u64)>,
+    /// (YYYY-MM of the conversation, conversations with a finding).
+    pub by_month: Vec<(String, u64)>,
+    /// (longest run bucket label, conversations).
+    pub by_score: Vec<(String, u64)>,
+    pub conversations: u64,
+    pub strong: u64,
+}
+
+#[derive(Debug)]
+pub enum Response {
+    Page {
+        generation: u64,
+        offset: usize,
+        total: u64,
+        rows: Vec<Row>,
+        millis: f64,
+    },
+    Loaded {
+        generation: u64,
+        loaded: Box<Loaded>,
+    },
+    Ids {
+        generation: u64,
+        ids: Vec<String>,
+    },
+    Stats {
+        generation: u64,
+        stats: FindingStats,
+    },
+    /// A request failed; a query error carries its column.
+    Failed {
+        generation: u64,
+        what: &'static str,
+        message: String,
+        column: Option<usize>,
+    },
+    ExportProgress {
+        done: u64,
+        total: u64,
+    },
+    ExportDone(Result<export::Summary, String>),
+}
+
+/// What the workers share: the matter, read-only.
+pub struct Core {
+    pub matter_dir: PathBuf,
+    pub reviewer: String,
+    index: ConvIndex,
+    journal: Mutex<Journal>,
+    findings: Vec<Finding>,
+    by_conv: HashMap<String, Vec<usize>>,
+    findings_index: crate::detect::FindingsIndex,
+    /// Byte offset of each article in the store, built on first use.
+    article_offsets: Mutex<Option<HashMap<String, u64>>>,
+}
+
+impl Core {
+    pub fn open(matter_dir: &Path, reviewer: &str) -> Result<Core> {
+        let index = ConvIndex::open(&matter_dir.join("index"))?;
+        let journal = Journal::open(matter_dir)?;
+        let findings = crate::detect::findings::load(matter_dir)?;
+        let mut by_conv: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            by_conv.entry(f.conversation.clone()).or_default().push(i);
+        }
+        let findings_index = crate::detect::FindingsIndex::new(&findings);
+        Ok(Core {
+            matter_dir: matter_dir.to_path_buf(),
+            reviewer: reviewer.to_string(),
+            index,
+            journal: Mutex::new(journal),
+            findings,
+            by_conv,
+            findings_index,
+            article_offsets: Mutex::new(None),
+        })
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.index.num_docs()
+    }
+
+    fn audit(&self, event: &str, data: serde_json::Value) {
+        // The trail is part of the record: a failure to write it is reported on stderr by the
+        // command line; here it must not take the interface down.
+        let _ = crate::audit::append(&self.matter_dir, &self.reviewer, event, data);
+    }
+
+    fn failed(generation: u64, what: &'static str, e: anyhow::Error) -> Response {
+        let column = e.downcast_ref::<QueryError>().map(|q| q.column);
+        Response::Failed {
+            generation,
+            what,
+            message: format!("{e:#}"),
+            column,
+        }
+    }
+
+    /// Runs one request.
+    pub fn serve(&self, req: Request) -> Response {
+        match req {
+            Request::Search {
+                generation,
+                query,
+                sort,
+                offset,
+                limit,
+            } => match self.search(&query, sort, offset, limit) {
+                Ok((total, rows, millis)) => {
+                    if offset == 0 {
+                        self.audit(
+                            "search",
+                            json!({"query": query, "count": total, "via": "review"}),
+                        );
+                    }
+                    Response::Page {
+                        generation,
+                        offset,
+                        total,
+                        rows,
+                        millis,
+                    }
+                }
+                Err(e) => Self::failed(generation, "search", e),
+            },
+            Request::Load {
+                generation,
+                id,
+                query,
+            } => match self.load(&id, &query) {
+                Ok(loaded) => {
+                    self.audit("view", json!({"conversation": id, "via": "review"}));
+                    Response::Loaded {
+                        generation,
+                        loaded: Box::new(loaded),
+                    }
+                }
+                Err(e) => Self::failed(generation, "load", e),
+            },
+            Request::Ids { generation, query } => match self.ids(&query) {
+                Ok(ids) => Response::Ids { generation, ids },
+                Err(e) => Self::failed(generation, "selection", e),
+            },
+            Request::Stats { generation } => match self.stats() {
+                Ok(stats) => Response::Stats { generation, stats },
+                Err(e) => Self::failed(generation, "statistics", e),
+            },
+        }
+    }
+
+    fn with_state<T>(&self, f: impl FnOnce(&Journal) -> Result<T>) -> Result<T> {
+        let mut j = self
+            .journal
+            .lock()
+            .map_err(|_| anyhow::anyhow!("journal lock poisoned"))?;
+        // Catch up with coding done since the last request (here or by others).
+        j.refresh()?;
+        f(&j)
+    }
+
+    fn search(
+        &self,
+        query_text: &str,
+        sort: SortBy,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(u64, Vec<Row>, f64)> {
+        let started = Instant::now();
+        let node = query::parse(query_text)?;
+        let result = self.with_state(|j| {
+            let lookups = search::Lookups {
+                review: Some(j.state()),
+                findings: Some(&self.findings_index),
+            };
+            let req = SearchRequest {
+                query: query_text.to_string(),
+                limit,
+                offset,
+                sort,
+                snippet_width: 200,
+            };
+            search::search_full(&self.index, lookups, &node, &req)
+        })?;
+        let rows = result
+            .hits
+            .into_iter()
+            .map(|h| Row {
+                finding: self.findings_index.score(&h.id),
+                id: h.id,
+                created: h.created,
+                model: h.model,
+                turns: h.turns,
+                snippet: h.snippet,
+                highlights: h.highlights,
+            })
+            .collect();
+        Ok((result.total, rows, started.elapsed().as_secs_f64() * 1000.0))
+    }
+
+    fn ids(&self, query_text: &str) -> Result<Vec<String>> {
+        let node = query::parse(query_text)?;
+        self.with_state(|j| {
+            search::matching_ids_full(
+                &self.index,
+                search::Lookups {
+                    review: Some(j.state()),
+                    findings: Some(&self.findings_index),
+                },
+                &node,
+            )
+        })
+    }
+
+    pub fn load(&self, id: &str, query_text: &str) -> Result<Loaded> {
+        let conversation = search::get(&self.index, id)?
+            .with_context(|| format!("conversation {id} is not in the index"))?;
+        let node = query::parse(query_text).unwrap_or(Node::All);
+        let hits = query::highlight::hits(&node, &conversation);
+        let findings: Vec<Finding> = self
+            .by_conv
+            .get(id)
+            .map(|v| v.iter().map(|&i| self.findings[i].clone()).collect())
+            .unwrap_or_default();
+        let mut findings = findings;
+        findings.sort_by(|a, b| {
+            b.longest_run_words
+                .cmp(&a.longest_run_words)
+                .then(a.article.cmp(&b.article))
+        });
+        for f in &mut findings {
+            f.spans.sort_by_key(|s| (s.message, s.start));
+        }
+        let mut articles = HashMap::new();
+        for f in &findings {
+            if !articles.contains_key(&f.article)
+                && let Some(a) = self.article(&f.article)?
+            {
+                articles.insert(f.article.clone(), a);
+            }
+        }
+        Ok(Loaded {
+            conversation,
+            hits,
+            findings,
+            articles,
+        })
+    }
+
+    /// One article from the store, by seeking to its line.
+    fn article(&self, id: &str) -> Result<Option<Article>> {
+        let mut offsets = self
+            .article_offsets
+            .lock()
+            .map_err(|_| anyhow::anyhow!("article lock poisoned"))?;
+        let path = self.matter_dir.join("articles").join("articles.jsonl");
+        if offsets.is_none() {
+            let mut map = HashMap::new();
+            if let Ok(f) = std::fs::File::open(&path) {
+                let mut r = std::io::BufReader::new(f);
+                let mut line = String::new();
+                let mut at = 0u64;
+                loop {
+                    line.clear();
+                    let n = r.read_line(&mut line).context("cannot read the articles")?;
+                    if n == 0 {
+                        break;
+                    }
+                    #[derive(serde::Deserialize)]
+                    struct IdOnly {
+                        id: String,
+                    }
+                    if let Ok(a) = serde_json::from_str::<IdOnly>(&line) {
+                        map.insert(a.id, at);
+                    }
+                    at += n as u64;
+                }
+            }
+            *offsets = Some(map);
+        }
+        let Some(&at) = offsets.as_ref().and_then(|m| m.get(id)) else {
+            return Ok(None);
+        };
+        let mut f = std::fs::File::open(&path).context("cannot open the articles")?;
+        f.seek(std::io::SeekFrom::Start(at))?;
+        let mut line = String::new();
+        std::io::BufReader::new(f).read_line(&mut line)?;
+        Ok(serde_json::from_str(&line).ok())
+    }
+
+    fn stats(&self) -> Result<FindingStats> {
+        let mut st = FindingStats::default();
+        let mut labels: HashMap<&str, u64> = HashMap::new();
+        for f in &self.findings {
+            *labels.entry(f.label.as_str()).or_default() += 1;
+        }
+        st.by_label = labels
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        st.by_label.sort();
+        st.conversations = self.findings_index.by_conversation.len() as u64;
+        st.strong = self
+            .findings_index
+            .by_conversation
+            .values()
+            .filter(|c| c.strong)
+            .count() as u64;
+        let buckets = [
+            (20, "20-29"),
+            (30, "30-49"),
+            (50, "50-99"),
+            (100, "100-199"),
+            (200, "200+"),
+        ];
+        let mut by_score = vec![0u64; buckets.len()];
+        for c in self.findings_index.by_conversation.values() {
+            if let Some(i) = buckets.iter().rposition(|(min, _)| c.score >= *min) {
+                by_score[i] += 1;
+            }
+        }
+        st.by_score = buckets
+            .iter()
+            .zip(by_score)
+            .map(|((_, l), n)| (l.to_string(), n))
+            .collect();
+        let node = Node::Filter(query::Filter::Score(
+            query::ast::Bound::Included(1),
+            query::ast::Bound::Unbounded,
+        ));
+        let dated = search::matching_docs_chronological(
+            &self.index,
+            search::Lookups {
+                review: None,
+                findings: Some(&self.findings_index),
+            },
+            &node,
+        )?;
+        let mut months: std::collections::BTreeMap<String, u64> = Default::default();
+        for (_, _, created) in dated.1 {
+            let key = created
+                .and_then(|ns| chrono::DateTime::from_timestamp_nanos(ns).into())
+                .map(|d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m").to_string())
+                .unwrap_or_else(|| "undated".into());
+            *months.entry(key).or_default() += 1;
+        }
+        st.by_month = months.into_iter().collect();
+        Ok(st)
+    }
+}
+
+/// A worker thread serving requests from `rx` and answering on `tx`; of several pending
+/// requests only the newest is served (search-as-you-go: older ones are stale).
+pub fn spawn(core: Arc<Core>, tx: Sender<Response>) -> Sender<Request> {
+    let (req_tx, req_rx): (Sender<Request>, Receiver<Request>) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("verbatim-worker".into())
+        .spawn(move || {
+            while let Ok(first) = req_rx.recv() {
+                let mut pending = vec![first];
+                loop {
+                    match req_rx.try_recv() {
+                        Ok(newer) => pending.push(newer),
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Disconnected) => return,
+                    }
+                }
+                for req in newest_only(pending) {
+                    if tx.send(core.serve(req)).is_err() {
+                        return;
+                    }
+                }
+            }
+        })
+        .expect("cannot start a worker thread");
+    req_tx
+}
+
+/// Drops requests made stale by newer ones: searches of an older generation (every page of
+/// the newest search is kept), and all but the newest load, id list and statistics request.
+pub fn newest_only(pending: Vec<Request>) -> Vec<Request> {
+    let newest_search = pending
+        .iter()
+        .filter_map(|r| match r {
+            Request::Search { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .max();
+    let kind = |r: &Request| match r {
+        Request::Search { .. } => 0,
+        Request::Load { .. } => 1,
+        Request::Ids { .. } => 2,
+        Request::Stats { .. } => 3,
+    };
+    let last_of_kind: Vec<usize> = (1..4)
+        .filter_map(|k| pending.iter().rposition(|r| kind(r) == k))
+        .collect();
+    pending
+        .into_iter()
+        .enumerate()
+        .filter(|(i, r)| match r {
+            Request::Search { generation, .. } => Some(*generation) == newest_search,
+            _ => last_of_kind.contains(i),
+        })
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// Runs an export on its own thread, reporting progress; `cancel` stops it.
+pub fn spawn_export(
+    matter_dir: PathBuf,
+    req: ExportRequest,
+    tx: Sender<Response>,
+    cancel: Arc<AtomicBool>,
+) {
+    std::thread::spawn(move || {
+        let result = (|| -> Result<export::Summary> {
+            let index = ConvIndex::open(&matter_dir.join("index"))?;
+            let journal = Journal::open(&matter_dir)?;
+            let findings = crate::detect::FindingsIndex::load(&matter_dir)?;
+            let inputs = export::Inputs {
+                matter_dir: &matter_dir,
+                index: &index,
+                review: journal.state(),
+                findings: &findings,
+            };
+            let mut progress = ChannelProgress {
+                tx: tx.clone(),
+                total: 0,
+                last: Instant::now(),
+            };
+            export::run(&inputs, &req, &mut progress, &cancel)
+        })();
+        let _ = tx.send(Response::ExportDone(result.map_err(|e| format!("{e:#}"))));
+        cancel.store(false, Ordering::Relaxed);
+    });
+}
+
+struct ChannelProgress {
+    tx: Sender<Response>,
+    total: u64,
+    last: Instant,
+}
+
+impl crate::progress::Progress for ChannelProgress {
+    fn begin(&mut self, _: &str, total: Option<u64>) {
+        self.total = total.unwrap_or(0);
+    }
+
+    fn update(&mut self, done: u64, _: u64) {
+        // A few updates a second are enough for a gauge.
+        if self.last.elapsed().as_millis() >= 100 || done == self.total {
+            self.last = Instant::now();
+            let _ = self.tx.send(Response::ExportProgress {
+                done,
+                total: self.total,
+            });
+        }
+    }
+
+    fn end(&mut self) {}
+    fn note(&mut self, _: &str) {}
+}

@@ -1,0 +1,507 @@
+//! The review interface's state update, driven the way the event loop drives it: keys go to
+//! `App::handle`, the requests it returns are served by the real worker core against a real
+//! demo matter, and the answers go back in. Snapshots draw each screen on a `TestBackend`.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use verbatim::search::SortBy;
+use verbatim::tui::app::{Action, App, Effect, Focus, Overlay, Screen};
+use verbatim::tui::keymap::KeyMap;
+use verbatim::tui::theme::{Theme, ThemeName};
+use verbatim::tui::worker::{Core, Response};
+
+struct Rig {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    core: Core,
+    app: App,
+}
+
+fn rig_with(color: bool) -> Rig {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    verbatim::demo::build(&dir, &mut verbatim::progress::Silent).unwrap();
+    let core = Core::open(&dir, "ann").unwrap();
+    let app = App::new(
+        &dir,
+        "ann",
+        KeyMap::defaults(),
+        Theme::new(ThemeName::Dark, color),
+        core.num_docs(),
+    )
+    .unwrap();
+    let mut r = Rig {
+        _tmp: tmp,
+        dir,
+        core,
+        app,
+    };
+    let fx = r.app.start();
+    r.pump(fx);
+    r
+}
+
+fn rig() -> Rig {
+    rig_with(false)
+}
+
+fn key(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+impl Rig {
+    /// Serves the requests as the workers would, feeding answers back until none are left.
+    fn pump(&mut self, mut fx: Vec<Effect>) {
+        let mut rounds = 0;
+        while !fx.is_empty() {
+            rounds += 1;
+            assert!(rounds < 100, "requests never settle");
+            let mut next = Vec::new();
+            for e in fx {
+                match e {
+                    Effect::Request(r) => {
+                        let resp = self.core.serve(r);
+                        next.extend(self.app.handle(Action::Response(resp)));
+                    }
+                    Effect::Export(req) => {
+                        let index =
+                            verbatim::index::ConvIndex::open(&self.dir.join("index")).unwrap();
+                        let findings = verbatim::detect::FindingsIndex::load(&self.dir).unwrap();
+                        let inputs = verbatim::export::Inputs {
+                            matter_dir: &self.dir,
+                            index: &index,
+                            review: self.app.journal.state(),
+                            findings: &findings,
+                        };
+                        let res = verbatim::export::run(
+                            &inputs,
+                            &req,
+                            &mut verbatim::progress::Silent,
+                            &std::sync::atomic::AtomicBool::new(false),
+                        )
+                        .map_err(|e| e.to_string());
+                        next.extend(self.app.handle(Action::Response(Response::ExportDone(res))));
+                    }
+                    Effect::CancelExport | Effect::Mouse(_) | Effect::Quit => {}
+                }
+            }
+            next.extend(self.app.page_effects());
+            fx = next;
+        }
+    }
+
+    fn press(&mut self, a: Action) {
+        let fx = self.app.handle(a);
+        self.pump(fx);
+    }
+
+    fn keys(&mut self, s: &str) {
+        for c in s.chars() {
+            self.press(key(c));
+        }
+    }
+
+    fn search(&mut self, q: &str) {
+        if self.app.focus != Focus::Query {
+            self.press(key('/'));
+        }
+        self.press(Action::Key(KeyEvent::new(
+            KeyCode::Char('u'),
+            KeyModifiers::CONTROL,
+        )));
+        self.keys(q);
+        self.press(code(KeyCode::Enter));
+    }
+
+    fn draw(&mut self, w: u16, h: u16) -> Terminal<TestBackend> {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| verbatim::tui::view::draw(f, &mut self.app))
+            .unwrap();
+        t
+    }
+
+    fn text(&mut self, w: u16, h: u16) -> String {
+        self.draw(w, h).backend().to_string()
+    }
+}
+
+#[test]
+fn starts_on_every_conversation_and_searches() {
+    let mut r = rig();
+    assert_eq!(r.app.results.total, Some(300));
+    assert_eq!(r.app.focus, Focus::Query);
+    r.search("assistant:\"according to\"");
+    assert_eq!(r.app.focus, Focus::List);
+    let n = r.app.results.total.unwrap();
+    assert!(n > 5 && n < 300, "{n}");
+    assert_eq!(r.app.history.last().unwrap(), "assistant:\"according to\"");
+    // The history is kept in the matter.
+    let kept = std::fs::read_to_string(r.dir.join("query-history.jsonl")).unwrap();
+    assert!(kept.contains("according to"));
+    // Up in the bar brings the last query back.
+    r.press(key('/'));
+    assert_eq!(r.app.focus, Focus::Query);
+    r.press(Action::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    r.press(code(KeyCode::Up));
+    assert_eq!(r.app.input.text, "assistant:\"according to\"");
+    // Searches are in the audit trail.
+    let audit = std::fs::read_to_string(r.dir.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("\"search\"") && audit.contains("according to"));
+}
+
+#[test]
+fn syntax_errors_point_at_the_column_and_run_nothing() {
+    let mut r = rig();
+    r.press(code(KeyCode::Esc));
+    r.press(key('/'));
+    r.keys("tidal AND (barrier");
+    let Err((msg, col)) = r.app.preview.clone() else {
+        panic!("no error")
+    };
+    assert!(msg.contains("unclosed"), "{msg}");
+    assert_eq!(col, 11);
+    let before = r.app.results.generation;
+    r.press(code(KeyCode::Enter));
+    assert_eq!(r.app.results.generation, before, "a bad query must not run");
+    assert_eq!(r.app.focus, Focus::Query);
+    let screen = r.text(80, 24);
+    assert!(screen.contains("^ unclosed"), "{screen}");
+}
+
+#[test]
+fn navigation_pages_lazily_through_the_list() {
+    let mut r = rig();
+    r.press(code(KeyCode::Esc));
+    r.app.list_height = 10;
+    r.keys("jjj");
+    assert_eq!(r.app.results.selected, 3);
+    r.press(key('k'));
+    assert_eq!(r.app.results.selected, 2);
+    r.press(key('G'));
+    assert_eq!(r.app.results.selected, 299);
+    // The last page was fetched on demand and far pages dropped.
+    assert!(r.app.results.row(299).is_some());
+    assert!(r.app.results.rows_held() <= 300);
+    r.press(key('g'));
+    assert_eq!(r.app.results.selected, 0);
+    assert!(r.app.results.row(0).is_some());
+    r.press(code(KeyCode::PageDown));
+    assert_eq!(r.app.results.selected, 10);
+}
+
+#[test]
+fn stale_answers_are_dropped() {
+    let mut r = rig();
+    let old = r.app.results.generation;
+    r.search("according");
+    let total = r.app.results.total;
+    let fx = r.app.handle(Action::Response(Response::Page {
+        generation: old,
+        offset: 0,
+        total: 1,
+        rows: Vec::new(),
+        millis: 0.0,
+    }));
+    assert!(fx.is_empty());
+    assert_eq!(r.app.results.total, total);
+}
+
+#[test]
+fn open_jump_between_hits_and_conversations() {
+    let mut r = rig();
+    r.search("the");
+    r.press(code(KeyCode::Enter));
+    assert_eq!(r.app.screen, Screen::Transcript);
+    let rd = r.app.reading.as_ref().unwrap();
+    let first_id = rd.id.clone();
+    let hits = verbatim::tui::app::hit_count(rd.loaded.as_ref().unwrap());
+    assert!(hits > 2);
+    assert_eq!(rd.hit, Some(0));
+    r.press(key('n'));
+    assert_eq!(r.app.reading.as_ref().unwrap().hit, Some(1));
+    r.press(key('N'));
+    r.press(key('N'));
+    assert_eq!(
+        r.app.reading.as_ref().unwrap().hit,
+        Some(hits - 1),
+        "wraps around"
+    );
+    let screen = r.text(80, 24);
+    assert!(screen.contains(&format!("hit {hits}/{hits}")), "{screen}");
+    r.press(key(']'));
+    let second = r.app.reading.as_ref().unwrap().id.clone();
+    assert_ne!(second, first_id);
+    r.press(key('['));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, first_id);
+    // Every view is in the audit trail.
+    let audit = std::fs::read_to_string(r.dir.join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains(&format!(
+            "\"view\",\"data\":{{\"conversation\":\"{second}\""
+        )) || audit.contains(&second)
+    );
+    r.press(key('q'));
+    assert_eq!(r.app.screen, Screen::Search);
+}
+
+#[test]
+fn tag_undo_repeat_and_note_are_saved() {
+    let mut r = rig();
+    r.press(code(KeyCode::Esc));
+    let id = r.app.results.selected_row().unwrap().id.clone();
+    r.press(key('5'));
+    assert!(r.app.journal.state().has_tag(&id, "hot"));
+    assert!(r.app.status.as_ref().unwrap().0.contains("saved #1"));
+    r.press(key('5'));
+    assert!(!r.app.journal.state().has_tag(&id, "hot"), "toggles off");
+    r.press(key('u'));
+    assert!(
+        r.app.journal.state().has_tag(&id, "hot"),
+        "undo of the untag"
+    );
+    // Repeat: the last coding action (untag hot) on the next conversation does nothing new;
+    // tag it first, then repeat on the next one.
+    r.press(key('j'));
+    let next = r.app.results.selected_row().unwrap().id.clone();
+    r.press(key('1'));
+    r.press(key('j'));
+    let third = r.app.results.selected_row().unwrap().id.clone();
+    r.press(key('.'));
+    assert!(r.app.journal.state().has_tag(&next, "reproduces-article"));
+    assert!(r.app.journal.state().has_tag(&third, "reproduces-article"));
+    // Note: a multi-line text area, saved with Ctrl-S.
+    r.press(key('a'));
+    assert!(matches!(r.app.overlay, Some(Overlay::Note { .. })));
+    r.keys("first");
+    r.press(code(KeyCode::Enter));
+    r.keys("second");
+    r.press(Action::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(r.app.overlay.is_none());
+    assert_eq!(r.app.journal.state().note(&third), Some("first\nsecond"));
+    // Another process sees every decision: the journal on disk replays to the same state.
+    let j = verbatim::review::Journal::open(&r.dir).unwrap();
+    assert!(j.state().has_tag(&id, "hot"));
+    assert_eq!(j.state().note(&third), Some("first\nsecond"));
+    assert_eq!(j.state().events.len(), 6);
+    assert!(j.state().events.iter().all(|e| e.reviewer == "ann"));
+}
+
+#[test]
+fn bulk_tag_states_the_count_and_asks() {
+    let mut r = rig();
+    r.search("strong:yes");
+    let n = r.app.results.total.unwrap();
+    assert!(n > 10);
+    r.press(key('B'));
+    assert!(matches!(r.app.overlay, Some(Overlay::BulkPick)));
+    r.press(key('5'));
+    match &r.app.overlay {
+        Some(Overlay::BulkConfirm {
+            count, ids, tag, ..
+        }) => {
+            assert_eq!(*count, n);
+            assert_eq!(ids.as_ref().unwrap().len() as u64, n);
+            assert_eq!(tag, "hot");
+        }
+        o => panic!("{o:?}"),
+    }
+    let screen = r.text(80, 24);
+    assert!(
+        screen.contains(&format!("Tag {n} conversations with hot?")),
+        "{screen}"
+    );
+    // Anything but y cancels; y tags them all in one event.
+    r.press(key('x'));
+    assert_eq!(r.app.journal.state().tag_counts().get("hot"), None);
+    r.press(key('B'));
+    r.press(key('5'));
+    r.press(key('y'));
+    assert_eq!(r.app.journal.state().tag_counts().get("hot"), Some(&n));
+    assert_eq!(r.app.journal.state().events.len(), 1);
+}
+
+#[test]
+fn compare_steps_through_spans_and_articles() {
+    let mut r = rig();
+    r.search("strong:yes");
+    r.press(key('c'));
+    assert_eq!(r.app.screen, Screen::Compare);
+    let rd = r.app.reading.as_ref().unwrap();
+    let l = rd.loaded.as_ref().unwrap();
+    assert!(!l.findings.is_empty());
+    assert!(l.articles.contains_key(&l.findings[0].article));
+    let spans = l.findings[0].spans.len();
+    r.press(key('n'));
+    assert_eq!(r.app.reading.as_ref().unwrap().span, 1 % spans);
+    let screen = r.text(100, 30);
+    assert!(screen.contains("reply · message"), "{screen}");
+    assert!(screen.contains("article 1/"), "{screen}");
+    r.press(key('q'));
+    assert_eq!(r.app.screen, Screen::Transcript);
+}
+
+#[test]
+fn sort_help_progress_and_export_dialog() {
+    let mut r = rig();
+    r.press(code(KeyCode::Esc));
+    r.press(key('s'));
+    assert_eq!(r.app.results.sort, SortBy::Date);
+    assert_eq!(r.app.results.total, Some(300));
+    r.press(key('?'));
+    assert!(matches!(r.app.overlay, Some(Overlay::Help { .. })));
+    let screen = r.text(160, 48);
+    // Help comes from the key map.
+    for (keys, _, what) in r.app.keymap.help() {
+        assert!(
+            screen.contains(&keys) && screen.contains(what),
+            "{keys} {what}"
+        );
+    }
+    r.press(code(KeyCode::Esc));
+    assert!(r.app.overlay.is_none());
+    r.press(key('p'));
+    assert_eq!(r.app.screen, Screen::Progress);
+    assert!(r.app.stats.as_ref().unwrap().conversations > 0);
+    r.press(key('q'));
+
+    // Export from the dialog: csv of the current results.
+    r.search("strong:yes");
+    let n = r.app.results.total.unwrap();
+    r.press(key('e'));
+    let out = r.dir.parent().unwrap().join("from-ui");
+    if let Some(Overlay::Export(d)) = &mut r.app.overlay {
+        d.destination.set(out.to_str().unwrap());
+    }
+    r.press(code(KeyCode::Down)); // format
+    r.press(code(KeyCode::Right)); // csv
+    r.press(code(KeyCode::Enter));
+    let Some(Overlay::Export(d)) = &r.app.overlay else {
+        panic!("dialog closed")
+    };
+    let s = d.result.as_ref().unwrap().as_ref().unwrap();
+    assert_eq!(s.conversations, n);
+    assert!(out.join("conversations.csv").exists());
+    assert!(r.app.status.as_ref().unwrap().0.contains("exported"));
+}
+
+#[test]
+fn tiny_terminals_get_a_message() {
+    let mut r = rig();
+    let screen = r.text(40, 10);
+    assert!(screen.contains("too small"), "{screen}");
+}
+
+/// Snapshot text with the volatile parts (timings) made constant.
+fn stable(s: String) -> String {
+    let re = regex::Regex::new(r"\d+ ms").unwrap();
+    re.replace_all(&s, "N ms").into_owned()
+}
+
+/// The buffer with styles: each line's runs of equal style as `[style]text`.
+fn styled(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut last = None;
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            let st = (c.fg, c.bg, c.modifier);
+            if last != Some(st) {
+                out.push_str(&format!("[{:?},{:?},{:?}]", c.fg, c.bg, c.modifier));
+                last = Some(st);
+            }
+            out.push_str(c.symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// How to reach a screen from a fresh rig.
+type Setup = Box<dyn Fn(&mut Rig)>;
+
+fn screens() -> Vec<(&'static str, Setup)> {
+    vec![
+        (
+            "search",
+            Box::new(|r: &mut Rig| r.search("assistant:\"according to\"")),
+        ),
+        (
+            "transcript",
+            Box::new(|r: &mut Rig| {
+                r.search("assistant:\"according to\"");
+                r.press(code(KeyCode::Enter));
+                r.press(key('n'));
+            }),
+        ),
+        (
+            "compare",
+            Box::new(|r: &mut Rig| {
+                r.search("strong:yes");
+                r.press(key('c'));
+            }),
+        ),
+        (
+            "progress",
+            Box::new(|r: &mut Rig| {
+                r.press(code(KeyCode::Esc));
+                r.press(key('5'));
+                r.press(key('p'));
+            }),
+        ),
+        (
+            "help",
+            Box::new(|r: &mut Rig| {
+                r.press(code(KeyCode::Esc));
+                r.press(key('?'));
+            }),
+        ),
+        (
+            "export",
+            Box::new(|r: &mut Rig| {
+                r.press(code(KeyCode::Esc));
+                r.press(key('e'));
+                if let Some(Overlay::Export(d)) = &mut r.app.overlay {
+                    d.destination.set("/cases/acme/export-1");
+                }
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn snapshots_of_every_screen() {
+    for color in [false, true] {
+        for (name, setup) in screens() {
+            for (w, h) in [(80u16, 24u16), (160, 48)] {
+                let mut r = rig_with(color);
+                // Newest first: an order that does not depend on how segments were built.
+                r.press(code(KeyCode::Esc));
+                r.press(key('s'));
+                setup(&mut r);
+                r.app.results.millis = 0.0;
+                let t = r.draw(w, h);
+                let snap = if color {
+                    stable(styled(&t))
+                } else {
+                    stable(t.backend().to_string())
+                };
+                let kind = if color { "color" } else { "plain" };
+                insta::assert_snapshot!(format!("{name}_{w}x{h}_{kind}"), snap);
+            }
+        }
+    }
+}

@@ -15,7 +15,7 @@ use verbatim::review::Journal;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{child_peak_rss, matter, median};
+use common::{child_peak_anon, child_peak_rss, matter, median};
 
 fn sizes() -> Vec<u64> {
     std::env::var("VERBATIM_BENCH_EXPORT_SIZES")
@@ -103,21 +103,42 @@ fn main() {
             );
         }
 
-        for format in ["jsonl", "html"] {
+        // Memory against the size of the export: subsets of this matter, then all of it.
+        for (what, q) in [
+            ("turns:>=8", "turns:>=8"),
+            ("turns:1", "turns:1"),
+            ("all", "*"),
+        ] {
             let tmp = tempfile::tempdir_in(m.parent().unwrap()).unwrap();
-            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"));
-            cmd.arg("--matter")
+            let count = std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"))
+                .arg("--matter")
                 .arg(&m)
-                .args([
-                    "--quiet", "export", "--query", "*", "--format", format, "--out",
-                ])
-                .arg(tmp.path().join("out"));
-            rss.push((n, format, child_peak_rss(cmd)));
+                .args(["search", q, "--count"])
+                .output()
+                .unwrap();
+            let count = String::from_utf8_lossy(&count.stdout).trim().to_string();
+            let export_to = |dir: &str| {
+                let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"));
+                cmd.arg("--matter")
+                    .arg(&m)
+                    .args([
+                        "--quiet", "export", "--query", q, "--format", "html", "--out",
+                    ])
+                    .arg(tmp.path().join(dir));
+                cmd
+            };
+            let (anon, rss_total) = (
+                child_peak_anon(export_to("out")),
+                child_peak_rss(export_to("out2")),
+            );
+            rss.push((n, what, count, anon, rss_total));
         }
     }
-    println!("\n| conversations | format | peak RSS of `verbatim export` |");
-    println!("|---|---|---|");
-    for (n, f, r) in rss {
-        println!("| {n} | {f} | {r:.0} MiB |");
+    println!(
+        "\n| matter | selection | exported | peak anonymous memory | peak RSS (with mapped index pages) |"
+    );
+    println!("|---|---|---|---|---|");
+    for (n, what, count, anon, rss) in rss {
+        println!("| {n} | {what} | {count} | {anon:.0} MiB | {rss:.0} MiB |");
     }
 }

@@ -13,6 +13,7 @@ pub mod fsutil;
 pub mod hashing;
 pub mod import;
 pub mod index;
+pub mod line_index;
 pub mod matter;
 pub mod model;
 pub mod progress;

@@ -193,7 +193,12 @@ pub fn search_full(
                     (Some(h.message), s, r)
                 }
                 _ => {
-                    let first = conv.messages.first();
+                    // No hit to show (a filter-only query): the first prompt says most.
+                    let first = conv
+                        .messages
+                        .iter()
+                        .find(|m| m.role == crate::model::Role::User)
+                        .or(conv.messages.first());
                     let text = first.map(|m| m.text.as_str()).unwrap_or("");
                     let (s, _) = highlight::snippet(text, &[], req.snippet_width.max(1));
                     (first.map(|m| m.index), s, Vec::new())
@@ -363,13 +368,13 @@ pub fn get(index: &ConvIndex, id: &str) -> Result<Option<crate::model::Conversat
     }
 }
 
-/// A matching document: its address, id and creation time (epoch nanoseconds).
-pub type DatedDoc = (DocAddress, String, Option<i64>);
+/// A matching document and its creation time (epoch nanoseconds).
+pub type DatedDoc = (DocAddress, Option<i64>);
 
-/// Every matching conversation as (address, id, created in epoch nanoseconds), oldest first
-/// (undated last), then by id: the order of a production. The searcher is returned so the
+/// Every matching conversation in production order: oldest first, undated last, ties in index
+/// order. 16 bytes per match, nothing else held; the searcher is returned so that the
 /// addresses stay valid.
-pub fn matching_docs_chronological(
+pub fn production_order(
     index: &ConvIndex,
     lookups: Lookups,
     node: &Node,
@@ -377,34 +382,58 @@ pub fn matching_docs_chronological(
     let searcher = index.searcher();
     let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
     let q = query::compile::compile(node, &env)?;
-    let docs = searcher
-        .search(&q, &tantivy::collector::DocSetCollector)
-        .context("search failed")?;
-    let with_ids = ids_of(&searcher, docs.into_iter().collect())?;
-    let mut keyed = Vec::with_capacity(with_ids.len());
-    let mut current: Option<(u32, Option<tantivy::columnar::Column<tantivy::DateTime>>)> = None;
-    for (addr, id) in with_ids {
-        if current.as_ref().map(|c| c.0) != Some(addr.segment_ord) {
-            let col = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .date("created")
-                .ok();
-            current = Some((addr.segment_ord, col));
-        }
-        let created = current
-            .as_ref()
-            .and_then(|(_, c)| c.as_ref())
-            .and_then(|c| c.first(addr.doc_id))
-            .map(|d| d.into_timestamp_nanos());
-        keyed.push((created.is_none(), created.unwrap_or(0), id, addr));
+    let mut docs = searcher.search(&q, &Dated).context("search failed")?;
+    docs.sort_by_key(|(addr, t)| (t.is_none(), *t, *addr));
+    Ok((searcher, docs))
+}
+
+/// Collects matching documents with their `created` value, segment by segment.
+struct Dated;
+
+struct DatedSegment {
+    ord: u32,
+    created: Option<tantivy::columnar::Column<tantivy::DateTime>>,
+    out: Vec<DatedDoc>,
+}
+
+impl tantivy::collector::Collector for Dated {
+    type Fruit = Vec<DatedDoc>;
+    type Child = DatedSegment;
+
+    fn for_segment(
+        &self,
+        ord: tantivy::SegmentOrdinal,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<DatedSegment> {
+        Ok(DatedSegment {
+            ord,
+            created: segment.fast_fields().date("created").ok(),
+            out: Vec::new(),
+        })
     }
-    keyed.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
-    Ok((
-        searcher,
-        keyed
-            .into_iter()
-            .map(|(undated, t, id, a)| (a, id, (!undated).then_some(t)))
-            .collect(),
-    ))
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<DatedDoc>>) -> tantivy::Result<Vec<DatedDoc>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for DatedSegment {
+    type Fruit = Vec<DatedDoc>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        let t = self
+            .created
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .map(|d| d.into_timestamp_nanos());
+        self.out.push((DocAddress::new(self.ord, doc), t));
+    }
+
+    fn harvest(self) -> Vec<DatedDoc> {
+        self.out
+    }
 }

@@ -407,6 +407,12 @@ fn redaction_masks_and_keeps_finding_offsets() {
             .success()
     );
     assert!(run(&m, &["--quiet", "detect"]).status.success());
+    // A note with personal data: masked in the note and in the coding history.
+    assert!(
+        run(&m, &["note", "pii", "called her on 212-555-0199"])
+            .status
+            .success()
+    );
     let out = tmp.path().join("red");
     let s = export(
         &m,
@@ -420,12 +426,14 @@ fn redaction_masks_and_keeps_finding_offsets() {
             "--redact-pii",
         ],
     );
+    // Phones: the reply's, and the note's in the note and in its history entry.
     assert_eq!(
         s["redactions"],
-        json!({"CARD": 1, "EMAIL": 1, "IPV4": 1, "PHONE": 1, "SSN": 1})
+        json!({"CARD": 1, "EMAIL": 1, "IPV4": 1, "PHONE": 3, "SSN": 1})
     );
     let text = std::fs::read_to_string(out.join("conversations.jsonl")).unwrap();
     for secret in [
+        "212-555-0199",
         "news.desk",
         "(212) 555",
         "4111 1111 1111 1111",
@@ -491,6 +499,45 @@ fn existing_destination_needs_force_and_bad_requests_are_clear() {
         std::fs::read_to_string(out.join("keep.txt")).unwrap(),
         "mine"
     );
+    // --force replaces only an earlier export, never a folder of other work (or a matter).
+    for victim in [out.clone(), m.clone()] {
+        let o = run(
+            &m,
+            &[
+                "export",
+                "--tag",
+                "hot",
+                "--format",
+                "csv",
+                "--out",
+                victim.to_str().unwrap(),
+                "--force",
+            ],
+        );
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("not an earlier export"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "mine"
+    );
+    assert!(m.join("review.jsonl").exists());
+    let earlier = tmp.path().join("earlier");
+    export(
+        &m,
+        &[
+            "--tag",
+            "hot",
+            "--format",
+            "jsonl",
+            "--out",
+            earlier.to_str().unwrap(),
+        ],
+    );
     export(
         &m,
         &[
@@ -499,12 +546,13 @@ fn existing_destination_needs_force_and_bad_requests_are_clear() {
             "--format",
             "csv",
             "--out",
-            out.to_str().unwrap(),
+            earlier.to_str().unwrap(),
             "--force",
         ],
     );
-    assert!(!out.join("keep.txt").exists());
-    assert!(out.join("conversations.csv").exists());
+    assert!(!earlier.join("conversations.jsonl").exists());
+    assert!(earlier.join("conversations.csv").exists());
+    sha256sum_check(&earlier);
 
     for (args, says) in [
         (vec!["--format", "csv"], "--tag"),

@@ -59,6 +59,8 @@ fn code(c: KeyCode) -> Action {
 impl Rig {
     /// Serves the requests as the workers would, feeding answers back until none are left.
     fn pump(&mut self, mut fx: Vec<Effect>) {
+        // As the event loop does after every frame: rows the list needs now.
+        fx.extend(self.app.page_effects());
         let mut rounds = 0;
         while !fx.is_empty() {
             rounds += 1;
@@ -297,6 +299,24 @@ fn tag_undo_repeat_and_note_are_saved() {
     assert_eq!(j.state().note(&third), Some("first\nsecond"));
     assert_eq!(j.state().events.len(), 6);
     assert!(j.state().events.iter().all(|e| e.reviewer == "ann"));
+}
+
+#[test]
+fn coding_refreshes_results_that_depend_on_it() {
+    let mut r = rig();
+    r.search("reviewed:no");
+    assert_eq!(r.app.results.total, Some(300));
+    let first = r.app.results.selected_row().unwrap().id.clone();
+    r.press(key('5'));
+    // The tagged conversation left the set; the list shows the next one at the same place.
+    assert_eq!(r.app.results.total, Some(299));
+    let now = r.app.results.selected_row().unwrap().id.clone();
+    assert_ne!(now, first);
+    // Deep in the list, nothing is skipped: every row below is still unreviewed.
+    r.press(key('G'));
+    let st = r.app.journal.state();
+    let last = r.app.results.selected_row().unwrap();
+    assert!(!st.get(&last.id).is_some_and(|c| c.reviewed()));
 }
 
 #[test]

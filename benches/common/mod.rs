@@ -94,3 +94,31 @@ pub fn child_peak_rss(mut cmd: std::process::Command) -> f64 {
     assert!(r > 0 && status == 0, "child failed (status {status})");
     usage.ru_maxrss as f64 / 1024.0
 }
+
+/// Runs `cmd` to completion, sampling its anonymous resident memory (heap, not the file pages
+/// of the memory-mapped index) every 10 ms; returns the peak in MiB.
+pub fn child_peak_anon(mut cmd: std::process::Command) -> f64 {
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("cannot start the child");
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path)
+            && let Some(kb) = s
+                .lines()
+                .find(|l| l.starts_with("RssAnon:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(st) = child.try_wait().expect("cannot wait for the child") {
+            assert!(st.success(), "child failed: {st}");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    peak_kb as f64 / 1024.0
+}

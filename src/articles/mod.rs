@@ -209,28 +209,18 @@ pub fn load(matter_dir: &Path) -> Result<Vec<Article>> {
     Ok(out)
 }
 
-/// The stored articles whose ids are in `ids`, streamed so that only those are kept.
-pub fn load_selected(
-    matter_dir: &Path,
-    ids: &std::collections::HashSet<String>,
-) -> Result<std::collections::HashMap<String, Article>> {
-    let mut out = std::collections::HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
+/// The stored articles by id, read on demand (only the ids are held in memory).
+pub fn lookup(matter_dir: &Path) -> Result<crate::line_index::LineIndex> {
     let dir = matter_dir.join(DIR);
     let sources = read_sources(&dir)?;
-    let extent = committed_len(
-        &dir.join(ARTICLES_FILE),
-        sources.as_ref().map(|s| s.articles_bytes),
-    )?;
-    read_store(&dir.join(ARTICLES_FILE), extent, &mut |a| {
-        if ids.contains(&a.id) {
-            out.insert(a.id.clone(), a);
-        }
-        Ok(())
-    })?;
-    Ok(out)
+    let path = dir.join(ARTICLES_FILE);
+    let extent = committed_len(&path, sources.as_ref().map(|s| s.articles_bytes))?;
+    crate::line_index::LineIndex::build(&path, "id", Some(extent))
+}
+
+/// One stored article by id, through a [`lookup`].
+pub fn get(lookup: &crate::line_index::LineIndex, id: &str) -> Result<Option<Article>> {
+    Ok(lookup.get::<Article>(id)?.into_iter().next())
 }
 
 /// Counts over the stored corpus, its sources and its fingerprint.

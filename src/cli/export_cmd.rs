@@ -112,7 +112,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
     }
     if summary.altered_values > 0 {
         eprintln!(
-            "note: {} DAT values held þ or byte 0x14, which a load file cannot carry; they were replaced (U+FFFD, space); the natives keep the original text",
+            "note: {} DAT values held þ, byte 0x14 or ®, which a load file cannot carry as they are; they were replaced (U+FFFD, space, (R)); the natives keep the original text",
             summary.altered_values
         );
     }

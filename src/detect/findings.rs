@@ -165,6 +165,11 @@ pub fn load(matter_dir: &Path) -> Result<Vec<Finding>> {
     crate::fsutil::read_jsonl(&path_in(matter_dir), "a finding")
 }
 
+/// The stored findings by conversation, read on demand (only conversation ids are held).
+pub fn lookup(matter_dir: &Path) -> Result<crate::line_index::LineIndex> {
+    crate::line_index::LineIndex::build(&path_in(matter_dir), "conversation", None)
+}
+
 /// Findings summarised per conversation, for query filters and sorting.
 #[derive(Debug, Default, Clone)]
 pub struct FindingsIndex {

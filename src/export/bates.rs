@@ -84,6 +84,10 @@ impl Numbering {
                 free
             ),
             Some(0) => bail!("Bates numbers start at 1"),
+            Some(s) if s.to_string().len() > opts.width => bail!(
+                "Bates start {s} has more than {} digits; raise --bates-width",
+                opts.width
+            ),
             Some(s) => s,
             None => free,
         };
@@ -100,8 +104,8 @@ impl Numbering {
 
     /// Checks that `count` numbers fit the width.
     pub fn check_capacity(&self, count: u64) -> Result<()> {
-        let last = self.first + count.saturating_sub(1);
-        if last.to_string().len() > self.width {
+        let last = self.first.checked_add(count.saturating_sub(1));
+        if last.is_none_or(|l| l.to_string().len() > self.width) {
             bail!(
                 "{count} conversations from {} need more than {} digits; raise --bates-width",
                 self.number(self.first),
@@ -114,7 +118,7 @@ impl Numbering {
     /// The next number of the production.
     pub fn take(&mut self) -> String {
         let n = self.next;
-        self.next += 1;
+        self.next = self.next.saturating_add(1);
         self.number(n)
     }
 

@@ -28,8 +28,8 @@ pub const BOM: &str = "\u{FEFF}";
 pub const MULTI: &str = ";";
 
 /// A value made safe for the file: line breaks become ®; the two characters that would end
-/// a value early (the qualifier and the separator) become U+FFFD and a space. Returns whether
-/// anything other than line breaks had to change.
+/// a value early (the qualifier and the separator) become U+FFFD and a space, and a literal ®
+/// becomes "(R)". Returns whether anything other than line breaks had to change.
 pub fn value(s: &str) -> (String, bool) {
     let mut out = String::with_capacity(s.len());
     let mut altered = false;
@@ -49,6 +49,11 @@ pub fn value(s: &str) -> (String, bool) {
             }
             SEPARATOR => {
                 out.push(' ');
+                altered = true;
+            }
+            // A literal ® would be read back as a line break.
+            NEWLINE => {
+                out.push_str("(R)");
                 altered = true;
             }
             c => out.push(c),
@@ -109,6 +114,7 @@ mod tests {
     fn values_and_rows() {
         assert_eq!(value("a\r\nb\nc\rd"), ("a®b®c®d".to_string(), false));
         assert_eq!(value("þ\u{14}"), ("\u{FFFD} ".to_string(), true));
+        assert_eq!(value("Acme® tool"), ("Acme(R) tool".to_string(), true));
         let r = row(&["x", "y z"]);
         assert_eq!(r.as_bytes(), "þxþ\u{14}þy zþ\r\n".as_bytes());
         let parsed = parse(format!("{}{}", header(), row(&["1", "a®b"])).as_bytes()).unwrap();

@@ -66,9 +66,11 @@ fn around(text: &str, start: usize, end: usize, max: usize) -> (usize, usize) {
     }
     // Whole words only: start after a space, end before one.
     if s > 0
-        && let Some(i) = text[s..start].find(char::is_whitespace)
+        && let Some((i, c)) = text[s..start]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
     {
-        s += i + 1;
+        s += i + c.len_utf8();
     }
     if e < text.len()
         && let Some(i) = text[end..e].rfind(char::is_whitespace)
@@ -219,6 +221,14 @@ pub fn page(r: &Record, articles: &ArticleMap) -> String {
                 } else {
                     String::new()
                 };
+                // Under redaction the excerpt is masked like the reply it stands beside.
+                let shown = |t: &str| {
+                    if r.redacted {
+                        esc(&super::redact::mask(t).text)
+                    } else {
+                        esc(t)
+                    }
+                };
                 let art = match articles.get(*article) {
                     Some(a) if valid(&a.text, sp.article_start, sp.article_end) => {
                         let (cs, ce) = around(&a.text, sp.article_start, sp.article_end, 160);
@@ -226,10 +236,10 @@ pub fn page(r: &Record, articles: &ArticleMap) -> String {
                             "<b>{}</b> <small>[{}]</small><br>{}…<span class=\"{}\">{}</span>…{}",
                             esc(a.title.as_deref().unwrap_or(&a.id)),
                             esc(&a.id),
-                            esc(&a.text[cs..sp.article_start]),
+                            shown(&a.text[cs..sp.article_start]),
                             class(sp.label),
-                            esc(&a.text[sp.article_start..sp.article_end]),
-                            esc(&a.text[sp.article_end..ce])
+                            shown(&a.text[sp.article_start..sp.article_end]),
+                            shown(&a.text[sp.article_end..ce])
                         )
                     }
                     _ => format!(

@@ -12,7 +12,7 @@ pub mod redact;
 pub mod sinks;
 pub mod transcript;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -149,7 +149,7 @@ pub struct Summary {
     pub bates_last: Option<String>,
     /// Masked values per kind (with `--redact-pii`).
     pub redactions: redact::Counts,
-    /// DAT values holding þ or 0x14, which were replaced.
+    /// DAT values holding þ, 0x14 or ®, which were replaced.
     pub altered_values: u64,
     pub seconds: f64,
 }
@@ -174,7 +174,7 @@ pub fn run(
         review: Some(inp.review),
         findings: Some(inp.findings),
     };
-    let (searcher, docs) = crate::search::matching_docs_chronological(inp.index, lookups, &node)?;
+    let (searcher, docs) = crate::search::production_order(inp.index, lookups, &node)?;
     let total = docs.len() as u64;
     let mut numbering = match &req.bates {
         Some(opts) => {
@@ -184,15 +184,11 @@ pub fn run(
         }
         None => None,
     };
-    let wanted: HashSet<&str> = docs.iter().map(|(_, id, _)| id.as_str()).collect();
-    let mut findings = findings_of(inp.matter_dir, &wanted)?;
-    let article_ids: HashSet<String> = findings
-        .values()
-        .flatten()
-        .map(|f| f.article.clone())
-        .collect();
-    let articles = crate::articles::load_selected(inp.matter_dir, &article_ids)?;
-    let history = history_of(inp.review, &wanted);
+    // Findings and articles are read per conversation from on-disk indexes, and the history
+    // is indexed once over the journal: memory does not grow with the size of the export.
+    let findings = crate::detect::findings::lookup(inp.matter_dir)?;
+    let articles = crate::articles::lookup(inp.matter_dir)?;
+    let history = history_index(inp.review);
 
     let mut out = outdir::OutDir::create(&req.out, req.force)?;
     let title = format!("verbatim export: {}", req.selection.describe());
@@ -204,7 +200,7 @@ pub fn run(
     };
     let mut redactions = redact::Counts::new();
     progress.begin("exporting", Some(total));
-    for (i, (addr, id, _)) in docs.iter().enumerate() {
+    for (i, (addr, _)) in docs.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
             bail!(
                 "export cancelled; nothing was written to {}",
@@ -214,7 +210,8 @@ pub fn run(
         let conv = inp
             .index
             .load(&searcher, *addr)
-            .with_context(|| format!("cannot read conversation {id}"))?;
+            .context("cannot read a conversation from the index")?;
+        let id = conv.id.clone();
         let hist = history
             .get(id.as_str())
             .map(|v| {
@@ -223,12 +220,23 @@ pub fn run(
                     .collect()
             })
             .unwrap_or_default();
+        let found: Vec<Finding> = findings
+            .get(&id)
+            .with_context(|| format!("cannot read the findings of {id}"))?;
+        let mut matched = record::ArticleMap::new();
+        for f in &found {
+            if !matched.contains_key(&f.article)
+                && let Some(a) = crate::articles::get(&articles, &f.article)?
+            {
+                matched.insert(f.article.clone(), a);
+            }
+        }
         let mut rec = Record::build(
             i as u64 + 1,
             conv,
-            inp.review.get(id),
+            inp.review.get(&id),
             hist,
-            findings.remove(id.as_str()).unwrap_or_default(),
+            found,
             req.redact,
         );
         rec.bates = numbering.as_mut().map(|n| n.take());
@@ -240,7 +248,7 @@ pub fn run(
                 json!({"conversation": rec.id(), "bates": rec.bates, "masked": rec.redactions});
             writeln!(log, "{line}").context("cannot write the redaction log")?;
         }
-        sink.write(&mut out, &rec, &articles)?;
+        sink.write(&mut out, &rec, &matched)?;
         progress.update(i as u64 + 1, i as u64 + 1);
     }
     progress.end();
@@ -309,25 +317,12 @@ pub fn run(
     Ok(summary)
 }
 
-/// The stored findings of the wanted conversations.
-fn findings_of(matter_dir: &Path, wanted: &HashSet<&str>) -> Result<HashMap<String, Vec<Finding>>> {
-    let mut by: HashMap<String, Vec<Finding>> = HashMap::new();
-    for f in crate::detect::findings::load(matter_dir)? {
-        if wanted.contains(f.conversation.as_str()) {
-            by.entry(f.conversation.clone()).or_default().push(f);
-        }
-    }
-    Ok(by)
-}
-
-/// For each wanted conversation, the positions of the journal events that touched it.
-fn history_of<'a>(review: &ReviewState, wanted: &HashSet<&'a str>) -> HashMap<&'a str, Vec<usize>> {
-    let mut by: HashMap<&'a str, Vec<usize>> = HashMap::new();
+/// For each conversation coded in the journal, the positions of the events that touched it.
+fn history_index(review: &ReviewState) -> HashMap<&str, Vec<usize>> {
+    let mut by: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, e) in review.events.iter().enumerate() {
         for t in e.targets() {
-            if let Some(id) = wanted.get(t) {
-                by.entry(id).or_default().push(i);
-            }
+            by.entry(t).or_default().push(i);
         }
     }
     by

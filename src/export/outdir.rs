@@ -58,11 +58,14 @@ impl OutDir {
     /// Starts an export to `dest`. An existing destination is refused unless `force`.
     pub fn create(dest: &Path, force: bool) -> Result<OutDir> {
         fsutil::restrict_umask();
-        if dest.exists() && !force {
-            bail!(
-                "{} already exists; choose another --out or pass --force to replace it",
-                dest.display()
-            );
+        if dest.exists() {
+            if !force {
+                bail!(
+                    "{} already exists; choose another --out or pass --force to replace it",
+                    dest.display()
+                );
+            }
+            check_replaceable(dest)?;
         }
         let name = dest
             .file_name()
@@ -143,6 +146,8 @@ impl OutDir {
         let mut old = None;
         if self.dest.exists() {
             if !self.force {
+                // The finished export stays where it is, as the message says.
+                self.done = true;
                 bail!(
                     "{} appeared while exporting; the export is left in {}",
                     self.dest.display(),
@@ -158,13 +163,19 @@ impl OutDir {
                 .with_context(|| format!("cannot move the old {} aside", self.dest.display()))?;
             old = Some(aside);
         }
-        fs::rename(&self.tmp, &self.dest).with_context(|| {
-            format!(
-                "cannot rename {} to {}",
-                self.tmp.display(),
-                self.dest.display()
-            )
-        })?;
+        if let Err(e) = fs::rename(&self.tmp, &self.dest) {
+            // Put the old export back rather than leave it under a hidden name.
+            if let Some(old) = &old {
+                let _ = fs::rename(old, &self.dest);
+            }
+            return Err(e).with_context(|| {
+                format!(
+                    "cannot rename {} to {}",
+                    self.tmp.display(),
+                    self.dest.display()
+                )
+            });
+        }
         self.done = true;
         fsutil::sync_dir(&parent);
         if let Some(old) = old {
@@ -191,6 +202,18 @@ impl Drop for OutDir {
             let _ = fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// `--force` replaces only an earlier export: a directory holding a manifest. Anything else
+/// (a file, a matter, a folder of someone's work) is refused.
+fn check_replaceable(dest: &Path) -> Result<()> {
+    if !dest.is_dir() || !dest.join(MANIFEST).is_file() {
+        bail!(
+            "{} is not an earlier export (no {MANIFEST} in it); --force only replaces exports, so remove it yourself or choose another --out",
+            dest.display()
+        );
+    }
+    Ok(())
 }
 
 /// Flushes every file of the export to disk before it is renamed into place: one `syncfs`

@@ -16,6 +16,9 @@ pub struct Record {
     /// Position in the export (1-based).
     #[serde(skip)]
     pub ordinal: u64,
+    /// Whether personal data was masked (article excerpts are then masked too).
+    #[serde(skip)]
+    pub redacted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bates: Option<String>,
     #[serde(flatten)]
@@ -68,7 +71,7 @@ impl Record {
         ordinal: u64,
         mut conversation: Conversation,
         review: Option<&ConvReview>,
-        history: Vec<HistoryEntry>,
+        mut history: Vec<HistoryEntry>,
         mut findings: Vec<Finding>,
         redact: bool,
     ) -> Record {
@@ -92,13 +95,22 @@ impl Record {
                     }
                 }
             }
+            let authors = conversation
+                .messages
+                .iter_mut()
+                .filter_map(|m| m.author.as_mut());
             for text in [conversation.title.as_mut(), note.as_mut()]
                 .into_iter()
                 .flatten()
+                .chain(authors)
             {
                 let masked = redact::mask(text);
                 redact::merge(&mut counts, &masked.counts);
                 *text = masked.text;
+            }
+            // Notes in the coding history carry the same text as the note.
+            for h in &mut history {
+                redact::mask_json(&mut h.value, &mut counts);
             }
             let mut meta = serde_json::Value::Object(std::mem::take(&mut conversation.metadata));
             redact::mask_json(&mut meta, &mut counts);
@@ -115,6 +127,7 @@ impl Record {
         let turns = conversation.turns();
         Record {
             ordinal,
+            redacted: redact,
             bates: None,
             turns,
             tags: review

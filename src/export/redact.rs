@@ -107,7 +107,10 @@ static IPV4: LazyLock<Regex> = LazyLock::new(|| {
 });
 // Candidates only; `Ipv6Addr` decides.
 static IPV6: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%[0-9a-z]+)?").expect("ipv6 pattern")
+    Regex::new(
+        r"(?i)(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4})(?:%[0-9a-z]+)?",
+    )
+    .expect("ipv6 pattern")
 });
 // North American: optional +1, area code (parenthesised or not), exchange, line.
 static PHONE_NA: LazyLock<Regex> = LazyLock::new(|| {
@@ -126,8 +129,8 @@ pub fn mask(text: &str) -> Masked {
         found.push((m.start(), m.end(), Kind::Email));
     }
     for m in CARD.find_iter(text) {
-        if is_card(m.as_str()) {
-            found.push((m.start(), m.end(), Kind::Card));
+        if let Some(len) = card_prefix(m.as_str()) {
+            found.push((m.start(), m.start() + len, Kind::Card));
         }
     }
     for c in SSN.captures_iter(text) {
@@ -196,6 +199,20 @@ fn apply(text: &str, mut found: Vec<(usize, usize, Kind)>) -> Masked {
     }
 }
 
+/// The length in bytes of the card number at the start of a run of digit groups: the whole
+/// run, or (a card followed by more digits, such as its security code) the longest prefix
+/// ending at a group boundary that is one.
+fn card_prefix(run: &str) -> Option<usize> {
+    if is_card(run) {
+        return Some(run.len());
+    }
+    run.char_indices()
+        .rev()
+        .filter(|(_, c)| *c == ' ' || *c == '-')
+        .map(|(i, _)| i)
+        .find(|&i| is_card(&run[..i]))
+}
+
 /// 13-19 digits passing the Luhn check, not one digit repeated.
 fn is_card(s: &str) -> bool {
     let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
@@ -224,7 +241,11 @@ pub fn luhn(digits: &[u32]) -> bool {
 
 /// The IPv6 address in the candidate `text[s..e]`, trimmed of stray colons, if it is one.
 /// Clock times (`10:30:00`) and lone `::` are not addresses.
-fn ipv6_at(text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
+fn ipv6_at(text: &str, s: usize, mut e: usize) -> Option<(usize, usize)> {
+    // A sentence may end an address with a colon ("at fe80::1: it failed").
+    if text[s..e].ends_with(':') && !text[s..e].ends_with("::") {
+        e -= 1;
+    }
     let cand = &text[s..e];
     let hexes = cand.bytes().filter(u8::is_ascii_hexdigit).count();
     let letters = cand.bytes().any(|b| b.is_ascii_alphabetic());
@@ -300,7 +321,15 @@ pub fn mask_json(v: &mut serde_json::Value, counts: &mut Counts) {
             }
         }
         serde_json::Value::Array(a) => a.iter_mut().for_each(|x| mask_json(x, counts)),
-        serde_json::Value::Object(o) => o.values_mut().for_each(|x| mask_json(x, counts)),
+        serde_json::Value::Object(o) => {
+            let entries = std::mem::take(o);
+            for (k, mut x) in entries {
+                mask_json(&mut x, counts);
+                let m = mask(&k);
+                merge(counts, &m.counts);
+                o.insert(m.text, x);
+            }
+        }
         _ => {}
     }
 }
@@ -332,6 +361,11 @@ mod tests {
     fn cards_are_luhn_checked() {
         assert_eq!(masked("card 4111 1111 1111 1111."), "card [REDACTED-CARD].");
         assert_eq!(masked("card 5500-0000-0000-0004"), "card [REDACTED-CARD]");
+        // A card followed by its security code: the card is still found.
+        assert_eq!(
+            masked("card 4111 1111 1111 1111 123"),
+            "card [REDACTED-CARD] 123"
+        );
         // One digit off: fails Luhn, left alone (and too long for a phone number).
         assert_eq!(masked("ref 4111 1111 1111 1112"), "ref 4111 1111 1111 1112");
         assert_eq!(masked("0000000000000000"), "0000000000000000");
@@ -386,6 +420,14 @@ mod tests {
             "ping [REDACTED-IPV6]"
         );
         assert_eq!(masked("at fe80::1%eth0 ok"), "at [REDACTED-IPV6] ok");
+        assert_eq!(
+            masked("at fe80::1: it failed"),
+            "at [REDACTED-IPV6]: it failed"
+        );
+        assert_eq!(
+            masked("from ::ffff:192.168.1.1 ok"),
+            "from [REDACTED-IPV6] ok"
+        );
         for t in ["at 10:30:00", "ratio 3:2", "a::b::c", "std::fs::read"] {
             assert_eq!(masked(t), t, "{t}");
         }

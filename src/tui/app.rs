@@ -130,6 +130,8 @@ pub struct App {
     pub stats: Option<FindingStats>,
     pub total_conversations: u64,
     pub export_running: bool,
+    /// A page request failed: ask again on the next key.
+    retry_pages: bool,
     next_generation: u64,
     /// Rows the list shows and lines the transcript shows (from the last draw).
     pub list_height: usize,
@@ -182,6 +184,7 @@ impl App {
             stats: None,
             total_conversations,
             export_running: false,
+            retry_pages: false,
             next_generation: 1,
             list_height: 10,
             page_height: 10,
@@ -217,6 +220,9 @@ impl App {
     }
 
     fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        if std::mem::take(&mut self.retry_pages) {
+            self.results.forget_requests();
+        }
         if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
             return vec![Effect::Quit];
@@ -397,6 +403,8 @@ impl App {
             } => {
                 if generation == self.results.generation {
                     self.results.error = Some((message.clone(), column));
+                    // Asked again on the next key, not in a loop.
+                    self.retry_pages = true;
                 }
                 if let Some(rd) = &mut self.reading
                     && rd.generation == generation
@@ -747,6 +755,10 @@ impl App {
         let reviewer = self.reviewer.clone();
         match self.journal.append(&reviewer, move |_| Ok(drafts)) {
             Ok(events) => {
+                if self.results_follow_review() {
+                    // The set itself changed (e.g. reviewed:no): fetch the rows again.
+                    self.results.invalidate();
+                }
                 for e in &events {
                     let _ = crate::audit::append(
                         &self.matter_dir,
@@ -762,6 +774,26 @@ impl App {
                 None
             }
         }
+    }
+
+    /// Whether the current results depend on coding (tag:, reviewed:, reviewer:, note:).
+    fn results_follow_review(&self) -> bool {
+        fn reads_review(n: &query::Node) -> bool {
+            use query::{Filter, Node};
+            match n {
+                Node::And(xs) | Node::Or(xs) => xs.iter().any(reads_review),
+                Node::Not(x) => reads_review(x),
+                Node::Near { left, right, .. } => reads_review(left) || reads_review(right),
+                Node::Filter(
+                    Filter::Tag(_)
+                    | Filter::Reviewed(_)
+                    | Filter::Reviewer(_)
+                    | Filter::NoteWord(_),
+                ) => true,
+                _ => false,
+            }
+        }
+        query::parse(&self.results.query).is_ok_and(|n| reads_review(&n))
     }
 
     fn toggle_tag(&mut self, n: u8) -> Vec<Effect> {
@@ -824,13 +856,16 @@ impl App {
             value: json!(target.seq),
         }]) {
             let seq = ev.last().map(|e| e.seq).unwrap_or(0);
-            self.say(
-                format!(
-                    "saved #{seq}: undid #{} ({} {})",
-                    target.seq,
+            let what = match target.action {
+                Coding::Tag | Coding::Untag => format!(
+                    "{} {}",
                     target.action.as_str(),
                     target.value.as_str().unwrap_or("")
                 ),
+                other => other.as_str().to_string(),
+            };
+            self.say(
+                format!("saved #{seq}: undid #{} ({what})", target.seq),
                 Tone::Saved,
             );
         }

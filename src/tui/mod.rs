@@ -163,13 +163,14 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
     let search_tx = worker::spawn(core.clone(), resp_tx.clone());
     let load_tx = worker::spawn(core.clone(), resp_tx.clone());
     let cancel_export = Arc::new(AtomicBool::new(false));
+    let mut export_thread: Option<std::thread::JoinHandle<()>> = None;
 
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let _guard = TerminalGuard;
     spawn_input(tx.clone());
 
     let mut effects = app.start();
-    let exec = |effects: Vec<Effect>, app: &mut App| -> bool {
+    let mut exec = |effects: Vec<Effect>, app: &mut App| -> bool {
         for e in effects {
             match e {
                 Effect::Quit => return false,
@@ -181,12 +182,12 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
                 }
                 Effect::Export(req) => {
                     cancel_export.store(false, Ordering::Relaxed);
-                    worker::spawn_export(
+                    export_thread = Some(worker::spawn_export(
                         app.matter_dir.clone(),
                         req,
                         resp_tx.clone(),
                         cancel_export.clone(),
-                    );
+                    ));
                 }
                 Effect::CancelExport => cancel_export.store(true, Ordering::Relaxed),
                 Effect::Mouse(on) => {
@@ -223,7 +224,12 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
         exec(fx, &mut app);
         trace.log("frame");
     }
+    // An export still running is cancelled and waited for: it removes its temporary
+    // directory, or finishes and records itself in the audit trail.
     cancel_export.store(true, Ordering::Relaxed);
+    if let Some(t) = export_thread.take() {
+        let _ = t.join();
+    }
     Ok(())
 }
 

@@ -65,6 +65,7 @@ impl Results {
     /// Stores a page; drops pages far from the selection.
     pub fn put(&mut self, offset: usize, total: u64, rows: Vec<Row>, millis: f64) {
         self.total = Some(total);
+        self.error = None;
         if offset == 0 {
             self.millis = millis;
         }
@@ -122,5 +123,11 @@ impl Results {
     pub fn invalidate(&mut self) {
         self.pages.clear();
         self.requested.clear();
+    }
+
+    /// Lets pages that were asked for but never arrived be asked for again.
+    pub fn forget_requests(&mut self) {
+        let held: HashSet<usize> = self.pages.keys().copied().collect();
+        self.requested.retain(|p| held.contains(p));
     }
 }

@@ -4,7 +4,6 @@
 //! drop stale ones.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
@@ -122,8 +121,8 @@ pub struct Core {
     findings: Vec<Finding>,
     by_conv: HashMap<String, Vec<usize>>,
     findings_index: crate::detect::FindingsIndex,
-    /// Byte offset of each article in the store, built on first use.
-    article_offsets: Mutex<Option<HashMap<String, u64>>>,
+    /// Where each article is in the store, built on first use.
+    articles: Mutex<Option<crate::line_index::LineIndex>>,
 }
 
 impl Core {
@@ -144,7 +143,7 @@ impl Core {
             findings,
             by_conv,
             findings_index,
-            article_offsets: Mutex::new(None),
+            articles: Mutex::new(None),
         })
     }
 
@@ -318,45 +317,19 @@ impl Core {
         })
     }
 
-    /// One article from the store, by seeking to its line.
+    /// One article from the store (the id index is built on first use).
     fn article(&self, id: &str) -> Result<Option<Article>> {
-        let mut offsets = self
-            .article_offsets
+        let mut lookup = self
+            .articles
             .lock()
             .map_err(|_| anyhow::anyhow!("article lock poisoned"))?;
-        let path = self.matter_dir.join("articles").join("articles.jsonl");
-        if offsets.is_none() {
-            let mut map = HashMap::new();
-            if let Ok(f) = std::fs::File::open(&path) {
-                let mut r = std::io::BufReader::new(f);
-                let mut line = String::new();
-                let mut at = 0u64;
-                loop {
-                    line.clear();
-                    let n = r.read_line(&mut line).context("cannot read the articles")?;
-                    if n == 0 {
-                        break;
-                    }
-                    #[derive(serde::Deserialize)]
-                    struct IdOnly {
-                        id: String,
-                    }
-                    if let Ok(a) = serde_json::from_str::<IdOnly>(&line) {
-                        map.insert(a.id, at);
-                    }
-                    at += n as u64;
-                }
-            }
-            *offsets = Some(map);
+        if lookup.is_none() {
+            *lookup = Some(crate::articles::lookup(&self.matter_dir)?);
         }
-        let Some(&at) = offsets.as_ref().and_then(|m| m.get(id)) else {
-            return Ok(None);
-        };
-        let mut f = std::fs::File::open(&path).context("cannot open the articles")?;
-        f.seek(std::io::SeekFrom::Start(at))?;
-        let mut line = String::new();
-        std::io::BufReader::new(f).read_line(&mut line)?;
-        Ok(serde_json::from_str(&line).ok())
+        match lookup.as_ref() {
+            Some(l) => crate::articles::get(l, id),
+            None => Ok(None),
+        }
     }
 
     fn stats(&self) -> Result<FindingStats> {
@@ -399,7 +372,7 @@ impl Core {
             query::ast::Bound::Included(1),
             query::ast::Bound::Unbounded,
         ));
-        let dated = search::matching_docs_chronological(
+        let dated = search::production_order(
             &self.index,
             search::Lookups {
                 review: None,
@@ -408,7 +381,7 @@ impl Core {
             &node,
         )?;
         let mut months: std::collections::BTreeMap<String, u64> = Default::default();
-        for (_, _, created) in dated.1 {
+        for (_, created) in dated.1 {
             let key = created
                 .and_then(|ns| chrono::DateTime::from_timestamp_nanos(ns).into())
                 .map(|d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m").to_string())
@@ -483,9 +456,9 @@ pub fn spawn_export(
     req: ExportRequest,
     tx: Sender<Response>,
     cancel: Arc<AtomicBool>,
-) {
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let result = (|| -> Result<export::Summary> {
+        let run = || -> Result<export::Summary> {
             let index = ConvIndex::open(&matter_dir.join("index"))?;
             let journal = Journal::open(&matter_dir)?;
             let findings = crate::detect::FindingsIndex::load(&matter_dir)?;
@@ -501,10 +474,15 @@ pub fn spawn_export(
                 last: Instant::now(),
             };
             export::run(&inputs, &req, &mut progress, &cancel)
-        })();
-        let _ = tx.send(Response::ExportDone(result.map_err(|e| format!("{e:#}"))));
+        };
+        // Whatever happens, the interface hears that the export is over.
+        let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+            Ok(r) => r.map_err(|e| format!("{e:#}")),
+            Err(_) => Err("the export stopped on an internal error; nothing was written".into()),
+        };
+        let _ = tx.send(Response::ExportDone(result));
         cancel.store(false, Ordering::Relaxed);
-    });
+    })
 }
 
 struct ChannelProgress {

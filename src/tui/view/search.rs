@@ -209,6 +209,19 @@ fn snippet_spans(
     let mut spans = Vec::new();
     let mut at = 0;
     let mut used = 0;
+    // In a narrow column, start shortly before the first hit so that it is on screen.
+    if let Some(&(first, _)) = highlights.first()
+        && flat.is_char_boundary(first)
+    {
+        let before = flat[..first].chars().count();
+        let lead = room / 4;
+        if before > lead + 1 {
+            let skip = before - lead;
+            at = flat.char_indices().nth(skip).map(|(i, _)| i).unwrap_or(0);
+            spans.push(Span::styled("…", t.dim));
+            used = 1;
+        }
+    }
     let push = |s: &str, style, used: &mut usize, spans: &mut Vec<Span<'static>>| {
         if *used >= room {
             return;

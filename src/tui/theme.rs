@@ -134,7 +134,8 @@ impl Theme {
                 })
                 .add_modifier(bold)
             } else {
-                b.add_modifier(Modifier::REVERSED)
+                // Not reverse video: hits are, and must stay visible on the selected row.
+                b.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
             },
             hit,
             current_hit: hit.add_modifier(Modifier::UNDERLINED),

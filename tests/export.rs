@@ -112,6 +112,7 @@ fn dat_production_parses_back_and_bates_continue() {
     assert_eq!(s["conversations"], ids.len());
     assert_eq!(s["bates_first"], "NYT-OAI-000001");
     sha256sum_check(&out1);
+    python_reads_the_load_file(&out1.join("loadfile.dat"), ids.len());
 
     // Byte level: BOM, qualifiers, separators, CRLF and nothing else as a line end.
     let bytes = std::fs::read(out1.join("loadfile.dat")).unwrap();
@@ -217,6 +218,35 @@ fn dat_production_parses_back_and_bates_continue() {
     assert_eq!(exports[0]["data"]["manifest_sha256"], s["manifest_sha256"]);
     assert_eq!(exports[0]["data"]["format"], "dat");
     assert_eq!(exports[1]["data"]["conversations"], s2["conversations"]);
+}
+
+/// Reads the load file with Python's csv module, a reader that knows nothing of verbatim:
+/// separator 0x14, qualifier þ, UTF-8 with BOM, CRLF.
+fn python_reads_the_load_file(dat: &Path, rows: usize) {
+    let script = r#"
+import csv, json, sys
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
+    rows = list(csv.reader(f, delimiter="\x14", quotechar="\u00fe", lineterminator="\r\n"))
+print(json.dumps({"header": rows[0], "rows": len(rows) - 1,
+                  "bates": [r[0] for r in rows[1:]], "widths": sorted({len(r) for r in rows})}))
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(dat)
+        .output()
+        .expect("python3 is needed for this test (.ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["header"], json!(dat::FIELDS));
+    assert_eq!(v["rows"], rows);
+    assert_eq!(v["widths"], json!([dat::FIELDS.len()]));
+    let bates: Vec<String> = (1..=rows).map(|i| format!("NYT-OAI-{i:06}")).collect();
+    assert_eq!(v["bates"], json!(bates));
 }
 
 #[test]

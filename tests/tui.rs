@@ -320,6 +320,57 @@ fn coding_refreshes_results_that_depend_on_it() {
 }
 
 #[test]
+fn next_unreviewed_looks_beyond_the_fetched_rows() {
+    let mut r = rig();
+    r.press(code(KeyCode::Esc));
+    r.app.list_height = 10;
+    // Everything reviewed but the conversation at row 250.
+    r.press(key('G'));
+    r.press(key('g'));
+    let target = {
+        r.app.results.select(250, 10);
+        let fx = r.app.page_effects();
+        r.pump(fx);
+        r.app.results.selected_row().unwrap().id.clone()
+    };
+    r.press(key('g'));
+    let ids = verbatim::search::matching_ids(
+        &verbatim::index::ConvIndex::open(&r.dir.join("index")).unwrap(),
+        None,
+        &verbatim::query::Node::All,
+    )
+    .unwrap();
+    let others: Vec<String> = ids.into_iter().filter(|i| *i != target).collect();
+    r.app
+        .journal
+        .append("ann", |_| {
+            Ok(vec![verbatim::review::Draft {
+                conversations: others,
+                action: verbatim::review::Action::Tag,
+                value: serde_json::json!("hot"),
+            }])
+        })
+        .unwrap();
+    // Only the first page is held, as after a fresh search.
+    r.app.results.invalidate();
+    let fx = r.app.page_effects();
+    r.pump(fx);
+    assert!(r.app.results.row(250).is_none(), "row 250 is not fetched");
+    r.press(key('r'));
+    assert_eq!(r.app.results.selected, 250);
+    assert_eq!(r.app.results.selected_row().unwrap().id, target);
+    // While reading, r opens it once its page is there.
+    r.press(key('g'));
+    r.press(code(KeyCode::Enter));
+    r.app.results.invalidate();
+    let fx = r.app.page_effects();
+    r.pump(fx);
+    assert!(r.app.results.row(250).is_none());
+    r.press(key('r'));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, target);
+}
+
+#[test]
 fn bulk_tag_states_the_count_and_asks() {
     let mut r = rig();
     r.search("strong:yes");

@@ -132,6 +132,8 @@ pub struct App {
     pub export_running: bool,
     /// A page request failed: ask again on the next key.
     retry_pages: bool,
+    /// Open this result as soon as its page arrives (the next unreviewed, found far ahead).
+    open_when_fetched: Option<usize>,
     next_generation: u64,
     /// Rows the list shows and lines the transcript shows (from the last draw).
     pub list_height: usize,
@@ -185,6 +187,7 @@ impl App {
             total_conversations,
             export_running: false,
             retry_pages: false,
+            open_when_fetched: None,
             next_generation: 1,
             list_height: 10,
             page_height: 10,
@@ -358,7 +361,16 @@ impl App {
                     return Vec::new();
                 }
                 self.results.put(offset, total, rows, millis);
-                self.page_effects()
+                let mut fx = self.page_effects();
+                if let Some(i) = self.open_when_fetched
+                    && self.results.selected == i
+                    && self.results.row(i).is_some()
+                {
+                    self.open_when_fetched = None;
+                    let screen = self.screen;
+                    fx.extend(self.open_selected(screen));
+                }
+                fx
             }
             Response::Loaded { generation, loaded } => {
                 if let Some(rd) = &mut self.reading
@@ -387,6 +399,24 @@ impl App {
                     *slot = Some(ids);
                 }
                 Vec::new()
+            }
+            Response::Found {
+                generation,
+                index,
+                scanned,
+                open,
+            } => {
+                if generation != self.results.generation {
+                    return Vec::new();
+                }
+                if index.is_none() && self.results.selected + 1 + scanned < self.results.len() {
+                    self.say(
+                        format!("no unreviewed conversation in the next {scanned} results (add reviewed:no to the query)"),
+                        Tone::Info,
+                    );
+                    return Vec::new();
+                }
+                self.jump_to_unreviewed(index, open)
             }
             Response::Stats {
                 generation: _,
@@ -641,26 +671,46 @@ impl App {
     fn next_unreviewed(&mut self, open: bool) -> Vec<Effect> {
         let st = self.journal.state();
         let start = self.results.selected + 1;
-        let found = (start..self.results.len())
-            .take_while(|&i| self.results.row(i).is_some())
-            .find(|&i| {
-                self.results
-                    .row(i)
-                    .is_some_and(|r| !st.get(&r.id).is_some_and(|c| c.reviewed()))
-            });
+        let fetched_to = (start..self.results.len())
+            .find(|&i| self.results.row(i).is_none())
+            .unwrap_or(self.results.len());
+        let found = (start..fetched_to).find(|&i| {
+            self.results
+                .row(i)
+                .is_some_and(|r| !st.get(&r.id).is_some_and(|c| c.reviewed()))
+        });
+        if found.is_none() && fetched_to < self.results.len() {
+            // Beyond the fetched rows: the worker looks, page by page.
+            self.say("looking for the next unreviewed conversation…", Tone::Info);
+            return vec![Effect::Request(Request::FindUnreviewed {
+                generation: self.results.generation,
+                query: self.results.query.clone(),
+                sort: self.results.sort,
+                from: fetched_to,
+                open,
+            })];
+        }
+        self.jump_to_unreviewed(found, open)
+    }
+
+    fn jump_to_unreviewed(&mut self, found: Option<usize>, open: bool) -> Vec<Effect> {
         match found {
             Some(i) => {
                 self.results.select(i, self.list_height.max(1));
                 let mut fx = self.page_effects();
                 if open {
-                    let screen = self.screen;
-                    fx.extend(self.open_selected(screen));
+                    if self.results.row(i).is_some() {
+                        let screen = self.screen;
+                        fx.extend(self.open_selected(screen));
+                    } else {
+                        self.open_when_fetched = Some(i);
+                    }
                 }
                 fx
             }
             None => {
                 self.say(
-                    "no unreviewed conversation below in the fetched results (add reviewed:no to the query)",
+                    "no unreviewed conversation below this one in the results",
                     Tone::Info,
                 );
                 self.page_effects()

@@ -55,6 +55,14 @@ pub enum Request {
     Ids { generation: u64, query: String },
     /// Findings summarised for the progress screen.
     Stats { generation: u64 },
+    /// The first result at or after `from` that carries no tag.
+    FindUnreviewed {
+        generation: u64,
+        query: String,
+        sort: SortBy,
+        from: usize,
+        open: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +105,13 @@ pub enum Response {
     Stats {
         generation: u64,
         stats: FindingStats,
+    },
+    /// Where the next unreviewed result is (None: none within the rows scanned).
+    Found {
+        generation: u64,
+        index: Option<usize>,
+        scanned: usize,
+        open: bool,
     },
     /// A request failed; a query error carries its column.
     Failed {
@@ -212,6 +227,21 @@ impl Core {
                 Ok(ids) => Response::Ids { generation, ids },
                 Err(e) => Self::failed(generation, "selection", e),
             },
+            Request::FindUnreviewed {
+                generation,
+                query,
+                sort,
+                from,
+                open,
+            } => match self.find_unreviewed(&query, sort, from) {
+                Ok((index, scanned)) => Response::Found {
+                    generation,
+                    index,
+                    scanned,
+                    open,
+                },
+                Err(e) => Self::failed(generation, "search", e),
+            },
             Request::Stats { generation } => match self.stats() {
                 Ok(stats) => Response::Stats { generation, stats },
                 Err(e) => Self::failed(generation, "statistics", e),
@@ -248,7 +278,7 @@ impl Core {
                 limit,
                 offset,
                 sort,
-                snippet_width: 200,
+                snippet_width: 400,
             };
             search::search_full(&self.index, lookups, &node, &req)
         })?;
@@ -266,6 +296,51 @@ impl Core {
             })
             .collect();
         Ok((result.total, rows, started.elapsed().as_secs_f64() * 1000.0))
+    }
+
+    /// Scans the results from `from` in pages for one without tags, up to a bound.
+    fn find_unreviewed(
+        &self,
+        query_text: &str,
+        sort: SortBy,
+        from: usize,
+    ) -> Result<(Option<usize>, usize)> {
+        const PAGE: usize = 1_000;
+        const MAX_SCAN: usize = 50_000;
+        let node = query::parse(query_text)?;
+        let mut offset = from;
+        let mut scanned = 0;
+        while scanned < MAX_SCAN {
+            let page = self.with_state(|j| {
+                let lookups = search::Lookups {
+                    review: Some(j.state()),
+                    findings: Some(&self.findings_index),
+                };
+                let req = SearchRequest {
+                    query: query_text.to_string(),
+                    limit: PAGE,
+                    offset,
+                    sort,
+                    snippet_width: 0,
+                };
+                let r = search::search_full(&self.index, lookups, &node, &req)?;
+                let st = j.state();
+                Ok(r.hits
+                    .iter()
+                    .position(|h| !st.get(&h.id).is_some_and(|c| c.reviewed()))
+                    .map(|i| offset + i)
+                    .ok_or(r.hits.len()))
+            })?;
+            match page {
+                Ok(i) => return Ok((Some(i), scanned + (i - offset) + 1)),
+                Err(0) => break,
+                Err(n) => {
+                    scanned += n;
+                    offset += n;
+                }
+            }
+        }
+        Ok((None, scanned))
     }
 
     fn ids(&self, query_text: &str) -> Result<Vec<String>> {
@@ -435,8 +510,9 @@ pub fn newest_only(pending: Vec<Request>) -> Vec<Request> {
         Request::Load { .. } => 1,
         Request::Ids { .. } => 2,
         Request::Stats { .. } => 3,
+        Request::FindUnreviewed { .. } => 4,
     };
-    let last_of_kind: Vec<usize> = (1..4)
+    let last_of_kind: Vec<usize> = (1..5)
         .filter_map(|k| pending.iter().rposition(|r| kind(r) == k))
         .collect();
     pending

@@ -516,6 +516,12 @@ fn screens() -> Vec<(&'static str, Setup)> {
                 r.search("assistant:\"according to\"");
                 r.press(code(KeyCode::Enter));
                 r.press(key('n'));
+                r.press(key('a'));
+                r.keys("user pasted the opening");
+                r.press(Action::Key(KeyEvent::new(
+                    KeyCode::Char('s'),
+                    KeyModifiers::CONTROL,
+                )));
             }),
         ),
         (

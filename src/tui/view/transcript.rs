@@ -203,10 +203,16 @@ fn draw_details(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             ]));
         }
     }
-    lines.push(Line::from(vec![
+    let mut tag_line = vec![
         Span::styled("tags: ", t.dim),
         Span::styled(if tags.is_empty() { "-".into() } else { tags }, t.tag),
-    ]));
+    ];
+    if !wide && !note.is_empty() {
+        // Three lines only on a narrow screen: the note shares the tags' line.
+        tag_line.push(Span::styled(" · note: ", t.dim));
+        tag_line.push(Span::styled(note.replace('\n', " ⏎ "), t.base));
+    }
+    lines.push(Line::from(tag_line));
     if wide {
         lines.push(Line::styled("note:", t.dim));
         for n in note.lines() {
@@ -249,11 +255,6 @@ fn draw_details(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 ));
             }
         }
-    } else if !note.is_empty() {
-        lines.push(Line::from(vec![
-            Span::styled("note: ", t.dim),
-            Span::styled(note.replace('\n', " ⏎ "), t.base),
-        ]));
     }
     let b = block(app, " details ");
     let p = Paragraph::new(lines).block(b);

@@ -240,6 +240,12 @@ fn open_jump_between_hits_and_conversations() {
     );
     let screen = r.text(80, 24);
     assert!(screen.contains(&format!("hit {hits}/{hits}")), "{screen}");
+    // Tab hides the details for more transcript, and shows them again.
+    assert!(r.text(80, 24).contains("details"));
+    r.press(code(KeyCode::Tab));
+    assert!(!r.text(80, 24).contains("details"));
+    r.press(code(KeyCode::Tab));
+    assert!(r.app.show_details);
     r.press(key(']'));
     let second = r.app.reading.as_ref().unwrap().id.clone();
     assert_ne!(second, first_id);

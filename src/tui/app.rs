@@ -101,8 +101,6 @@ pub struct Reading {
     /// Compare: which matched article (strongest first) and which of its spans.
     pub article: usize,
     pub span: usize,
-    /// Transcript pane (0) or details pane (1).
-    pub pane: usize,
 }
 
 pub struct App {
@@ -127,6 +125,8 @@ pub struct App {
     pub last_coding: Option<LastCoding>,
     pub status: Option<(String, Tone)>,
     pub mouse: bool,
+    /// Whether the details (tags, note, palette, articles) are shown beside a transcript.
+    pub show_details: bool,
     pub stats: Option<FindingStats>,
     pub total_conversations: u64,
     pub export_running: bool,
@@ -183,6 +183,7 @@ impl App {
             last_coding: None,
             status: None,
             mouse: false,
+            show_details: true,
             stats: None,
             total_conversations,
             export_running: false,
@@ -509,7 +510,6 @@ impl App {
             jump_to_hit: false,
             article: 0,
             span: 0,
-            pane: 0,
         });
         vec![Effect::Request(Request::Load {
             generation: g,
@@ -731,7 +731,7 @@ impl App {
             Cmd::PageDown => rd.scroll += page,
             Cmd::Top => rd.scroll = 0,
             Cmd::Bottom => rd.scroll = usize::MAX / 2,
-            Cmd::NextPane => rd.pane = 1 - rd.pane,
+            Cmd::NextPane => self.show_details = !self.show_details,
             Cmd::NextHit | Cmd::PrevHit => {
                 if hits == 0 {
                     self.say("no hits of the query in this conversation", Tone::Info);

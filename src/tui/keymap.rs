@@ -80,7 +80,7 @@ const TABLE: &[(Cmd, &str, &[&str], &str)] = &[
         Cmd::NextPane,
         "next_pane",
         &["tab"],
-        "switch pane (query / results; transcript / details)",
+        "switch pane: query / results; show or hide the details beside a transcript",
     ),
     (
         Cmd::Back,

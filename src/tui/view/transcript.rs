@@ -108,14 +108,19 @@ pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -
 
 pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let wide = area.width >= 120;
-    let (main, side) = if wide {
+    let hidden = !app.show_details;
+    let (main, side) = if hidden {
+        (area, Rect::default())
+    } else if wide {
         let [m, s] = Layout::horizontal([Constraint::Min(60), Constraint::Length(40)]).areas(area);
         (m, s)
     } else {
         let [s, m] = Layout::vertical([Constraint::Length(5), Constraint::Min(3)]).areas(area);
         (m, s)
     };
-    draw_details(f, app, side, wide);
+    if !hidden {
+        draw_details(f, app, side, wide);
+    }
     let t = app.theme.clone();
     let Some(rd) = app.reading.as_mut() else {
         return;
@@ -157,12 +162,11 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         lay.lines.len().max(1)
     );
     let scroll = rd.scroll;
-    let focused = rd.pane == 0;
     let shown: Vec<Line> = lay.lines.into_iter().skip(scroll).take(height).collect();
     app.page_height = height.saturating_sub(2).max(1);
     let b = block(app, title)
         .title_bottom(Line::from(pos).right_aligned())
-        .border_style(if focused { t.title } else { t.border });
+        .border_style(t.title);
     f.render_widget(Paragraph::new(shown).block(b), main);
 }
 

@@ -23,4 +23,5 @@ pub mod review;
 pub mod search;
 pub mod stats;
 pub mod synth;
+pub mod textfmt;
 pub mod tui;

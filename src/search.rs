@@ -90,6 +90,18 @@ pub struct SearchResult {
     pub millis: f64,
 }
 
+/// A fresh searcher and the query compiled against it, with the lookups' filters.
+fn compiled(
+    index: &ConvIndex,
+    lookups: Lookups,
+    node: &Node,
+) -> Result<(tantivy::Searcher, Box<dyn tantivy::query::Query>)> {
+    let searcher = index.searcher();
+    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
+    let q = query::compile::compile(node, &env)?;
+    Ok((searcher, q))
+}
+
 /// Parses and runs a query. A syntax error comes back as a [`query::QueryError`] inside the
 /// error, so a caller can point at the column.
 pub fn search(
@@ -126,61 +138,8 @@ pub fn search_full(
     req: &SearchRequest,
 ) -> Result<SearchResult> {
     let started = Instant::now();
-    let searcher = index.searcher();
-    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
-    let q = query::compile::compile(node, &env)?;
-    let limit = req.limit.max(1);
-    let (total, page): (usize, Vec<(Option<f32>, DocAddress)>) = match req.sort {
-        SortBy::Relevance => {
-            let top = TopDocs::with_limit(limit)
-                .and_offset(req.offset)
-                .order_by_score();
-            let (n, docs) = searcher
-                .search(&q, &(Count, top))
-                .context("search failed")?;
-            (n, docs.into_iter().map(|(s, a)| (Some(s), a)).collect())
-        }
-        SortBy::Date | SortBy::DateAsc => {
-            let order = if req.sort == SortBy::Date {
-                Order::Desc
-            } else {
-                Order::Asc
-            };
-            let top = TopDocs::with_limit(limit)
-                .and_offset(req.offset)
-                .order_by_fast_field::<tantivy::DateTime>("created", order);
-            let (n, docs) = searcher
-                .search(&q, &(Count, top))
-                .context("search failed")?;
-            (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
-        }
-        SortBy::Score => {
-            // Every match, ordered by its findings' longest reproduced run, then by id.
-            let docs = searcher
-                .search(&q, &tantivy::collector::DocSetCollector)
-                .context("search failed")?;
-            let mut scored: Vec<(usize, String, DocAddress)> =
-                ids_of(&searcher, docs.into_iter().collect())?
-                    .into_iter()
-                    .map(|(addr, id)| {
-                        (
-                            lookups.findings.map(|f| f.score(&id)).unwrap_or(0),
-                            id,
-                            addr,
-                        )
-                    })
-                    .collect();
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let n = scored.len();
-            let page = scored
-                .into_iter()
-                .skip(req.offset)
-                .take(limit)
-                .map(|(s, _, a)| (Some(s as f32), a))
-                .collect();
-            (n, page)
-        }
-    };
+    let (searcher, q) = compiled(index, lookups, node)?;
+    let (total, page) = ranked_page(&searcher, &*q, lookups, req.sort, req.offset, req.limit)?;
     let mut hits = Vec::with_capacity(page.len());
     if req.limit > 0 {
         for (score, addr) in page {
@@ -222,6 +181,89 @@ pub fn search_full(
         hits,
         millis: started.elapsed().as_secs_f64() * 1000.0,
     })
+}
+
+/// A match with its score in the order's terms (none when sorted by date).
+type Ranked = (Option<f32>, DocAddress);
+
+/// The total and one page of matches in the requested order.
+fn ranked_page(
+    searcher: &tantivy::Searcher,
+    q: &dyn tantivy::query::Query,
+    lookups: Lookups,
+    sort: SortBy,
+    offset: usize,
+    limit: usize,
+) -> Result<(usize, Vec<Ranked>)> {
+    let limit = limit.max(1);
+    Ok(match sort {
+        SortBy::Relevance => {
+            let top = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_score();
+            let (n, docs) = searcher.search(q, &(Count, top)).context("search failed")?;
+            (n, docs.into_iter().map(|(s, a)| (Some(s), a)).collect())
+        }
+        SortBy::Date | SortBy::DateAsc => {
+            let order = if sort == SortBy::Date {
+                Order::Desc
+            } else {
+                Order::Asc
+            };
+            let top = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_fast_field::<tantivy::DateTime>("created", order);
+            let (n, docs) = searcher.search(q, &(Count, top)).context("search failed")?;
+            (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
+        }
+        SortBy::Score => {
+            // Every match, ordered by its findings' longest reproduced run, then by id.
+            let docs = searcher
+                .search(q, &tantivy::collector::DocSetCollector)
+                .context("search failed")?;
+            let mut scored: Vec<(usize, String, DocAddress)> =
+                ids_of(searcher, docs.into_iter().collect())?
+                    .into_iter()
+                    .map(|(addr, id)| {
+                        (
+                            lookups.findings.map(|f| f.score(&id)).unwrap_or(0),
+                            id,
+                            addr,
+                        )
+                    })
+                    .collect();
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let n = scored.len();
+            let page = scored
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(s, _, a)| (Some(s as f32), a))
+                .collect();
+            (n, page)
+        }
+    })
+}
+
+/// The ids of one page of matches in the requested order, without loading the documents
+/// (for scanning far through a result list).
+pub fn page_ids(
+    index: &ConvIndex,
+    lookups: Lookups,
+    node: &Node,
+    sort: SortBy,
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<String>> {
+    let (searcher, q) = compiled(index, lookups, node)?;
+    let (_, page) = ranked_page(&searcher, &*q, lookups, sort, offset, limit)?;
+    let addrs: Vec<DocAddress> = page.iter().map(|(_, a)| *a).collect();
+    let by_addr: std::collections::HashMap<DocAddress, String> =
+        ids_of(&searcher, addrs.clone())?.into_iter().collect();
+    Ok(addrs
+        .into_iter()
+        .filter_map(|a| by_addr.get(&a).cloned())
+        .collect())
 }
 
 /// Runs a query written in tantivy's own (Lucene-like) syntax, for users who prefer it. Hits
@@ -284,9 +326,7 @@ pub fn count_parsed(index: &ConvIndex, review: Option<&ReviewState>, node: &Node
 }
 
 pub fn count_full(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<u64> {
-    let searcher = index.searcher();
-    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
-    let q = query::compile::compile(node, &env)?;
+    let (searcher, q) = compiled(index, lookups, node)?;
     let n = searcher.search(&q, &Count).context("search failed")?;
     Ok(n as u64)
 }
@@ -308,9 +348,7 @@ pub fn matching_ids(
 }
 
 pub fn matching_ids_full(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<Vec<String>> {
-    let searcher = index.searcher();
-    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
-    let q = query::compile::compile(node, &env)?;
+    let (searcher, q) = compiled(index, lookups, node)?;
     let docs = searcher
         .search(&q, &tantivy::collector::DocSetCollector)
         .context("search failed")?;
@@ -379,9 +417,7 @@ pub fn production_order(
     lookups: Lookups,
     node: &Node,
 ) -> Result<(tantivy::Searcher, Vec<DatedDoc>)> {
-    let searcher = index.searcher();
-    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
-    let q = query::compile::compile(node, &env)?;
+    let (searcher, q) = compiled(index, lookups, node)?;
     let mut docs = searcher.search(&q, &Dated).context("search failed")?;
     docs.sort_by_key(|(addr, t)| (t.is_none(), *t, *addr));
     Ok((searcher, docs))

@@ -11,7 +11,7 @@ use super::export_dialog::ExportDialog;
 use super::keymap::{Cmd, KeyMap};
 use super::results::{PAGE, Results};
 use super::textarea::{Edit, LineInput, TextArea};
-use super::theme::{Theme, ThemeName};
+use super::theme::Theme;
 use super::worker::{FindingStats, Loaded, Request, Response};
 use crate::export::ExportRequest;
 use crate::query;
@@ -1060,9 +1060,4 @@ impl App {
 /// Number of hits in a loaded transcript.
 pub fn hit_count(l: &Loaded) -> usize {
     l.hits.iter().map(|h| h.ranges.len()).sum()
-}
-
-/// The theme named in the config, or dark.
-pub fn theme_named(name: Option<&str>) -> ThemeName {
-    name.and_then(ThemeName::parse).unwrap_or(ThemeName::Dark)
 }

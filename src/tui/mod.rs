@@ -78,7 +78,7 @@ impl Settings {
         let (keymap, kp) = KeyMap::with_overrides(&keys);
         problems.extend(kp);
         Settings {
-            theme: app::theme_named(theme_name),
+            theme: theme::ThemeName::named(theme_name),
             keymap,
             problems,
             path,

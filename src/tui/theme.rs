@@ -21,6 +21,11 @@ impl ThemeName {
         }
     }
 
+    /// The theme named in the config, or dark.
+    pub fn named(name: Option<&str>) -> ThemeName {
+        name.and_then(ThemeName::parse).unwrap_or(ThemeName::Dark)
+    }
+
     pub fn next(self) -> ThemeName {
         match self {
             ThemeName::Dark => ThemeName::Light,

@@ -259,6 +259,14 @@ impl Core {
         f(&j)
     }
 
+    /// What queries consult besides the index: the journal's state and the findings.
+    fn lookups<'a>(&'a self, j: &'a Journal) -> search::Lookups<'a> {
+        search::Lookups {
+            review: Some(j.state()),
+            findings: Some(&self.findings_index),
+        }
+    }
+
     fn search(
         &self,
         query_text: &str,
@@ -269,10 +277,7 @@ impl Core {
         let started = Instant::now();
         let node = query::parse(query_text)?;
         let result = self.with_state(|j| {
-            let lookups = search::Lookups {
-                review: Some(j.state()),
-                findings: Some(&self.findings_index),
-            };
+            let lookups = self.lookups(j);
             let req = SearchRequest {
                 query: query_text.to_string(),
                 limit,
@@ -312,24 +317,14 @@ impl Core {
         let mut scanned = 0;
         while scanned < MAX_SCAN {
             let page = self.with_state(|j| {
-                let lookups = search::Lookups {
-                    review: Some(j.state()),
-                    findings: Some(&self.findings_index),
-                };
-                let req = SearchRequest {
-                    query: query_text.to_string(),
-                    limit: PAGE,
-                    offset,
-                    sort,
-                    snippet_width: 0,
-                };
-                let r = search::search_full(&self.index, lookups, &node, &req)?;
+                let ids =
+                    search::page_ids(&self.index, self.lookups(j), &node, sort, offset, PAGE)?;
                 let st = j.state();
-                Ok(r.hits
+                Ok(ids
                     .iter()
-                    .position(|h| !st.get(&h.id).is_some_and(|c| c.reviewed()))
+                    .position(|id| !st.get(id).is_some_and(|c| c.reviewed()))
                     .map(|i| offset + i)
-                    .ok_or(r.hits.len()))
+                    .ok_or(ids.len()))
             })?;
             match page {
                 Ok(i) => return Ok((Some(i), scanned + (i - offset) + 1)),
@@ -345,16 +340,7 @@ impl Core {
 
     fn ids(&self, query_text: &str) -> Result<Vec<String>> {
         let node = query::parse(query_text)?;
-        self.with_state(|j| {
-            search::matching_ids_full(
-                &self.index,
-                search::Lookups {
-                    review: Some(j.state()),
-                    findings: Some(&self.findings_index),
-                },
-                &node,
-            )
-        })
+        self.with_state(|j| search::matching_ids_full(&self.index, self.lookups(j), &node))
     }
 
     pub fn load(&self, id: &str, query_text: &str) -> Result<Loaded> {

@@ -33,8 +33,7 @@ pub fn line_ranges(text: &str, width: usize) -> Vec<(usize, usize)> {
         let mut col = 0;
         // Where the line could break: after the last whitespace seen.
         let mut last_break: Option<(usize, usize)> = None;
-        let mut iter = para.char_indices().peekable();
-        while let Some((i, c)) = iter.next() {
+        for (i, c) in para.char_indices() {
             let w = width_of(c);
             if col + w > width && i > line_start {
                 if c.is_whitespace() {
@@ -64,7 +63,6 @@ pub fn line_ranges(text: &str, width: usize) -> Vec<(usize, usize)> {
                 let next = i + c.len_utf8();
                 last_break = Some((next, col));
             }
-            let _ = iter.peek();
         }
         out.push((base + line_start, base + para.len()));
     }
@@ -88,16 +86,20 @@ pub fn wrap(
     marks: &[Mark],
 ) -> (Vec<Line<'static>>, Vec<usize>) {
     let ranges = line_ranges(text, width);
-    let mut mark_lines = vec![0; marks.len()];
-    let mut mi = 0;
+    let lines = styled_lines(text, &ranges, base, marks);
+    let at = marks.iter().map(|m| line_at(&ranges, m.start)).collect();
+    (lines, at)
+}
+
+/// The lines of `text` cut at `ranges` (from [`line_ranges`]), with the marks styled.
+pub fn styled_lines(
+    text: &str,
+    ranges: &[(usize, usize)],
+    base: Style,
+    marks: &[Mark],
+) -> Vec<Line<'static>> {
     let mut lines = Vec::with_capacity(ranges.len());
-    for (li, &(ls, le)) in ranges.iter().enumerate() {
-        while mi < marks.len() && marks[mi].start < le.max(ls + 1) {
-            if marks[mi].start >= ls || li == 0 {
-                mark_lines[mi] = li;
-            }
-            mi += 1;
-        }
+    for &(ls, le) in ranges {
         let mut spans = Vec::new();
         let mut at = ls;
         for m in marks.iter().filter(|m| m.end > ls && m.start < le) {
@@ -117,11 +119,12 @@ pub fn wrap(
         }
         lines.push(Line::from(spans));
     }
-    // Marks past the end (empty text): the last line.
-    for l in mark_lines.iter_mut().skip(mi) {
-        *l = ranges.len().saturating_sub(1);
-    }
-    (lines, mark_lines)
+    lines
+}
+
+/// The line (of `ranges`) holding byte `pos`.
+pub fn line_at(ranges: &[(usize, usize)], pos: usize) -> usize {
+    ranges.iter().rposition(|r| r.0 <= pos).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::block;
 use crate::detect::Label;
 use crate::tui::app::App;
-use crate::tui::wrap::{Mark, line_ranges, wrap};
+use crate::tui::wrap::{Mark, line_at, line_ranges, styled_lines};
 
 pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let t = app.theme.clone();
@@ -70,8 +70,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         })
         .collect();
     let w = left.width.saturating_sub(2).max(10) as usize;
-    let (lines, _) = wrap(reply_text, w, t.base, &reply_marks);
-    let at = line_of(reply_text, w, cur.start);
+    let ranges = line_ranges(reply_text, w);
+    let lines = styled_lines(reply_text, &ranges, t.base, &reply_marks);
+    let at = line_at(&ranges, cur.start);
     let title = format!(
         " reply · message {} · span {}/{} · {} {} words ",
         cur.message + 1,
@@ -104,18 +105,16 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         v.into_iter().map(|(_, m)| m).collect()
     };
     let w = right.width.saturating_sub(2).max(10) as usize;
-    let (lines, _) = if art_text.is_empty() {
-        (
-            vec![Line::styled(
-                "the article's text is not in the matter's corpus",
-                t.error,
-            )],
-            Vec::new(),
-        )
+    let ranges = line_ranges(art_text, w);
+    let lines = if art_text.is_empty() {
+        vec![Line::styled(
+            "the article's text is not in the matter's corpus",
+            t.error,
+        )]
     } else {
-        wrap(art_text, w, t.base, &art_marks)
+        styled_lines(art_text, &ranges, t.base, &art_marks)
     };
-    let at = line_of(art_text, w, cur.article_start);
+    let at = line_at(&ranges, cur.article_start);
     let name = article
         .and_then(|a| a.title.clone())
         .unwrap_or_else(|| finding.article.clone());
@@ -127,14 +126,6 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         finding.longest_run_words
     );
     draw_scrolled(f, app, right, title, lines, at, height);
-}
-
-/// The wrapped line holding byte `pos`.
-fn line_of(text: &str, width: usize, pos: usize) -> usize {
-    line_ranges(text, width)
-        .iter()
-        .rposition(|r| r.0 <= pos)
-        .unwrap_or(0)
 }
 
 fn draw_scrolled(

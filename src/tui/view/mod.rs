@@ -9,11 +9,12 @@ mod transcript;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::app::{App, Screen, Tone};
+pub use crate::textfmt::{clip, thousands};
 
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 60;
@@ -107,16 +108,6 @@ fn hints(app: &App) -> String {
     }
 }
 
-/// Cuts `s` to `max` characters, marking the cut with an ellipsis.
-pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// A bordered block with a title in the theme.
 pub fn block<'a>(app: &App, title: impl Into<Line<'a>>) -> Block<'a> {
     Block::default()
@@ -153,18 +144,11 @@ pub fn date(d: Option<chrono::DateTime<chrono::Utc>>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+/// `done` of `total` as a fraction for a gauge (0 when there is nothing to do).
+pub fn ratio(done: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        (done as f64 / total as f64).clamp(0.0, 1.0)
     }
-    out
-}
-
-pub fn style_dim(app: &App) -> Style {
-    app.theme.dim
 }

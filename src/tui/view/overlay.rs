@@ -236,11 +236,7 @@ fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
         },
     );
     if let (Some((done, total)), None) = (d.progress, &d.result) {
-        let ratio = if total == 0 {
-            0.0
-        } else {
-            done as f64 / total as f64
-        };
+        let ratio = super::ratio(done, total);
         f.render_widget(
             Gauge::default()
                 .gauge_style(t.title)

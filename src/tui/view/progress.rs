@@ -47,11 +47,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         }
     }
     let [gauge, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(4)]).areas(area);
-    let ratio = if total == 0 {
-        0.0
-    } else {
-        reviewed as f64 / total as f64
-    };
+    let ratio = super::ratio(reviewed, total);
     f.render_widget(
         Gauge::default()
             .block(block(app, " reviewed "))

@@ -14,10 +14,10 @@ use crate::model::Role;
 use crate::tui::app::{App, hit_count};
 use crate::tui::theme::Theme;
 use crate::tui::worker::Loaded;
-use crate::tui::wrap::{Mark, flatten, wrap};
+use crate::tui::wrap::{Mark, flatten, line_at, line_ranges, styled_lines};
 
 /// The transcript laid out at a width.
-pub struct Layout_ {
+pub struct TranscriptLayout {
     pub lines: Vec<Line<'static>>,
     /// Line of each hit, in hit order.
     pub hit_lines: Vec<usize>,
@@ -33,7 +33,7 @@ fn role_style(t: &Theme, role: Role) -> Style {
     }
 }
 
-pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -> Layout_ {
+pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -> TranscriptLayout {
     let mut lines = Vec::new();
     let mut hit_lines = Vec::new();
     let mut message_lines = Vec::new();
@@ -88,18 +88,15 @@ pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -
         // Where each hit starts, before flattening merges the marks.
         let hit_starts: Vec<usize> = marks[first_hit_mark..].iter().map(|m| m.start).collect();
         let flat = flatten(&marks, t.base);
-        let (wrapped, _) = wrap(&m.text, width, t.base, &flat);
-        let ranges = crate::tui::wrap::line_ranges(&m.text, width);
+        let ranges = line_ranges(&m.text, width);
+        let wrapped = styled_lines(&m.text, &ranges, t.base, &flat);
         let base = lines.len();
-        for s in hit_starts {
-            let li = ranges.iter().rposition(|r| r.0 <= s).unwrap_or(0);
-            hit_lines.push(base + li);
-        }
+        hit_lines.extend(hit_starts.into_iter().map(|s| base + line_at(&ranges, s)));
         hit_no += my_hits;
         lines.extend(wrapped);
         lines.push(Line::raw(""));
     }
-    Layout_ {
+    TranscriptLayout {
         lines,
         hit_lines,
         message_lines,

@@ -37,30 +37,60 @@ pub fn set_mode(_path: &Path, _mode: u32) -> Result<()> {
     Ok(())
 }
 
-/// Opens `path` for appending, creating it private (0600) when missing.
-pub fn open_append_private(path: &Path) -> Result<File> {
-    let mut opts = OpenOptions::new();
-    opts.create(true).append(true);
+/// Open options that never follow a symbolic link at the last component: a symlink planted
+/// in a matter or at an export destination must not redirect a write (or a truncation) to a
+/// file elsewhere.
+fn no_follow(opts: &mut OpenOptions) -> &mut OpenOptions {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+        opts.custom_flags(libc::O_NOFOLLOW).mode(0o600);
     }
-    opts.open(path)
-        .with_context(|| format!("cannot open {} for appending", path.display()))
+    opts
 }
 
-/// Creates (truncating) `path` as a private file.
-pub fn create_private(path: &Path) -> Result<File> {
-    let mut opts = OpenOptions::new();
-    opts.create(true).write(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+/// The error for a failed open: a symlink refused by name, else `what` with the path.
+fn open_error(e: std::io::Error, path: &Path, what: &str) -> anyhow::Error {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        anyhow::anyhow!(
+            "refusing to follow the symbolic link {}: matter files and export destinations \
+             must be regular files",
+            path.display()
+        )
+    } else {
+        anyhow::Error::new(e).context(format!("{what} {}", path.display()))
     }
-    opts.open(path)
-        .with_context(|| format!("cannot create {}", path.display()))
+}
+
+/// Opens `path` for appending, creating it private (0600) when missing; a symlink is refused.
+pub fn open_append_private(path: &Path) -> Result<File> {
+    no_follow(OpenOptions::new().create(true).append(true))
+        .open(path)
+        .map_err(|e| open_error(e, path, "cannot open for appending"))
+}
+
+/// Creates (truncating) `path` as a private file; a symlink is refused.
+pub fn create_private(path: &Path) -> Result<File> {
+    no_follow(OpenOptions::new().create(true).write(true).truncate(true))
+        .open(path)
+        .map_err(|e| open_error(e, path, "cannot create"))
+}
+
+/// Opens an existing matter file to read; a symlink is refused. `Ok(None)` when it is missing.
+pub fn open_read(path: &Path) -> Result<Option<File>> {
+    match no_follow(OpenOptions::new().read(true)).open(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(open_error(e, path, "cannot open")),
+    }
+}
+
+/// Opens an existing matter file to read and write (to trim a torn tail); a symlink is refused.
+pub fn open_rw(path: &Path) -> Result<File> {
+    no_follow(OpenOptions::new().read(true).write(true))
+        .open(path)
+        .map_err(|e| open_error(e, path, "cannot open"))
 }
 
 /// Writes `bytes` to `path` atomically: a reader (or a crash) sees the old content or the new,

@@ -55,7 +55,7 @@ pub fn run(
     let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
     let within_q: Option<Box<dyn Query>> = match within {
         Some(w) => {
-            let node = query::parse(w).map_err(|e| anyhow::anyhow!("--within: {e}"))?;
+            let node = query::parse(w).context("--within")?;
             Some(query::compile::compile(&node, &env)?)
         }
         None => None,

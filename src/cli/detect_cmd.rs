@@ -9,7 +9,7 @@ use verbatim::detect::{self, Thresholds, eval};
 use verbatim::matter::Matter;
 
 use super::Ctx;
-use super::output::{human_bytes, print_json, thousands};
+use super::output::{human_bytes, print_json, thousands, visible_line};
 use super::progress_bar::Bar;
 
 #[derive(Args, Debug)]
@@ -125,7 +125,7 @@ pub fn articles(ctx: &Ctx, args: ArticlesArgs) -> Result<i32> {
                 let secs: Vec<String> = st
                     .sections
                     .iter()
-                    .map(|(k, v)| format!("{k} {}", thousands(*v)))
+                    .map(|(k, v)| format!("{} {}", visible_line(k), thousands(*v)))
                     .collect();
                 if !secs.is_empty() {
                     println!("sections: {}", secs.join(", "));
@@ -211,8 +211,8 @@ pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
     for f in &shown {
         println!(
             "{}  {}  {}{}  longest {} words / {} chars, {} reproduced, {} echoed, {:.1}% of the article",
-            f.conversation,
-            f.article,
+            visible_line(&f.conversation),
+            visible_line(&f.article),
             f.label.as_str(),
             if f.strong { " STRONG" } else { "" },
             f.longest_run_words,

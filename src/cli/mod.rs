@@ -199,7 +199,14 @@ pub fn run() -> i32 {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            1
+            // A query that does not parse is a usage error, whichever command it came to.
+            if e.chain()
+                .any(|c| c.downcast_ref::<verbatim::query::QueryError>().is_some())
+            {
+                2
+            } else {
+                1
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Small helpers for terminal output.
 
-pub use verbatim::textfmt::{clip, human_bytes, thousands};
+pub use verbatim::textfmt::{human_bytes, thousands, visible, visible_line};
 
 use std::io::IsTerminal;
 
@@ -9,7 +9,8 @@ pub fn styled() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Marks `ranges` of `text`: reverse video on a terminal, «guillemets» otherwise.
+/// Marks `ranges` of `text`: reverse video on a terminal, «guillemets» otherwise. Control
+/// characters in the text are shown visibly; only the marks are escape sequences.
 pub fn mark(text: &str, ranges: &[(usize, usize)], styled: bool) -> String {
     let (open, close) = if styled {
         ("\x1b[7m", "\x1b[0m")
@@ -22,13 +23,13 @@ pub fn mark(text: &str, ranges: &[(usize, usize)], styled: bool) -> String {
         if a < at || b > text.len() || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
             continue;
         }
-        out.push_str(&text[at..a]);
+        out.push_str(&visible(&text[at..a]));
         out.push_str(open);
-        out.push_str(&text[a..b]);
+        out.push_str(&visible(&text[a..b]));
         out.push_str(close);
         at = b;
     }
-    out.push_str(&text[at..]);
+    out.push_str(&visible(&text[at..]));
     out
 }
 

@@ -6,11 +6,11 @@ use std::io::{BufRead, IsTerminal, Write};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde_json::json;
-use verbatim::review::{Action, Draft, Event, Palette, palette::valid_tag_name};
+use verbatim::review::{Action, Draft, Event, Palette, ReviewState, palette::valid_tag_name};
 use verbatim::search;
 
 use super::Ctx;
-use super::output::{print_json, thousands};
+use super::output::{print_json, thousands, visible_line};
 use super::session::Session;
 
 #[derive(Args, Debug)]
@@ -47,8 +47,12 @@ pub struct HistoryArgs {
     id: String,
 }
 
-fn print_saved(ctx: &Ctx, events: &[Event]) -> Result<()> {
+fn print_saved(ctx: &Ctx, state: &ReviewState, events: &[Event]) -> Result<()> {
     for e in events {
+        // What an undo left alone, because someone changed it since, is always said.
+        for c in state.conflicts(e.seq) {
+            eprintln!("note: {c}");
+        }
         if ctx.json {
             print_json(e)?;
         } else {
@@ -69,8 +73,8 @@ fn print_saved(ctx: &Ctx, events: &[Event]) -> Result<()> {
                 "saved #{}: {} {} on {}",
                 e.seq,
                 e.action.as_str(),
-                value,
-                what
+                visible_line(&value),
+                visible_line(&what)
             );
         }
     }
@@ -116,10 +120,7 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
     let mut s = Session::open(ctx)?;
     let (ids, tags): (Vec<String>, Vec<String>) = match &args.query {
         Some(q) => {
-            let node = match verbatim::query::parse(q) {
-                Ok(n) => n,
-                Err(e) => bail!("the query does not parse: {e}"),
-            };
+            let node = verbatim::query::parse(q).context("the query does not parse")?;
             let ids = search::matching_ids_full(&s.index, s.lookups(), &node)?;
             (ids, args.words.clone())
         }
@@ -164,7 +165,7 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
             .collect())
     })?;
     audit_events(&s, &events)?;
-    print_saved(ctx, &events)?;
+    print_saved(ctx, s.journal.state(), &events)?;
     Ok(0)
 }
 
@@ -199,7 +200,7 @@ pub fn note(ctx: &Ctx, args: NoteArgs) -> Result<i32> {
         }])
     })?;
     audit_events(&s, &events)?;
-    print_saved(ctx, &events)?;
+    print_saved(ctx, s.journal.state(), &events)?;
     Ok(0)
 }
 
@@ -224,7 +225,7 @@ pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
         }])
     })?;
     audit_events(&s, &events)?;
-    print_saved(ctx, &events)?;
+    print_saved(ctx, s.journal.state(), &events)?;
     Ok(0)
 }
 
@@ -236,12 +237,14 @@ pub fn tags(ctx: &Ctx) -> Result<i32> {
     let reviewed = st.reviewed_count();
     let mut per_reviewer: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for c in st.convs.values() {
-        for (t, who) in &c.tag_by {
-            *per_reviewer
-                .entry(t.clone())
-                .or_default()
-                .entry(who.clone())
-                .or_default() += 1;
+        for (t, holders) in &c.tag_by {
+            for who in holders {
+                *per_reviewer
+                    .entry(t.clone())
+                    .or_default()
+                    .entry(who.clone())
+                    .or_default() += 1;
+            }
         }
     }
     let counts = st.tag_counts();
@@ -308,7 +311,7 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
         return Ok(0);
     }
     if events.is_empty() {
-        println!("no coding events for {}", args.id);
+        println!("no coding events for {}", visible_line(&args.id));
     }
     for e in events {
         let value = match &e.value {
@@ -324,9 +327,9 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
             "#{:<6} {}  {:<12} {:<6} {}{}",
             e.seq,
             e.time.format("%Y-%m-%d %H:%M:%S"),
-            e.reviewer,
+            visible_line(&e.reviewer),
             e.action.as_str(),
-            value,
+            visible_line(&value),
             bulk
         );
     }
@@ -336,7 +339,7 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
             c.tags.iter().cloned().collect::<Vec<_>>().join(", "),
             c.note
                 .as_deref()
-                .map(|n| format!(", note: {n}"))
+                .map(|n| format!(", note: {}", visible_line(n)))
                 .unwrap_or_default()
         );
     }

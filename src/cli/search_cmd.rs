@@ -7,7 +7,7 @@ use verbatim::query::QueryError;
 use verbatim::search::{self, SearchRequest, SortBy};
 
 use super::Ctx;
-use super::output::{clip, mark, print_json, styled, thousands};
+use super::output::{mark, print_json, styled, thousands, visible_line};
 use super::session::Session;
 
 #[derive(Args, Debug)]
@@ -125,9 +125,9 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         println!(
             "{:>4}. {}  {}  {}  {} turns  {}",
             args.offset + i + 1,
-            clip(&h.id, 40),
+            visible_line(&h.id),
             date,
-            h.model.as_deref().unwrap_or("-"),
+            visible_line(h.model.as_deref().unwrap_or("-")),
             h.turns,
             score
         );
@@ -169,8 +169,8 @@ fn run_lucene(ctx: &Ctx, args: &SearchArgs) -> Result<i32> {
             println!(
                 "{:>4}. {}  {}",
                 args.offset + i + 1,
-                clip(&h.id, 40),
-                h.snippet
+                visible_line(&h.id),
+                visible_line(&h.snippet)
             );
         }
     }

@@ -6,7 +6,7 @@ use serde_json::json;
 use verbatim::search;
 
 use super::Ctx;
-use super::output::print_json;
+use super::output::{print_json, visible, visible_line};
 use super::session::Session;
 
 #[derive(Args, Debug)]
@@ -25,18 +25,19 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<i32> {
         print_json(&conv)?;
         return Ok(0);
     }
-    println!("conversation {}", conv.id);
+    // Everything below is produced data: control characters in it are shown, never obeyed.
+    println!("conversation {}", visible_line(&conv.id));
     if let Some(t) = &conv.title {
-        println!("title: {t}");
+        println!("title: {}", visible_line(t));
     }
     println!(
         "created: {}   model: {}   turns: {}   source: {} record {}",
         conv.created
             .map(|d| d.to_rfc3339())
             .unwrap_or_else(|| "-".into()),
-        conv.model.as_deref().unwrap_or("-"),
+        visible_line(conv.model.as_deref().unwrap_or("-")),
         conv.turns(),
-        conv.source.file,
+        visible_line(&conv.source.file),
         conv.source.record
     );
     if let Some(r) = s.journal.state().get(&conv.id) {
@@ -45,7 +46,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<i32> {
             r.tags.iter().cloned().collect::<Vec<_>>().join(", "),
             r.note
                 .as_deref()
-                .map(|n| format!("   note: {n}"))
+                .map(|n| format!("   note: {}", visible_line(n)))
                 .unwrap_or_default()
         );
     }
@@ -55,8 +56,8 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<i32> {
             Some(a) => format!("{} ({a})", m.role.as_str()),
             None => m.role.as_str().to_string(),
         };
-        println!("── [{}] {} ──", m.index, who.to_uppercase());
-        println!("{}", m.text);
+        println!("── [{}] {} ──", m.index, visible_line(&who.to_uppercase()));
+        println!("{}", visible(&m.text));
     }
     Ok(0)
 }

@@ -5,7 +5,7 @@ use verbatim::matter::Matter;
 use verbatim::stats::{self, Stats};
 
 use super::Ctx;
-use super::output::{human_bytes, print_json, thousands};
+use super::output::{human_bytes, print_json, thousands, visible_line};
 
 pub fn run(ctx: &Ctx) -> Result<i32> {
     let matter = Matter::open(&ctx.matter_dir()?)?;
@@ -60,7 +60,7 @@ pub fn print(st: &Stats) {
         let list: Vec<String> = models
             .iter()
             .take(12)
-            .map(|(k, v)| format!("{k} {}", thousands(**v)))
+            .map(|(k, v)| format!("{} {}", visible_line(k), thousands(**v)))
             .collect();
         println!("models: {}", list.join(", "));
     }
@@ -70,7 +70,7 @@ pub fn print(st: &Stats) {
         let list: Vec<String> = langs
             .iter()
             .take(8)
-            .map(|(k, v)| format!("{k} {}", thousands(**v)))
+            .map(|(k, v)| format!("{} {}", visible_line(k), thousands(**v)))
             .collect();
         println!("languages: {}", list.join(", "));
     }
@@ -78,7 +78,7 @@ pub fn print(st: &Stats) {
     for s in &st.sources {
         println!(
             "  {} [{}] {}: {} records, {} imported, {} duplicates, {} rejected{}",
-            s.path,
+            visible_line(&s.path),
             if s.format.is_empty() { "-" } else { &s.format },
             match s.status {
                 verbatim::matter::SourceStatus::Complete => "complete",

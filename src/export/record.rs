@@ -1,7 +1,7 @@
 //! One exported conversation: the transcript as imported (masked when asked), what the review
 //! decided about it, its coding history and its findings. Every format writes from this.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -26,7 +26,7 @@ pub struct Record {
     pub turns: u64,
     pub tags: Vec<String>,
     /// Who applied each current tag.
-    pub tagged_by: BTreeMap<String, String>,
+    pub tagged_by: BTreeMap<String, BTreeSet<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub reviewers: Vec<String>,

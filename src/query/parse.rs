@@ -213,10 +213,16 @@ fn is_field_name(name: &str) -> bool {
     Scope::parse(name).is_some() || FILTER_NAMES.contains(&name.to_ascii_lowercase().as_str())
 }
 
+/// How deeply groups, `NOT`s, field scopes and proximity chains may nest. Real requests stay
+/// well under ten levels; the limit keeps the recursive parser, compiler and matcher far from
+/// the stack's end whatever is typed or pasted.
+pub const MAX_DEPTH: usize = 100;
+
 struct Parser<'a> {
     toks: &'a [Spanned],
     pos: usize,
     end_col: usize,
+    depth: usize,
 }
 
 /// Connectors mixed at one level without parentheses, where precedence decides the reading
@@ -275,6 +281,7 @@ pub fn parse(input: &str) -> Result<Node, QueryError> {
         toks: &toks,
         pos: 0,
         end_col: input.chars().count() + 1,
+        depth: 0,
     };
     let node = p.and_expr(Scope::Any)?;
     if let Some(t) = p.peek() {
@@ -287,6 +294,18 @@ pub fn parse(input: &str) -> Result<Node, QueryError> {
 }
 
 impl Parser<'_> {
+    /// One level deeper (a group, `NOT`, field scope or proximity link), or an error at `col`.
+    fn descend(&mut self, col: usize) -> Result<(), QueryError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(err(
+                col,
+                format!("the query nests more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        Ok(())
+    }
+
     fn peek(&self) -> Option<&Spanned> {
         self.toks.get(self.pos)
     }
@@ -346,8 +365,11 @@ impl Parser<'_> {
         let start_col = self.peek().map(|t| t.col).unwrap_or(self.end_col);
         let mut left = self.or_expr(scope)?;
         let mut left_col = start_col;
+        let depth = self.depth;
         while let Some(Tok::Near(kind, n)) = self.peek_tok().cloned() {
             let t = self.toks[self.pos].clone();
+            // Each link nests the chain so far one level deeper in the tree.
+            self.descend(t.col)?;
             self.pos += 1;
             self.need_operand(&t)?;
             let right_col = self.peek().map(|t| t.col).unwrap_or(self.end_col);
@@ -362,6 +384,7 @@ impl Parser<'_> {
             };
             left_col = start_col;
         }
+        self.depth = depth;
         Ok(left)
     }
 
@@ -385,7 +408,9 @@ impl Parser<'_> {
             let t = self.toks[self.pos].clone();
             self.pos += 1;
             self.need_operand(&t)?;
+            self.descend(t.col)?;
             let inner = self.unary(scope)?;
+            self.depth -= 1;
             return Ok(Node::Not(Box::new(inner)));
         }
         self.primary(scope)
@@ -404,7 +429,9 @@ impl Parser<'_> {
                         "empty parentheses",
                     ));
                 }
+                self.descend(t.col)?;
                 let inner = self.and_expr(scope)?;
+                self.depth -= 1;
                 match self.peek_tok() {
                     Some(Tok::RParen) => {
                         self.pos += 1;
@@ -430,7 +457,10 @@ impl Parser<'_> {
                             format!("\"{name}:\" inside \"{}:\" can never match", scope.name()),
                         ));
                     }
-                    return self.primary(s);
+                    self.descend(t.col)?;
+                    let inner = self.primary(s)?;
+                    self.depth -= 1;
+                    return Ok(inner);
                 }
                 self.filter(&name, t.col)
             }
@@ -595,11 +625,17 @@ fn check_near_operand(n: &Node, col: usize, connector: &str) -> Result<(), Query
 }
 
 /// Reads `a..b`, `>=a`, `>a`, `<=a`, `<a`, `=a` or `a`. `parse(s, is_upper)` reads one end.
-fn range<T: Copy>(
+fn range<T: Copy + PartialOrd>(
     v: &str,
     parse: impl Fn(&str, bool) -> Result<T, String>,
 ) -> Result<(Bound<T>, Bound<T>), String> {
+    if v.is_empty() {
+        return Err("expected a value or a range (a..b, >a, <b)".to_string());
+    }
     if let Some((a, b)) = v.split_once("..") {
+        if a.is_empty() && b.is_empty() {
+            return Err("\"..\" needs at least one end (a.., ..b or a..b)".to_string());
+        }
         let lo = if a.is_empty() {
             Bound::Unbounded
         } else {
@@ -610,6 +646,11 @@ fn range<T: Copy>(
         } else {
             Bound::Included(parse(b, true)?)
         };
+        if let (Bound::Included(x), Bound::Included(y)) = (lo, hi)
+            && x > y
+        {
+            return Err(format!("\"{v}\" is an empty range: {a} comes after {b}"));
+        }
         return Ok((lo, hi));
     }
     for (op, f) in [(">=", 0u8), ("<=", 1), (">", 2), ("<", 3), ("=", 4)] {
@@ -757,6 +798,38 @@ mod tests {
     }
 
     #[test]
+    fn open_and_empty_ranges_are_errors_with_a_column() {
+        for (q, col) in [
+            ("created:..", 9),
+            ("turns:..", 7),
+            ("score:..", 7),
+            ("x turns:\"\"", 9),
+            ("created:2024..2023", 9),
+            ("turns:9..3", 7),
+        ] {
+            let e = parse(q).unwrap_err();
+            assert_eq!(e.column, col, "{q}: {e}");
+        }
+        assert!(parse("turns:3..").is_ok());
+        assert!(parse("created:..2023").is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        for q in [
+            "(".repeat(10_000) + "a" + &")".repeat(10_000),
+            "NOT ".repeat(10_000) + "a",
+            "user:(".repeat(6_000) + "a",
+            "a".to_string() + &" w/5 a".repeat(10_000),
+        ] {
+            let e = parse(&q).unwrap_err();
+            assert!(e.message.contains("nests more than"), "{e}");
+        }
+        let ok = "(".repeat(50) + "a" + &")".repeat(50);
+        assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
     fn never_panics_on_odd_input() {
         for s in [
             "((((",
@@ -769,7 +842,6 @@ mod tests {
             "é\"",
             "model:",
             "turns:>>",
-            "created:..",
             "()()",
             "a (",
             "NOT NOT a",

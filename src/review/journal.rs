@@ -2,7 +2,7 @@
 //! its replay. An event is written and fsynced, under an exclusive file lock, before anyone is
 //! told it is saved. Undo appends an inverse event; nothing is ever rewritten.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -125,12 +125,8 @@ impl Journal {
 
     /// Reads events appended since the last read (by this or another process).
     pub fn refresh(&mut self) -> Result<()> {
-        let mut f = match File::open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot open {}", self.path.display()));
-            }
+        let Some(mut f) = fsutil::open_read(&self.path)? else {
+            return Ok(());
         };
         let len = f.metadata().context("cannot stat the journal")?.len();
         if len < self.read_to {
@@ -232,10 +228,20 @@ impl Journal {
             Action::Tag | Action::Untag => {
                 let tag = d.value.as_str().context("a tag event needs a tag name")?;
                 let want = d.action == Action::Tag;
+                // Tags are held per reviewer: a tag changes what this reviewer holds.
+                let holds = |id: &str| {
+                    st.get(id).and_then(|c| c.tag_by.get(tag)).is_some_and(|w| {
+                        if want {
+                            w.contains(reviewer)
+                        } else {
+                            !w.is_empty()
+                        }
+                    })
+                };
                 Value::Array(
                     d.conversations
                         .iter()
-                        .filter(|id| st.has_tag(id, tag) != want)
+                        .filter(|id| holds(id) != want)
                         .map(|id| Value::String(id.clone()))
                         .collect(),
                 )
@@ -270,11 +276,7 @@ impl Journal {
     /// A torn last line would glue onto the next event: move it to `review.torn` and cut the
     /// journal back to its last complete line. Called with the lock held.
     fn set_aside_torn_tail(&mut self) -> Result<()> {
-        let mut f = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&self.path)
-            .with_context(|| format!("cannot open {}", self.path.display()))?;
+        let mut f = fsutil::open_rw(&self.path)?;
         let len = f.metadata().context("cannot stat the journal")?.len();
         if len == 0 {
             return Ok(());
@@ -323,6 +325,7 @@ impl Journal {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::fs::OpenOptions;
 
     fn tag(id: &str, t: &str) -> Draft {
         Draft {
@@ -402,6 +405,79 @@ mod tests {
         let s = j.state();
         assert!(s.has_tag("a", "hot"));
         assert!(!s.has_tag("b", "hot") && !s.has_tag("c", "hot"));
+    }
+
+    fn undo(seq: u64, id: &str) -> Draft {
+        Draft {
+            conversations: vec![id.to_string()],
+            action: Action::Undo,
+            value: json!(seq),
+        }
+    }
+
+    fn note(id: &str, text: &str) -> Draft {
+        Draft {
+            conversations: vec![id.to_string()],
+            action: Action::Note,
+            value: json!(text),
+        }
+    }
+
+    #[test]
+    fn undo_never_erases_another_reviewers_tag_or_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::open(dir.path()).unwrap();
+        let a = j.append("ann", |_| Ok(vec![tag("c1", "hot")])).unwrap();
+        j.append("bob", |_| Ok(vec![tag("c1", "hot")])).unwrap();
+        let u = j.append("ann", |_| Ok(vec![undo(a[0].seq, "c1")])).unwrap();
+        assert!(
+            j.state().has_tag("c1", "hot"),
+            "bob's tag survives ann's undo"
+        );
+        let holders = &j.state().get("c1").unwrap().tag_by["hot"];
+        assert_eq!(holders.iter().collect::<Vec<_>>(), ["bob"]);
+        assert_eq!(j.state().changed(u[0].seq), 1);
+
+        // Notes: ann writes, bob rewrites, ann undoes hers: bob's note stays, and it is said.
+        let n = j.append("ann", |_| Ok(vec![note("c2", "ann's")])).unwrap();
+        j.append("bob", |_| Ok(vec![note("c2", "bob's")])).unwrap();
+        let u = j.append("ann", |_| Ok(vec![undo(n[0].seq, "c2")])).unwrap();
+        assert_eq!(j.state().note("c2"), Some("bob's"));
+        let left = j.state().conflicts(u[0].seq);
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].since_by, "bob");
+        assert!(
+            left[0].to_string().contains("note left as is"),
+            "{}",
+            left[0]
+        );
+
+        // An untag by bob removes ann's tag; undoing the untag brings back exactly hers.
+        j.append("ann", |_| Ok(vec![tag("c3", "hot")])).unwrap();
+        let un = j
+            .append("bob", |_| {
+                Ok(vec![Draft {
+                    conversations: vec!["c3".into()],
+                    action: Action::Untag,
+                    value: json!("hot"),
+                }])
+            })
+            .unwrap();
+        assert!(!j.state().has_tag("c3", "hot"));
+        j.append("bob", |_| Ok(vec![undo(un[0].seq, "c3")]))
+            .unwrap();
+        let holders = &j.state().get("c3").unwrap().tag_by["hot"];
+        assert_eq!(holders.iter().collect::<Vec<_>>(), ["ann"]);
+
+        // Undo of an undo re-applies; a fresh replay agrees on everything.
+        let t = j.append("ann", |_| Ok(vec![tag("c4", "cold")])).unwrap();
+        let u1 = j.append("ann", |_| Ok(vec![undo(t[0].seq, "c4")])).unwrap();
+        assert!(!j.state().has_tag("c4", "cold"));
+        j.append("ann", |_| Ok(vec![undo(u1[0].seq, "c4")]))
+            .unwrap();
+        assert!(j.state().has_tag("c4", "cold"));
+        let fresh = Journal::open(dir.path()).unwrap();
+        assert_eq!(fresh.state().convs, j.state().convs);
     }
 
     #[test]

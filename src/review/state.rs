@@ -10,9 +10,11 @@ use super::journal::{Action, Event};
 /// What the review decided about one conversation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ConvReview {
+    /// Every tag someone holds on the conversation.
     pub tags: BTreeSet<String>,
-    /// Who applied each current tag.
-    pub tag_by: BTreeMap<String, String>,
+    /// Who applied each current tag. A tag is held per reviewer: one reviewer's undo removes
+    /// only that reviewer's application, never another's.
+    pub tag_by: BTreeMap<String, BTreeSet<String>>,
     pub note: Option<String>,
     /// Everyone who coded this conversation.
     pub reviewers: BTreeSet<String>,
@@ -25,6 +27,73 @@ impl ConvReview {
     pub fn reviewed(&self) -> bool {
         !self.tags.is_empty()
     }
+
+    fn holds(&self, tag: &str, reviewer: &str) -> bool {
+        self.tag_by.get(tag).is_some_and(|w| w.contains(reviewer))
+    }
+
+    fn set_hold(&mut self, tag: &str, reviewer: &str, on: bool) {
+        if on {
+            self.tag_by
+                .entry(tag.to_string())
+                .or_default()
+                .insert(reviewer.to_string());
+            self.tags.insert(tag.to_string());
+        } else if let Some(w) = self.tag_by.get_mut(tag) {
+            w.remove(reviewer);
+            if w.is_empty() {
+                self.tag_by.remove(tag);
+                self.tags.remove(tag);
+            }
+        }
+    }
+}
+
+/// One unit of review state an event can change: one reviewer's hold on a tag, or a note.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Hold {
+        conv: String,
+        tag: String,
+        reviewer: String,
+    },
+    Note {
+        conv: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Val {
+    Held(bool),
+    Note(Option<String>),
+}
+
+#[derive(Debug, Clone)]
+struct Change {
+    key: Key,
+    before: Val,
+    after: Val,
+}
+
+/// Something an undo left as it was because a later event changed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub conversation: String,
+    /// `note`, or `tag NAME (REVIEWER's)`.
+    pub what: String,
+    /// The event that changed it since, and its reviewer.
+    pub since_seq: u64,
+    pub since_by: String,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} left as is (changed since by {} in #{})",
+            self.conversation, self.what, self.since_by, self.since_seq
+        )
+    }
 }
 
 /// The state of the whole review.
@@ -33,6 +102,12 @@ pub struct ReviewState {
     pub convs: HashMap<String, ConvReview>,
     /// Events by sequence number (for undo and history).
     pub events: Vec<Event>,
+    /// What each event changed, as replayed (an undo reverts exactly this).
+    changes: HashMap<u64, Vec<Change>>,
+    /// What each undo left alone.
+    conflicts: HashMap<u64, Vec<Conflict>>,
+    /// The last event that changed each unit of state.
+    last_change: HashMap<Key, u64>,
 }
 
 impl ReviewState {
@@ -61,10 +136,128 @@ impl ReviewState {
         self.events.last().map(|e| e.seq).unwrap_or(0)
     }
 
+    /// What the undo event `seq` left as it was, because someone changed it since.
+    pub fn conflicts(&self, seq: u64) -> &[Conflict] {
+        self.conflicts.get(&seq).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// How many units of state the event `seq` changed (0 for a no-op, or an undo that found
+    /// everything changed since).
+    pub fn changed(&self, seq: u64) -> usize {
+        self.changes.get(&seq).map(Vec::len).unwrap_or(0)
+    }
+
     /// Applies one event (already validated) to the state.
     pub fn apply(&mut self, e: &Event) {
-        self.apply_effect(e, &e.action, &e.value, &e.prev, false);
+        let mut changes = Vec::new();
+        match e.action {
+            Action::Tag | Action::Untag => {
+                if let Some(tag) = e.value.as_str() {
+                    for id in e.targets() {
+                        let c = self.touch(id, e);
+                        let holders: Vec<String> = if e.action == Action::Tag {
+                            if c.holds(tag, &e.reviewer) {
+                                continue;
+                            }
+                            vec![e.reviewer.clone()]
+                        } else {
+                            // An untag is a decision about the conversation: it removes the
+                            // tag whoever applied it (and undo restores exactly those).
+                            c.tag_by.get(tag).into_iter().flatten().cloned().collect()
+                        };
+                        let on = e.action == Action::Tag;
+                        for r in holders {
+                            c.set_hold(tag, &r, on);
+                            changes.push(Change {
+                                key: Key::Hold {
+                                    conv: id.to_string(),
+                                    tag: tag.to_string(),
+                                    reviewer: r,
+                                },
+                                before: Val::Held(!on),
+                                after: Val::Held(on),
+                            });
+                        }
+                    }
+                }
+            }
+            Action::Note => {
+                let note = e.value.as_str().filter(|s| !s.is_empty()).map(String::from);
+                for id in e.targets() {
+                    let c = self.touch(id, e);
+                    if c.note != note {
+                        let before = std::mem::replace(&mut c.note, note.clone());
+                        changes.push(Change {
+                            key: Key::Note {
+                                conv: id.to_string(),
+                            },
+                            before: Val::Note(before),
+                            after: Val::Note(note.clone()),
+                        });
+                    }
+                }
+            }
+            Action::Undo => {
+                let (reverted, conflicts) = self.revert(e);
+                changes = reverted;
+                if !conflicts.is_empty() {
+                    self.conflicts.insert(e.seq, conflicts);
+                }
+            }
+        }
+        for c in &changes {
+            self.last_change.insert(c.key.clone(), e.seq);
+        }
+        if !changes.is_empty() {
+            self.changes.insert(e.seq, changes);
+        }
         self.events.push(e.clone());
+    }
+
+    /// The undo `e`: reverses each change of its target event on state nobody changed since;
+    /// what someone did change is left and reported. Undoing an undo re-applies what it
+    /// reverted, by the same rule.
+    fn revert(&mut self, e: &Event) -> (Vec<Change>, Vec<Conflict>) {
+        let Some(target) = e.value.as_u64() else {
+            return (Vec::new(), Vec::new());
+        };
+        let todo = self.changes.get(&target).cloned().unwrap_or_default();
+        let mut done = Vec::new();
+        let mut conflicts = Vec::new();
+        for ch in todo {
+            let conv = match &ch.key {
+                Key::Hold { conv, .. } | Key::Note { conv } => conv.clone(),
+            };
+            let last = self.last_change.get(&ch.key).copied();
+            if last != Some(target) {
+                let since = last.unwrap_or(0);
+                conflicts.push(Conflict {
+                    conversation: conv,
+                    what: match &ch.key {
+                        Key::Hold { tag, reviewer, .. } => format!("tag {tag} ({reviewer}'s)"),
+                        Key::Note { .. } => "note".to_string(),
+                    },
+                    since_seq: since,
+                    since_by: self
+                        .event(since)
+                        .map(|x| x.reviewer.clone())
+                        .unwrap_or_default(),
+                });
+                continue;
+            }
+            let c = self.touch(&conv, e);
+            match (&ch.key, &ch.before) {
+                (Key::Hold { tag, reviewer, .. }, Val::Held(on)) => c.set_hold(tag, reviewer, *on),
+                (Key::Note { .. }, Val::Note(n)) => c.note = n.clone(),
+                _ => continue,
+            }
+            done.push(Change {
+                key: ch.key,
+                before: ch.after,
+                after: ch.before,
+            });
+        }
+        (done, conflicts)
     }
 
     fn touch(&mut self, id: &str, e: &Event) -> &mut ConvReview {
@@ -73,62 +266,6 @@ impl ReviewState {
         c.last_reviewer = Some(e.reviewer.clone());
         c.last_time = Some(e.time);
         c
-    }
-
-    fn apply_effect(
-        &mut self,
-        e: &Event,
-        action: &Action,
-        value: &serde_json::Value,
-        prev: &serde_json::Value,
-        inverse: bool,
-    ) {
-        match action {
-            Action::Tag | Action::Untag => {
-                let Some(tag) = value.as_str() else { return };
-                let add = (*action == Action::Tag) != inverse;
-                // The conversations the event changed; undo reverses only those.
-                let targets: Vec<String> = if inverse {
-                    prev.as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|v| v.as_str().map(String::from))
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                } else {
-                    e.targets().map(String::from).collect()
-                };
-                for id in targets {
-                    let c = self.touch(&id, e);
-                    if add {
-                        c.tags.insert(tag.to_string());
-                        c.tag_by.insert(tag.to_string(), e.reviewer.clone());
-                    } else {
-                        c.tags.remove(tag);
-                        c.tag_by.remove(tag);
-                    }
-                }
-            }
-            Action::Note => {
-                let text = if inverse { prev } else { value };
-                let note = text.as_str().filter(|s| !s.is_empty()).map(String::from);
-                let ids: Vec<String> = e.targets().map(String::from).collect();
-                for id in ids {
-                    self.touch(&id, e).note = note.clone();
-                }
-            }
-            Action::Undo => {
-                let Some(target) = value.as_u64().and_then(|s| self.event(s).cloned()) else {
-                    return;
-                };
-                // Undoing an undo re-applies the original: inverse of inverse.
-                let mut t = target.clone();
-                t.reviewer = e.reviewer.clone();
-                t.time = e.time;
-                self.apply_effect(&t, &target.action, &target.value, &target.prev, !inverse);
-            }
-        }
     }
 
     /// Counts per tag, and per tag and reviewer (who last coded the conversation).

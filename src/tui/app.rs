@@ -914,10 +914,26 @@ impl App {
                 ),
                 other => other.as_str().to_string(),
             };
-            self.say(
-                format!("saved #{seq}: undid #{} ({what})", target.seq),
-                Tone::Saved,
-            );
+            let left = self.journal.state().conflicts(seq);
+            match left.first() {
+                None => self.say(
+                    format!("saved #{seq}: undid #{} ({what})", target.seq),
+                    Tone::Saved,
+                ),
+                Some(first) => {
+                    let more = match left.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more)", n - 1),
+                    };
+                    self.say(
+                        format!(
+                            "saved #{seq}: undid #{} ({what}); {first}{more}",
+                            target.seq
+                        ),
+                        Tone::Error,
+                    )
+                }
+            }
         }
     }
 

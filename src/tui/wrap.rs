@@ -69,12 +69,10 @@ pub fn line_ranges(text: &str, width: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// Display form of a slice: control characters become spaces (the terminal must not act on
-/// them).
+/// Display form of a slice: control characters are shown visibly, one column each, so the
+/// terminal never acts on them and columns stay where the highlights expect.
 fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    crate::textfmt::visible_line(s).into_owned()
 }
 
 /// Wraps `text` into styled lines. Marks must be sorted by start; overlaps: the earlier wins.

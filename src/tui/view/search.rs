@@ -202,9 +202,17 @@ fn snippet_spans(
     room: usize,
     t: &crate::tui::theme::Theme,
 ) -> Vec<Span<'static>> {
+    // Line breaks flatten to spaces (one byte for one, so highlight offsets hold); `clip`
+    // shows any other control visibly.
     let flat: String = snippet
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     let mut spans = Vec::new();
     let mut at = 0;

@@ -106,8 +106,9 @@ fn truncated_last_jsonl_line_is_reported_not_rejected() {
 fn not_json_is_an_error_with_position() {
     let tmp = tempfile::tempdir().unwrap();
     let f = write(tmp.path(), "x.json", b"\n\n  hello: world\n");
-    let err = try_import(&tmp.path().join("m"), &[f]).unwrap_err();
-    let msg = format!("{err:#}");
+    let s = try_import(&tmp.path().join("m"), &[f]).unwrap();
+    assert!(s.files[0].failed);
+    let msg = s.files[0].error.clone().unwrap();
     assert!(msg.contains("x.json"), "{msg}");
     assert!(msg.contains("line 3, column 3"), "{msg}");
 }
@@ -224,4 +225,197 @@ fn duplicates_are_kept_once_and_clashes_renamed() {
     let s = import_files(&m, &[g]);
     assert_eq!((s.duplicates, s.imported, s.renamed), (1, 1, 1));
     assert!(s.files[0].notes.iter().any(|n| n.contains("a#4")));
+}
+
+/// 100 records; record 2 (1-based) is damaged by `damage`. Returns the file bytes.
+fn hundred_with_bad_second(pretty: bool, array: bool, damage: fn(&str) -> String) -> Vec<u8> {
+    let recs: Vec<String> = (0..100)
+        .map(|i| {
+            let v = json!({
+                "id": format!("r{i}"),
+                "messages": [
+                    {"role": "user", "content": format!("question {i}")},
+                    {"role": "assistant", "content": format!("answer {i}")}
+                ]
+            });
+            let s = if pretty {
+                serde_json::to_string_pretty(&v).unwrap()
+            } else {
+                v.to_string()
+            };
+            if i == 1 { damage(&s) } else { s }
+        })
+        .collect();
+    let body = if array {
+        format!("[{}]", recs.join(if pretty { ",\n" } else { "," }))
+    } else {
+        recs.join("\n")
+    };
+    body.into_bytes()
+}
+
+#[test]
+fn one_broken_element_does_not_drop_the_rest_of_the_file() {
+    let lose_quote: fn(&str) -> String = |s| s.replacen("\"question 1\"", "\"question 1", 1);
+    let lose_bracket: fn(&str) -> String = |s| s.replacen(']', "", 1);
+    let lose_brace: fn(&str) -> String = |s| s.replacen('}', "", 1);
+    for (pretty, array) in [(false, true), (true, true), (true, false)] {
+        for (what, damage) in [
+            ("quote", lose_quote),
+            ("bracket", lose_bracket),
+            ("brace", lose_brace),
+        ] {
+            let tmp = tempfile::tempdir().unwrap();
+            let bytes = hundred_with_bad_second(pretty, array, damage);
+            let f = write(tmp.path(), "conv.json", &bytes);
+            let m = tmp.path().join("m");
+            let s = import_files(&m, &[f]);
+            let c = s.files[0].counts;
+            let case = format!("pretty={pretty} array={array} lost {what}");
+            assert!(s.files[0].truncated.is_none(), "{case}: not truncated");
+            assert_eq!(c.imported, 99, "{case}: {:?}", s.files[0]);
+            assert_eq!(c.rejected, 1, "{case}");
+            assert_eq!(c.records, 100, "{case}: counts add up");
+            let r = rejects(&m);
+            assert_eq!(r.len(), 1, "{case}");
+            let reason = r[0].to_string();
+            assert!(
+                reason.contains("bytes") && reason.contains(".."),
+                "{case}: the reject names its byte range: {reason}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bom_inside_a_jsonl_file_is_stripped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut bytes = format!("{}\n", openai_line("a", "q", "r")).into_bytes();
+    bytes.extend_from_slice(b"\xEF\xBB\xBF");
+    bytes.extend_from_slice(format!("{}\n", openai_line("b", "q", "r")).as_bytes());
+    let f = write(tmp.path(), "cat.jsonl", &bytes);
+    let s = import_files(&tmp.path().join("m"), &[f]);
+    assert_eq!(s.files[0].counts.imported, 2, "{:?}", s.files[0]);
+}
+
+#[test]
+fn a_utf16_file_is_named_as_utf16() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!("{}\n", openai_line("a", "q", "r"));
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let f = write(tmp.path(), "win.jsonl", &bytes);
+    let o = run(&tmp.path().join("m"), &["import", f.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("UTF-16"), "{}", stderr(&o));
+}
+
+fn many_lines(prefix: &str, n: usize) -> Vec<u8> {
+    (0..n)
+        .map(|i| {
+            openai_line(
+                &format!("{prefix}{i}"),
+                &format!("q {i}"),
+                &format!("a {i}"),
+            ) + "\n"
+        })
+        .collect::<String>()
+        .into_bytes()
+}
+
+#[test]
+fn corrupt_compressed_files_keep_what_was_read_name_the_file_and_go_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = many_lines("g", 3000);
+    // A gzip cut in half; a zstd with flipped bytes in the middle; then a good file.
+    let gz = gzip(&plain);
+    let cut = write(tmp.path(), "a-cut.jsonl.gz", &gz[..gz.len() / 2]);
+    let zs = zstd(&many_lines("z", 3000));
+    let flipped = write(tmp.path(), "b-flip.jsonl.zst", &zs[..zs.len() * 3 / 5]);
+    let good = write(tmp.path(), "c-good.jsonl", &many_lines("ok", 10));
+    let m = tmp.path().join("m");
+    let o = run(
+        &m,
+        &[
+            "--json",
+            "import",
+            cut.to_str().unwrap(),
+            flipped.to_str().unwrap(),
+            good.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v = json(&o);
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    for f in &files[..2] {
+        assert_eq!(f["failed"], true, "{f}");
+        let e = f["error"].as_str().unwrap();
+        assert!(
+            e.contains(f["path"].as_str().unwrap()),
+            "names the file: {e}"
+        );
+        assert!(
+            e.contains("uncompressed byte") && e.contains("compressed byte"),
+            "{e}"
+        );
+        let imported = f["imported"].as_u64().unwrap();
+        assert!(
+            imported > 100,
+            "records before the damage are imported: {f}"
+        );
+        assert!(imported < 3000, "{f}");
+    }
+    assert_eq!(files[2]["imported"], 10, "the next file is still imported");
+    // The audit trail has the import's start and its end, with the failures.
+    let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("\"import-start\""), "{audit}");
+    assert!(audit.contains("\"event\":\"import\""), "{audit}");
+    assert!(audit.contains("b-flip.jsonl.zst"), "{audit}");
+}
+
+#[test]
+fn a_duplicate_messages_key_is_rejected_not_half_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rec = r#"{"id":"d","messages":[{"role":"user","content":"first list"}],"messages":[{"role":"user","content":"second list"}]}"#;
+    let bytes = format!("{rec}\n{}\n", openai_line("ok", "q", "a"));
+    let f = write(tmp.path(), "dup.jsonl", bytes.as_bytes());
+    let m = tmp.path().join("m");
+    let s = import_files(&m, &[f]);
+    assert_eq!(s.files[0].counts.imported, 1);
+    assert_eq!(s.files[0].counts.rejected, 1);
+    assert!(rejects(&m)[0].to_string().contains("duplicate key"));
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_symlink_loops_in_a_directory_are_skipped_and_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("in");
+    write(&d, "a.jsonl", &many_lines("a", 3));
+    let fifo = d.join("pipe.jsonl");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo on a fresh path in a temporary directory.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    std::os::unix::fs::symlink(&d, d.join("loop")).unwrap();
+    std::os::unix::fs::symlink(d.join("self.jsonl"), d.join("self.jsonl")).unwrap();
+    let m = tmp.path().join("m");
+    let o = bin()
+        .arg("--matter")
+        .arg(&m)
+        .args(["import", d.to_str().unwrap()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("pipe.jsonl") && err.contains("not a regular file"),
+        "{err}"
+    );
+    assert!(err.contains("loop") && err.contains("skipped"), "{err}");
+    assert!(err.contains("self.jsonl"), "{err}");
+    assert!(stdout(&o).contains("3 imported"), "{}", stdout(&o));
 }

@@ -133,7 +133,11 @@ fn openai_sharegpt_lmsys_arena_hh() {
         write(d, "in/sub/notes.txt", b"not imported"),
     ];
     // A directory argument imports every supported file inside, recursively, sorted.
-    let (found, ignored) = verbatim::import::expand_paths(&[d.join("in")]).unwrap();
+    let verbatim::import::Expanded {
+        files: found,
+        ignored,
+        ..
+    } = verbatim::import::expand_paths(&[d.join("in")]).unwrap();
     assert_eq!(found.len(), 5);
     assert_eq!(ignored, vec![files[5].clone()]);
     let m = d.join("m");

@@ -39,7 +39,14 @@ fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
-    let (files, ignored) = import::expand_paths(&args.paths)?;
+    let import::Expanded {
+        files,
+        ignored,
+        skipped,
+    } = import::expand_paths(&args.paths)?;
+    for why in &skipped {
+        eprintln!("note: {why}");
+    }
     if files.is_empty() {
         bail!(
             "no importable files (.json, .jsonl, .ndjson, optionally .gz or .zst) in the paths given"
@@ -65,7 +72,27 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     };
     let inputs: Vec<Input> = files.into_iter().map(Input::File).collect();
     let mut bar = Bar::new(ctx.quiet, "records");
-    let summary = import::import(&mut matter, &inputs, &opts, &mut bar, &ctx.cancel)?;
+    // Every import is in the audit trail from the moment it starts, so one killed midway
+    // still left its mark; the end entry says what happened.
+    let paths: Vec<String> = inputs.iter().map(Input::display).collect();
+    verbatim::audit::append(
+        &matter.dir,
+        &ctx.reviewer,
+        "import-start",
+        serde_json::json!({"files": paths}),
+    )?;
+    let summary = match import::import(&mut matter, &inputs, &opts, &mut bar, &ctx.cancel) {
+        Ok(s) => s,
+        Err(e) => {
+            verbatim::audit::append(
+                &matter.dir,
+                &ctx.reviewer,
+                "import",
+                serde_json::json!({"files": paths, "error": format!("{e:#}")}),
+            )?;
+            return Err(e);
+        }
+    };
     let files: Vec<serde_json::Value> = summary
         .files
         .iter()
@@ -78,7 +105,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
                 "path": f.path, "sha256": sha, "format": f.format, "records": f.counts.records,
                 "imported": f.counts.imported, "duplicates": f.counts.duplicates,
                 "rejected": f.counts.rejected, "skipped": f.skipped,
-                "truncated": f.truncated.is_some(),
+                "truncated": f.truncated.is_some(), "failed": f.failed, "error": f.error,
             })
         })
         .collect();
@@ -141,7 +168,9 @@ pub fn print_summary(s: &ImportSummary, quiet: bool) {
                 t.reason, t.record, t.offset, t.line
             );
         }
-        if f.failed {
+        if let Some(e) = &f.error {
+            eprintln!("error: {e}");
+        } else if f.failed {
             eprintln!(
                 "error: {}: no conversation could be read from this file",
                 f.path

@@ -19,6 +19,7 @@ pub mod rejects;
 pub mod sharegpt;
 pub mod source;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -32,7 +33,7 @@ use crate::index::{ConvIndex, WriterSettings, document};
 use crate::matter::{Matter, SourceRecord, SourceStatus};
 use crate::progress::Progress;
 pub use format::Format;
-use records::{Item, Layout, RawRecord, Scanner};
+use records::{Item, Layout, RawRecord, Scanner, json_error};
 use rejects::{Reject, RejectLog};
 
 /// How an import runs.
@@ -99,8 +100,11 @@ pub struct FileSummary {
     pub skipped: Option<String>,
     /// The file's import resumed after this many records of an interrupted run.
     pub resumed_after: Option<u64>,
-    /// No conversation could be read from it.
+    /// No conversation could be read from it, or it could not be read to its end.
     pub failed: bool,
+    /// Why the file could not be read to its end (cannot open, not JSON, corrupt compressed
+    /// data): every complete record before the failure is imported.
+    pub error: Option<String>,
     pub bytes: u64,
     pub seconds: f64,
     /// The first problems, for the terminal (all are in rejects.jsonl).
@@ -130,7 +134,7 @@ pub enum Input {
 }
 
 impl Input {
-    fn display(&self) -> String {
+    pub fn display(&self) -> String {
         match self {
             Input::File(p) => std::fs::canonicalize(p)
                 .unwrap_or_else(|_| p.clone())
@@ -165,28 +169,53 @@ impl Input {
 }
 
 /// Expands directories (recursively, sorted, supported file names only) into files.
-pub fn expand_paths(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-    let mut files = Vec::new();
-    let mut ignored = Vec::new();
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Expanded> {
+    let mut out = Expanded::default();
+    let mut seen_dirs = HashSet::new();
     for p in paths {
         let meta = std::fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
         if meta.is_dir() {
-            walk(p, &mut files, &mut ignored, 0)?;
+            walk(p, &mut out, &mut seen_dirs, 0)?;
+        } else if meta.is_file() {
+            out.files.push(p.clone());
         } else {
-            files.push(p.clone());
+            // Named on the command line: refusing it is the clear answer (a FIFO would hang).
+            bail!(
+                "{} is not a regular file (a FIFO, socket or device); nothing imported",
+                p.display()
+            );
         }
     }
-    Ok((files, ignored))
+    Ok(out)
+}
+
+/// The files a set of paths names, and what was left out.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub files: Vec<PathBuf>,
+    /// Files with other extensions.
+    pub ignored: Vec<PathBuf>,
+    /// Entries skipped with the reason: not regular files, broken links, link loops.
+    pub skipped: Vec<String>,
 }
 
 fn walk(
     dir: &Path,
-    files: &mut Vec<PathBuf>,
-    ignored: &mut Vec<PathBuf>,
+    out: &mut Expanded,
+    seen_dirs: &mut HashSet<PathBuf>,
     depth: u32,
 ) -> Result<()> {
     if depth > 64 {
         bail!("directories nested too deep at {}", dir.display());
+    }
+    // A symlink back up the tree would be walked forever: each real directory once.
+    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    if !seen_dirs.insert(real) {
+        out.skipped.push(format!(
+            "{}: a directory already walked (a symbolic-link loop); skipped",
+            dir.display()
+        ));
+        return Ok(());
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
@@ -195,19 +224,32 @@ fn walk(
         .with_context(|| format!("cannot list {}", dir.display()))?;
     entries.sort();
     for p in entries {
-        let meta = std::fs::metadata(&p).with_context(|| format!("cannot read {}", p.display()))?;
-        if meta.is_dir() {
-            walk(&p, files, ignored, depth + 1)?;
-        } else {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if source::is_supported_name(&name) {
-                files.push(p);
-            } else {
-                ignored.push(p);
+        let meta = match std::fs::metadata(&p) {
+            Ok(m) => m,
+            Err(e) => {
+                // A broken link or a link loop (ELOOP): report, go on.
+                out.skipped
+                    .push(format!("{}: cannot read ({e}); skipped", p.display()));
+                continue;
             }
+        };
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if meta.is_dir() {
+            walk(&p, out, seen_dirs, depth + 1)?;
+        } else if !meta.is_file() {
+            if source::is_supported_name(&name) {
+                out.skipped.push(format!(
+                    "{}: not a regular file (a FIFO, socket or device); skipped",
+                    p.display()
+                ));
+            }
+        } else if source::is_supported_name(&name) {
+            out.files.push(p);
+        } else {
+            out.ignored.push(p);
         }
     }
     Ok(())
@@ -345,6 +387,7 @@ impl Importer<'_> {
             skipped: None,
             resumed_after: None,
             failed: false,
+            error: None,
             bytes: size,
             seconds: 0.0,
             problems: Vec::new(),
@@ -391,14 +434,25 @@ impl Importer<'_> {
             }
         }
 
-        let opened = input.open()?;
+        // A file that cannot be opened or read is that file's failure, not the import's: the
+        // files after it are still imported.
+        let opened = match input.open() {
+            Ok(o) => o,
+            Err(e) => {
+                summary.error = Some(format!("{display}: cannot import: {e:#}"));
+                summary.failed = true;
+                return Ok((summary, false));
+            }
+        };
         let tap = opened.tap.clone();
         summary.compression = Some(opened.compression.as_str().to_string());
         let mut scanner = match Scanner::with_max_record(opened.reader, self.opts.max_record_bytes)
         {
             Ok(s) => s,
             Err(e) => {
-                return Err(e.context(format!("{display}: cannot import")));
+                summary.error = Some(format!("{display}: cannot import: {e:#}"));
+                summary.failed = true;
+                return Ok((summary, false));
             }
         };
         summary.layout = Some(scanner.layout().as_str().to_string());
@@ -441,7 +495,21 @@ impl Importer<'_> {
         let mut ticks = 0u64;
         let mut stopped = false;
         let mut records_done = skip;
-        while let Some(item) = scanner.next_item()? {
+        loop {
+            let item = match scanner.next_item() {
+                Ok(Some(item)) => item,
+                Ok(None) => break,
+                Err(e) => {
+                    // Corrupt or cut compressed data, or a read error: keep what was read.
+                    summary.error = Some(format!(
+                        "{display}: cannot read past uncompressed byte {} (compressed byte {}): \
+                         {e:#}; every complete record before it was imported",
+                        scanner.offset(),
+                        tap.bytes()
+                    ));
+                    break;
+                }
+            };
             match item {
                 Item::Record(raw) => {
                     if raw.number <= skip {
@@ -499,8 +567,8 @@ impl Importer<'_> {
         self.commit(&display, size, records_done, !stopped, &summary)?;
 
         let c = summary.counts;
-        summary.failed =
-            c.imported + c.duplicates == 0 && (c.rejected > 0 || summary.truncated.is_some());
+        summary.failed = summary.error.is_some()
+            || (c.imported + c.duplicates == 0 && (c.rejected > 0 || summary.truncated.is_some()));
         summary.seconds = started.elapsed().as_secs_f64();
         if !stopped {
             self.set_source(SourceRecord {
@@ -513,7 +581,11 @@ impl Importer<'_> {
                 imported: c.imported,
                 duplicates: c.duplicates,
                 rejected: c.rejected,
-                truncated_at: summary.truncated.as_ref().map(|t| t.offset),
+                truncated_at: summary
+                    .truncated
+                    .as_ref()
+                    .map(|t| t.offset)
+                    .or(summary.error.as_ref().map(|_| scanner.offset())),
                 started: started_at,
                 finished: Some(Utc::now()),
             })?;
@@ -529,6 +601,13 @@ impl Importer<'_> {
         last_line: bool,
         summary: &mut FileSummary,
     ) -> Result<()> {
+        if let Some(k) = records::duplicate_message_key(&raw.bytes) {
+            let reason = format!(
+                "the record has two \"{k}\" lists (a duplicate key); rejected rather than \
+                 keep only one of them"
+            );
+            return self.reject(display, &raw, reason, summary);
+        }
         let ctx = common::RecordCtx {
             file: display,
             record: raw.number,
@@ -549,6 +628,23 @@ impl Importer<'_> {
                         reason: format!("the file ends in the middle of record {}", raw.number),
                     });
                     summary.counts.records -= 1;
+                    return Ok(());
+                }
+                // Two records on one line (a lost line break): each is read on its own.
+                if e.classify() == serde_json::error::Category::Syntax
+                    && let Some(pieces) = records::split_values(&raw.bytes)
+                {
+                    summary.counts.records += pieces.len() as u64 - 1;
+                    for (a, b) in pieces {
+                        let piece = RawRecord {
+                            number: raw.number,
+                            offset: raw.offset + a as u64,
+                            line: raw.line,
+                            column: raw.column + a as u64,
+                            bytes: raw.bytes[a..b].to_vec(),
+                        };
+                        self.handle_record(piece, display, format, false, summary)?;
+                    }
                     return Ok(());
                 }
                 let reason = json_error(&raw, &e);
@@ -695,33 +791,4 @@ impl Importer<'_> {
         }
         self.matter.save()
     }
-}
-
-/// A JSON syntax error with its position in the file.
-fn json_error(raw: &RawRecord, e: &serde_json::Error) -> String {
-    let (line, col) = (e.line() as u64, e.column() as u64);
-    let abs_line = raw.line + line.saturating_sub(1);
-    let abs_col = if line <= 1 {
-        raw.column + col.saturating_sub(1)
-    } else {
-        col
-    };
-    // Byte offset of the error inside the record.
-    let mut off = 0usize;
-    let mut l = 1u64;
-    for (i, b) in raw.bytes.iter().enumerate() {
-        if l == line {
-            off = i + (col.saturating_sub(1) as usize);
-            break;
-        }
-        if *b == b'\n' {
-            l += 1;
-        }
-    }
-    let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    format!(
-        "invalid JSON at byte {} (line {abs_line}, column {abs_col}): {msg}",
-        raw.offset + off as u64
-    )
 }

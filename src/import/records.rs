@@ -6,7 +6,10 @@
 //! escapes, nesting) and handed out as bytes with their record number, byte offset and line, so
 //! that a bad record can be reported precisely and skipped while the rest goes on.
 
+use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
+
+use serde::de::IgnoredAny;
 
 use anyhow::{Context, Result, bail};
 
@@ -93,7 +96,15 @@ pub struct Scanner<R: Read> {
     finished: bool,
     /// Bytes after the closing `]` that are not white space (reported once).
     trailing_note: Option<String>,
+    /// Top-level keys of the first records that parsed: a resynchronisation point must look
+    /// like a record of this file (a message object nested in a broken record does not).
+    record_keys: HashSet<String>,
+    /// Records whose keys were learnt.
+    keyed_records: u32,
 }
+
+/// Records whose keys are learnt for resynchronisation.
+const KEY_SAMPLE: u32 = 16;
 
 impl<R: Read> Scanner<R> {
     /// Reads the first bytes to recognise the layout. A stream that is not JSON at all is an
@@ -117,6 +128,8 @@ impl<R: Read> Scanner<R> {
             max_record,
             finished: false,
             trailing_note: None,
+            record_keys: HashSet::new(),
+            keyed_records: 0,
         };
         s.detect_layout()?;
         Ok(s)
@@ -255,6 +268,13 @@ impl<R: Read> Scanner<R> {
                     }
                 }
             }
+            0xFF | 0xFE | 0x00 if self.utf16().is_some() => {
+                let order = self.utf16().unwrap_or("little-endian");
+                bail!(
+                    "the file is UTF-16 ({order}), not UTF-8: convert it first, e.g. \
+                     `iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8.jsonl`"
+                );
+            }
             other => {
                 let (line, col) = self.position_of(self.offset());
                 let shown = if other.is_ascii_graphic() {
@@ -269,6 +289,19 @@ impl<R: Read> Scanner<R> {
             }
         }
         Ok(())
+    }
+
+    /// `Some(byte order)` when the stream starts like UTF-16 text: a byte-order mark, or JSON
+    /// punctuation with a NUL beside it.
+    fn utf16(&self) -> Option<&'static str> {
+        let b = &self.buf[self.pos..];
+        match b {
+            [0xFF, 0xFE, ..] => Some("little-endian"),
+            [0xFE, 0xFF, ..] => Some("big-endian"),
+            [b'[' | b'{', 0, ..] => Some("little-endian"),
+            [0, b'[' | b'{', ..] => Some("big-endian"),
+            _ => None,
+        }
     }
 
     /// Finds the end (exclusive index into `buf`) of the JSON value starting at `pos`,
@@ -339,7 +372,12 @@ impl<R: Read> Scanner<R> {
         let bytes = if oversized {
             Vec::new()
         } else {
-            let mut b = self.buf[self.pos..end_idx].to_vec();
+            // A byte-order mark inside the file (files concatenated with `cat`) is not data.
+            let line_bytes = &self.buf[self.pos..end_idx];
+            let mut b = line_bytes
+                .strip_prefix(&[0xEF, 0xBB, 0xBF])
+                .unwrap_or(line_bytes)
+                .to_vec();
             while b
                 .last()
                 .is_some_and(|c| *c == b'\r' || *c == b' ' || *c == b'\t')
@@ -387,6 +425,17 @@ impl<R: Read> Scanner<R> {
         loop {
             if self.array == ArrayState::Closed {
                 if self.skip_ws()? {
+                    // Records after the closing `]`: a broken record closed the array early
+                    // (a lost `[`); the stretch is rejected and the records after it read.
+                    let off = self.offset();
+                    let (line, column) = self.position_of(off);
+                    let why = "data after the array's closing ']'".to_string();
+                    if let Some(item) =
+                        self.resync(off, self.records + 1, line, column, Some(why))?
+                    {
+                        self.records += 1;
+                        return Ok(Some(item));
+                    }
                     let (line, col) = self.position_of(self.offset());
                     self.trailing_note = Some(format!(
                         "unexpected data after the closing ']' at byte {} (line {line}, column {col}); ignored",
@@ -477,6 +526,12 @@ impl<R: Read> Scanner<R> {
             i -= before - self.pos;
         };
         let Some(end) = end else {
+            // The value never closes. Either the file really ends inside it, or a broken
+            // record (a lost quote or bracket) swallowed the records after it: look for the
+            // next record that parses before calling the file truncated.
+            if !oversized && let Some(item) = self.resync(start_off, number, line, column, None)? {
+                return Ok(Some(item));
+            }
             self.pos = self.buf.len();
             self.finished = true;
             return Ok(Some(Item::Truncated {
@@ -487,6 +542,39 @@ impl<R: Read> Scanner<R> {
             }));
         };
         oversized |= end - self.pos > self.max_record;
+        let mut end = end;
+        if !oversized {
+            // Structure alone can be fooled by one lost quote; the record must parse.
+            let problem = match st.problem.take() {
+                Some(p) => Some(p),
+                None => check_record(
+                    &mut self.record_keys,
+                    &mut self.keyed_records,
+                    &self.buf[self.pos..end],
+                )
+                .map(|e| {
+                    let at = RawRecord {
+                        number,
+                        offset: start_off,
+                        line,
+                        column,
+                        bytes: self.buf[self.pos..end].to_vec(),
+                    };
+                    json_error(&at, &e)
+                }),
+            };
+            if let Some(reason) = problem {
+                let end_rel = end - self.pos;
+                if let Some(item) =
+                    self.resync(start_off, number, line, column, Some(reason.clone()))?
+                {
+                    return Ok(Some(item));
+                }
+                // No record follows: this one is bad on its own (the buffer may have moved).
+                end = self.pos + end_rel;
+                st.problem = Some(reason);
+            }
+        }
         let record_bytes = if oversized {
             Vec::new()
         } else {
@@ -517,6 +605,108 @@ impl<R: Read> Scanner<R> {
         Ok(Some(Item::Record(record)))
     }
 
+    /// Whether a value found while resynchronising looks like a record of this file.
+    /// It must carry the message-list key this file's records use (any such key before a
+    /// good record was seen), or, in a file whose records have none, share a key with them.
+    fn plausible_record(&self, bytes: &[u8]) -> bool {
+        let Ok(m) = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(bytes) else {
+            return false;
+        };
+        let known: Vec<&str> = MESSAGE_KEYS
+            .iter()
+            .copied()
+            .filter(|k| self.record_keys.contains(*k))
+            .collect();
+        if !known.is_empty() {
+            known.iter().any(|k| m.contains_key(*k))
+        } else if !self.record_keys.is_empty() {
+            m.keys().any(|k| self.record_keys.contains(k))
+        } else {
+            MESSAGE_KEYS.iter().any(|k| m.contains_key(*k))
+        }
+    }
+
+    /// After a record that does not parse (starting at `pos`, stream offset `start_off`):
+    /// finds the next object that parses as a record of this file. The stretch before it becomes one bad record with its byte range
+    /// and the scan resumes there. `None` when no such object follows (`reason` is `None` when
+    /// the record never closed: the file is truncated).
+    fn resync(
+        &mut self,
+        start_off: u64,
+        number: u64,
+        line: u64,
+        column: u64,
+        reason: Option<String>,
+    ) -> Result<Option<Item>> {
+        // Offsets relative to `pos` (refills move the buffer, never past `pos`).
+        let mut rel = 1usize;
+        loop {
+            let from = self.pos + rel;
+            let Some(k) = memchr::memchr(b'{', &self.buf[from.min(self.buf.len())..]) else {
+                rel = self.buf.len() - self.pos;
+                if self.buf.len() - self.pos > self.max_record || !self.fill()? {
+                    break;
+                }
+                continue;
+            };
+            let cand = from + k - self.pos;
+            // Any `{` may start the next record: damage can eat separators, or leave a record
+            // as a key's value (`"model": {"id": ...`). Records never nest records, so
+            // [`Scanner::plausible_record`] tells them from the objects inside one.
+            rel = cand + 1;
+            let Some(end) = self.scan_from(cand)? else {
+                continue;
+            };
+            if !self.plausible_record(&self.buf[self.pos + cand..self.pos + end]) {
+                continue;
+            }
+            let at = self.pos + cand;
+            let end_off = self.base + at as u64;
+            let why = reason.unwrap_or_else(|| "the record never closes".to_string());
+            self.count_lines(self.pos, at);
+            self.pos = at;
+            if self.layout == Layout::Array {
+                self.array = ArrayState::ExpectElement;
+            }
+            return Ok(Some(Item::Bad {
+                record: RawRecord {
+                    number,
+                    offset: start_off,
+                    line,
+                    column,
+                    bytes: Vec::new(),
+                },
+                reason: format!(
+                    "unreadable stretch at bytes {start_off}..{end_off} ({} bytes; {why}); \
+                     resumed at the next record",
+                    end_off - start_off
+                ),
+            }));
+        }
+        Ok(None)
+    }
+
+    /// The end (relative to `pos`) of the value starting at `pos + rel`, reading on as needed;
+    /// `None` when it does not close before the end of input or the record size limit.
+    fn scan_from(&mut self, rel: usize) -> Result<Option<usize>> {
+        let mut st = ValueScan::default();
+        let mut i = self.pos + rel;
+        loop {
+            if let Some(end) = st.advance(&self.buf, i) {
+                return Ok(st.problem.is_none().then(|| end - self.pos));
+            }
+            if self.buf.len() - (self.pos + rel) > self.max_record {
+                return Ok(None);
+            }
+            i = self.buf.len();
+            let before = self.pos;
+            if !self.fill()? {
+                return Ok(None);
+            }
+            i -= before - self.pos;
+        }
+    }
+
     fn count_lines(&mut self, from: usize, to: usize) {
         let slice = &self.buf[from..to];
         let n = memchr::memchr_iter(b'\n', slice).count() as u64;
@@ -526,6 +716,145 @@ impl<R: Read> Scanner<R> {
             self.line_start = self.base + (from + last + 1) as u64;
         }
     }
+}
+
+/// A JSON error in a record, placed in the file: byte offset, line and column.
+pub fn json_error(raw: &RawRecord, e: &serde_json::Error) -> String {
+    let (line, col) = (e.line() as u64, e.column() as u64);
+    let abs_line = raw.line + line.saturating_sub(1);
+    let abs_col = if line <= 1 {
+        raw.column + col.saturating_sub(1)
+    } else {
+        col
+    };
+    // Byte offset of the error inside the record.
+    let mut off = 0usize;
+    let mut l = 1u64;
+    for (i, b) in raw.bytes.iter().enumerate() {
+        if l == line {
+            off = i + (col.saturating_sub(1) as usize);
+            break;
+        }
+        if *b == b'\n' {
+            l += 1;
+        }
+    }
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    format!(
+        "invalid JSON at byte {} (line {abs_line}, column {abs_col}): {msg}",
+        raw.offset + off as u64
+    )
+}
+
+/// Salvages the records in one line that does not parse as a whole (a lost line break
+/// joined two records; a stray byte before a record): the byte ranges of every object in it
+/// that parses and carries a message list, and of the stretches between them. `None` when
+/// there is no such object, or it is the whole line: the line is one bad record.
+pub fn split_values(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(k) = memchr::memchr(b'{', &bytes[at..]) {
+        let p = at + k;
+        let mut it = serde_json::Deserializer::from_slice(&bytes[p..])
+            .into_iter::<BTreeMap<String, IgnoredAny>>();
+        match it.next() {
+            Some(Ok(m)) if MESSAGE_KEYS.iter().any(|k| m.contains_key(*k)) => {
+                let end = p + it.byte_offset();
+                found.push((p, end));
+                at = end;
+            }
+            _ => at = p + 1,
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut prev = 0;
+    let blank = |s: &[u8]| s.iter().all(|b| b.is_ascii_whitespace());
+    for (a, b) in found {
+        if !blank(&bytes[prev..a]) {
+            out.push((prev, a));
+        }
+        out.push((a, b));
+        prev = b;
+    }
+    if !blank(&bytes[prev..]) {
+        out.push((prev, bytes.len()));
+    }
+    // Each piece is strictly smaller than the line, so salvaging a piece again ends.
+    (out.len() > 1).then_some(out)
+}
+
+/// Keys that carry a record's messages: a record naming one twice would silently lose a list
+/// (JSON parsers keep the last).
+const MESSAGE_KEYS: [&str; 6] = [
+    "messages",
+    "conversations",
+    "conversation",
+    "mapping",
+    "conversation_a",
+    "conversation_b",
+];
+
+/// A message-list key that appears twice at the top level of the object in `bytes`, if any.
+/// Cheap when there is none: the precise check runs only when a key's quoted name occurs
+/// twice anywhere in the record.
+pub fn duplicate_message_key(bytes: &[u8]) -> Option<&'static str> {
+    let suspect = MESSAGE_KEYS.iter().any(|k| {
+        let quoted = format!("\"{k}\"");
+        memchr::memmem::find_iter(bytes, quoted.as_bytes())
+            .nth(1)
+            .is_some()
+    });
+    if !suspect {
+        return None;
+    }
+    struct Keys(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut m: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some((k, IgnoredAny)) = m.next_entry::<String, IgnoredAny>()? {
+                        keys.push(k);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    let Keys(keys) = serde_json::from_slice(bytes).ok()?;
+    MESSAGE_KEYS
+        .iter()
+        .find(|k| keys.iter().filter(|x| x == *k).count() > 1)
+        .copied()
+}
+
+/// `None` when `bytes` parse as JSON (learning the keys of the first records), else why not.
+fn check_record(
+    keys: &mut HashSet<String>,
+    keyed: &mut u32,
+    bytes: &[u8],
+) -> Option<serde_json::Error> {
+    if *keyed < KEY_SAMPLE
+        && let Ok(m) = serde_json::from_slice::<BTreeMap<String, IgnoredAny>>(bytes)
+    {
+        keys.extend(m.into_keys());
+        *keyed += 1;
+        return None;
+    }
+    serde_json::from_slice::<IgnoredAny>(bytes).err()
 }
 
 /// State of a structural scan over one value; kept across buffer refills.

@@ -585,3 +585,51 @@ fn snapshots_of_every_screen() {
         }
     }
 }
+
+/// Codes a 50-conversation queue that shrinks as it is coded (`reviewed:no`), moving on with
+/// `step`: every conversation must be visited exactly once, in list order.
+fn code_the_queue(step: char) {
+    let mut r = rig();
+    r.search("reviewed:no");
+    let queue: Vec<String> = (0..50)
+        .map(|i| r.app.results.row(i).unwrap().id.clone())
+        .collect();
+    r.press(code(KeyCode::Enter));
+    assert_eq!(r.app.screen, Screen::Transcript);
+    let mut visited = Vec::new();
+    for _ in 0..50 {
+        let id = r.app.reading.as_ref().unwrap().id.clone();
+        visited.push(id.clone());
+        r.press(key('1'));
+        assert!(r.app.journal.state().has_tag(&id, "reproduces-article"));
+        r.press(key(step));
+    }
+    assert_eq!(visited, queue, "with '{step}': each once, in list order");
+}
+
+#[test]
+fn next_visits_every_conversation_of_a_shrinking_queue_once() {
+    code_the_queue(']');
+}
+
+#[test]
+fn next_unreviewed_visits_every_conversation_of_a_shrinking_queue_once() {
+    code_the_queue('r');
+}
+
+#[test]
+fn next_pressed_before_the_refetch_arrives_still_lands_on_the_following_row() {
+    let mut r = rig();
+    r.search("reviewed:no");
+    let (a, b) = (
+        r.app.results.row(0).unwrap().id.clone(),
+        r.app.results.row(1).unwrap().id.clone(),
+    );
+    r.press(code(KeyCode::Enter));
+    // Tag, then press `]` before any answer comes back; serve everything afterwards.
+    let mut fx = r.app.handle(key('1'));
+    fx.extend(r.app.handle(key(']')));
+    r.pump(fx);
+    assert!(r.app.journal.state().has_tag(&a, "reproduces-article"));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, b);
+}

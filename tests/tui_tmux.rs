@@ -134,3 +134,106 @@ impl Drop for KillSession {
             .output();
     }
 }
+
+/// Codes a shrinking 50-conversation queue (`reviewed:no`) in the real binary at 80x24,
+/// moving on with `step`; every conversation is coded once, in the order the list showed.
+fn code_queue_in_tmux(step: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("demo");
+    verbatim::demo::build(&m, &mut verbatim::progress::Silent).unwrap();
+    let listed = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .args(["--json", "--matter"])
+        .arg(&m)
+        .args(["search", "reviewed:no", "--limit", "50"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let expected: Vec<String> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(expected.len(), 50);
+    let name = if step == "]" { "next" } else { "unreviewed" };
+    let session = format!("verbatim-queue-{}-{name}", std::process::id());
+    let script = format!(
+        "NO_COLOR=1 VERBATIM_TUI_CONFIG=/nonexistent '{}' --matter '{}' --reviewer q review; sleep 30",
+        env!("CARGO_BIN_EXE_verbatim"),
+        m.display(),
+    );
+    tmux(&["kill-session", "-t", &session]);
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &script,
+    ]);
+    let _guard = KillSession(session.clone());
+    wait_for(&session, "300 of 300 conversations", 30);
+    send(&session, &["reviewed:no", "Enter"]);
+    wait_for(&session, "Query (/ to edit)", 30);
+    // Enter opens the selected row once the new results are in; press again until open.
+    let t = Instant::now();
+    loop {
+        send(&session, &["Enter"]);
+        std::thread::sleep(Duration::from_millis(300));
+        if tmux(&["capture-pane", "-p", "-t", &session]).contains("message 1/") {
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "the transcript never opened"
+        );
+    }
+    // The open conversation's id is the transcript frame's title.
+    let open_id = |screen: &str| {
+        screen
+            .lines()
+            .filter_map(|l| l.strip_prefix("┌ "))
+            .map(|t| t.split(' ').next().unwrap_or("").to_string())
+            .find(|t| t.starts_with("conv-"))
+    };
+    let mut prev = open_id(&wait_for(&session, "┌ conv-", 15)).unwrap();
+    for i in 1..=50 {
+        send(&session, &["1"]);
+        wait_for(&session, &format!("saved #{i}:"), 15);
+        if i == 50 {
+            break;
+        }
+        send(&session, &[step]);
+        let t = Instant::now();
+        loop {
+            let screen = tmux(&["capture-pane", "-p", "-t", &session]);
+            if let Some(id) = open_id(&screen).filter(|id| *id != prev) {
+                prev = id;
+                break;
+            }
+            assert!(t.elapsed() < Duration::from_secs(15), "{screen}");
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+    let j = verbatim::review::Journal::open(&m).unwrap();
+    let coded: Vec<String> = j
+        .state()
+        .events
+        .iter()
+        .map(|e| e.conversation.clone().unwrap())
+        .collect();
+    assert_eq!(coded, expected, "with {step}: each once, in list order");
+}
+
+#[test]
+fn next_codes_a_shrinking_queue_in_order_in_tmux() {
+    code_queue_in_tmux("]");
+}
+
+#[test]
+fn next_unreviewed_codes_a_shrinking_queue_in_order_in_tmux() {
+    code_queue_in_tmux("r");
+}

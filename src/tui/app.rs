@@ -54,6 +54,13 @@ pub enum Overlay {
 }
 
 /// Input to the state update.
+/// "Next" or "next unreviewed" (opening it or not), held until refetched rows arrive.
+#[derive(Debug, Clone, Copy)]
+enum PendingMove {
+    Step(isize),
+    Unreviewed(bool),
+}
+
 #[derive(Debug)]
 pub enum Action {
     Key(KeyEvent),
@@ -134,6 +141,8 @@ pub struct App {
     retry_pages: bool,
     /// Open this result as soon as its page arrives (the next unreviewed, found far ahead).
     open_when_fetched: Option<usize>,
+    /// A move asked for while the list was being refetched after coding.
+    pending_move: Option<PendingMove>,
     next_generation: u64,
     /// Rows the list shows and lines the transcript shows (from the last draw).
     pub list_height: usize,
@@ -189,6 +198,7 @@ impl App {
             export_running: false,
             retry_pages: false,
             open_when_fetched: None,
+            pending_move: None,
             next_generation: 1,
             list_height: 10,
             page_height: 10,
@@ -362,6 +372,14 @@ impl App {
                     return Vec::new();
                 }
                 self.results.put(offset, total, rows, millis);
+                if !self.results.anchor_pending()
+                    && let Some(m) = self.pending_move.take()
+                {
+                    return match m {
+                        PendingMove::Step(d) => self.step_conversation(d),
+                        PendingMove::Unreviewed(open) => self.next_unreviewed(open),
+                    };
+                }
                 let mut fx = self.page_effects();
                 if let Some(i) = self.open_when_fetched
                     && self.results.selected == i
@@ -643,6 +661,19 @@ impl App {
     }
 
     fn step_conversation(&mut self, delta: isize) -> Vec<Effect> {
+        if self.results.anchor_pending() {
+            // The list is being refetched after coding: move once it says where we are.
+            self.pending_move = Some(PendingMove::Step(delta));
+            self.say("loading the results…", Tone::Info);
+            return self.page_effects();
+        }
+        if delta > 0 && self.results.take_on_follower() {
+            // The conversation just coded left the list; the selection is already the next.
+            let mut fx = self.page_effects();
+            let screen = self.screen;
+            fx.extend(self.open_selected(screen));
+            return fx;
+        }
         let before = self.results.selected;
         self.results.move_by(delta, self.list_height.max(1));
         if self.results.selected == before {
@@ -669,8 +700,18 @@ impl App {
     /// Selects (and while reading, opens) the next conversation without tags among the rows
     /// fetched so far.
     fn next_unreviewed(&mut self, open: bool) -> Vec<Effect> {
+        if self.results.anchor_pending() {
+            self.pending_move = Some(PendingMove::Unreviewed(open));
+            self.say("loading the results…", Tone::Info);
+            return self.page_effects();
+        }
+        // After the coded conversation left the list, the selection is the row after it.
+        let start = if self.results.take_on_follower() {
+            self.results.selected
+        } else {
+            self.results.selected + 1
+        };
         let st = self.journal.state();
-        let start = self.results.selected + 1;
         let fetched_to = (start..self.results.len())
             .find(|&i| self.results.row(i).is_none())
             .unwrap_or(self.results.len());
@@ -806,8 +847,10 @@ impl App {
         match self.journal.append(&reviewer, move |_| Ok(drafts)) {
             Ok(events) => {
                 if self.results_follow_review() {
-                    // The set itself changed (e.g. reviewed:no): fetch the rows again.
-                    self.results.invalidate();
+                    // The set itself changed (e.g. reviewed:no): fetch the rows again, keeping
+                    // the reviewer's place by id, not by row number.
+                    let current = self.current_id();
+                    self.results.invalidate_after_coding(current);
                 }
                 for e in &events {
                     let _ = crate::audit::append(

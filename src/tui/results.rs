@@ -24,6 +24,18 @@ pub struct Results {
     /// First row shown.
     pub top: usize,
     pub error: Option<(String, Option<usize>)>,
+    /// Set when the rows are refetched after coding: the conversation being read and the ids
+    /// that followed it on screen, so that "next" still means the row that followed it.
+    anchor: Option<Anchor>,
+    /// The conversation being read left the list on refetch and the selection now rests on
+    /// the row that followed it: "next" is the selected row itself.
+    on_follower: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Anchor {
+    current: String,
+    following: Vec<String>,
 }
 
 impl Results {
@@ -39,6 +51,8 @@ impl Results {
             selected: 0,
             top: 0,
             error: None,
+            anchor: None,
+            on_follower: false,
         }
     }
 
@@ -70,6 +84,7 @@ impl Results {
             self.millis = millis;
         }
         self.pages.insert(offset / PAGE, rows);
+        self.resolve_anchor();
         let here = self.selected / PAGE;
         self.pages.retain(|p, _| p.abs_diff(here) <= KEEP);
         self.requested.retain(|p| p.abs_diff(here) <= KEEP);
@@ -105,6 +120,8 @@ impl Results {
     }
 
     pub fn select(&mut self, i: usize, visible: usize) {
+        self.on_follower = false;
+        self.anchor = None;
         self.selected = i.min(self.len().saturating_sub(1));
         let visible = visible.max(1);
         if self.selected < self.top {
@@ -123,6 +140,65 @@ impl Results {
     pub fn invalidate(&mut self) {
         self.pages.clear();
         self.requested.clear();
+    }
+
+    /// Like [`Results::invalidate`], after coding `current`: remembers it and the rows that
+    /// followed it, so the refetched list keeps the reviewer's place (see [`Results::put`]).
+    pub fn invalidate_after_coding(&mut self, current: Option<String>) {
+        if let Some(current) = current {
+            let following = (self.selected + 1..self.len())
+                .map_while(|i| self.row(i))
+                .map(|r| r.id.clone())
+                .take(2 * PAGE)
+                .collect();
+            self.anchor = Some(Anchor { current, following });
+        }
+        self.on_follower = false;
+        self.invalidate();
+    }
+
+    /// Whether the refetched rows have yet to say where the reviewer's place is.
+    pub fn anchor_pending(&self) -> bool {
+        self.anchor.is_some()
+    }
+
+    /// True (once) when the selection already rests on the row that followed the
+    /// conversation just coded, which has left the list: "next" is then the selection.
+    pub fn take_on_follower(&mut self) -> bool {
+        std::mem::take(&mut self.on_follower)
+    }
+
+    /// Places the selection after a refetch: on the coded conversation if it is still listed,
+    /// else on the first row that followed it and still is.
+    fn resolve_anchor(&mut self) {
+        let Some(a) = &self.anchor else { return };
+        let held: HashMap<&str, usize> = self
+            .pages
+            .iter()
+            .flat_map(|(p, rows)| {
+                rows.iter()
+                    .enumerate()
+                    .map(move |(i, r)| (r.id.as_str(), p * PAGE + i))
+            })
+            .collect();
+        if let Some(&i) = held.get(a.current.as_str()) {
+            self.selected = i;
+            self.anchor = None;
+            return;
+        }
+        if let Some(&i) = a.following.iter().find_map(|id| held.get(id.as_str())) {
+            self.selected = i;
+            self.on_follower = true;
+            self.anchor = None;
+            return;
+        }
+        // Neither is in the pages held so far: when the page at the old place is here, the
+        // coded conversation and everything after it on screen are gone; the row now at the
+        // old place is the one after them.
+        if self.pages.contains_key(&(self.selected / PAGE)) || self.len() == 0 {
+            self.on_follower = true;
+            self.anchor = None;
+        }
     }
 
     /// Lets pages that were asked for but never arrived be asked for again.

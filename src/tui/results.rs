@@ -195,7 +195,7 @@ impl Results {
         // Neither is in the pages held so far: when the page at the old place is here, the
         // coded conversation and everything after it on screen are gone; the row now at the
         // old place is the one after them.
-        if self.pages.contains_key(&(self.selected / PAGE)) || self.len() == 0 {
+        if self.pages.contains_key(&(self.selected / PAGE)) || self.is_empty() {
             self.on_follower = true;
             self.anchor = None;
         }

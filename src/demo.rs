@@ -34,7 +34,10 @@ pub fn build(dir: &Path, progress: &mut dyn Progress) -> Result<(Matter, ImportS
     let summary = import::import(
         &mut matter,
         &inputs,
-        &ImportOptions::default(),
+        &ImportOptions {
+            reviewer: "demo".to_string(),
+            ..ImportOptions::default()
+        },
         progress,
         &cancel,
     )?;

@@ -21,27 +21,40 @@ pub struct AuditArgs {
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
-    /// Check the hash chain; exit 0 when intact, 1 naming the first broken entry otherwise.
-    Verify,
+    /// Check the hash chain, audit.head's signature, and the trail against the matter (every
+    /// import and coding event accounted for); exit 0 when intact, 1 naming the first break.
+    Verify {
+        /// A checkpoint printed by `verbatim audit anchor`: fail unless the trail still holds
+        /// that entry with that hash.
+        #[arg(long, value_name = "CHECKPOINT")]
+        anchor: Vec<String>,
+    },
+    /// Print a signed checkpoint of the trail (entry count, head hash, time) to keep outside
+    /// this machine: mail it, print it, file it. `verify --anchor` checks the trail against it.
+    Anchor,
 }
 
 pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<i32> {
     let dir = ctx.matter_dir()?;
     verbatim::matter::Matter::open(&dir)?;
-    if let Some(AuditCommand::Verify) = args.command {
-        let v = audit::verify(&dir)?;
-        if ctx.json {
-            print_json(&v)?;
-        } else if v.intact {
-            println!("audit trail intact: {} entries; head {}", v.entries, v.head);
-        } else {
-            println!(
-                "audit trail BROKEN at entry {}: {}",
-                v.first_broken_line.unwrap_or(0),
-                v.reason.as_deref().unwrap_or("")
-            );
+    match &args.command {
+        Some(AuditCommand::Verify { anchor }) => return verify(ctx, &dir, anchor),
+        Some(AuditCommand::Anchor) => {
+            let c = audit::make_anchor(&dir, &ctx.reviewer)?;
+            if ctx.json {
+                print_json(&serde_json::json!({
+                    "checkpoint": c.encode(), "entry": c.seq, "hash": c.hash,
+                    "time": c.time, "key": c.key,
+                }))?;
+            } else {
+                println!("{}", c.encode());
+                eprintln!(
+                    "note: keep this line outside this machine; `verbatim audit verify --anchor LINE` checks the trail against it"
+                );
+            }
+            return Ok(0);
         }
-        return Ok(if v.intact { 0 } else { 1 });
+        None => {}
     }
     let since = match &args.since {
         Some(d) => Some(
@@ -76,4 +89,57 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<i32> {
         );
     }
     Ok(0)
+}
+
+fn verify(ctx: &Ctx, dir: &std::path::Path, anchors: &[String]) -> Result<i32> {
+    let mut v = audit::verify(dir)?;
+    // Each checkpoint kept elsewhere must still be in the trail, byte for byte.
+    let mut anchor_results = Vec::new();
+    for a in anchors {
+        let c = audit::anchor::Checkpoint::parse(a).with_context(|| "--anchor".to_string())?;
+        let known = audit::known_keys(dir)?.contains(&c.key);
+        match audit::check_anchor(dir, &c) {
+            Ok(()) => anchor_results.push(serde_json::json!({
+                "entry": c.seq, "ok": true, "key_in_matter": known,
+            })),
+            Err(why) => {
+                if v.intact {
+                    v.intact = false;
+                    v.first_broken_line = Some(c.seq);
+                    v.reason = Some(why.clone());
+                }
+                anchor_results
+                    .push(serde_json::json!({"entry": c.seq, "ok": false, "reason": why}));
+            }
+        }
+    }
+    if ctx.json {
+        let mut j = serde_json::to_value(&v)?;
+        j["anchors"] = serde_json::Value::Array(anchor_results);
+        print_json(&j)?;
+    } else {
+        if v.intact {
+            println!("audit trail intact: {} entries; head {}", v.entries, v.head);
+            match &v.signed_by {
+                Some(k) => println!("head signed by key {}", &k[..16.min(k.len())]),
+                None => println!("head unsigned"),
+            }
+            if !anchors.is_empty() {
+                println!("{} checkpoint(s) found in the trail", anchors.len());
+            }
+        } else {
+            println!(
+                "audit trail BROKEN at entry {}: {}",
+                v.first_broken_line.unwrap_or(0),
+                v.reason.as_deref().unwrap_or("")
+            );
+            for u in v.unaccounted.iter().skip(1) {
+                println!("  also: {u}");
+            }
+        }
+        for n in &v.notes {
+            eprintln!("note: {n}");
+        }
+    }
+    Ok(if v.intact { 0 } else { 1 })
 }

@@ -33,14 +33,6 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<i32> {
             thousands(summary.imported)
         );
     }
-    if summary.imported > 0 {
-        verbatim::audit::append(
-            &matter.dir,
-            &ctx.reviewer,
-            "import",
-            serde_json::json!({"files": ["demo:conversations.jsonl"], "imported": summary.imported}),
-        )?;
-    }
     let st = verbatim::stats::compute(&matter)?;
     if ctx.json {
         super::output::print_json(&st)?;

@@ -68,53 +68,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
             memory_bytes: args.memory << 20,
         },
         commit_every_records: args.commit_every.unwrap_or(u64::MAX).max(1),
+        reviewer: ctx.reviewer.clone(),
         ..ImportOptions::default()
     };
     let inputs: Vec<Input> = files.into_iter().map(Input::File).collect();
     let mut bar = Bar::new(ctx.quiet, "records");
-    // Every import is in the audit trail from the moment it starts, so one killed midway
-    // still left its mark; the end entry says what happened.
-    let paths: Vec<String> = inputs.iter().map(Input::display).collect();
-    verbatim::audit::append(
-        &matter.dir,
-        &ctx.reviewer,
-        "import-start",
-        serde_json::json!({"files": paths}),
-    )?;
-    let summary = match import::import(&mut matter, &inputs, &opts, &mut bar, &ctx.cancel) {
-        Ok(s) => s,
-        Err(e) => {
-            verbatim::audit::append(
-                &matter.dir,
-                &ctx.reviewer,
-                "import",
-                serde_json::json!({"files": paths, "error": format!("{e:#}")}),
-            )?;
-            return Err(e);
-        }
-    };
-    let files: Vec<serde_json::Value> = summary
-        .files
-        .iter()
-        .map(|f| {
-            let sha = matter
-                .source_by_path(&f.path)
-                .map(|s| s.sha256.clone())
-                .unwrap_or_default();
-            serde_json::json!({
-                "path": f.path, "sha256": sha, "format": f.format, "records": f.counts.records,
-                "imported": f.counts.imported, "duplicates": f.counts.duplicates,
-                "rejected": f.counts.rejected, "skipped": f.skipped,
-                "truncated": f.truncated.is_some(), "failed": f.failed, "error": f.error,
-            })
-        })
-        .collect();
-    verbatim::audit::append(
-        &matter.dir,
-        &ctx.reviewer,
-        "import",
-        serde_json::json!({"files": files, "interrupted": summary.interrupted}),
-    )?;
+    let summary = import::import(&mut matter, &inputs, &opts, &mut bar, &ctx.cancel)?;
     if ctx.json {
         print_json(&summary)?;
     } else {

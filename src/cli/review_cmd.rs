@@ -85,12 +85,7 @@ fn audit_events(s: &Session, events: &[Event]) -> Result<()> {
     for e in events {
         s.audit(
             e.action.as_str(),
-            json!({
-                "seq": e.seq,
-                "conversation": e.conversation,
-                "conversations": e.conversations.len(),
-                "value": e.value,
-            }),
+            verbatim::audit::reconcile::coding_data(e, false),
         )?;
     }
     Ok(())

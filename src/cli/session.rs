@@ -31,6 +31,16 @@ impl Session {
                 );
             }
         }
+        // Coding that reached the journal but not the trail (a crash between the two writes)
+        // is put on the trail now, marked as reconciled.
+        let n = verbatim::audit::reconcile::reconcile_journal(
+            &matter.dir,
+            journal.state(),
+            &ctx.reviewer,
+        )?;
+        if n > 0 && !ctx.quiet {
+            eprintln!("note: {n} coding event(s) had no audit entry; recorded now as reconciled");
+        }
         let findings = verbatim::detect::FindingsIndex::load(&matter.dir)?;
         Ok(Session {
             matter,

@@ -46,6 +46,8 @@ pub struct ImportOptions {
     pub commit_every_records: u64,
     pub commit_every: Duration,
     pub max_record_bytes: usize,
+    /// Who imports: named in the audit trail.
+    pub reviewer: String,
 }
 
 impl Default for ImportOptions {
@@ -58,6 +60,7 @@ impl Default for ImportOptions {
             commit_every_records: u64::MAX,
             commit_every: Duration::from_secs(60),
             max_record_bytes: records::DEFAULT_MAX_RECORD,
+            reviewer: "unknown".to_string(),
         }
     }
 }
@@ -286,6 +289,51 @@ struct Importer<'a> {
 /// Imports `inputs` into the matter. `cancel` stops it cleanly (the work done so far is
 /// committed and a rerun resumes).
 pub fn import(
+    matter: &mut Matter,
+    inputs: &[Input],
+    opts: &ImportOptions,
+    progress: &mut dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<ImportSummary> {
+    // Every import is in the audit trail from the moment it starts, so one killed midway
+    // still left its mark; the end entry says what happened to each file.
+    let paths: Vec<String> = inputs.iter().map(Input::display).collect();
+    let dir = matter.dir.clone();
+    crate::audit::append(
+        &dir,
+        &opts.reviewer,
+        "import-start",
+        serde_json::json!({ "files": paths }),
+    )?;
+    let result = import_files(matter, inputs, opts, progress, cancel);
+    let data = match &result {
+        Ok(summary) => {
+            let files: Vec<serde_json::Value> = summary
+                .files
+                .iter()
+                .map(|f| {
+                    let sha = matter
+                        .source_by_path(&f.path)
+                        .map(|s| s.sha256.clone())
+                        .unwrap_or_default();
+                    serde_json::json!({
+                        "path": f.path, "sha256": sha, "format": f.format,
+                        "records": f.counts.records, "imported": f.counts.imported,
+                        "duplicates": f.counts.duplicates, "rejected": f.counts.rejected,
+                        "skipped": f.skipped, "truncated": f.truncated.is_some(),
+                        "failed": f.failed, "error": f.error,
+                    })
+                })
+                .collect();
+            serde_json::json!({"files": files, "interrupted": summary.interrupted})
+        }
+        Err(e) => serde_json::json!({"files": paths, "error": format!("{e:#}")}),
+    };
+    crate::audit::append(&dir, &opts.reviewer, "import", data)?;
+    result
+}
+
+fn import_files(
     matter: &mut Matter,
     inputs: &[Input],
     opts: &ImportOptions,

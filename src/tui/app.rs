@@ -853,12 +853,14 @@ impl App {
                     self.results.invalidate_after_coding(current);
                 }
                 for e in &events {
-                    let _ = crate::audit::append(
-                        &self.matter_dir,
-                        &reviewer,
-                        e.action.as_str(),
-                        json!({"seq": e.seq, "conversation": e.conversation, "conversations": e.conversations.len(), "value": e.value, "via": "review"}),
-                    );
+                    let mut data = crate::audit::reconcile::coding_data(e, false);
+                    data["via"] = json!("review");
+                    if let Err(err) =
+                        crate::audit::append(&self.matter_dir, &reviewer, e.action.as_str(), data)
+                    {
+                        // Saved in the journal; the next open reconciles the trail.
+                        self.say(format!("saved, but not audited yet: {err:#}"), Tone::Error);
+                    }
                 }
                 Some(events)
             }

@@ -147,6 +147,7 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
         "open",
         serde_json::json!({"command": "review"}),
     )?;
+    crate::audit::reconcile::reconcile_journal(matter_dir, app.journal.state(), reviewer)?;
 
     let (tx, rx) = channel::<Action>();
     let (resp_tx, resp_rx) = channel::<Response>();

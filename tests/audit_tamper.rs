@@ -1,0 +1,178 @@
+//! The audit trail against an attacker who can edit the matter's files: each rewrite is
+//! caught by `verify` (with `--anchor` where the attacker could also re-sign), a torn last line
+//! does not stop later commands, and coding never stays off the trail.
+
+mod common;
+
+use common::*;
+use sha2::{Digest, Sha256};
+
+fn matter() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..5)
+        .map(|i| openai_line(&format!("c{i}"), "hello there", "general kenobi"))
+        .collect();
+    let f = write(tmp.path(), "in.jsonl", (lines.join("\n") + "\n").as_bytes());
+    let m = tmp.path().join("m");
+    assert!(run(&m, &["import", f.to_str().unwrap()]).status.success());
+    for q in ["hello", "kenobi", "there"] {
+        assert!(run(&m, &["search", q]).status.success());
+    }
+    assert!(run(&m, &["tag", "c1", "hot"]).status.success());
+    (tmp, m)
+}
+
+fn verify(m: &std::path::Path, extra: &[&str]) -> (bool, String) {
+    let mut args = vec!["audit", "verify"];
+    args.extend_from_slice(extra);
+    let o = run(m, &args);
+    (o.status.success(), stdout(&o) + &stderr(&o))
+}
+
+fn sha_hex(b: &[u8]) -> String {
+    Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+fn trail_lines(m: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(m.join("audit.jsonl"))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// Rewrites the chain from `lines` with every `prev` recomputed, and an unsigned head.
+fn rechain(m: &std::path::Path, lines: &[String]) {
+    let mut prev = "0".repeat(64);
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+        v["seq"] = serde_json::json!(i + 1);
+        v["prev"] = serde_json::json!(prev);
+        let s = v.to_string();
+        prev = sha_hex(s.as_bytes());
+        out.push(s);
+    }
+    std::fs::write(m.join("audit.jsonl"), out.join("\n") + "\n").unwrap();
+    std::fs::write(
+        m.join("audit.head"),
+        serde_json::json!({"seq": out.len(), "hash": prev}).to_string(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn an_intact_trail_verifies_and_anchors() {
+    let (_t, m) = matter();
+    let (ok, out) = verify(&m, &[]);
+    assert!(ok, "{out}");
+    assert!(out.contains("head signed by key"), "{out}");
+    let o = run(&m, &["audit", "anchor"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cp = stdout(&o).trim().to_string();
+    assert!(cp.starts_with("verbatim-anchor:v1:"), "{cp}");
+    // More work after the checkpoint: it still verifies against it.
+    assert!(run(&m, &["search", "more"]).status.success());
+    let (ok, out) = verify(&m, &["--anchor", &cp]);
+    assert!(ok, "{out}");
+    // An altered checkpoint is refused.
+    let forged = cp.replacen(":v1:", ":v1:1", 1);
+    let (ok, _) = verify(&m, &["--anchor", &forged]);
+    assert!(!ok);
+}
+
+#[test]
+fn cutting_the_tail_and_rewriting_the_head_is_caught() {
+    let (_t, m) = matter();
+    let mut l = trail_lines(&m);
+    l.truncate(l.len() - 3);
+    let last = l.last().unwrap().clone();
+    std::fs::write(m.join("audit.jsonl"), l.join("\n") + "\n").unwrap();
+    std::fs::write(
+        m.join("audit.head"),
+        serde_json::json!({"seq": l.len(), "hash": sha_hex(last.as_bytes())}).to_string(),
+    )
+    .unwrap();
+    let (ok, out) = verify(&m, &[]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("unsigned"), "{out}");
+}
+
+#[test]
+fn deleting_the_trail_is_caught_by_the_matter_it_no_longer_accounts_for() {
+    let (_t, m) = matter();
+    std::fs::remove_file(m.join("audit.jsonl")).unwrap();
+    std::fs::remove_file(m.join("audit.head")).unwrap();
+    let (ok, out) = verify(&m, &[]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("no import of it"), "{out}");
+}
+
+#[test]
+fn a_recomputed_chain_is_caught_by_the_signature_and_the_anchor() {
+    let (_t, m) = matter();
+    let cp = stdout(&run(&m, &["audit", "anchor"])).trim().to_string();
+    // Hide a search: drop it and recompute every hash, keeping everything else.
+    let l: Vec<String> = trail_lines(&m)
+        .into_iter()
+        .filter(|x| !x.contains("\"kenobi\""))
+        .collect();
+    rechain(&m, &l);
+    let (ok, out) = verify(&m, &[]);
+    assert!(!ok, "{out}");
+    // Even if the attacker had the key and re-signed, the checkpoint kept elsewhere fails.
+    let (ok, out) = verify(&m, &["--anchor", &cp]);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("rewritten") || out.contains("no longer"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_torn_last_line_is_set_aside_and_work_goes_on() {
+    let (_t, m) = matter();
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(m.join("audit.jsonl"))
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"{\"seq\": 99, \"time\": \"20").unwrap();
+    drop(f);
+    let (ok, out) = verify(&m, &[]);
+    assert!(ok, "a torn tail from a crash is not tampering: {out}");
+    assert!(out.contains("interrupted write"), "{out}");
+    // Every later command works; the torn bytes are kept and the recovery is on the trail.
+    let o = run(&m, &["search", "hello"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(run(&m, &["audit"]).status.success());
+    let (ok, out) = verify(&m, &[]);
+    assert!(ok, "{out}");
+    assert!(out.contains("torn line"), "{out}");
+    let torn = std::fs::read_to_string(m.join("audit.torn")).unwrap();
+    assert!(torn.contains("seq\\\": 99"), "{torn}");
+}
+
+#[test]
+fn coding_is_never_off_the_trail() {
+    let (_t, m) = matter();
+    // A crash between the journal write and the audit write: drop the tag's audit entry.
+    let l: Vec<String> = trail_lines(&m)
+        .into_iter()
+        .filter(|x| !x.contains("\"event\":\"tag\""))
+        .collect();
+    rechain(&m, &l);
+    let (ok, out) = verify(&m, &[]);
+    assert!(!ok);
+    assert!(
+        out.contains("no audit entry") || out.contains("unsigned"),
+        "{out}"
+    );
+    // The next command puts it on the trail, marked as reconciled.
+    let o = run(&m, &["tags"]);
+    assert!(stderr(&o).contains("reconciled"), "{}", stderr(&o));
+    let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("\"reconciled\":true"), "{audit}");
+}

@@ -65,6 +65,7 @@ fn main() {
                         query: Some("*".into()),
                     },
                     format,
+                    contents: None,
                     out: tmp.path().join("out"),
                     bates: (format == Format::Dat).then(|| BatesOptions {
                         // A fresh prefix each run so the matter's counters never run out.

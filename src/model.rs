@@ -40,7 +40,7 @@ impl Role {
 }
 
 /// Where a conversation came from: the source file and its record number (1-based).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRef {
     pub file: String,
     pub record: u64,

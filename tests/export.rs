@@ -107,6 +107,8 @@ fn dat_production_parses_back_and_bates_continue() {
             "NYT-OAI-",
             "--bates-width",
             "6",
+            "--include",
+            "all",
         ],
     );
     assert_eq!(s["conversations"], ids.len());
@@ -271,7 +273,19 @@ fn every_format_exports_with_a_verified_manifest() {
         let desc: Value =
             serde_json::from_slice(&std::fs::read(out.join("export.json")).unwrap()).unwrap();
         assert_eq!(desc["conversations"], ids.len());
-        assert_eq!(desc["selection"]["tags"], json!(["hot"]));
+        // The selection (tags, queries) is work product: named only where coding goes in.
+        if desc["contents"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("coding"))
+        {
+            assert_eq!(desc["selection"]["tags"], json!(["hot"]), "{format}");
+        } else {
+            assert!(
+                desc["selection"].as_str().unwrap().contains("withheld"),
+                "{format}"
+            );
+        }
     }
 
     // JSONL: one conversation per line, with messages, tags, history and findings.
@@ -669,4 +683,110 @@ fn a_killed_export_leaves_nothing_under_the_final_name() {
         assert!(names.is_empty(), "{names:?}");
     }
     assert!(absent > 0, "no kill landed mid-export");
+}
+
+/// Every file under `dir`, as bytes, with its path.
+fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(all_files(&p));
+        } else {
+            out.push((p.clone(), std::fs::read(&p).unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_default_production_carries_no_work_product() {
+    let (tmp, m) = demo_matter();
+    let secret_note = "Privileged: discuss with partner before producing";
+    let id = hot_ids(&m)[0].clone();
+    let by = |args: &[&str]| {
+        let mut a = vec!["--reviewer", "zelda-reviewer"];
+        a.extend_from_slice(args);
+        run(&m, &a)
+    };
+    assert!(by(&["note", &id, secret_note]).status.success());
+    assert!(by(&["tag", &id, "needs-second-look"]).status.success());
+    let reviewer = std::env::var("USER").unwrap_or_default();
+    for (format, extra) in [("dat", vec!["--bates-prefix", "WP-"]), ("html", vec![])] {
+        let out = tmp.path().join(format!("prod-{format}"));
+        let mut args = vec![
+            "--reviewer",
+            "zelda-reviewer",
+            "--tag",
+            "hot",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let s = export(&m, &args);
+        assert_eq!(s["contents"][0], "transcript");
+        let files = all_files(&out);
+        assert!(files.len() > 3, "{format}: {} files", files.len());
+        for (path, bytes) in files {
+            let text = String::from_utf8_lossy(&bytes);
+            for needle in [
+                secret_note,
+                "needs-second-look",
+                "\"hot\"",
+                "tag:hot",
+                "zelda-reviewer",
+                "demo:conversations.jsonl",
+                "tagged_by",
+            ] {
+                assert!(
+                    !text.contains(needle),
+                    "{format}: {} carries {needle:?}",
+                    path.display()
+                );
+            }
+            if !reviewer.is_empty() && reviewer.len() > 3 {
+                assert!(
+                    !text.contains(&format!("\"{reviewer}\"")),
+                    "{format}: {} names reviewer {reviewer}",
+                    path.display()
+                );
+            }
+        }
+        let desc: Value =
+            serde_json::from_slice(&std::fs::read(out.join("export.json")).unwrap()).unwrap();
+        assert!(
+            desc["contents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c != "coding")
+        );
+    }
+    // Asked for, the work product goes in, and export.json says so.
+    let out = tmp.path().join("internal");
+    export(
+        &m,
+        &[
+            "--tag",
+            "hot",
+            "--format",
+            "dat",
+            "--bates-prefix",
+            "INT-",
+            "--include",
+            "transcript,coding",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let dat =
+        String::from_utf8_lossy(&std::fs::read(out.join("loadfile.dat")).unwrap()).into_owned();
+    assert!(dat.contains(secret_note));
+    let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"contents\":[\"transcript\",\"coding\"]"),
+        "the audit entry records the contents"
+    );
 }

@@ -37,9 +37,18 @@ pub struct ExportArgs {
     /// Mask emails, phone numbers, SSNs, card numbers and IP addresses in exported text.
     #[arg(long)]
     redact_pii: bool,
+    /// What goes in: transcript, findings, coding (tags, notes, reviewers, history: work
+    /// product), provenance (source paths, record numbers), comma-separated, or all. Default:
+    /// dat: transcript; html: transcript,findings; jsonl, csv, txt, md: all.
+    #[arg(long, value_name = "CLASSES", value_parser = parse_contents)]
+    include: Option<export::Contents>,
     /// Replace the destination if it exists.
     #[arg(long)]
     force: bool,
+}
+
+fn parse_contents(s: &str) -> Result<export::Contents, String> {
+    export::Contents::parse(s).map_err(|e| e.to_string())
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -57,6 +66,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
             query: args.query,
         },
         format: args.format,
+        contents: args.include,
         out: args.out,
         bates: args.bates_prefix.map(|p| BatesOptions {
             prefix: p,
@@ -95,6 +105,10 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
     if let (Some(a), Some(b)) = (&summary.bates_first, &summary.bates_last) {
         println!("  Bates {a} to {b}");
     }
+    println!(
+        "  contents: {} (--include to change)",
+        summary.contents.join(", ")
+    );
     if req.redact {
         let parts: Vec<String> = summary
             .redactions

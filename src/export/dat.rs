@@ -43,6 +43,11 @@ pub fn value(s: &str) -> (String, bool) {
                 out.push(NEWLINE);
             }
             '\n' => out.push(NEWLINE),
+            // A NUL ends a value early in C-based loaders.
+            '\0' => {
+                out.push('\u{FFFD}');
+                altered = true;
+            }
             QUALIFIER => {
                 out.push('\u{FFFD}');
                 altered = true;
@@ -115,6 +120,7 @@ mod tests {
         assert_eq!(value("a\r\nb\nc\rd"), ("a®b®c®d".to_string(), false));
         assert_eq!(value("þ\u{14}"), ("\u{FFFD} ".to_string(), true));
         assert_eq!(value("Acme® tool"), ("Acme(R) tool".to_string(), true));
+        assert_eq!(value("a\0b"), ("a\u{FFFD}b".to_string(), true));
         let r = row(&["x", "y z"]);
         assert_eq!(r.as_bytes(), "þxþ\u{14}þy zþ\r\n".as_bytes());
         let parsed = parse(format!("{}{}", header(), row(&["1", "a®b"])).as_bytes()).unwrap();

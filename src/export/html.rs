@@ -149,13 +149,17 @@ pub fn page(r: &Record, articles: &ArticleMap) -> String {
     );
     row("Model", c.model.clone().unwrap_or_else(|| "-".into()));
     row("Turns", r.turns.to_string());
-    row(
-        "Source",
-        format!("{} record {}", c.source.file, c.source.record),
-    );
-    row("Tags", r.tags.join(", "));
-    row("Reviewers", r.reviewers.join(", "));
-    row("Note", r.note.clone().unwrap_or_default());
+    if r.contents.provenance {
+        row(
+            "Source",
+            format!("{} record {}", c.source.file, c.source.record),
+        );
+    }
+    if r.contents.coding {
+        row("Tags", r.tags.join(", "));
+        row("Reviewers", r.reviewers.join(", "));
+        row("Note", r.note.clone().unwrap_or_default());
+    }
     let _ = writeln!(s, "</table>");
 
     if !r.findings.is_empty() {

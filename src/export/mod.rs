@@ -4,6 +4,7 @@
 //! when complete, and recorded in the audit trail.
 
 pub mod bates;
+pub mod contents;
 pub mod dat;
 pub mod html;
 pub mod outdir;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use serde_json::json;
 
 pub use bates::BatesOptions;
+pub use contents::Contents;
 use record::{HistoryEntry, Record};
 
 use crate::detect::{Finding, FindingsIndex};
@@ -119,6 +121,8 @@ impl Selection {
 pub struct ExportRequest {
     pub selection: Selection,
     pub format: Format,
+    /// What goes in; `None`: the format's default ([`Contents::default_for`]).
+    pub contents: Option<Contents>,
     pub out: PathBuf,
     pub bates: Option<BatesOptions>,
     pub redact: bool,
@@ -139,6 +143,8 @@ pub struct Inputs<'a> {
 pub struct Summary {
     pub out: PathBuf,
     pub format: Format,
+    /// The contents classes that went in.
+    pub contents: Vec<&'static str>,
     pub conversations: u64,
     pub files: u64,
     pub bytes: u64,
@@ -169,6 +175,9 @@ pub fn run(
         }
         bail!("Bates numbers apply to a DAT production (--format dat)");
     }
+    let contents = req
+        .contents
+        .unwrap_or_else(|| Contents::default_for(req.format));
     let node = req.selection.node()?;
     let lookups = crate::search::Lookups {
         review: Some(inp.review),
@@ -191,7 +200,11 @@ pub fn run(
     let history = history_index(inp.review);
 
     let mut out = outdir::OutDir::create(&req.out, req.force)?;
-    let title = format!("verbatim export: {}", req.selection.describe());
+    let title = if contents.coding {
+        format!("verbatim export: {}", req.selection.describe())
+    } else {
+        "verbatim export".to_string()
+    };
     let mut sink = sinks::for_format(req.format, &mut out, &title)?;
     let mut redaction_log = if req.redact {
         Some(out.open("redaction-log.jsonl")?)
@@ -238,6 +251,7 @@ pub fn run(
             hist,
             found,
             req.redact,
+            contents,
         );
         rec.bates = numbering.as_mut().map(|n| n.take());
         if let Some(log) = &mut redaction_log
@@ -265,15 +279,19 @@ pub fn run(
         "tool": "verbatim",
         "version": env!("CARGO_PKG_VERSION"),
         "created": chrono::Utc::now(),
-        "by": req.reviewer,
-        "selection": req.selection,
+        // Who coded and who produced is work product too: named only with `coding`.
+        "by": contents.coding.then_some(&req.reviewer),
+        // How the conversations were chosen (tags, queries) is work product as well; the
+        // audit trail keeps it.
+        "selection": if contents.coding { json!(req.selection) } else { json!("withheld: work product (see the matter's audit trail)") },
         "format": req.format,
+        "contents": contents.names(),
         "conversations": total,
         "bates_first": bates_first,
         "bates_last": bates_last,
         "redacted": req.redact,
         "redactions": redactions,
-        "review_journal_seq": inp.review.last_seq(),
+        "review_journal_seq": contents.coding.then(|| inp.review.last_seq()),
         "detection": crate::matter::Matter::open(inp.matter_dir).ok().and_then(|m| m.meta.detection),
     });
     out.write(
@@ -287,6 +305,7 @@ pub fn run(
     let summary = Summary {
         out: finished.path.clone(),
         format: req.format,
+        contents: contents.names(),
         conversations: total,
         files: finished.files,
         bytes: finished.bytes,
@@ -312,6 +331,7 @@ pub fn run(
             "bates_first": summary.bates_first,
             "bates_last": summary.bates_last,
             "redacted": req.redact,
+            "contents": contents.names(),
         }),
     )?;
     Ok(summary)

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use super::contents::Contents;
 use super::redact::{self, Counts};
 use crate::articles::Article;
 use crate::detect::Finding;
@@ -19,6 +20,9 @@ pub struct Record {
     /// Whether personal data was masked (article excerpts are then masked too).
     #[serde(skip)]
     pub redacted: bool,
+    /// What this export carries; what is left out is empty here and absent from natives.
+    #[serde(skip)]
+    pub contents: Contents,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bates: Option<String>,
     #[serde(flatten)]
@@ -74,7 +78,19 @@ impl Record {
         mut history: Vec<HistoryEntry>,
         mut findings: Vec<Finding>,
         redact: bool,
+        contents: Contents,
     ) -> Record {
+        // Left-out classes never reach a sink: not even masked, not even empty fields.
+        let review = review.filter(|_| contents.coding);
+        if !contents.coding {
+            history.clear();
+        }
+        if !contents.findings {
+            findings.clear();
+        }
+        if !contents.provenance {
+            conversation.source = crate::model::SourceRef::default();
+        }
         let mut counts = Counts::new();
         let mut note = review.and_then(|r| r.note.clone());
         if redact {
@@ -128,6 +144,7 @@ impl Record {
         Record {
             ordinal,
             redacted: redact,
+            contents,
             bates: None,
             turns,
             tags: review
@@ -188,9 +205,33 @@ impl Record {
         }
     }
 
-    /// The record as one JSON line.
+    /// The record as one JSON line, without the fields of classes left out.
     pub fn to_json(&self) -> anyhow::Result<Vec<u8>> {
-        Ok(serde_json::to_vec(self)?)
+        Ok(serde_json::to_vec(&self.to_value()?)?)
+    }
+
+    /// The record as JSON, without the fields of classes left out (natives use this too).
+    pub fn to_value(&self) -> anyhow::Result<serde_json::Value> {
+        let mut v = serde_json::to_value(self)?;
+        if let Some(m) = v.as_object_mut() {
+            let c = self.contents;
+            let drop: &[(&str, bool)] = &[
+                ("tags", c.coding),
+                ("tagged_by", c.coding),
+                ("note", c.coding),
+                ("reviewers", c.coding),
+                ("last_reviewer", c.coding),
+                ("history", c.coding),
+                ("findings", c.findings),
+                ("source", c.provenance),
+            ];
+            for (k, keep) in drop {
+                if !keep {
+                    m.remove(*k);
+                }
+            }
+        }
+        Ok(v)
     }
 }
 

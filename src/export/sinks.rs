@@ -102,8 +102,11 @@ impl Csv {
 
 /// A value a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice
 /// against CSV injection); every other value is written as it is.
+/// Spreadsheets skip leading white space (line feeds too) before reading a formula, so the
+/// first character that counts is the first non-blank one.
 pub fn cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let first = s.trim_start_matches([' ', '\n', '\r', '\t', '\u{a0}', '\u{3000}']);
+    if s.starts_with(['\t', '\r', '\n']) || first.starts_with(['=', '+', '-', '@', '\u{ff1d}']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -204,7 +207,7 @@ struct Dat {
 impl Sink for Dat {
     fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()> {
         let stem = r.file_stem();
-        let native = serde_json::to_vec_pretty(r).context("cannot encode a native")?;
+        let native = serde_json::to_vec_pretty(&r.to_value()?).context("cannot encode a native")?;
         let native_rel = format!("NATIVES/{stem}.json");
         let text_rel = format!("TEXT/{stem}.txt");
         out.write(&native_rel, &native)?;
@@ -248,5 +251,29 @@ impl Sink for Dat {
 
     fn altered_values(&self) -> u64 {
         self.altered
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formulas_behind_blanks_are_guarded() {
+        for evil in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\n=HYPERLINK(\"x\")",
+            "  =1",
+            "\t=1",
+            "\u{a0}=1",
+        ] {
+            assert!(cell(evil).starts_with('\''), "{evil:?}");
+        }
+        for fine in ["plain", "a=b", "1-2", ""] {
+            assert_eq!(cell(fine), fine);
+        }
     }
 }

@@ -51,16 +51,20 @@ fn header_fields(r: &Record) -> Vec<(&'static str, String)> {
     v.push(("Created", when(c.created)));
     v.push(("Model", c.model.clone().unwrap_or_else(|| "-".into())));
     v.push(("Turns", r.turns.to_string()));
-    v.push((
-        "Source",
-        format!("{} record {}", c.source.file, c.source.record),
-    ));
-    v.push(("Tags", r.tags.join(", ")));
-    if !r.reviewers.is_empty() {
-        v.push(("Reviewers", r.reviewers.join(", ")));
+    if r.contents.provenance {
+        v.push((
+            "Source",
+            format!("{} record {}", c.source.file, c.source.record),
+        ));
     }
-    if let Some(n) = &r.note {
-        v.push(("Note", n.clone()));
+    if r.contents.coding {
+        v.push(("Tags", r.tags.join(", ")));
+        if !r.reviewers.is_empty() {
+            v.push(("Reviewers", r.reviewers.join(", ")));
+        }
+        if let Some(n) = &r.note {
+            v.push(("Note", n.clone()));
+        }
     }
     v
 }

@@ -206,6 +206,7 @@ impl ExportDialog {
         Ok(ExportRequest {
             selection,
             format: self.format,
+            contents: None,
             out: PathBuf::from(dest),
             bates,
             redact: self.redact,

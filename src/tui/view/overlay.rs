@@ -194,6 +194,20 @@ fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
             sel(Field::Redact),
         ),
     ]));
+    let contents = crate::export::Contents::default_for(d.format);
+    lines.push(Line::from(vec![
+        Span::raw("  "),
+        Span::styled("contents: ", t.dim),
+        Span::raw(contents.names().join(", ")),
+        Span::styled(
+            if contents.coding {
+                " (work product in)"
+            } else {
+                " (no work product)"
+            },
+            t.dim,
+        ),
+    ]));
     lines.push(Line::raw(""));
     if let Some(e) = &d.error {
         lines.push(Line::styled(e.clone(), t.error));

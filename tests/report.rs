@@ -47,7 +47,7 @@ fn search_term_report_csv() {
     assert!(
         comments
             .iter()
-            .any(|l| l.contains("index version: 1; analyzer: verbatim_text_v1"))
+            .any(|l| l.contains("index version: 1; analyzer: verbatim_text_v2"))
     );
     let rows: Vec<&str> = csv.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(rows[0], "line,term,documents,unique_documents,error");

@@ -37,7 +37,8 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
         format!(
             "index version: {}; analyzer: {}; verbatim {}",
             verbatim::index::INDEX_VERSION,
-            verbatim::index::analyzer::TEXT_ANALYZER,
+            // The analyzer this matter's index was built with (older matters keep theirs).
+            s.matter.meta.analyzer,
             env!("CARGO_PKG_VERSION")
         ),
         format!("run: {} by {}", chrono::Utc::now().to_rfc3339(), s.reviewer),

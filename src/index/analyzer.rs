@@ -10,21 +10,35 @@ use tantivy::tokenizer::{
 
 /// Name of the analyzer of the message and title fields. Bump the version when its output
 /// changes; an index records the name in its schema.
-pub const TEXT_ANALYZER: &str = "verbatim_text_v1";
+pub const TEXT_ANALYZER: &str = "verbatim_text_v2";
+/// The analyzer of indexes built before CJK segmentation (long tokens dropped, CJK runs whole):
+/// still registered so that such an index reads as it was built.
+const TEXT_ANALYZER_V1: &str = "verbatim_text_v1";
 /// Name of the analyzer of keyword fields (model, language): the whole value, lower-cased.
 pub const KEYWORD_ANALYZER: &str = "verbatim_keyword_v1";
 
-/// Tokens longer than this many bytes (base64 blobs, minified code) are not indexed.
+/// Tokens longer than this many bytes (base64 blobs, minified code) are indexed as pieces of
+/// at most this size, at consecutive positions, so nothing is left unsearchable.
 pub const MAX_TOKEN_BYTES: usize = 100;
 
 /// Positions left empty before each message, so that no phrase or proximity query can match
 /// across two messages. Proximity distances are limited below this.
 pub const MESSAGE_GAP: usize = 1000;
 
-/// The analyzer used on the query side: the same normalisation as indexing, without the gap.
+/// The analyzer used on the query side: the same normalisation as indexing, without the gap,
+/// and CJK runs as bigrams only (see [`Segment`]).
 pub fn query_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
+        .filter(Segment { index: false })
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The index's tokens of one message, without the gap: what the highlighter marks.
+fn message_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(Segment { index: true })
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
@@ -32,11 +46,178 @@ pub fn query_analyzer() -> TextAnalyzer {
 
 fn index_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(Segment { index: true })
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(PositionGap(MESSAGE_GAP))
+        .build()
+}
+
+fn index_analyzer_v1() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(PositionGap(MESSAGE_GAP))
         .build()
+}
+
+/// Scripts written without spaces between words (Chinese, Japanese, Thai) and Korean, whose
+/// words carry attached particles: indexed as overlapping character bigrams.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0E7F      // Thai
+        | 0x1100..=0x11FF    // Hangul Jamo
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x3130..=0x318F    // Hangul compatibility Jamo
+        | 0x31F0..=0x31FF    // Katakana extensions
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x2FFFF) // CJK extensions B and later
+}
+
+/// Splits tokens: a run of CJK characters becomes overlapping bigrams (`中华人民` → 中华 华人
+/// 人民), so a word inside a sentence is found; text around it stays whole; an over-long token
+/// becomes pieces of at most [`MAX_TOKEN_BYTES`]. On the index side a run also ends with its
+/// last character alone, so that every character starts a token and a one-character query
+/// (read as `X*`) finds it anywhere. Positions stay consecutive, so phrases and proximity
+/// work within CJK text as they do between words.
+#[derive(Clone, Copy)]
+pub struct Segment {
+    pub index: bool,
+}
+
+impl TokenFilter for Segment {
+    type Tokenizer<T: Tokenizer> = SegmentFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        SegmentFilter {
+            inner: tokenizer,
+            index: self.index,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct SegmentFilter<T> {
+    inner: T,
+    index: bool,
+}
+
+impl<T: Tokenizer> Tokenizer for SegmentFilter<T> {
+    type TokenStream<'a> = SegmentStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        SegmentStream {
+            text,
+            tail: self.inner.token_stream(text),
+            index: self.index,
+            pending: std::collections::VecDeque::new(),
+            current: Token::default(),
+            shift: 0,
+        }
+    }
+}
+
+pub struct SegmentStream<'a, T> {
+    text: &'a str,
+    tail: T,
+    index: bool,
+    pending: std::collections::VecDeque<Token>,
+    current: Token,
+    /// Positions added by earlier splits.
+    shift: usize,
+}
+
+/// The pieces of one token: (byte range in the token).
+pub fn segment_pieces(word: &str, index: bool) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let end_of = |i: usize| chars.get(i + 1).map(|c| c.0).unwrap_or(word.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let cjk = is_cjk(chars[i].1);
+        let mut j = i;
+        while j < chars.len() && is_cjk(chars[j].1) == cjk {
+            j += 1;
+        }
+        if cjk {
+            if j - i == 1 {
+                out.push(chars[i].0..end_of(i));
+            } else {
+                for (k, c) in chars.iter().enumerate().take(j - 1).skip(i) {
+                    out.push(c.0..end_of(k + 1));
+                }
+                if index {
+                    out.push(chars[j - 1].0..end_of(j - 1));
+                }
+            }
+        } else {
+            // Other text whole, or in pieces of at most MAX_TOKEN_BYTES at char boundaries.
+            let (mut a, b) = (chars[i].0, end_of(j - 1));
+            while b - a > MAX_TOKEN_BYTES {
+                let mut cut = a + MAX_TOKEN_BYTES;
+                while !word.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                out.push(a..cut);
+                a = cut;
+            }
+            out.push(a..b);
+        }
+        i = j;
+    }
+    out
+}
+
+impl<T: TokenStream> TokenStream for SegmentStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if let Some(t) = self.pending.pop_front() {
+            self.current = t;
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        let t = self.tail.token();
+        let simple = t.text.len() <= MAX_TOKEN_BYTES && !t.text.chars().any(is_cjk);
+        if simple {
+            self.current = t.clone();
+            self.current.position += self.shift;
+            return true;
+        }
+        let word = &self.text[t.offset_from..t.offset_to];
+        let pieces = segment_pieces(word, self.index);
+        let base = t.position + self.shift;
+        for (k, r) in pieces.iter().enumerate() {
+            self.pending.push_back(Token {
+                offset_from: t.offset_from + r.start,
+                offset_to: t.offset_from + r.end,
+                position: base + k,
+                text: word[r.clone()].to_string(),
+                position_length: 1,
+            });
+        }
+        self.shift += pieces.len().saturating_sub(1);
+        match self.pending.pop_front() {
+            Some(first) => {
+                self.current = first;
+                true
+            }
+            None => self.advance(),
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
 }
 
 fn keyword_analyzer() -> TextAnalyzer {
@@ -49,6 +230,7 @@ fn keyword_analyzer() -> TextAnalyzer {
 pub fn register(index: &Index) {
     let manager = index.tokenizers();
     manager.register(TEXT_ANALYZER, index_analyzer());
+    manager.register(TEXT_ANALYZER_V1, index_analyzer_v1());
     manager.register(KEYWORD_ANALYZER, keyword_analyzer());
     // Fast-field values are normalised by a separate manager.
     index
@@ -63,16 +245,24 @@ pub fn normalize_keyword(value: &str) -> String {
 
 /// Tokenises `text` with the query analyzer: (normalised term, byte range) per word.
 pub fn tokenize(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
-    tokenize_with_positions(text)
+    tokenize_query(text)
         .into_iter()
         .map(|(t, r, _)| (t, r))
         .collect()
 }
 
-/// Like [`tokenize`], with each token's position as the index numbers it (a dropped over-long
-/// token leaves a hole, exactly as in the index).
+/// The index's tokens of `text` (one message), with the position each has in the index: what
+/// the highlighter marks.
 pub fn tokenize_with_positions(text: &str) -> Vec<(String, std::ops::Range<usize>, u32)> {
-    let mut analyzer = query_analyzer();
+    collect(message_analyzer(), text)
+}
+
+/// Query-side tokens with positions: CJK runs as bigrams only.
+pub fn tokenize_query(text: &str) -> Vec<(String, std::ops::Range<usize>, u32)> {
+    collect(query_analyzer(), text)
+}
+
+fn collect(mut analyzer: TextAnalyzer, text: &str) -> Vec<(String, std::ops::Range<usize>, u32)> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while let Some(tok) = stream.next() {
@@ -114,15 +304,17 @@ impl<T: Tokenizer> Tokenizer for PositionGapFilter<T> {
         PositionGapStream {
             tail: self.inner.token_stream(text),
             gap: self.gap,
-            first: true,
+            current: Token::default(),
         }
     }
 }
 
+/// Each token is copied with its position moved by the gap (the stream below is never
+/// mutated, so this holds whatever filters sit under it).
 pub struct PositionGapStream<T> {
     tail: T,
     gap: usize,
-    first: bool,
+    current: Token,
 }
 
 impl<T: TokenStream> TokenStream for PositionGapStream<T> {
@@ -130,21 +322,17 @@ impl<T: TokenStream> TokenStream for PositionGapStream<T> {
         if !self.tail.advance() {
             return false;
         }
-        // The tokenizer numbers each token from the previous one, so shifting the first
-        // token shifts the whole value.
-        if self.first {
-            self.tail.token_mut().position += self.gap;
-            self.first = false;
-        }
+        self.current.clone_from(self.tail.token());
+        self.current.position += self.gap;
         true
     }
 
     fn token(&self) -> &Token {
-        self.tail.token()
+        &self.current
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
+        &mut self.current
     }
 }
 
@@ -153,26 +341,64 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folds_case_and_accents_and_drops_long_tokens() {
+    fn folds_case_and_accents_and_splits_long_tokens() {
         let long = "x".repeat(MAX_TOKEN_BYTES + 1);
         let ok = "y".repeat(MAX_TOKEN_BYTES);
         let toks = tokenize(&format!("Café NAÏVE {long} {ok} don't"));
         let terms: Vec<&str> = toks.iter().map(|t| t.0.as_str()).collect();
-        assert_eq!(terms, vec!["cafe", "naive", ok.as_str(), "don", "t"]);
+        let x100 = "x".repeat(MAX_TOKEN_BYTES);
+        assert_eq!(
+            terms,
+            vec!["cafe", "naive", x100.as_str(), "x", ok.as_str(), "don", "t"]
+        );
         assert_eq!(toks[0].1, 0..5);
+        let positions: Vec<u32> = tokenize_query(&format!("a {long} b"))
+            .iter()
+            .map(|t| t.2)
+            .collect();
+        assert_eq!(positions, [0, 1, 2, 3], "pieces take consecutive positions");
+    }
+
+    #[test]
+    fn cjk_runs_are_bigrams_with_offsets_and_positions() {
+        let text = "我爱北京天安门。iPhone15坏了";
+        let idx = tokenize_with_positions(text);
+        let terms: Vec<&str> = idx.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(
+            terms,
+            [
+                "我爱", "爱北", "北京", "京天", "天安", "安门", "门", "iphone15", "坏了", "了"
+            ]
+        );
+        for (t, r, _) in &idx {
+            assert_eq!(text[r.clone()].to_lowercase(), *t);
+        }
+        let pos: Vec<u32> = idx.iter().map(|t| t.2).collect();
+        assert_eq!(pos, (0..10).collect::<Vec<u32>>());
+        // The query side: bigrams only, so a phrase lines up inside a longer run.
+        let q: Vec<String> = tokenize_query("北京天安")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(q, ["北京", "京天", "天安"]);
+        let k: Vec<String> = tokenize_query("서울에서")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(k, ["서울", "울에", "에서"]);
     }
 
     #[test]
     fn index_analyzer_leaves_a_gap() {
-        let mut a = index_analyzer();
-        let mut s = a.token_stream("a b c");
-        let mut positions = Vec::new();
-        while let Some(t) = s.next() {
-            positions.push(t.position);
+        for mut a in [index_analyzer(), index_analyzer_v1()] {
+            let mut s = a.token_stream("a b 中华人 c");
+            let mut positions = Vec::new();
+            while let Some(t) = s.next() {
+                positions.push(t.position);
+            }
+            let n = positions.len();
+            let want: Vec<usize> = (MESSAGE_GAP..MESSAGE_GAP + n).collect();
+            assert_eq!(positions, want);
         }
-        assert_eq!(
-            positions,
-            vec![MESSAGE_GAP, MESSAGE_GAP + 1, MESSAGE_GAP + 2]
-        );
     }
 }

@@ -585,6 +585,24 @@ fn push_item(items: &mut Vec<Pattern>, piece: &str, col: usize) -> Result<(), Qu
     if piece.is_empty() || piece == "~" {
         return Ok(());
     }
+    // Split the way the index splits: CJK runs into bigrams (one character alone is read as
+    // `X*`: every indexed CJK token starting with it), over-long words into pieces.
+    let plain = !piece.contains(['*', '?', '%', '~']);
+    if plain && (piece.len() > analyzer::MAX_TOKEN_BYTES || piece.chars().any(analyzer::is_cjk)) {
+        for r in analyzer::segment_pieces(piece, false) {
+            let sub = &piece[r];
+            let mut cs = sub.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c), None) if analyzer::is_cjk(c) => push_one(items, &format!("{c}*"), col)?,
+                _ => push_one(items, sub, col)?,
+            }
+        }
+        return Ok(());
+    }
+    push_one(items, piece, col)
+}
+
+fn push_one(items: &mut Vec<Pattern>, piece: &str, col: usize) -> Result<(), QueryError> {
     match Pattern::parse(piece) {
         Ok(Some(p)) => {
             items.push(p);

@@ -38,7 +38,7 @@ fn fold(s: &str) -> String {
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
         if !run.is_empty() {
-            for (t, _, _) in analyzer::tokenize_with_positions(run) {
+            for (t, _, _) in analyzer::tokenize_query(run) {
                 out.push_str(&t);
             }
             run.clear();

@@ -11,6 +11,7 @@ pub mod detect;
 pub mod export;
 pub mod fsutil;
 pub mod hashing;
+pub mod idplace;
 pub mod import;
 pub mod index;
 pub mod line_index;

@@ -227,6 +227,47 @@ fn duplicates_are_kept_once_and_clashes_renamed() {
     assert!(s.files[0].notes.iter().any(|n| n.contains("a#4")));
 }
 
+#[test]
+fn a_renamed_duplicate_never_takes_an_id_that_exists_literally() {
+    let tmp = tempfile::tempdir().unwrap();
+    // `dup#2` literally, before and after `dup` clashes; across two imports.
+    let first = [
+        openai_line("dup#2", "literal", "before"),
+        openai_line("dup", "one", "1"),
+        openai_line("dup", "two", "2"),
+    ];
+    let second = [
+        openai_line("dup#3", "literal", "after"),
+        openai_line("dup", "three", "3"),
+        openai_line("dup#2", "another", "literal"),
+        openai_line("dup", "two", "2"),
+    ];
+    let f = write(tmp.path(), "f.jsonl", first.join("\n").as_bytes());
+    let g = write(tmp.path(), "g.jsonl", second.join("\n").as_bytes());
+    let m = tmp.path().join("m");
+    let s = import_files(&m, &[f]);
+    assert_eq!((s.imported, s.renamed), (3, 1));
+    let s = import_files(&m, &[g]);
+    assert_eq!((s.imported, s.renamed, s.duplicates), (3, 3, 1));
+    let idx = verbatim::index::ConvIndex::open(&m.join("index")).unwrap();
+    let expect = [
+        ("dup#2", "literal"),
+        ("dup", "one"),
+        ("dup#3", "two"),
+        ("dup#3#2", "literal"),
+        ("dup#4", "three"),
+        ("dup#2#2", "another"),
+    ];
+    for (id, first_text) in expect {
+        let c = verbatim::search::get(&idx, id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{id}"));
+        assert_eq!(c.messages[0].text, first_text, "{id}");
+    }
+    // Six conversations, six distinct ids: every id query hits exactly one document.
+    assert_eq!(idx.searcher().num_docs(), 6);
+}
+
 /// 100 records; record 2 (1-based) is damaged by `damage`. Returns the file bytes.
 fn hundred_with_bad_second(pretty: bool, array: bool, damage: fn(&str) -> String) -> Vec<u8> {
     let recs: Vec<String> = (0..100)

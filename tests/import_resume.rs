@@ -66,6 +66,35 @@ impl Progress for StopAfter<'_> {
     fn note(&mut self, _: &str) {}
 }
 
+/// Imports `files` into the matter at `m`, committing every 300 records; with `stop_after`,
+/// asks to stop once that many records were read.
+fn import_stopping(
+    m: &std::path::Path,
+    files: &[std::path::PathBuf],
+    stop_after: Option<u64>,
+) -> import::ImportSummary {
+    let opts = ImportOptions {
+        commit_every_records: 300,
+        ..Default::default()
+    };
+    let inputs: Vec<Input> = files.iter().cloned().map(Input::File).collect();
+    let cancel = AtomicBool::new(false);
+    let mut matter = Matter::open_or_create(m).unwrap();
+    let mut stop;
+    let mut silent = verbatim::progress::Silent;
+    let progress: &mut dyn Progress = match stop_after {
+        Some(after) => {
+            stop = StopAfter {
+                after,
+                cancel: &cancel,
+            };
+            &mut stop
+        }
+        None => &mut silent,
+    };
+    import::import(&mut matter, &inputs, &opts, progress, &cancel).unwrap()
+}
+
 #[test]
 fn interrupted_import_resumes_without_duplicates() {
     let tmp = tempfile::tempdir().unwrap();
@@ -83,24 +112,8 @@ fn interrupted_import_resumes_without_duplicates() {
         .as_bytes(),
     );
     let m = tmp.path().join("m");
-    let opts = ImportOptions {
-        commit_every_records: 300,
-        ..Default::default()
-    };
-    let inputs = [Input::File(f.clone()), Input::File(g.clone())];
-    let cancel = AtomicBool::new(false);
-    let mut matter = Matter::open_or_create(&m).unwrap();
-    let s = import::import(
-        &mut matter,
-        &inputs,
-        &opts,
-        &mut StopAfter {
-            after: 1500,
-            cancel: &cancel,
-        },
-        &cancel,
-    )
-    .unwrap();
+    let inputs = [f.clone(), g.clone()];
+    let s = import_stopping(&m, &inputs, Some(1500));
     assert!(s.interrupted);
     let first = s.imported;
     assert!((1500..5000).contains(&first), "{first}");
@@ -108,15 +121,7 @@ fn interrupted_import_resumes_without_duplicates() {
     let meta = Matter::open(&m).unwrap();
     assert_eq!(meta.meta.sources[0].status, SourceStatus::Partial);
 
-    let mut matter = Matter::open(&m).unwrap();
-    let s2 = import::import(
-        &mut matter,
-        &inputs,
-        &opts,
-        &mut verbatim::progress::Silent,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let s2 = import_stopping(&m, &inputs, None);
     assert!(!s2.interrupted);
     assert_eq!(s2.files[0].resumed_after, Some(first));
     assert_eq!(s2.duplicates, 0);
@@ -193,4 +198,53 @@ fn killed_import_leaves_index_openable_and_rerun_finishes() {
         let out = run(&m, &["search", "--count", &format!("w{i}x")]);
         assert_eq!(stdout(&out).trim(), "1", "w{i}x");
     }
+}
+
+#[test]
+fn another_file_imported_between_interruption_and_rerun_keeps_the_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 5,000 records with a bad line every 250: 20 rejects, spread across the interruption.
+    let lines: Vec<String> = corpus(5000)
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i % 250 == 7 {
+                "not json".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let f = write(tmp.path(), "big.jsonl", lines.join("\n").as_bytes());
+    let other = write(
+        tmp.path(),
+        "other.jsonl",
+        format!(
+            "{}\n{}\n",
+            openai_line("o1", "a", "b"),
+            openai_line("o2", "c", "d")
+        )
+        .as_bytes(),
+    );
+    let m = tmp.path().join("m");
+    let s = import_stopping(&m, std::slice::from_ref(&f), Some(1500));
+    assert!(s.interrupted);
+    let first_records = s.files[0].counts.records;
+    // Another file, imported to the end, before the rerun.
+    assert_eq!(import_stopping(&m, &[other], None).imported, 2);
+    // The rerun resumes where the first run stopped: no false duplicates, no reject twice.
+    let s = import_stopping(&m, &[f], None);
+    assert_eq!(s.files[0].resumed_after, Some(first_records));
+    assert_eq!(s.duplicates, 0);
+    let c = s.files[0].counts;
+    assert_eq!((c.records, c.imported, c.rejected), (5000, 4980, 20));
+    assert_eq!(docs(&m), 4982);
+    let rejects = std::fs::read_to_string(m.join("rejects.jsonl")).unwrap();
+    assert_eq!(rejects.lines().count(), 20);
+    let meta = Matter::open(&m).unwrap();
+    let src = meta.source_by_path(&s.files[0].path).unwrap();
+    assert_eq!(
+        (src.records_read, src.imported, src.rejected),
+        (5000, 4980, 20)
+    );
 }

@@ -30,7 +30,7 @@
 pub mod html;
 mod read;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -40,6 +40,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::fsutil;
+use crate::idplace::{self, IdTable, Placement};
 use crate::progress::Progress;
 use read::{Job, Loc, ReadItem};
 
@@ -432,71 +433,6 @@ fn text_hash(text: &str) -> u64 {
     crate::hashing::xxh3(text.as_bytes())
 }
 
-/// Every stored id and, per id as it came in, the texts it was stored with.
-#[derive(Default)]
-struct IdTable {
-    ids: HashMap<String, u64>,
-    variants: HashMap<String, Variants>,
-}
-
-#[derive(Default)]
-struct Variants {
-    /// Hashes of the texts stored under `ID` or `ID#n`.
-    texts: HashSet<u64>,
-    /// The next suffix worth trying.
-    next: u32,
-}
-
-enum Placement {
-    New,
-    Duplicate,
-    Renamed(String),
-}
-
-/// `ID#n` (n ≥ 2, no leading zero) split into `ID` and n.
-fn split_suffix(id: &str) -> Option<(&str, u32)> {
-    let (base, n) = id.rsplit_once('#')?;
-    if base.is_empty() || n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let n: u32 = n.parse().ok()?;
-    (n >= 2).then_some((base, n))
-}
-
-impl IdTable {
-    fn register(&mut self, id: &str, hash: u64) {
-        self.ids.insert(id.to_string(), hash);
-        self.variants
-            .entry(id.to_string())
-            .or_default()
-            .texts
-            .insert(hash);
-        if let Some((base, n)) = split_suffix(id) {
-            let v = self.variants.entry(base.to_string()).or_default();
-            v.texts.insert(hash);
-            v.next = v.next.max(n.saturating_add(1));
-        }
-    }
-
-    fn place(&self, id: &str, hash: u64) -> Placement {
-        let variants = self.variants.get(id);
-        if variants.is_some_and(|v| v.texts.contains(&hash)) {
-            return Placement::Duplicate;
-        }
-        if !self.ids.contains_key(id) {
-            return Placement::New;
-        }
-        let mut n = variants.map_or(2, |v| v.next.max(2));
-        loop {
-            let candidate = format!("{id}#{n}");
-            if !self.ids.contains_key(&candidate) {
-                return Placement::Renamed(candidate);
-            }
-            n = n.saturating_add(1);
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Writing the store
 
@@ -572,7 +508,7 @@ impl Writer {
             &self.dir.join(ARTICLES_FILE),
             self.sources.articles_bytes,
             &mut |a| {
-                table.register(&a.id, text_hash(&a.text));
+                table.record_stored(&a.id, text_hash(&a.text));
                 Ok(())
             },
         )?;
@@ -718,6 +654,7 @@ impl Writer {
         match item {
             ReadItem::Article(mut article) => {
                 let hash = text_hash(&article.text);
+                let arrived = idplace::key(&article.id);
                 match self.table.place(&article.id, hash) {
                     Placement::Duplicate => {
                         fs.duplicates += 1;
@@ -740,7 +677,7 @@ impl Writer {
                     .write_all(&line)
                     .with_context(|| format!("cannot write {DIR}/{ARTICLES_FILE}"))?;
                 self.articles_len += line.len() as u64;
-                self.table.register(&article.id, hash);
+                self.table.record(arrived, idplace::key(&article.id), hash);
                 self.stored += 1;
                 fs.imported += 1;
             }
@@ -886,6 +823,7 @@ fn describe(loc: &Loc, reason: &str) -> String {
 mod tests {
     use super::*;
     use crate::progress::Silent;
+    use std::collections::HashMap;
 
     fn write(path: &Path, content: &[u8]) {
         if let Some(d) = path.parent() {
@@ -1385,13 +1323,13 @@ c5,Empty,,,\"  \",\r\n",
 
     #[test]
     fn suffix_parsing() {
-        assert_eq!(split_suffix("a#2"), Some(("a", 2)));
-        assert_eq!(split_suffix("a#b#12"), Some(("a#b", 12)));
-        assert_eq!(split_suffix("a#1"), None);
-        assert_eq!(split_suffix("a#02"), None);
-        assert_eq!(split_suffix("#2"), None);
-        assert_eq!(split_suffix("a#"), None);
-        assert_eq!(split_suffix("a#x"), None);
+        assert_eq!(idplace::split_suffix("a#2"), Some(("a", 2)));
+        assert_eq!(idplace::split_suffix("a#b#12"), Some(("a#b", 12)));
+        assert_eq!(idplace::split_suffix("a#1"), None);
+        assert_eq!(idplace::split_suffix("a#02"), None);
+        assert_eq!(idplace::split_suffix("#2"), None);
+        assert_eq!(idplace::split_suffix("a#"), None);
+        assert_eq!(idplace::split_suffix("a#x"), None);
     }
 
     /// Expected counts of a JSON Lines file, computed without the module's readers.

@@ -19,7 +19,7 @@ pub mod rejects;
 pub mod sharegpt;
 pub mod source;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -29,6 +29,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use tantivy::IndexWriter;
 
+use crate::idplace::Placement;
 use crate::index::{ConvIndex, WriterSettings, document};
 use crate::matter::{Matter, SourceRecord, SourceStatus};
 use crate::progress::Progress;
@@ -261,6 +262,7 @@ fn walk(
 /// Progress of the file being imported, saved with each index commit.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 struct CommitPayload {
+    /// The file this commit was made for.
     source: String,
     size: u64,
     /// Records of `source` fully processed (imported, counted or rejected).
@@ -271,6 +273,35 @@ struct CommitPayload {
     /// Length of rejects.jsonl at this commit; anything after it belongs to lost work.
     rejects_len: u64,
     format: Option<String>,
+    /// Where every interrupted file stands, by path, so that importing another file before
+    /// the rerun does not lose the place (the fields above are the last file's).
+    #[serde(default)]
+    partial: BTreeMap<String, ResumePoint>,
+}
+
+/// How far an interrupted file got, as of a commit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ResumePoint {
+    size: u64,
+    records_done: u64,
+    counts: Counts,
+    format: Option<String>,
+}
+
+impl CommitPayload {
+    /// The resume point of `path`, from this commit's map or (for a record written before the
+    /// map existed) from its last-file fields.
+    fn resume_point(&self, path: &str) -> Option<ResumePoint> {
+        if let Some(p) = self.partial.get(path) {
+            return Some(p.clone());
+        }
+        (self.source == path && !self.complete).then(|| ResumePoint {
+            size: self.size,
+            records_done: self.records_done,
+            counts: self.counts,
+            format: self.format.clone(),
+        })
+    }
 }
 
 const MAX_PROBLEMS: usize = 5;
@@ -279,7 +310,7 @@ struct Importer<'a> {
     matter: &'a mut Matter,
     index: ConvIndex,
     writer: IndexWriter,
-    table: dedupe::DedupeTable,
+    table: crate::idplace::IdTable,
     rejects: RejectLog,
     next_ord: u64,
     opts: ImportOptions,
@@ -363,7 +394,7 @@ fn import_files(
             .context("cannot trim rejects.jsonl")?;
     }
     let writer = index.writer(opts.writer)?;
-    let table = dedupe::DedupeTable::from_index(&index)?;
+    let table = dedupe::table_from_index(&index)?;
     let mut imp = Importer {
         next_ord: payload.as_ref().map(|p| p.next_ord).unwrap_or(0),
         rejects: RejectLog::open(&rejects_path)?,
@@ -446,13 +477,13 @@ impl Importer<'_> {
         let resume = self
             .payload
             .as_ref()
-            .filter(|p| p.source == display && p.size == size)
+            .and_then(|p| p.resume_point(&display))
+            .filter(|p| p.size == size)
             .filter(|_| {
                 self.matter
                     .source_by_path(&display)
                     .is_none_or(|s| s.status == SourceStatus::Partial)
-            })
-            .cloned();
+            });
         if resume.is_none() {
             let same_size: Vec<String> = self
                 .matter
@@ -739,8 +770,8 @@ impl Importer<'_> {
             }
             let idh = dedupe::id_hash(&conv.id);
             let ch = dedupe::content_hash(&conv);
-            match self.table.admit(&conv.id, idh, ch) {
-                dedupe::Verdict::Duplicate => {
+            match self.table.admit(&conv.id, ch) {
+                Placement::Duplicate => {
                     summary.counts.duplicates += 1;
                     if summary.notes.len() < MAX_PROBLEMS {
                         summary.notes.push(format!(
@@ -750,7 +781,7 @@ impl Importer<'_> {
                     }
                     continue;
                 }
-                dedupe::Verdict::Renamed(new_id) => {
+                Placement::Renamed(new_id) => {
                     summary.counts.renamed += 1;
                     if summary.notes.len() < MAX_PROBLEMS {
                         summary.notes.push(format!(
@@ -760,7 +791,7 @@ impl Importer<'_> {
                     }
                     conv.id = new_id;
                 }
-                dedupe::Verdict::New(_) => {}
+                Placement::New => {}
             }
             let doc = document::build(&conv, &self.index.fields, self.next_ord, idh, ch)?;
             self.writer
@@ -810,7 +841,29 @@ impl Importer<'_> {
         let rejects_len = std::fs::metadata(self.matter.rejects_path())
             .map(|m| m.len())
             .unwrap_or(0);
+        let mut partial = BTreeMap::new();
+        if let Some(p) = self.payload.take() {
+            // A record from before the map still gives its unfinished file's place.
+            if let Some(point) = p.resume_point(&p.source) {
+                partial.insert(p.source.clone(), point);
+            }
+            partial.extend(p.partial);
+        }
+        if complete {
+            partial.remove(display);
+        } else {
+            partial.insert(
+                display.to_string(),
+                ResumePoint {
+                    size,
+                    records_done,
+                    counts: summary.counts,
+                    format: summary.format.clone(),
+                },
+            );
+        }
         let payload = CommitPayload {
+            partial,
             source: display.to_string(),
             size,
             records_done,

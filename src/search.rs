@@ -10,6 +10,7 @@ use tantivy::{DocAddress, Order};
 
 use crate::detect::FindingsIndex;
 use crate::index::ConvIndex;
+use crate::query::budget::Budget;
 use crate::query::compile::Env;
 use crate::query::{self, Node, highlight};
 use crate::review::ReviewState;
@@ -19,6 +20,8 @@ use crate::review::ReviewState;
 pub struct Lookups<'a> {
     pub review: Option<&'a ReviewState>,
     pub findings: Option<&'a FindingsIndex>,
+    /// The query's budget (default limits when none is given).
+    pub budget: Option<&'a Budget>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,16 +93,35 @@ pub struct SearchResult {
     pub millis: f64,
 }
 
-/// A fresh searcher and the query compiled against it, with the lookups' filters.
-fn compiled(
-    index: &ConvIndex,
-    lookups: Lookups,
-    node: &Node,
-) -> Result<(tantivy::Searcher, Box<dyn tantivy::query::Query>)> {
+/// A query compiled against a fresh searcher, with the lookups' filters and its budget.
+struct Compiled {
+    searcher: tantivy::Searcher,
+    query: Box<dyn tantivy::query::Query>,
+    budget: Budget,
+}
+
+impl Compiled {
+    /// Runs the query; a query stopped by its budget fails with the budget's reason.
+    fn run<C: tantivy::collector::Collector>(&self, collector: &C) -> Result<C::Fruit> {
+        self.searcher.search(&*self.query, collector).map_err(|e| {
+            self.budget
+                .explain(anyhow::Error::new(e).context("search failed"))
+        })
+    }
+}
+
+fn compiled(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<Compiled> {
     let searcher = index.searcher();
-    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
-    let q = query::compile::compile(node, &env)?;
-    Ok((searcher, q))
+    let budget = lookups.budget.cloned().unwrap_or_default();
+    let env = Env::new(&index.fields, &searcher, lookups.review)
+        .with_findings(lookups.findings)
+        .with_budget(budget.clone());
+    let query = query::compile::compile(node, &env)?;
+    Ok(Compiled {
+        searcher,
+        query,
+        budget,
+    })
 }
 
 /// Parses and runs a query. A syntax error comes back as a [`query::QueryError`] inside the
@@ -124,6 +146,7 @@ pub fn search_parsed(
         Lookups {
             review,
             findings: None,
+            budget: None,
         },
         node,
         req,
@@ -138,12 +161,13 @@ pub fn search_full(
     req: &SearchRequest,
 ) -> Result<SearchResult> {
     let started = Instant::now();
-    let (searcher, q) = compiled(index, lookups, node)?;
-    let (total, page) = ranked_page(&searcher, &*q, lookups, req.sort, req.offset, req.limit)?;
+    let c = compiled(index, lookups, node)?;
+    let searcher = &c.searcher;
+    let (total, page) = ranked_page(&c, lookups, req.sort, req.offset, req.limit)?;
     let mut hits = Vec::with_capacity(page.len());
     if req.limit > 0 {
         for (score, addr) in page {
-            let conv = index.load(&searcher, addr)?;
+            let conv = index.load(searcher, addr)?;
             let per_message = highlight::hits(node, &conv);
             let (message, snippet, highlights) = match per_message.first() {
                 Some(h) if req.snippet_width > 0 => {
@@ -188,8 +212,7 @@ type Ranked = (Option<f32>, DocAddress);
 
 /// The total and one page of matches in the requested order.
 fn ranked_page(
-    searcher: &tantivy::Searcher,
-    q: &dyn tantivy::query::Query,
+    c: &Compiled,
     lookups: Lookups,
     sort: SortBy,
     offset: usize,
@@ -201,7 +224,7 @@ fn ranked_page(
             let top = TopDocs::with_limit(limit)
                 .and_offset(offset)
                 .order_by_score();
-            let (n, docs) = searcher.search(q, &(Count, top)).context("search failed")?;
+            let (n, docs) = c.run(&(Count, top))?;
             (n, docs.into_iter().map(|(s, a)| (Some(s), a)).collect())
         }
         SortBy::Date | SortBy::DateAsc => {
@@ -213,16 +236,14 @@ fn ranked_page(
             let top = TopDocs::with_limit(limit)
                 .and_offset(offset)
                 .order_by_fast_field::<tantivy::DateTime>("created", order);
-            let (n, docs) = searcher.search(q, &(Count, top)).context("search failed")?;
+            let (n, docs) = c.run(&(Count, top))?;
             (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
         }
         SortBy::Score => {
             // Every match, ordered by its findings' longest reproduced run, then by id.
-            let docs = searcher
-                .search(q, &tantivy::collector::DocSetCollector)
-                .context("search failed")?;
+            let docs = c.run(&tantivy::collector::DocSetCollector)?;
             let mut scored: Vec<(usize, String, DocAddress)> =
-                ids_of(searcher, docs.into_iter().collect())?
+                ids_of(&c.searcher, docs.into_iter().collect())?
                     .into_iter()
                     .map(|(addr, id)| {
                         (
@@ -255,11 +276,11 @@ pub fn page_ids(
     offset: usize,
     limit: usize,
 ) -> Result<Vec<String>> {
-    let (searcher, q) = compiled(index, lookups, node)?;
-    let (_, page) = ranked_page(&searcher, &*q, lookups, sort, offset, limit)?;
+    let c = compiled(index, lookups, node)?;
+    let (_, page) = ranked_page(&c, lookups, sort, offset, limit)?;
     let addrs: Vec<DocAddress> = page.iter().map(|(_, a)| *a).collect();
     let by_addr: std::collections::HashMap<DocAddress, String> =
-        ids_of(&searcher, addrs.clone())?.into_iter().collect();
+        ids_of(&c.searcher, addrs.clone())?.into_iter().collect();
     Ok(addrs
         .into_iter()
         .filter_map(|a| by_addr.get(&a).cloned())
@@ -320,14 +341,14 @@ pub fn count_parsed(index: &ConvIndex, review: Option<&ReviewState>, node: &Node
         Lookups {
             review,
             findings: None,
+            budget: None,
         },
         node,
     )
 }
 
 pub fn count_full(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<u64> {
-    let (searcher, q) = compiled(index, lookups, node)?;
-    let n = searcher.search(&q, &Count).context("search failed")?;
+    let n = compiled(index, lookups, node)?.run(&Count)?;
     Ok(n as u64)
 }
 
@@ -342,18 +363,19 @@ pub fn matching_ids(
         Lookups {
             review,
             findings: None,
+            budget: None,
         },
         node,
     )
 }
 
 pub fn matching_ids_full(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<Vec<String>> {
-    let (searcher, q) = compiled(index, lookups, node)?;
-    let docs = searcher
-        .search(&q, &tantivy::collector::DocSetCollector)
-        .context("search failed")?;
-    let docs: Vec<DocAddress> = docs.into_iter().collect();
-    Ok(ids_of(&searcher, docs)?
+    let c = compiled(index, lookups, node)?;
+    let docs: Vec<DocAddress> = c
+        .run(&tantivy::collector::DocSetCollector)?
+        .into_iter()
+        .collect();
+    Ok(ids_of(&c.searcher, docs)?
         .into_iter()
         .map(|(_, id)| id)
         .collect())
@@ -417,10 +439,10 @@ pub fn production_order(
     lookups: Lookups,
     node: &Node,
 ) -> Result<(tantivy::Searcher, Vec<DatedDoc>)> {
-    let (searcher, q) = compiled(index, lookups, node)?;
-    let mut docs = searcher.search(&q, &Dated).context("search failed")?;
+    let c = compiled(index, lookups, node)?;
+    let mut docs = c.run(&Dated)?;
     docs.sort_by_key(|(addr, t)| (t.is_none(), *t, *addr));
-    Ok((searcher, docs))
+    Ok((c.searcher, docs))
 }
 
 /// Collects matching documents with their `created` value, segment by segment.

@@ -69,6 +69,9 @@ impl Rig {
             for e in fx {
                 match e {
                     Effect::Request(r) => {
+                        if let verbatim::tui::worker::Request::Search { generation, .. } = &r {
+                            self.core.searches.started(*generation);
+                        }
                         let resp = self.core.serve(r);
                         next.extend(self.app.handle(Action::Response(resp)));
                     }
@@ -91,6 +94,7 @@ impl Rig {
                         .map_err(|e| e.to_string());
                         next.extend(self.app.handle(Action::Response(Response::ExportDone(res))));
                     }
+                    Effect::CancelSearch(g) => self.core.searches.cancel(g),
                     Effect::CancelExport | Effect::Mouse(_) | Effect::Quit => {}
                 }
             }
@@ -111,6 +115,13 @@ impl Rig {
     }
 
     fn search(&mut self, q: &str) {
+        let (fx, _) = self.start_search(q);
+        self.pump(fx);
+    }
+
+    /// Types a query and presses Enter, but leaves its requests unserved (a search still
+    /// running): returns them and the search's generation.
+    fn start_search(&mut self, q: &str) -> (Vec<Effect>, u64) {
         if self.app.focus != Focus::Query {
             self.press(key('/'));
         }
@@ -119,7 +130,8 @@ impl Rig {
             KeyModifiers::CONTROL,
         )));
         self.keys(q);
-        self.press(code(KeyCode::Enter));
+        let fx = self.app.handle(code(KeyCode::Enter));
+        (fx, self.app.results.generation)
     }
 
     fn draw(&mut self, w: u16, h: u16) -> Terminal<TestBackend> {
@@ -216,6 +228,45 @@ fn stale_answers_are_dropped() {
     }));
     assert!(fx.is_empty());
     assert_eq!(r.app.results.total, total);
+}
+
+#[test]
+fn esc_cancels_a_running_search_instead_of_quitting() {
+    let mut r = rig();
+    let (running, g) = r.start_search("according");
+    assert!(r.app.results.pending());
+    let fx = r.app.handle(code(KeyCode::Esc));
+    assert!(
+        matches!(fx.as_slice(), [Effect::CancelSearch(x)] if *x == g),
+        "{fx:?}"
+    );
+    assert!(!r.app.quit, "Esc stops the search first");
+    r.pump(fx);
+    // The worker, reaching its budget check, gives up and says so; the answer is not retried.
+    for e in running {
+        if let Effect::Request(req) = e {
+            let resp = r.core.serve(req);
+            let Response::Failed { message, .. } = &resp else {
+                panic!("{resp:?}")
+            };
+            assert!(message.contains("cancelled"), "{message}");
+            assert!(r.app.handle(Action::Response(resp)).is_empty());
+        }
+    }
+    assert!(r.app.page_effects().is_empty());
+    assert!(r.text(80, 24).contains("search cancelled"));
+    // A new search runs normally; it is not affected by the cancel of the old one.
+    r.search("according");
+    assert!(r.app.results.total.unwrap() > 0);
+    // A newer search supersedes an older one still running.
+    let (old, _) = r.start_search("according");
+    r.search("river");
+    for e in old {
+        if let Effect::Request(req) = e {
+            let resp = r.core.serve(req);
+            assert!(matches!(resp, Response::Failed { .. }), "{resp:?}");
+        }
+    }
 }
 
 #[test]

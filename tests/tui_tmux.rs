@@ -34,36 +34,90 @@ fn send(session: &str, keys: &[&str]) {
     tmux(&args);
 }
 
+/// The review interface of the real binary in a detached tmux session of `w`x`h`, with `env`
+/// before the command; when it ends, its exit status and `stty -a` are written beside `done`.
+struct Review {
+    session: String,
+    done: std::path::PathBuf,
+    _kill: KillSession,
+}
+
+impl Review {
+    fn start(
+        session: &str,
+        matter: &std::path::Path,
+        reviewer: &str,
+        env: &str,
+        size: (u16, u16),
+    ) -> Review {
+        let done = matter.with_file_name(format!("{session}.done"));
+        let script = format!(
+            "{env} NO_COLOR=1 VERBATIM_TUI_CONFIG=/nonexistent '{}' --matter '{}' --reviewer {reviewer} review 2>/dev/null; echo $? > '{d}.code'; stty -a > '{d}.stty'; touch '{d}'; sleep 30",
+            env!("CARGO_BIN_EXE_verbatim"),
+            matter.display(),
+            d = done.display(),
+        );
+        tmux(&["kill-session", "-t", session]);
+        let (w, h) = (size.0.to_string(), size.1.to_string());
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            &w,
+            "-y",
+            &h,
+            &script,
+        ]);
+        Review {
+            session: session.to_string(),
+            done,
+            _kill: KillSession(session.to_string()),
+        }
+    }
+
+    /// Waits for the interface to end; checks the terminal was given back (main screen,
+    /// cursor shown, canonical mode, echo and signals on); returns the exit status.
+    fn ended(&self, what: &str) -> String {
+        let t = Instant::now();
+        while !self.done.exists() {
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "{what}: the interface did not end"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let screen = tmux(&[
+            "display",
+            "-p",
+            "-t",
+            &self.session,
+            "#{alternate_on} #{cursor_flag}",
+        ]);
+        assert_eq!(screen.trim(), "0 1", "{what}: main screen and cursor back");
+        let modes = std::fs::read_to_string(format!("{}.stty", self.done.display())).unwrap();
+        let words: Vec<&str> = modes.split_whitespace().collect();
+        for flag in ["icanon", "echo", "isig"] {
+            assert!(
+                words.contains(&flag),
+                "{what}: {flag} not restored: {modes}"
+            );
+        }
+        std::fs::read_to_string(format!("{}.code", self.done.display()))
+            .unwrap()
+            .trim()
+            .to_string()
+    }
+}
+
 #[test]
 fn search_open_hit_tag_undo_tag_quit_in_tmux() {
     let tmp = tempfile::tempdir().unwrap();
     let m = tmp.path().join("demo");
     verbatim::demo::build(&m, &mut verbatim::progress::Silent).unwrap();
     let session = format!("verbatim-e2e-{}", std::process::id());
-    let done = tmp.path().join("done");
-    let stty = tmp.path().join("stty");
-    let script = format!(
-        "NO_COLOR=1 VERBATIM_TUI_CONFIG=/nonexistent '{}' --matter '{}' --reviewer e2e review; echo $? > '{}.code'; stty -a > '{}'; touch '{}'; sleep 30",
-        env!("CARGO_BIN_EXE_verbatim"),
-        m.display(),
-        done.display(),
-        stty.display(),
-        done.display()
-    );
-    tmux(&["kill-session", "-t", &session]);
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &script,
-    ]);
-    let guard = KillSession(session.clone());
-
+    let review = Review::start(&session, &m, "e2e", "", (100, 30));
     wait_for(&session, "300 of 300 conversations", 30);
     send(&session, &["assistant:\"according to\"", "Enter"]);
     let screen = wait_for(&session, "37 of 300 conversations", 30);
@@ -89,27 +143,7 @@ fn search_open_hit_tag_undo_tag_quit_in_tmux() {
     send(&session, &["q"]);
     wait_for(&session, "Query (", 10);
     send(&session, &["q"]);
-    let t = Instant::now();
-    while !done.exists() {
-        assert!(
-            t.elapsed() < Duration::from_secs(20),
-            "the interface did not quit"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let code = std::fs::read_to_string(format!("{}.code", done.display())).unwrap();
-    assert_eq!(code.trim(), "0");
-    // Terminal restored: back on the main screen, canonical mode and echo on.
-    assert_eq!(
-        tmux(&["display", "-p", "-t", &session, "#{alternate_on}"]).trim(),
-        "0"
-    );
-    let modes = std::fs::read_to_string(&stty).unwrap();
-    let words: Vec<&str> = modes.split_whitespace().collect();
-    for flag in ["icanon", "echo", "isig"] {
-        assert!(words.contains(&flag), "{flag} not restored: {modes}");
-    }
-    drop(guard);
+    assert_eq!(review.ended("quit"), "0");
 
     // The journal holds tag, undo, tag by e2e on one conversation; it ends tagged.
     let j = verbatim::review::Journal::open(&m).unwrap();
@@ -157,24 +191,7 @@ fn code_queue_in_tmux(step: &str) {
     assert_eq!(expected.len(), 50);
     let name = if step == "]" { "next" } else { "unreviewed" };
     let session = format!("verbatim-queue-{}-{name}", std::process::id());
-    let script = format!(
-        "NO_COLOR=1 VERBATIM_TUI_CONFIG=/nonexistent '{}' --matter '{}' --reviewer q review; sleep 30",
-        env!("CARGO_BIN_EXE_verbatim"),
-        m.display(),
-    );
-    tmux(&["kill-session", "-t", &session]);
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &script,
-    ]);
-    let _guard = KillSession(session.clone());
+    let _review = Review::start(&session, &m, "q", "", (80, 24));
     wait_for(&session, "300 of 300 conversations", 30);
     send(&session, &["reviewed:no", "Enter"]);
     wait_for(&session, "Query (/ to edit)", 30);
@@ -236,4 +253,70 @@ fn next_codes_a_shrinking_queue_in_order_in_tmux() {
 #[test]
 fn next_unreviewed_codes_a_shrinking_queue_in_order_in_tmux() {
     code_queue_in_tmux("r");
+}
+
+/// How the interface is made to end in [`every_way_of_ending_gives_the_terminal_back`].
+enum Ending {
+    /// A signal sent to the process from outside.
+    Signal(&'static str),
+    /// A fault injected with `VERBATIM_TEST_FAULT`, triggered by typing `boom` and Enter.
+    Fault(&'static str),
+}
+
+#[test]
+fn every_way_of_ending_gives_the_terminal_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("demo");
+    verbatim::demo::build(&m, &mut verbatim::progress::Silent).unwrap();
+    let cases = [
+        (Ending::Signal("TERM"), "143"),
+        (Ending::Signal("HUP"), "129"),
+        (Ending::Signal("INT"), "130"),
+        (Ending::Fault("worker-panic"), "0"),
+        (Ending::Fault("worker-overflow"), "134"),
+        (Ending::Fault("helper-panic"), "101"),
+        (Ending::Fault("ui-panic"), "101"),
+    ];
+    for (i, (ending, want)) in cases.iter().enumerate() {
+        let session = format!("verbatim-end-{}-{i}", std::process::id());
+        let fault = match ending {
+            Ending::Fault(f) => *f,
+            Ending::Signal(_) => "",
+        };
+        let review = Review::start(
+            &session,
+            &m,
+            "e2e",
+            &format!("VERBATIM_TEST_FAULT={fault}"),
+            (80, 24),
+        );
+        wait_for(&session, "300 of 300 conversations", 30);
+        match ending {
+            Ending::Signal(sig) => {
+                let shell = tmux(&["display", "-p", "-t", &session, "#{pane_pid}"]);
+                let child = Command::new("pgrep")
+                    .args(["-P", shell.trim()])
+                    .output()
+                    .unwrap();
+                let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+                assert!(!pid.is_empty(), "no verbatim process under {shell}");
+                Command::new("kill")
+                    .args([&format!("-{sig}"), &pid])
+                    .status()
+                    .unwrap();
+            }
+            Ending::Fault("worker-panic") => {
+                // Caught: the request fails, the interface lives on and quits normally.
+                send(&session, &["boom", "Enter"]);
+                wait_for(&session, "internal error", 20);
+                send(&session, &["q"]);
+            }
+            Ending::Fault(_) => send(&session, &["boom", "Enter"]),
+        }
+        assert_eq!(
+            review.ended(&format!("case {i}")),
+            *want,
+            "case {i}: exit status"
+        );
+    }
 }

@@ -64,6 +64,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<i32> {
     let lookups = search::Lookups {
         review: None,
         findings: Some(&findings),
+        budget: None,
     };
     let res = search::search_full(&index, lookups, &node, &req)?;
     verbatim::audit::append(

@@ -199,10 +199,13 @@ pub fn run() -> i32 {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            // A query that does not parse is a usage error, whichever command it came to.
-            if e.chain()
-                .any(|c| c.downcast_ref::<verbatim::query::QueryError>().is_some())
-            {
+            // A query that does not parse, or is too broad to run, is a usage error, whichever
+            // command it came to.
+            if e.chain().any(|c| {
+                c.downcast_ref::<verbatim::query::QueryError>().is_some()
+                    || c.downcast_ref::<verbatim::query::budget::Exceeded>()
+                        .is_some()
+            }) {
                 2
             } else {
                 1

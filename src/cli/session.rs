@@ -56,6 +56,7 @@ impl Session {
         verbatim::search::Lookups {
             review: Some(self.journal.state()),
             findings: Some(&self.findings),
+            budget: None,
         }
     }
 

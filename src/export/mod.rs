@@ -179,9 +179,17 @@ pub fn run(
         .contents
         .unwrap_or_else(|| Contents::default_for(req.format));
     let node = req.selection.node()?;
+    // A production may select from tens of millions of conversations: the selection gets
+    // more room than an interactive search, but still a bound.
+    let budget = crate::query::budget::Budget::new(crate::query::budget::Limits {
+        max_steps: 20_000_000_000,
+        max_time: std::time::Duration::from_secs(30 * 60),
+        ..Default::default()
+    });
     let lookups = crate::search::Lookups {
         review: Some(inp.review),
         findings: Some(inp.findings),
+        budget: Some(&budget),
     };
     let (searcher, docs) = crate::search::production_order(inp.index, lookups, &node)?;
     let total = docs.len() as u64;

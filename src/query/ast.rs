@@ -284,7 +284,7 @@ impl fmt::Display for Node {
 }
 
 /// A pattern as it would be typed.
-fn pattern_text(p: &Pattern) -> String {
+pub fn pattern_text(p: &Pattern) -> String {
     match p {
         Pattern::Exact(w) | Pattern::Wildcard(w) => w.clone(),
         Pattern::Stem { word, .. } => format!("{word}~"),

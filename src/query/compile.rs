@@ -14,6 +14,7 @@ use tantivy::Searcher;
 use tantivy::schema::Field;
 
 use super::ast::{Bound, Filter, Node, Pattern, Scope};
+use super::budget::Budget;
 use super::keyset::KeySetQuery;
 use super::materialized::Materialized;
 use super::proximity::SpanQuery;
@@ -25,13 +26,15 @@ use crate::review::ReviewState;
 /// What compiling needs besides the query: the index's fields, a searcher (patterns are
 /// expanded against its term dictionaries) and, for review filters, the review state (no
 /// state: no conversation is tagged).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Env<'a> {
     pub fields: &'a Fields,
     pub searcher: &'a Searcher,
     pub review: Option<&'a ReviewState>,
     /// Stored findings, for `score:`, `article:`, `label:` and `strong:`.
     pub findings: Option<&'a FindingsIndex>,
+    /// What the query may cost (default limits unless the caller gives its own).
+    pub budget: Budget,
 }
 
 impl<'a> Env<'a> {
@@ -45,7 +48,13 @@ impl<'a> Env<'a> {
             searcher,
             review,
             findings: None,
+            budget: Budget::default(),
         }
+    }
+
+    pub fn with_budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
     }
 
     pub fn with_findings(mut self, findings: Option<&'a FindingsIndex>) -> Self {
@@ -133,6 +142,8 @@ fn word(scope: Scope, pattern: &Pattern, ctx: &Env) -> Result<Box<dyn Query>> {
     let mut per_field = Vec::new();
     for (_, field) in fields_of(scope, ctx.fields) {
         let words = pattern.expand(ctx.searcher, field)?;
+        ctx.budget
+            .spend_terms(words.len(), &super::ast::pattern_text(pattern))?;
         let terms: Vec<Term> = words
             .iter()
             .map(|w| Term::from_field_text(field, w))
@@ -178,6 +189,7 @@ fn positional(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
     let Some(expr) = span::build(node, &mut leaves) else {
         return Ok(Box::new(EmptyQuery));
     };
+    let part = super::budget::part_name(node.to_string());
     let mut per_field: Vec<Box<dyn Query>> = Vec::new();
     for (name, field) in fields_of(Scope::Any, ctx.fields) {
         let mut leaf_terms = Vec::with_capacity(leaves.len());
@@ -192,6 +204,8 @@ fn positional(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             } else {
                 Vec::new()
             };
+            ctx.budget
+                .spend_terms(terms.len(), &super::ast::pattern_text(&leaf.pattern))?;
             any |= !terms.is_empty();
             leaf_terms.push(terms);
         }
@@ -200,6 +214,8 @@ fn positional(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
                 field,
                 expr: expr.clone(),
                 leaf_terms,
+                budget: ctx.budget.clone(),
+                part: part.clone(),
             }));
         }
     }

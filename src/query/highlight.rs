@@ -2,6 +2,7 @@
 //! positive clauses mark text; what sits under a NOT marks nothing.
 
 use super::ast::Node;
+use super::budget::{Budget, Limits};
 use super::span::{self, Leaf, SpanExpr};
 use crate::index::analyzer;
 use crate::model::{Conversation, Role};
@@ -45,6 +46,14 @@ pub fn hits(query: &Node, conv: &Conversation) -> Vec<MessageHits> {
     if ms.is_empty() {
         return Vec::new();
     }
+    // Marking hits is for display: a query too costly to mark in full gets the marks found
+    // within a bounded effort (the search itself already ran under its own budget).
+    let budget = Budget::new(Limits {
+        max_steps: 50_000_000,
+        max_time: std::time::Duration::from_secs(2),
+        ..Limits::default()
+    });
+    let mut meter = budget.meter("");
     let mut out = Vec::new();
     for m in &conv.messages {
         let field = field_of(m.role);
@@ -69,7 +78,7 @@ pub fn hits(query: &Node, conv: &Conversation) -> Vec<MessageHits> {
                         .collect()
                 })
                 .collect();
-            for sp in span::eval(expr, &positions) {
+            for sp in span::eval(expr, &positions, &mut meter).unwrap_or_default() {
                 for (a, b) in sp.marks {
                     let start = toks.partition_point(|t| t.2 < a);
                     let end = toks.partition_point(|t| t.2 <= b);

@@ -1,6 +1,7 @@
 //! The query language: one parser for the command line and the review interface.
 
 pub mod ast;
+pub mod budget;
 pub mod compile;
 pub mod highlight;
 pub mod keyset;

@@ -9,6 +9,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
+use super::budget::{Budget, Exceeded};
 use super::span::{self, SpanExpr};
 
 /// Documents where `expr` matches in `field`. `leaf_terms[i]` are the indexed words leaf `i`
@@ -18,6 +19,9 @@ pub struct SpanQuery {
     pub field: Field,
     pub expr: SpanExpr,
     pub leaf_terms: Vec<Vec<Term>>,
+    /// What this query may cost, and the query text named when it is over.
+    pub budget: Budget,
+    pub part: String,
 }
 
 impl Query for SpanQuery {
@@ -75,6 +79,8 @@ impl SpanQuery {
         let max_doc = reader.max_doc();
         let mut bits = tantivy::BitSet::with_max_value(max_doc.max(1));
         let inv = reader.inverted_index(self.field)?;
+        let mut meter = self.budget.meter(&self.part);
+        let over = |e: Exceeded| tantivy::TantivyError::InternalError(e.to_string());
         let mut leaf_docs = Vec::with_capacity(self.leaf_terms.len());
         let mut leaf_postings = Vec::with_capacity(self.leaf_terms.len());
         for terms in &self.leaf_terms {
@@ -88,6 +94,7 @@ impl SpanQuery {
                         d = p.advance();
                     }
                 }
+                meter.tick(1).map_err(over)?;
                 if let Some(p) = inv.read_postings(t, IndexRecordOption::WithFreqsAndPositions)? {
                     postings.push(p);
                 }
@@ -119,11 +126,16 @@ impl SpanQuery {
                 }
                 out.sort_unstable();
                 out.dedup();
+                meter.tick(1 + out.len() as u64).map_err(over)?;
             }
-            if !span::eval(&self.expr, &positions).is_empty() {
+            if !span::eval(&self.expr, &positions, &mut meter)
+                .map_err(over)?
+                .is_empty()
+            {
                 bits.insert(doc);
             }
         }
+        meter.flush().map_err(over)?;
         Ok(bits)
     }
 }

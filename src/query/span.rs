@@ -3,6 +3,7 @@
 //! transcript) feed it the same way, so a hit is marked exactly when it counts.
 
 use super::ast::{NearKind, Node, Pattern, Scope};
+use super::budget::{Exceeded, Meter};
 
 /// A positional expression with its word patterns numbered as leaves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,22 +80,35 @@ pub struct Span {
 const MAX_SPANS: usize = 20_000;
 
 /// Evaluates `expr` where `positions[leaf]` lists the sorted positions of each leaf's words.
-pub fn eval(expr: &SpanExpr, positions: &[Vec<u32>]) -> Vec<Span> {
-    match expr {
-        SpanExpr::Phrase(ids) => phrase(ids, positions),
+pub fn eval(
+    expr: &SpanExpr,
+    positions: &[Vec<u32>],
+    meter: &mut Meter,
+) -> Result<Vec<Span>, Exceeded> {
+    Ok(match expr {
+        SpanExpr::Phrase(ids) => phrase(ids, positions, meter)?,
         SpanExpr::Or(xs) => {
-            let mut all: Vec<Span> = xs.iter().flat_map(|x| eval(x, positions)).collect();
+            let mut all = Vec::new();
+            for x in xs {
+                all.extend(eval(x, positions, meter)?);
+            }
+            meter.tick(all.len() as u64)?;
             all.sort_by_key(|s| (s.start, s.end));
             all.dedup_by(|a, b| a.start == b.start && a.end == b.end);
             all.truncate(MAX_SPANS);
             all
         }
         SpanExpr::And(xs) => {
-            let parts: Vec<Vec<Span>> = xs.iter().map(|x| eval(x, positions)).collect();
-            if parts.iter().any(Vec::is_empty) {
-                return Vec::new();
+            let mut parts = Vec::with_capacity(xs.len());
+            for x in xs {
+                let p = eval(x, positions, meter)?;
+                if p.is_empty() {
+                    return Ok(Vec::new());
+                }
+                parts.push(p);
             }
             let mut all: Vec<Span> = parts.into_iter().flatten().collect();
+            meter.tick(all.len() as u64)?;
             all.sort_by_key(|s| (s.start, s.end));
             all.truncate(MAX_SPANS);
             all
@@ -105,22 +119,23 @@ pub fn eval(expr: &SpanExpr, positions: &[Vec<u32>]) -> Vec<Span> {
             n,
             kind,
         } => {
-            let a = eval(left, positions);
+            let a = eval(left, positions, meter)?;
             if a.is_empty() {
-                return a;
+                return Ok(a);
             }
-            let b = eval(right, positions);
-            near(&a, &b, *n, *kind)
+            let b = eval(right, positions, meter)?;
+            near(&a, &b, *n, *kind, meter)?
         }
-    }
+    })
 }
 
-fn phrase(ids: &[usize], positions: &[Vec<u32>]) -> Vec<Span> {
+fn phrase(ids: &[usize], positions: &[Vec<u32>], meter: &mut Meter) -> Result<Vec<Span>, Exceeded> {
     let Some(first) = ids.first().and_then(|i| positions.get(*i)) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let mut out = Vec::new();
     'starts: for &p in first {
+        meter.tick(ids.len() as u64)?;
         for (k, id) in ids.iter().enumerate().skip(1) {
             let want = p + k as u32;
             if positions[*id].binary_search(&want).is_err() {
@@ -137,7 +152,7 @@ fn phrase(ids: &[usize], positions: &[Vec<u32>]) -> Vec<Span> {
             break;
         }
     }
-    out
+    Ok(out)
 }
 
 /// Words between two spans: 1 when adjacent. Overlapping spans have no distance.
@@ -151,7 +166,13 @@ fn gap(a: &Span, b: &Span) -> Option<u32> {
     }
 }
 
-fn near(a: &[Span], b: &[Span], n: u32, kind: NearKind) -> Vec<Span> {
+fn near(
+    a: &[Span],
+    b: &[Span],
+    n: u32,
+    kind: NearKind,
+    meter: &mut Meter,
+) -> Result<Vec<Span>, Exceeded> {
     let mut out = Vec::new();
     // b is sorted by start; the spans near x start no earlier than this.
     let longest = b.iter().map(|s| s.end - s.start).max().unwrap_or(0);
@@ -160,6 +181,7 @@ fn near(a: &[Span], b: &[Span], n: u32, kind: NearKind) -> Vec<Span> {
         let from = b.partition_point(|s| s.start < lo);
         let mut found = false;
         for y in &b[from..] {
+            meter.tick(1 + x.marks.len() as u64)?;
             if y.start > x.end + n {
                 break;
             }
@@ -182,7 +204,7 @@ fn near(a: &[Span], b: &[Span], n: u32, kind: NearKind) -> Vec<Span> {
                 marks,
             });
             if out.len() >= MAX_SPANS {
-                return out;
+                return Ok(out);
             }
         }
         if kind == NearKind::NotWithin && !found {
@@ -190,12 +212,16 @@ fn near(a: &[Span], b: &[Span], n: u32, kind: NearKind) -> Vec<Span> {
         }
     }
     out.sort_by_key(|s| (s.start, s.end));
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ev(e: &SpanExpr, p: &[Vec<u32>]) -> Vec<Span> {
+        eval(e, p, &mut Meter::unlimited()).unwrap()
+    }
 
     fn positions_of(text: &str, words: &[&str]) -> Vec<Vec<u32>> {
         let toks: Vec<&str> = text.split(' ').collect();
@@ -223,25 +249,25 @@ mod tests {
     #[test]
     fn distance_boundaries() {
         let pos = positions_of("a x x x b", &["a", "b"]);
-        assert!(!eval(&within(4, NearKind::Within), &pos).is_empty());
-        assert!(eval(&within(3, NearKind::Within), &pos).is_empty());
+        assert!(!ev(&within(4, NearKind::Within), &pos).is_empty());
+        assert!(ev(&within(3, NearKind::Within), &pos).is_empty());
         let pos = positions_of("b x a", &["a", "b"]);
-        assert!(!eval(&within(2, NearKind::Within), &pos).is_empty());
-        assert!(eval(&within(2, NearKind::Pre), &pos).is_empty());
+        assert!(!ev(&within(2, NearKind::Within), &pos).is_empty());
+        assert!(ev(&within(2, NearKind::Pre), &pos).is_empty());
         let pos = positions_of("a b", &["a", "b"]);
-        assert!(!eval(&within(1, NearKind::Pre), &pos).is_empty());
+        assert!(!ev(&within(1, NearKind::Pre), &pos).is_empty());
     }
 
     #[test]
     fn not_within_is_asymmetric() {
         let pos = positions_of("a b x x x x x a", &["a", "b"]);
-        let s = eval(&within(2, NearKind::NotWithin), &pos);
+        let s = ev(&within(2, NearKind::NotWithin), &pos);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].start, 7);
         let pos = positions_of("a b", &["a", "b"]);
-        assert!(eval(&within(2, NearKind::NotWithin), &pos).is_empty());
+        assert!(ev(&within(2, NearKind::NotWithin), &pos).is_empty());
         let pos = positions_of("a", &["a", "b"]);
-        assert_eq!(eval(&within(2, NearKind::NotWithin), &pos).len(), 1);
+        assert_eq!(ev(&within(2, NearKind::NotWithin), &pos).len(), 1);
     }
 
     #[test]
@@ -254,7 +280,7 @@ mod tests {
             n: 2,
             kind: NearKind::Within,
         };
-        let s = eval(&e, &pos);
+        let s = ev(&e, &pos);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].marks, vec![(2, 3), (5, 5)]);
     }

@@ -74,6 +74,8 @@ pub enum Effect {
     Request(Request),
     Export(ExportRequest),
     CancelExport,
+    /// Stop the running search of this generation.
+    CancelSearch(u64),
     Mouse(bool),
     Quit,
 }
@@ -261,6 +263,9 @@ impl App {
             }
             KeyCode::Esc | KeyCode::Tab => {
                 self.focus = Focus::List;
+                if k.code == KeyCode::Esc && self.results.pending() {
+                    return self.cancel_search();
+                }
                 Vec::new()
             }
             KeyCode::Up | KeyCode::Down => {
@@ -325,6 +330,14 @@ impl App {
         self.history_pos = None;
         let sort = self.results.sort;
         self.search(&text, sort)
+    }
+
+    /// Stops the running search: the worker gives up at its next budget check.
+    fn cancel_search(&mut self) -> Vec<Effect> {
+        self.results.cancelled = true;
+        self.results.error = Some(("search cancelled".to_string(), None));
+        self.say("search cancelled", Tone::Info);
+        vec![Effect::CancelSearch(self.results.generation)]
     }
 
     fn search(&mut self, text: &str, sort: SortBy) -> Vec<Effect> {
@@ -450,6 +463,10 @@ impl App {
                 message,
                 column,
             } => {
+                if generation == self.results.generation && self.results.cancelled {
+                    // The answer to a cancel: already said.
+                    return Vec::new();
+                }
                 if generation == self.results.generation {
                     self.results.error = Some((message.clone(), column));
                     // Asked again on the next key, not in a loop.
@@ -547,6 +564,8 @@ impl App {
                 Vec::new()
             }
             Cmd::Back => match self.screen {
+                // A search still running is stopped first; the next press quits.
+                Screen::Search if self.results.pending() => self.cancel_search(),
                 Screen::Search => {
                     self.quit = true;
                     vec![Effect::Quit]

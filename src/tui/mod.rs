@@ -1,11 +1,13 @@
 //! The review interface: a ratatui front-end over the core. The UI thread owns the state and
 //! the terminal and waits on one channel (keys, resizes, worker answers); searches, loads and
-//! exports run on worker threads. The terminal is restored on every exit, error and panic.
+//! exports run on worker threads. The terminal is restored on every exit, error, panic and
+//! fatal signal (see [`terminal`]).
 
 pub mod app;
 pub mod export_dialog;
 pub mod keymap;
 pub mod results;
+pub mod terminal;
 pub mod textarea;
 pub mod theme;
 pub mod view;
@@ -86,16 +88,6 @@ impl Settings {
     }
 }
 
-/// Restores the terminal when dropped (normal exit, error or unwinding panic).
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
-        ratatui::restore();
-    }
-}
-
 /// A timestamped trace of keys and frames (`$VERBATIM_TUI_LOG`), for latency measurements.
 struct Trace {
     out: Option<std::io::BufWriter<std::fs::File>>,
@@ -166,8 +158,10 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
     let cancel_export = Arc::new(AtomicBool::new(false));
     let mut export_thread: Option<std::thread::JoinHandle<()>> = None;
 
+    terminal::install_signal_handlers();
+    let _guard = terminal::TerminalGuard;
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
-    let _guard = TerminalGuard;
+    terminal::install_panic_hook();
     spawn_input(tx.clone());
 
     let mut effects = app.start();
@@ -179,8 +173,13 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
                     let _ = load_tx.send(r);
                 }
                 Effect::Request(r) => {
+                    // A new search stops the one before it.
+                    if let Request::Search { generation, .. } = &r {
+                        core.searches.started(*generation);
+                    }
                     let _ = search_tx.send(r);
                 }
+                Effect::CancelSearch(generation) => core.searches.cancel(generation),
                 Effect::Export(req) => {
                     cancel_export.store(false, Ordering::Relaxed);
                     export_thread = Some(worker::spawn_export(
@@ -205,6 +204,8 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
     exec(std::mem::take(&mut effects), &mut app);
     terminal.draw(|f| view::draw(f, &mut app))?;
     trace.log("frame first");
+    #[cfg(debug_assertions)]
+    let mut first_key = true;
     while let Ok(first) = rx.recv() {
         let mut running = true;
         let mut next = Some(first);
@@ -212,6 +213,13 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
         while let Some(action) = next {
             if let Action::Key(k) = &action {
                 trace.log(&format!("key {:?}", k.code));
+                #[cfg(debug_assertions)]
+                {
+                    if first_key {
+                        terminal::test_fault("ui");
+                    }
+                    first_key = false;
+                }
             }
             let fx = app.handle(action);
             running &= exec(fx, &mut app);

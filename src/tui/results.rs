@@ -30,6 +30,8 @@ pub struct Results {
     /// The conversation being read left the list on refetch and the selection now rests on
     /// the row that followed it: "next" is the selected row itself.
     on_follower: bool,
+    /// The search was cancelled (Esc): its failure is expected, and not retried.
+    pub cancelled: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +55,7 @@ impl Results {
             error: None,
             anchor: None,
             on_follower: false,
+            cancelled: false,
         }
     }
 

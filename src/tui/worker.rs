@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -18,6 +18,7 @@ use crate::detect::Finding;
 use crate::export::{self, ExportRequest};
 use crate::index::ConvIndex;
 use crate::model::Conversation;
+use crate::query::budget::{Budget, Limits};
 use crate::query::{self, Node, QueryError, highlight::MessageHits};
 use crate::review::Journal;
 use crate::search::{self, SearchRequest, SortBy};
@@ -138,6 +139,33 @@ pub struct Core {
     findings_index: crate::detect::FindingsIndex,
     /// Where each article is in the store, built on first use.
     articles: Mutex<Option<crate::line_index::LineIndex>>,
+    /// Which search is current, so that older ones stop early.
+    pub searches: Arc<SearchControl>,
+}
+
+/// The interface's word on which search is current: a search of an older generation, or one
+/// cancelled, stops at its budget's next check.
+#[derive(Default)]
+pub struct SearchControl {
+    newest: AtomicU64,
+    cancelled: AtomicU64,
+}
+
+impl SearchControl {
+    /// A search of `generation` was asked for.
+    pub fn started(&self, generation: u64) {
+        self.newest.fetch_max(generation, Ordering::Relaxed);
+    }
+
+    /// Stops every search up to `generation`.
+    pub fn cancel(&self, generation: u64) {
+        self.cancelled.fetch_max(generation, Ordering::Relaxed);
+    }
+
+    pub fn superseded(&self, generation: u64) -> bool {
+        self.newest.load(Ordering::Relaxed) > generation
+            || self.cancelled.load(Ordering::Relaxed) >= generation
+    }
 }
 
 impl Core {
@@ -159,6 +187,7 @@ impl Core {
             by_conv,
             findings_index,
             articles: Mutex::new(None),
+            searches: Arc::default(),
         })
     }
 
@@ -184,6 +213,12 @@ impl Core {
 
     /// Runs one request.
     pub fn serve(&self, req: Request) -> Response {
+        #[cfg(debug_assertions)]
+        if let Request::Search { query, .. } = &req
+            && query.contains("boom")
+        {
+            super::terminal::test_fault("worker");
+        }
         match req {
             Request::Search {
                 generation,
@@ -191,7 +226,7 @@ impl Core {
                 sort,
                 offset,
                 limit,
-            } => match self.search(&query, sort, offset, limit) {
+            } => match self.search(&query, sort, offset, limit, generation) {
                 Ok((total, rows, millis)) => {
                     if offset == 0 {
                         self.audit(
@@ -223,7 +258,7 @@ impl Core {
                 }
                 Err(e) => Self::failed(generation, "load", e),
             },
-            Request::Ids { generation, query } => match self.ids(&query) {
+            Request::Ids { generation, query } => match self.ids(&query, generation) {
                 Ok(ids) => Response::Ids { generation, ids },
                 Err(e) => Self::failed(generation, "selection", e),
             },
@@ -233,7 +268,7 @@ impl Core {
                 sort,
                 from,
                 open,
-            } => match self.find_unreviewed(&query, sort, from) {
+            } => match self.find_unreviewed(&query, sort, from, generation) {
                 Ok((index, scanned)) => Response::Found {
                     generation,
                     index,
@@ -259,12 +294,21 @@ impl Core {
         f(&j)
     }
 
-    /// What queries consult besides the index: the journal's state and the findings.
-    fn lookups<'a>(&'a self, j: &'a Journal) -> search::Lookups<'a> {
+    /// What queries consult besides the index: the journal's state and the findings; and the
+    /// budget of the request.
+    fn lookups<'a>(&'a self, j: &'a Journal, budget: &'a Budget) -> search::Lookups<'a> {
         search::Lookups {
             review: Some(j.state()),
             findings: Some(&self.findings_index),
+            budget: Some(budget),
         }
+    }
+
+    /// The budget of a request of `generation`: default limits, and stopped as soon as a newer
+    /// search starts or this one is cancelled (Esc).
+    fn budget(&self, generation: u64) -> Budget {
+        let control = self.searches.clone();
+        Budget::cancellable(Limits::default(), move || control.superseded(generation))
     }
 
     fn search(
@@ -273,11 +317,13 @@ impl Core {
         sort: SortBy,
         offset: usize,
         limit: usize,
+        generation: u64,
     ) -> Result<(u64, Vec<Row>, f64)> {
         let started = Instant::now();
         let node = query::parse(query_text)?;
+        let budget = self.budget(generation);
         let result = self.with_state(|j| {
-            let lookups = self.lookups(j);
+            let lookups = self.lookups(j, &budget);
             let req = SearchRequest {
                 query: query_text.to_string(),
                 limit,
@@ -309,7 +355,9 @@ impl Core {
         query_text: &str,
         sort: SortBy,
         from: usize,
+        generation: u64,
     ) -> Result<(Option<usize>, usize)> {
+        let budget = self.budget(generation);
         const PAGE: usize = 1_000;
         const MAX_SCAN: usize = 50_000;
         let node = query::parse(query_text)?;
@@ -317,8 +365,14 @@ impl Core {
         let mut scanned = 0;
         while scanned < MAX_SCAN {
             let page = self.with_state(|j| {
-                let ids =
-                    search::page_ids(&self.index, self.lookups(j), &node, sort, offset, PAGE)?;
+                let ids = search::page_ids(
+                    &self.index,
+                    self.lookups(j, &budget),
+                    &node,
+                    sort,
+                    offset,
+                    PAGE,
+                )?;
                 let st = j.state();
                 Ok(ids
                     .iter()
@@ -338,9 +392,10 @@ impl Core {
         Ok((None, scanned))
     }
 
-    fn ids(&self, query_text: &str) -> Result<Vec<String>> {
+    fn ids(&self, query_text: &str, generation: u64) -> Result<Vec<String>> {
         let node = query::parse(query_text)?;
-        self.with_state(|j| search::matching_ids_full(&self.index, self.lookups(j), &node))
+        let budget = self.budget(generation);
+        self.with_state(|j| search::matching_ids_full(&self.index, self.lookups(j, &budget), &node))
     }
 
     pub fn load(&self, id: &str, query_text: &str) -> Result<Loaded> {
@@ -438,6 +493,7 @@ impl Core {
             search::Lookups {
                 review: None,
                 findings: Some(&self.findings_index),
+                budget: None,
             },
             &node,
         )?;
@@ -454,12 +510,29 @@ impl Core {
     }
 }
 
+/// Stack of each worker thread.
+const WORKER_STACK: usize = 64 << 20;
+
+impl Request {
+    pub fn generation(&self) -> u64 {
+        match self {
+            Request::Search { generation, .. }
+            | Request::Load { generation, .. }
+            | Request::Ids { generation, .. }
+            | Request::Stats { generation }
+            | Request::FindUnreviewed { generation, .. } => *generation,
+        }
+    }
+}
+
 /// A worker thread serving requests from `rx` and answering on `tx`; of several pending
 /// requests only the newest is served (search-as-you-go: older ones are stale).
 pub fn spawn(core: Arc<Core>, tx: Sender<Response>) -> Sender<Request> {
     let (req_tx, req_rx): (Sender<Request>, Receiver<Request>) = std::sync::mpsc::channel();
     std::thread::Builder::new()
-        .name("verbatim-worker".into())
+        .name(super::terminal::WORKER_PREFIX.into())
+        // Room for deep work (the parser bounds nesting; this is the margin behind it).
+        .stack_size(WORKER_STACK)
         .spawn(move || {
             while let Ok(first) = req_rx.recv() {
                 let mut pending = vec![first];
@@ -471,7 +544,17 @@ pub fn spawn(core: Arc<Core>, tx: Sender<Response>) -> Sender<Request> {
                     }
                 }
                 for req in newest_only(pending) {
-                    if tx.send(core.serve(req)).is_err() {
+                    let generation = req.generation();
+                    // A bug met by one request fails that request, not the interface.
+                    let resp = super::terminal::catch(|| core.serve(req)).unwrap_or_else(|e| {
+                        Response::Failed {
+                            generation,
+                            what: "request",
+                            message: format!("internal error: {e}"),
+                            column: None,
+                        }
+                    });
+                    if tx.send(resp).is_err() {
                         return;
                     }
                 }
@@ -519,32 +602,39 @@ pub fn spawn_export(
     tx: Sender<Response>,
     cancel: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
-        let run = || -> Result<export::Summary> {
-            let index = ConvIndex::open(&matter_dir.join("index"))?;
-            let journal = Journal::open(&matter_dir)?;
-            let findings = crate::detect::FindingsIndex::load(&matter_dir)?;
-            let inputs = export::Inputs {
-                matter_dir: &matter_dir,
-                index: &index,
-                review: journal.state(),
-                findings: &findings,
+    let name = format!("{}-export", super::terminal::WORKER_PREFIX);
+    let spawned = std::thread::Builder::new()
+        .name(name)
+        .stack_size(WORKER_STACK)
+        .spawn(move || {
+            let run = || -> Result<export::Summary> {
+                let index = ConvIndex::open(&matter_dir.join("index"))?;
+                let journal = Journal::open(&matter_dir)?;
+                let findings = crate::detect::FindingsIndex::load(&matter_dir)?;
+                let inputs = export::Inputs {
+                    matter_dir: &matter_dir,
+                    index: &index,
+                    review: journal.state(),
+                    findings: &findings,
+                };
+                let mut progress = ChannelProgress {
+                    tx: tx.clone(),
+                    total: 0,
+                    last: Instant::now(),
+                };
+                export::run(&inputs, &req, &mut progress, &cancel)
             };
-            let mut progress = ChannelProgress {
-                tx: tx.clone(),
-                total: 0,
-                last: Instant::now(),
+            // Whatever happens, the interface hears that the export is over.
+            let result = match super::terminal::catch(run) {
+                Ok(r) => r.map_err(|e| format!("{e:#}")),
+                Err(e) => Err(format!(
+                    "the export stopped on an internal error ({e}); nothing was written"
+                )),
             };
-            export::run(&inputs, &req, &mut progress, &cancel)
-        };
-        // Whatever happens, the interface hears that the export is over.
-        let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
-            Ok(r) => r.map_err(|e| format!("{e:#}")),
-            Err(_) => Err("the export stopped on an internal error; nothing was written".into()),
-        };
-        let _ = tx.send(Response::ExportDone(result));
-        cancel.store(false, Ordering::Relaxed);
-    })
+            let _ = tx.send(Response::ExportDone(result));
+            cancel.store(false, Ordering::Relaxed);
+        });
+    spawned.expect("cannot start the export thread")
 }
 
 struct ChannelProgress {

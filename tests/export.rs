@@ -430,7 +430,7 @@ fn redaction_masks_and_keeps_finding_offsets() {
         "Reach the desk at news.desk@example.org or (212) 555-0142, card 4111 1111 1111 1111. {article} Served from 10.1.2.3 on version 4.2.0.1."
     );
     let convs = [
-        json!({"id": "pii", "messages": [
+        json!({"id": "pii", "model": "gpt-4 (ops: ops.team@example.net)", "messages": [
             {"role": "user", "content": "my SSN is 123-45-6789, what was the Lisbon story?"},
             {"role": "assistant", "content": reply}]}),
         json!({"id": "clean", "messages": [
@@ -453,9 +453,18 @@ fn redaction_masks_and_keeps_finding_offsets() {
     assert!(run(&m, &["--quiet", "detect"]).status.success());
     // A note with personal data: masked in the note and in the coding history.
     assert!(
-        run(&m, &["note", "pii", "called her on 212-555-0199"])
-            .status
-            .success()
+        run(
+            &m,
+            &[
+                "--reviewer",
+                "kim@firm.example.com",
+                "note",
+                "pii",
+                "called her on 212-555-0199"
+            ]
+        )
+        .status
+        .success()
     );
     let out = tmp.path().join("red");
     let s = export(
@@ -473,7 +482,7 @@ fn redaction_masks_and_keeps_finding_offsets() {
     // Phones: the reply's, and the note's in the note and in its history entry.
     assert_eq!(
         s["redactions"],
-        json!({"CARD": 1, "EMAIL": 1, "IPV4": 1, "PHONE": 3, "SSN": 1})
+        json!({"CARD": 1, "EMAIL": 5, "IPV4": 1, "PHONE": 3, "SSN": 1})
     );
     let text = std::fs::read_to_string(out.join("conversations.jsonl")).unwrap();
     for secret in [
@@ -483,6 +492,8 @@ fn redaction_masks_and_keeps_finding_offsets() {
         "4111 1111 1111 1111",
         "123-45-6789",
         "10.1.2.3",
+        "ops.team@",
+        "kim@firm",
     ] {
         assert!(!text.contains(secret), "{secret} left in the export");
     }

@@ -150,7 +150,11 @@ impl Rig {
 fn starts_on_every_conversation_and_searches() {
     let mut r = rig();
     assert_eq!(r.app.results.total, Some(300));
-    assert_eq!(r.app.focus, Focus::Query);
+    // The result list has the focus: `?` opens the help instead of being typed.
+    assert_eq!(r.app.focus, Focus::List);
+    r.press(key('?'));
+    assert!(matches!(r.app.overlay, Some(Overlay::Help { .. })));
+    r.press(code(KeyCode::Esc));
     r.search("assistant:\"according to\"");
     assert_eq!(r.app.focus, Focus::List);
     let n = r.app.results.total.unwrap();
@@ -159,6 +163,26 @@ fn starts_on_every_conversation_and_searches() {
     // The history is kept in the matter.
     let kept = std::fs::read_to_string(r.dir.join("query-history.jsonl")).unwrap();
     assert!(kept.contains("according to"));
+    // `/` selects the old query: typing replaces it, a movement keeps it.
+    r.press(key('/'));
+    assert_eq!(r.app.focus, Focus::Query);
+    assert!(r.app.input.selected);
+    r.press(key('x'));
+    assert_eq!(r.app.input.text, "x");
+    r.press(code(KeyCode::Esc));
+    r.press(key('/'));
+    r.press(code(KeyCode::Left));
+    r.press(key('y'));
+    assert_eq!(r.app.input.text, "yx");
+    // Esc, however often, goes back and never quits; q at the top quits.
+    r.press(code(KeyCode::Esc));
+    r.press(code(KeyCode::Enter));
+    assert_eq!(r.app.screen, Screen::Transcript);
+    for _ in 0..3 {
+        r.press(code(KeyCode::Esc));
+    }
+    assert!(!r.app.quit);
+    assert_eq!(r.app.screen, Screen::Search);
     // Up in the bar brings the last query back.
     r.press(key('/'));
     assert_eq!(r.app.focus, Focus::Query);
@@ -591,7 +615,6 @@ fn screens() -> Vec<(&'static str, Setup)> {
         (
             "progress",
             Box::new(|r: &mut Rig| {
-                r.press(code(KeyCode::Esc));
                 r.press(key('5'));
                 r.press(key('p'));
             }),
@@ -599,14 +622,12 @@ fn screens() -> Vec<(&'static str, Setup)> {
         (
             "help",
             Box::new(|r: &mut Rig| {
-                r.press(code(KeyCode::Esc));
                 r.press(key('?'));
             }),
         ),
         (
             "export",
             Box::new(|r: &mut Rig| {
-                r.press(code(KeyCode::Esc));
                 r.press(key('e'));
                 if let Some(Overlay::Export(d)) = &mut r.app.overlay {
                     d.destination.set("/cases/acme/export-1");
@@ -623,7 +644,6 @@ fn snapshots_of_every_screen() {
             for (w, h) in [(80u16, 24u16), (160, 48)] {
                 let mut r = rig_with(color);
                 // Newest first: an order that does not depend on how segments were built.
-                r.press(code(KeyCode::Esc));
                 r.press(key('s'));
                 setup(&mut r);
                 r.app.results.millis = 0.0;

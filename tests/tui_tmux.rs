@@ -119,7 +119,7 @@ fn search_open_hit_tag_undo_tag_quit_in_tmux() {
     let session = format!("verbatim-e2e-{}", std::process::id());
     let review = Review::start(&session, &m, "e2e", "", (100, 30));
     wait_for(&session, "300 of 300 conversations", 30);
-    send(&session, &["assistant:\"according to\"", "Enter"]);
+    send(&session, &["/", "assistant:\"according to\"", "Enter"]);
     let screen = wait_for(&session, "37 of 300 conversations", 30);
     assert!(
         screen.contains("reading: assistant:\"according to\""),
@@ -193,7 +193,7 @@ fn code_queue_in_tmux(step: &str) {
     let session = format!("verbatim-queue-{}-{name}", std::process::id());
     let _review = Review::start(&session, &m, "q", "", (80, 24));
     wait_for(&session, "300 of 300 conversations", 30);
-    send(&session, &["reviewed:no", "Enter"]);
+    send(&session, &["/", "reviewed:no", "Enter"]);
     wait_for(&session, "Query (/ to edit)", 30);
     // Enter opens the selected row once the new results are in; press again until open.
     let t = Instant::now();
@@ -307,11 +307,11 @@ fn every_way_of_ending_gives_the_terminal_back() {
             }
             Ending::Fault("worker-panic") => {
                 // Caught: the request fails, the interface lives on and quits normally.
-                send(&session, &["boom", "Enter"]);
+                send(&session, &["/", "boom", "Enter"]);
                 wait_for(&session, "internal error", 20);
                 send(&session, &["q"]);
             }
-            Ending::Fault(_) => send(&session, &["boom", "Enter"]),
+            Ending::Fault(_) => send(&session, &["/", "boom", "Enter"]),
         }
         assert_eq!(
             review.ended(&format!("case {i}")),

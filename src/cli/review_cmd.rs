@@ -149,16 +149,34 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
         }
     }
     let reviewer = s.reviewer.clone();
-    let events = s.journal.append(&reviewer, |_| {
+    let add = action == Action::Tag;
+    // Only what would change is recorded: untagging a tag that is not there is no event.
+    let events = s.journal.append(&reviewer, |st| {
         Ok(tags
             .iter()
-            .map(|t| Draft {
-                conversations: ids.clone(),
-                action,
-                value: json!(t),
+            .filter_map(|t| {
+                let changed: Vec<String> = ids
+                    .iter()
+                    .filter(|id| st.tag_would_change(id, t, &reviewer, add))
+                    .cloned()
+                    .collect();
+                (!changed.is_empty()).then(|| Draft {
+                    conversations: changed,
+                    action,
+                    value: json!(t),
+                })
             })
             .collect())
     })?;
+    if events.is_empty() {
+        let what = if add { "already tagged" } else { "not tagged" };
+        if ctx.json {
+            print_json(&json!({"saved": [], "unchanged": what}))?;
+        } else {
+            println!("{what} {}: nothing recorded", tags.join(", "));
+        }
+        return Ok(0);
+    }
     audit_events(&s, &events)?;
     print_saved(ctx, s.journal.state(), &events)?;
     Ok(0)

@@ -115,10 +115,15 @@ impl Record {
                 .messages
                 .iter_mut()
                 .filter_map(|m| m.author.as_mut());
-            for text in [conversation.title.as_mut(), note.as_mut()]
-                .into_iter()
-                .flatten()
-                .chain(authors)
+            for text in [
+                conversation.title.as_mut(),
+                conversation.model.as_mut(),
+                note.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            .chain(authors)
+            .chain(history.iter_mut().map(|h| &mut h.reviewer))
             {
                 let masked = redact::mask(text);
                 redact::merge(&mut counts, &masked.counts);
@@ -141,7 +146,7 @@ impl Record {
                 .then(a.article.cmp(&b.article))
         });
         let turns = conversation.turns();
-        Record {
+        let mut record = Record {
             ordinal,
             redacted: redact,
             contents,
@@ -160,6 +165,36 @@ impl Record {
             findings,
             redactions: counts,
             conversation,
+        };
+        if redact {
+            record.mask_reviewer_names();
+        }
+        record
+    }
+
+    /// Reviewer names are the team's, but one written as an address or a phone number is
+    /// personal data like any other.
+    fn mask_reviewer_names(&mut self) {
+        let counts = &mut self.redactions;
+        let mut mask = |s: &mut String| {
+            let m = redact::mask(s);
+            if !m.counts.is_empty() {
+                redact::merge(counts, &m.counts);
+                *s = m.text;
+            }
+        };
+        self.reviewers.iter_mut().for_each(&mut mask);
+        if let Some(r) = self.last_reviewer.as_mut() {
+            mask(r);
+        }
+        for who in self.tagged_by.values_mut() {
+            *who = std::mem::take(who)
+                .into_iter()
+                .map(|mut w| {
+                    mask(&mut w);
+                    w
+                })
+                .collect();
         }
     }
 

@@ -227,21 +227,11 @@ impl Journal {
         let prev = match d.action {
             Action::Tag | Action::Untag => {
                 let tag = d.value.as_str().context("a tag event needs a tag name")?;
-                let want = d.action == Action::Tag;
-                // Tags are held per reviewer: a tag changes what this reviewer holds.
-                let holds = |id: &str| {
-                    st.get(id).and_then(|c| c.tag_by.get(tag)).is_some_and(|w| {
-                        if want {
-                            w.contains(reviewer)
-                        } else {
-                            !w.is_empty()
-                        }
-                    })
-                };
+                let add = d.action == Action::Tag;
                 Value::Array(
                     d.conversations
                         .iter()
-                        .filter(|id| holds(id) != want)
+                        .filter(|id| st.tag_would_change(id, tag, reviewer, add))
                         .map(|id| Value::String(id.clone()))
                         .collect(),
                 )

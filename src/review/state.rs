@@ -284,6 +284,21 @@ impl ReviewState {
     }
 
     /// The ids for which `pred` holds.
+    /// Whether tagging (`add`) or untagging `id` with `tag` by `reviewer` changes anything.
+    /// Tags are held per reviewer: a tag changes what this reviewer holds; an untag removes
+    /// the tag whoever holds it.
+    pub fn tag_would_change(&self, id: &str, tag: &str, reviewer: &str, add: bool) -> bool {
+        let holders = self.get(id).and_then(|c| c.tag_by.get(tag));
+        let holds = holders.is_some_and(|w| {
+            if add {
+                w.contains(reviewer)
+            } else {
+                !w.is_empty()
+            }
+        });
+        holds != add
+    }
+
     pub fn ids_where(&self, pred: impl Fn(&ConvReview) -> bool) -> Vec<&str> {
         self.convs
             .iter()

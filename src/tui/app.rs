@@ -183,7 +183,8 @@ impl App {
             theme,
             screen: Screen::Search,
             overlay: None,
-            focus: Focus::Query,
+            // The result list first: `?` and `q` work at once; `/` goes to the query.
+            focus: Focus::List,
             input: LineInput::default(),
             history,
             history_pos: None,
@@ -563,7 +564,16 @@ impl App {
                 self.overlay = Some(Overlay::Help { scroll: 0 });
                 Vec::new()
             }
-            Cmd::Back => match self.screen {
+            Cmd::Back if self.screen == Screen::Search => {
+                if self.results.pending() {
+                    self.cancel_search()
+                } else {
+                    // Esc twice from a transcript must not end the session.
+                    self.say("q quits", Tone::Info);
+                    Vec::new()
+                }
+            }
+            Cmd::Back | Cmd::Close => match self.screen {
                 // A search still running is stopped first; the next press quits.
                 Screen::Search if self.results.pending() => self.cancel_search(),
                 Screen::Search => {
@@ -582,6 +592,7 @@ impl App {
             Cmd::Search => {
                 self.screen = Screen::Search;
                 self.focus = Focus::Query;
+                self.input.select_all();
                 Vec::new()
             }
             Cmd::Progress => {
@@ -977,6 +988,11 @@ impl App {
                     target.value.as_str().unwrap_or("")
                 ),
                 other => other.as_str().to_string(),
+            };
+            let targets: Vec<&str> = target.targets().collect();
+            let what = match targets.as_slice() {
+                [one] => format!("{what} on {}", crate::textfmt::visible(one)),
+                many => format!("{what} on {} conversations", many.len()),
             };
             let left = self.journal.state().conflicts(seq);
             match left.first() {

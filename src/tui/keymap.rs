@@ -19,6 +19,7 @@ pub enum Cmd {
     Open,
     NextPane,
     Back,
+    Close,
     Quit,
     NextHit,
     PrevHit,
@@ -85,7 +86,13 @@ const TABLE: &[(Cmd, &str, &[&str], &str)] = &[
     (
         Cmd::Back,
         "back",
-        &["q", "esc"],
+        &["esc"],
+        "back; stops a running search; never quits",
+    ),
+    (
+        Cmd::Close,
+        "close",
+        &["q"],
         "back; quit from the result list",
     ),
     (Cmd::Quit, "quit", &["ctrl-c"], "quit now"),

@@ -17,6 +17,8 @@ pub struct LineInput {
     pub text: String,
     /// Cursor, in characters.
     pub cursor: usize,
+    /// The whole text is selected: typing replaces it, a movement keeps it.
+    pub selected: bool,
 }
 
 fn byte_at(s: &str, chars: usize) -> usize {
@@ -31,6 +33,7 @@ impl LineInput {
         LineInput {
             text: text.to_string(),
             cursor: text.chars().count(),
+            selected: false,
         }
     }
 
@@ -44,9 +47,26 @@ impl LineInput {
         self.cursor += 1;
     }
 
+    /// Selects the whole text (typing replaces it).
+    pub fn select_all(&mut self) {
+        self.selected = !self.text.is_empty();
+        self.cursor = self.text.chars().count();
+    }
+
     pub fn key(&mut self, k: &KeyEvent) -> Edit {
-        let len = self.text.chars().count();
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        if std::mem::take(&mut self.selected) {
+            let replaces = matches!(k.code, KeyCode::Char(_) if !ctrl)
+                || matches!(k.code, KeyCode::Backspace | KeyCode::Delete);
+            if replaces {
+                self.text.clear();
+                self.cursor = 0;
+                if matches!(k.code, KeyCode::Backspace | KeyCode::Delete) {
+                    return Edit::Changed;
+                }
+            }
+        }
+        let len = self.text.chars().count();
         match k.code {
             KeyCode::Char('u') if ctrl => {
                 let at = byte_at(&self.text, self.cursor);

@@ -29,7 +29,7 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let t = app.theme.clone();
     let editing = app.focus == Focus::Query;
     let title = if editing {
-        " Query (Enter: search · ↑↓: history · Esc: results) "
+        " Query (Enter: search · ↑↓: history · Esc: results · ^U: clear) "
     } else {
         " Query (/ to edit) "
     };
@@ -41,7 +41,13 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let chars: Vec<char> = app.input.text.chars().collect();
     let first = app.input.cursor.saturating_sub(width.saturating_sub(1));
     let shown: String = chars.iter().skip(first).take(width).collect();
-    f.render_widget(Paragraph::new(shown).style(t.base), inner);
+    // A selected query (just after `/`) is shown reversed: typing replaces it.
+    let style = if editing && app.input.selected {
+        t.base.add_modifier(ratatui::style::Modifier::REVERSED)
+    } else {
+        t.base
+    };
+    f.render_widget(Paragraph::new(shown).style(style), inner);
     if editing {
         f.set_cursor_position(Position::new(
             inner.x + (app.input.cursor - first) as u16,

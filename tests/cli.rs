@@ -158,3 +158,26 @@ fn every_readme_query_example_explains() {
         assert!(text.lines().count() >= 2, "{q}: {text}");
     }
 }
+
+#[test]
+fn untag_of_an_absent_tag_and_tag_of_a_held_one_record_nothing() {
+    let (_t, m) = matter_with(&[openai_line("a", "q", "r")]);
+    let journal_lines = || {
+        std::fs::read_to_string(m.join("review.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let out = run(&m, &["--reviewer", "ann", "untag", "a", "hot"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("not tagged"), "{}", stdout(&out));
+    assert_eq!(journal_lines(), 0);
+    assert!(run(&m, &["--reviewer", "ann", "tag", "a", "hot"]).status.success());
+    assert_eq!(journal_lines(), 1);
+    let out = run(&m, &["--reviewer", "ann", "tag", "a", "hot"]);
+    assert!(stdout(&out).contains("already tagged"), "{}", stdout(&out));
+    assert_eq!(journal_lines(), 1);
+    // Untagging what is there is an event, as before.
+    assert!(run(&m, &["--reviewer", "ann", "untag", "a", "hot"]).status.success());
+    assert_eq!(journal_lines(), 2);
+}

@@ -172,12 +172,20 @@ fn untag_of_an_absent_tag_and_tag_of_a_held_one_record_nothing() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("not tagged"), "{}", stdout(&out));
     assert_eq!(journal_lines(), 0);
-    assert!(run(&m, &["--reviewer", "ann", "tag", "a", "hot"]).status.success());
+    assert!(
+        run(&m, &["--reviewer", "ann", "tag", "a", "hot"])
+            .status
+            .success()
+    );
     assert_eq!(journal_lines(), 1);
     let out = run(&m, &["--reviewer", "ann", "tag", "a", "hot"]);
     assert!(stdout(&out).contains("already tagged"), "{}", stdout(&out));
     assert_eq!(journal_lines(), 1);
     // Untagging what is there is an event, as before.
-    assert!(run(&m, &["--reviewer", "ann", "untag", "a", "hot"]).status.success());
+    assert!(
+        run(&m, &["--reviewer", "ann", "untag", "a", "hot"])
+            .status
+            .success()
+    );
     assert_eq!(journal_lines(), 2);
 }

@@ -24,6 +24,11 @@ fn rig_with(color: bool) -> Rig {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("demo");
     verbatim::demo::build(&dir, &mut verbatim::progress::Silent).unwrap();
+    rig_on(tmp, dir, color)
+}
+
+/// The interface over the matter at `dir` (inside `tmp`).
+fn rig_on(tmp: tempfile::TempDir, dir: PathBuf, color: bool) -> Rig {
     let core = Core::open(&dir, "ann").unwrap();
     let app = App::new(
         &dir,
@@ -252,6 +257,52 @@ fn stale_answers_are_dropped() {
     }));
     assert!(fx.is_empty());
     assert_eq!(r.app.results.total, total);
+}
+
+#[test]
+fn ids_are_never_cut_in_the_result_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ids = [
+        "wildchat_001e1a4dd4c9f0e2b7a3c5d6e8f9a0b1".to_string(),
+        "chatbot_arena_0a1b2c3d4e5f60718293a4b5c6d7e8f9_turn1".to_string(),
+        "chatbot_arena_0a1b2c3d4e5f60718293a4b5c6d7e8f9_turn2".to_string(),
+        format!("sharegpt_{}", "x".repeat(120)),
+        "short".to_string(),
+    ];
+    let lines: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            serde_json::json!({"id": id, "messages": [
+                {"role": "user", "content": "tell me about the harbour barrier"},
+                {"role": "assistant", "content": "The barrier protects the harbour."}]})
+            .to_string()
+        })
+        .collect();
+    let f = tmp.path().join("long.jsonl");
+    std::fs::write(&f, lines.join("\n")).unwrap();
+    let dir = tmp.path().join("m");
+    let mut matter = verbatim::matter::Matter::open_or_create(&dir).unwrap();
+    verbatim::import::import(
+        &mut matter,
+        &[verbatim::import::Input::File(f)],
+        &verbatim::import::ImportOptions::default(),
+        &mut verbatim::progress::Silent,
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .unwrap();
+    let mut r = rig_on(tmp, dir, false);
+    for (w, h) in [(80u16, 24u16), (200, 60)] {
+        let screen = r.text(w, h);
+        // The screen's text without line breaks: an id on lines of its own reads through.
+        let flat: String = screen
+            .lines()
+            .map(|l| l.trim_matches('"').trim_end())
+            .map(|l| l.trim_start_matches('│').trim_end_matches('│'))
+            .collect();
+        for id in &ids {
+            assert!(flat.contains(id.as_str()), "{id} cut at {w}x{h}:\n{screen}");
+        }
+    }
 }
 
 #[test]

@@ -117,14 +117,23 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     app.results.select(sel, h);
     let w = rows_area.width as usize;
     let wide = w >= 120;
+    // Ids are cited: never cut. The column is as wide as the longest id on the page (the
+    // snippet gets the rest); an id wider than half the row goes on lines of its own.
+    let id_w = (app.results.top..(app.results.top + h).min(app.results.len()))
+        .filter_map(|i| app.results.row(i))
+        .map(|r| crate::textfmt::visible(&r.id).chars().count())
+        .filter(|n| *n <= w / 2)
+        .max()
+        .unwrap_or(0)
+        .max(if wide { 22 } else { 16 });
     let header = if wide {
         format!(
-            "{:<22} {:<10} {:<16} {:>5} {:<22} {:>5}  snippet",
+            "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5}  snippet",
             "id", "date", "model", "turns", "tags", "run"
         )
     } else {
         format!(
-            "{:<16} {:<10} {:>3} {:<12} {:>4} snippet",
+            "{:<id_w$} {:<10} {:>3} {:<12} {:>4} snippet",
             "id", "date", "trn", "tags", "run"
         )
     };
@@ -137,6 +146,19 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             continue;
         };
         let tags = tags_of(app, &row.id);
+        let id = crate::textfmt::visible(&row.id).into_owned();
+        let own_line = id.chars().count() > id_w;
+        if own_line {
+            let chars: Vec<char> = id.chars().collect();
+            for piece in chars.chunks(w.max(1)) {
+                let mut line = Line::styled(piece.iter().collect::<String>(), t.base);
+                if selected {
+                    line = line.style(t.selected);
+                }
+                lines.push(line);
+            }
+        }
+        let id = if own_line { String::new() } else { id };
         let run = if row.finding > 0 {
             row.finding.to_string()
         } else {
@@ -144,8 +166,8 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         };
         let lead = if wide {
             format!(
-                "{:<22} {:<10} {:<16} {:>5} {:<22} {:>5}  ",
-                clip(&row.id, 22),
+                "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5}  ",
+                id,
                 date(row.created),
                 clip(row.model.as_deref().unwrap_or("-"), 16),
                 row.turns,
@@ -154,8 +176,8 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             )
         } else {
             format!(
-                "{:<16} {:<10} {:>3} {:<12} {:>4} ",
-                clip(&row.id, 16),
+                "{:<id_w$} {:<10} {:>3} {:<12} {:>4} ",
+                id,
                 date(row.created),
                 row.turns,
                 clip(&tags, 12),

@@ -189,3 +189,53 @@ fn untag_of_an_absent_tag_and_tag_of_a_held_one_record_nothing() {
     );
     assert_eq!(journal_lines(), 2);
 }
+
+#[test]
+fn an_empty_export_and_findings_of_an_unknown_id_are_errors() {
+    let (t, m) = matter_with(&[openai_line("a", "q", "r")]);
+    let out_dir = t.path().join("out");
+    let out = run(
+        &m,
+        &[
+            "export",
+            "--tag",
+            "nonexistent",
+            "--format",
+            "jsonl",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("matches no conversation"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_dir.exists(), "nothing is written");
+    let out = run(
+        &m,
+        &[
+            "export",
+            "--tag",
+            "nonexistent",
+            "--format",
+            "jsonl",
+            "--allow-empty",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&m, &["findings", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no conversation nope"),
+        "{}",
+        stderr(&out)
+    );
+    // A misspelled field is a usage error that points at the nearest name.
+    let out = run(&m, &["search", "asistant:oil"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("assistant:"), "{}", stderr(&out));
+}

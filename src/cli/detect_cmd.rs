@@ -187,6 +187,16 @@ pub fn detect(ctx: &Ctx, args: DetectArgs) -> Result<i32> {
 
 pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
     let matter = Matter::open(&ctx.matter_dir()?)?;
+    // An id that is not in the matter is a mistake, not "0 findings".
+    if let Some(id) = &args.id {
+        let index = verbatim::index::ConvIndex::open(&matter.index_dir())?;
+        if verbatim::search::get(&index, id)?.is_none() {
+            anyhow::bail!(
+                "no conversation {} in this matter",
+                verbatim::textfmt::visible(id)
+            );
+        }
+    }
     let all = detect::findings::load(&matter.dir)?;
     let shown: Vec<&detect::Finding> = all
         .iter()

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use verbatim::export::{self, BatesOptions, Format, Selection};
+use verbatim::search;
 
 use super::Ctx;
 use super::output::{human_bytes, print_json, thousands};
@@ -45,6 +46,9 @@ pub struct ExportArgs {
     /// Replace the destination if it exists.
     #[arg(long)]
     force: bool,
+    /// Write the export even when the selection matches no conversation.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 fn parse_contents(s: &str) -> Result<export::Contents, String> {
@@ -83,6 +87,17 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
         review: s.journal.state(),
         findings: &s.findings,
     };
+    // An empty production is almost always a mistyped tag or query: say so, write nothing.
+    if !args.allow_empty {
+        let node = req.selection.node()?;
+        if search::count_full(&s.index, s.lookups(), &node)? == 0 {
+            bail!(
+                "the selection ({}) matches no conversation; nothing was written (--allow-empty \
+                 writes an empty export)",
+                req.selection.describe()
+            );
+        }
+    }
     let mut bar = Bar::new(ctx.quiet || ctx.json, "conversations");
     let summary = export::run(&inputs, &req, &mut bar, &ctx.cancel)
         .with_context(|| format!("export to {} failed", req.out.display()))?;

@@ -127,6 +127,9 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
                     return Err(err(col, "unclosed quote"));
                 }
                 let text: String = chars[start..j].iter().collect();
+                if text.trim().is_empty() {
+                    return Err(err(col, "empty quotes: put the words to find between them"));
+                }
                 out.push(Spanned {
                     tok: Tok::Quoted(text.clone()),
                     col,
@@ -160,6 +163,22 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
                         if is_field_name(&name) {
                             i += 1;
                             break;
+                        }
+                        // A misspelled field would silently become words that find nothing.
+                        // (A URL's `scheme://` is text, not a field.)
+                        let glued = chars.get(i + 1).is_some_and(|c| !c.is_whitespace())
+                            && !(chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/'));
+                        if glued && name.len() >= 2 && name.chars().all(|c| c.is_ascii_alphabetic())
+                        {
+                            let hint = nearest_field(&name)
+                                .map(|f| format!("; did you mean \"{f}:\"?"))
+                                .unwrap_or_default();
+                            return Err(err(
+                                col,
+                                format!(
+                                    "unknown field \"{name}:\"{hint} (a literal colon goes in quotes)"
+                                ),
+                            ));
                         }
                     }
                     i += 1;
@@ -208,6 +227,35 @@ const FILTER_NAMES: [&str; 14] = [
     "model", "lang", "language", "id", "created", "turns", "tag", "reviewed", "reviewer", "note",
     "score", "article", "label", "strong",
 ];
+
+const SCOPE_NAMES: [&str; 5] = ["user", "assistant", "title", "system", "tool"];
+
+/// The field name closest to a misspelled one (at most two edits away).
+fn nearest_field(name: &str) -> Option<&'static str> {
+    let name = name.to_ascii_lowercase();
+    SCOPE_NAMES
+        .iter()
+        .chain(FILTER_NAMES.iter())
+        .map(|f| (edit_distance(&name, f), *f))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, f)| f)
+}
+
+/// Levenshtein distance between two short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
 
 fn is_field_name(name: &str) -> bool {
     Scope::parse(name).is_some() || FILTER_NAMES.contains(&name.to_ascii_lowercase().as_str())
@@ -735,6 +783,36 @@ mod tests {
 
     fn p(s: &str) -> String {
         parse(s).unwrap().to_string()
+    }
+
+    #[test]
+    fn misspelled_fields_and_empty_quotes_are_errors() {
+        let e = parse("oil AND asistant:(oil w/5 prices)").unwrap_err();
+        assert_eq!(e.column, 9);
+        assert!(
+            e.message.contains("did you mean \"assistant:\""),
+            "{}",
+            e.message
+        );
+        let e = parse("titel:iran").unwrap_err();
+        assert!(e.message.contains("\"title:\""), "{}", e.message);
+        let e = parse("zzqx:iran").unwrap_err();
+        assert!(
+            e.message.contains("unknown field \"zzqx:\""),
+            "{}",
+            e.message
+        );
+        assert!(parse("\"\"").unwrap_err().message.contains("empty quotes"));
+        // Not fields: a quoted colon, clock times, a colon before a space.
+        for ok in [
+            "\"x:y\"",
+            "https://example.com",
+            "10:30",
+            "Re: barrier",
+            "a :b",
+        ] {
+            assert!(parse(ok).is_ok(), "{ok}");
+        }
     }
 
     #[test]

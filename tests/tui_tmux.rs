@@ -28,6 +28,14 @@ fn wait_for(session: &str, what: &str, secs: u64) -> String {
     }
 }
 
+/// Focuses the query bar, waits until it is being edited (so that no letter of the query is
+/// taken for a command key), types `q` and runs it.
+fn query(session: &str, q: &str) {
+    send(session, &["/"]);
+    wait_for(session, "Enter: search", 20);
+    send(session, &[q, "Enter"]);
+}
+
 fn send(session: &str, keys: &[&str]) {
     let mut args = vec!["send-keys", "-t", session];
     args.extend_from_slice(keys);
@@ -59,11 +67,19 @@ impl Review {
         );
         tmux(&["kill-session", "-t", session]);
         let (w, h) = (size.0.to_string(), size.1.to_string());
+        // Run where the matter is: anything written to the working directory stays there.
+        let cwd = matter
+            .parent()
+            .unwrap_or(matter)
+            .to_string_lossy()
+            .into_owned();
         tmux(&[
             "new-session",
             "-d",
             "-s",
             session,
+            "-c",
+            &cwd,
             "-x",
             &w,
             "-y",
@@ -119,7 +135,7 @@ fn search_open_hit_tag_undo_tag_quit_in_tmux() {
     let session = format!("verbatim-e2e-{}", std::process::id());
     let review = Review::start(&session, &m, "e2e", "", (100, 30));
     wait_for(&session, "300 of 300 conversations", 30);
-    send(&session, &["/", "assistant:\"according to\"", "Enter"]);
+    query(&session, "assistant:\"according to\"");
     let screen = wait_for(&session, "37 of 300 conversations", 30);
     assert!(
         screen.contains("reading: assistant:\"according to\""),
@@ -193,7 +209,7 @@ fn code_queue_in_tmux(step: &str) {
     let session = format!("verbatim-queue-{}-{name}", std::process::id());
     let _review = Review::start(&session, &m, "q", "", (80, 24));
     wait_for(&session, "300 of 300 conversations", 30);
-    send(&session, &["/", "reviewed:no", "Enter"]);
+    query(&session, "reviewed:no");
     wait_for(&session, "Query (/ to edit)", 30);
     // Enter opens the selected row once the new results are in; press again until open.
     let t = Instant::now();
@@ -307,11 +323,12 @@ fn every_way_of_ending_gives_the_terminal_back() {
             }
             Ending::Fault("worker-panic") => {
                 // Caught: the request fails, the interface lives on and quits normally.
-                send(&session, &["/", "boom", "Enter"]);
+                query(&session, "boom");
                 wait_for(&session, "internal error", 20);
                 send(&session, &["q"]);
             }
-            Ending::Fault(_) => send(&session, &["/", "boom", "Enter"]),
+            Ending::Fault("ui-panic" | "helper-panic") => send(&session, &["/"]),
+            Ending::Fault(_) => query(&session, "boom"),
         }
         assert_eq!(
             review.ended(&format!("case {i}")),

@@ -165,10 +165,17 @@ pub fn search_full(
     let searcher = &c.searcher;
     let (total, page) = ranked_page(&c, lookups, req.sort, req.offset, req.limit)?;
     let mut hits = Vec::with_capacity(page.len());
+    let mut meter = c.budget.meter("highlighting");
     if req.limit > 0 {
         for (score, addr) in page {
             let conv = index.load(searcher, addr)?;
-            let per_message = highlight::hits(node, &conv);
+            // Marking hits counts against the query's budget, so a cancel stops it too; a
+            // query whose budget is spent by now shows the rest of its page unmarked.
+            let per_message = match highlight::hits_metered(node, &conv, &mut meter) {
+                Ok(h) => h,
+                Err(e @ query::budget::Exceeded::Cancelled) => return Err(e.into()),
+                Err(_) => Vec::new(),
+            };
             let (message, snippet, highlights) = match per_message.first() {
                 Some(h) if req.snippet_width > 0 => {
                     let text = &conv.messages[h.message as usize].text;

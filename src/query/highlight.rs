@@ -2,7 +2,7 @@
 //! positive clauses mark text; what sits under a NOT marks nothing.
 
 use super::ast::Node;
-use super::budget::{Budget, Limits};
+use super::budget::{Budget, Exceeded, Limits, Meter};
 use super::span::{self, Leaf, SpanExpr};
 use crate::index::analyzer;
 use crate::model::{Conversation, Role};
@@ -41,19 +41,27 @@ fn matchers(node: &Node, out: &mut Vec<(SpanExpr, Vec<Leaf>)>) {
 /// Hits of `query` in each message of `conv` (messages without hits are left out). The same
 /// matcher as the index decides, so only words that satisfy a phrase or proximity are marked.
 pub fn hits(query: &Node, conv: &Conversation) -> Vec<MessageHits> {
-    let mut ms = Vec::new();
-    matchers(query, &mut ms);
-    if ms.is_empty() {
-        return Vec::new();
-    }
-    // Marking hits is for display: a query too costly to mark in full gets the marks found
-    // within a bounded effort (the search itself already ran under its own budget).
+    // Marking hits is for display: a query too costly to mark in full gets no marks after a
+    // bounded effort (the search itself already ran under its own budget).
     let budget = Budget::new(Limits {
         max_steps: 50_000_000,
         max_time: std::time::Duration::from_secs(2),
         ..Limits::default()
     });
-    let mut meter = budget.meter("");
+    hits_metered(query, conv, &mut budget.meter("")).unwrap_or_default()
+}
+
+/// [`hits`] counted against a query's budget: stops when it is spent or cancelled.
+pub fn hits_metered(
+    query: &Node,
+    conv: &Conversation,
+    meter: &mut Meter,
+) -> Result<Vec<MessageHits>, Exceeded> {
+    let mut ms = Vec::new();
+    matchers(query, &mut ms);
+    if ms.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut out = Vec::new();
     for m in &conv.messages {
         let field = field_of(m.role);
@@ -78,7 +86,8 @@ pub fn hits(query: &Node, conv: &Conversation) -> Vec<MessageHits> {
                         .collect()
                 })
                 .collect();
-            for sp in span::eval(expr, &positions, &mut meter).unwrap_or_default() {
+            meter.tick(toks.len() as u64)?;
+            for sp in span::eval(expr, &positions, meter)? {
                 for (a, b) in sp.marks {
                     let start = toks.partition_point(|t| t.2 < a);
                     let end = toks.partition_point(|t| t.2 <= b);
@@ -105,7 +114,7 @@ pub fn hits(query: &Node, conv: &Conversation) -> Vec<MessageHits> {
             ranges: merged,
         });
     }
-    out
+    Ok(out)
 }
 
 /// A one-line excerpt of `text` around `ranges`, at most about `width` bytes, with the ranges

@@ -202,6 +202,67 @@ impl Node {
     }
 }
 
+/// A filter in the query language's own words (`strong:yes`, `turns:>3`), so that the reading
+/// shown back to the user can be typed again.
+fn filter_text(f: &Filter) -> String {
+    let word = |s: &str| {
+        if s.is_empty() || s.chars().any(|c| c.is_whitespace() || "()\"".contains(c)) {
+            format!("\"{s}\"")
+        } else {
+            s.to_string()
+        }
+    };
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let bounds = |name: &str, lo: Bound<String>, hi: Bound<String>| {
+        let one = |b: Bound<String>, lower: bool| match b {
+            Bound::Included(v) => Some(format!("{name}:{}{v}", if lower { ">=" } else { "<=" })),
+            Bound::Excluded(v) => Some(format!("{name}:{}{v}", if lower { ">" } else { "<" })),
+            Bound::Unbounded => None,
+        };
+        match (one(lo, true), one(hi, false)) {
+            (Some(a), Some(b)) => format!("({a} AND {b})"),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => format!("{name}:*"),
+        }
+    };
+    let date = |s: i64| {
+        chrono::DateTime::from_timestamp(s, 0)
+            .map(|d| {
+                if d.format("%H:%M:%S").to_string() == "00:00:00" {
+                    d.format("%Y-%m-%d").to_string()
+                } else {
+                    d.format("%Y-%m-%dT%H:%M:%S").to_string()
+                }
+            })
+            .unwrap_or_else(|| s.to_string())
+    };
+    let map = |b: &Bound<i64>| match b {
+        Bound::Included(v) => Bound::Included(date(*v)),
+        Bound::Excluded(v) => Bound::Excluded(date(*v)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    let num = |b: &Bound<u64>| match b {
+        Bound::Included(v) => Bound::Included(v.to_string()),
+        Bound::Excluded(v) => Bound::Excluded(v.to_string()),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    match f {
+        Filter::Model(m) => format!("model:{}", word(m)),
+        Filter::Language(l) => format!("lang:{}", word(l)),
+        Filter::Id(i) => format!("id:{}", word(i)),
+        Filter::Created(lo, hi) => bounds("created", map(lo), map(hi)),
+        Filter::Turns(lo, hi) => bounds("turns", num(lo), num(hi)),
+        Filter::Tag(t) => format!("tag:{t}"),
+        Filter::Reviewed(b) => format!("reviewed:{}", yes(*b)),
+        Filter::Reviewer(r) => format!("reviewer:{}", word(r)),
+        Filter::NoteWord(w) => format!("note:{}", word(w)),
+        Filter::Score(lo, hi) => bounds("score", num(lo), num(hi)),
+        Filter::Article(a) => format!("article:{}", word(a)),
+        Filter::Label(l) => format!("label:{l}"),
+        Filter::Strong(b) => format!("strong:{}", yes(*b)),
+    }
+}
+
 fn describe_filter(f: &Filter) -> String {
     let b = |x: &Bound<String>, lower: bool| match x {
         Bound::Included(v) => format!("{}{v}", if lower { ">=" } else { "<=" }),
@@ -277,7 +338,7 @@ impl fmt::Display for Node {
                 n,
                 kind,
             } => write!(f, "({left} {}/{n} {right})", kind.connector()),
-            Node::Filter(flt) => write!(f, "{flt:?}"),
+            Node::Filter(flt) => write!(f, "{}", filter_text(flt)),
             Node::All => write!(f, "*"),
         }
     }

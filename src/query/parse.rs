@@ -869,9 +869,21 @@ mod tests {
         );
         assert_eq!(
             p("x -tag:hot reviewed:no"),
-            "(x AND NOT Tag(\"hot\") AND Reviewed(false))"
+            "(x AND NOT tag:hot AND reviewed:no)"
         );
         assert_eq!(p("well-known"), "\"well known\"");
+        // The reading is in the query language's own words, and reads back the same.
+        for q in [
+            "strong:yes",
+            "label:echoed",
+            "turns:>3",
+            "(created:>=2023-01-01 AND created:<2024-01-01)",
+            "model:\"gpt 4\"",
+            "score:<=40",
+        ] {
+            assert_eq!(p(q), q);
+            assert_eq!(p(&p(q)), q);
+        }
         // An unknown prefix is just text.
         assert_eq!(p("http://x"), "\"http x\"");
     }

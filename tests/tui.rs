@@ -216,9 +216,23 @@ fn syntax_errors_point_at_the_column_and_run_nothing() {
     let before = r.app.results.generation;
     r.press(code(KeyCode::Enter));
     assert_eq!(r.app.results.generation, before, "a bad query must not run");
+    assert!(matches!(
+        r.app.status,
+        Some((_, verbatim::tui::app::Tone::Error))
+    ));
     assert_eq!(r.app.focus, Focus::Query);
     let screen = r.text(80, 24);
     assert!(screen.contains("^ unclosed"), "{screen}");
+    // The caret stands under the character it names.
+    let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+    let has = |l: &Vec<char>, s: &str| l.iter().collect::<String>().contains(s);
+    let bar = lines.iter().find(|l| has(l, "tidal AND")).unwrap();
+    let caret = lines.iter().find(|l| has(l, "^ unclosed")).unwrap();
+    let at = |l: &Vec<char>, c: char| l.iter().position(|x| *x == c).unwrap();
+    assert_eq!(at(caret, '^'), at(bar, '('), "{screen}");
+    // A valid query afterwards clears the error.
+    r.search("tidal AND barrier");
+    assert!(r.app.status.is_none(), "{:?}", r.app.status);
 }
 
 #[test]

@@ -329,6 +329,10 @@ impl App {
             }
         }
         self.history_pos = None;
+        // An error about an earlier query must not stay under this one.
+        if matches!(self.status, Some((_, Tone::Error))) {
+            self.status = None;
+        }
         let sort = self.results.sort;
         self.search(&text, sort)
     }

@@ -71,7 +71,8 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             Line::from(spans)
         }
         Err((msg, col)) => {
-            let pad = (*col).saturating_sub(1 + first);
+            // Column 1 is under the first character inside the bar's border.
+            let pad = (*col).saturating_sub(first);
             Line::from(vec![
                 Span::raw(" ".repeat(pad.min(width))),
                 Span::styled(format!("^ {msg}"), t.error),

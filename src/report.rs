@@ -52,7 +52,9 @@ pub fn run(
     within: Option<&str>,
 ) -> Result<Report> {
     let searcher = index.searcher();
-    let env = Env::new(&index.fields, &searcher, lookups.review).with_findings(lookups.findings);
+    let env = Env::new(&index.fields, &searcher, lookups.review)
+        .with_findings(lookups.findings)
+        .with_matter(lookups.matter_dir);
     let within_q: Option<Box<dyn Query>> = match within {
         Some(w) => {
             let node = query::parse(w).context("--within")?;

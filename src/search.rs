@@ -22,6 +22,8 @@ pub struct Lookups<'a> {
     pub findings: Option<&'a FindingsIndex>,
     /// The query's budget (default limits when none is given).
     pub budget: Option<&'a Budget>,
+    /// The matter directory, for `viewed:` (its audit trail).
+    pub matter_dir: Option<&'a std::path::Path>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +117,8 @@ fn compiled(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<Compiled
     let budget = lookups.budget.cloned().unwrap_or_default();
     let env = Env::new(&index.fields, &searcher, lookups.review)
         .with_findings(lookups.findings)
-        .with_budget(budget.clone());
+        .with_budget(budget.clone())
+        .with_matter(lookups.matter_dir);
     let query = query::compile::compile(node, &env)?;
     Ok(Compiled {
         searcher,
@@ -147,6 +150,7 @@ pub fn search_parsed(
             review,
             findings: None,
             budget: None,
+            matter_dir: None,
         },
         node,
         req,
@@ -349,6 +353,7 @@ pub fn count_parsed(index: &ConvIndex, review: Option<&ReviewState>, node: &Node
             review,
             findings: None,
             budget: None,
+            matter_dir: None,
         },
         node,
     )
@@ -371,6 +376,7 @@ pub fn matching_ids(
             review,
             findings: None,
             budget: None,
+            matter_dir: None,
         },
         node,
     )

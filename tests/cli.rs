@@ -239,3 +239,37 @@ fn an_empty_export_and_findings_of_an_unknown_id_are_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("assistant:"), "{}", stderr(&out));
 }
+
+#[test]
+fn viewed_is_kept_apart_from_coded() {
+    let (_t, m) = matter_with(&[
+        openai_line("a", "q1", "r1"),
+        openai_line("b", "q2", "r2"),
+        openai_line("c", "q3", "r3"),
+    ]);
+    let count = |q: &str| {
+        stdout(&run(&m, &["search", "--count", q]))
+            .trim()
+            .to_string()
+    };
+    // Bulk coding codes without anyone reading.
+    let out = run(
+        &m,
+        &[
+            "--reviewer",
+            "ann",
+            "tag",
+            "--query",
+            "*",
+            "--yes",
+            "not-relevant",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count("reviewed:yes"), "3");
+    assert_eq!(count("viewed:yes"), "0");
+    assert!(run(&m, &["show", "b"]).status.success());
+    assert_eq!(count("viewed:yes"), "1");
+    assert_eq!(count("viewed:no AND reviewed:yes"), "2");
+    assert!(stdout(&run(&m, &["--json", "search", "viewed:yes"])).contains("\"b\""));
+}

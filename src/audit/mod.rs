@@ -293,6 +293,32 @@ pub fn read(matter_dir: &Path) -> Result<Vec<Entry>> {
     Ok(out)
 }
 
+/// The conversations someone opened (a `view` entry, in the review interface or with `show`).
+/// Only lines that mention a view are decoded.
+pub fn viewed(matter_dir: &Path) -> Result<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    let path = path_in(matter_dir);
+    let Some(mut f) = fsutil::open_read(&path)? else {
+        return Ok(out);
+    };
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes)
+        .context("cannot read the audit trail")?;
+    let finder = memchr::memmem::Finder::new(b"\"event\":\"view\"");
+    for line in bytes.split(|b| *b == b'\n') {
+        if finder.find(line).is_none() {
+            continue;
+        }
+        if let Ok(e) = serde_json::from_slice::<Entry>(line)
+            && e.event == "view"
+            && let Some(Value::String(id)) = e.data.get("conversation")
+        {
+            out.insert(id.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// The outcome of [`verify`].
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {

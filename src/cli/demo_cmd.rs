@@ -65,6 +65,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<i32> {
         review: None,
         findings: Some(&findings),
         budget: None,
+        matter_dir: None,
     };
     let res = search::search_full(&index, lookups, &node, &req)?;
     verbatim::audit::append(

@@ -57,6 +57,7 @@ impl Session {
             review: Some(self.journal.state()),
             findings: Some(&self.findings),
             budget: None,
+            matter_dir: Some(&self.matter.dir),
         }
     }
 

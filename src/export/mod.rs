@@ -190,6 +190,7 @@ pub fn run(
         review: Some(inp.review),
         findings: Some(inp.findings),
         budget: Some(&budget),
+        matter_dir: Some(inp.matter_dir),
     };
     let (searcher, docs) = crate::search::production_order(inp.index, lookups, &node)?;
     let total = docs.len() as u64;

@@ -92,6 +92,9 @@ pub enum Filter {
     Label(String),
     /// Conversations with (or without) a strong finding.
     Strong(bool),
+    /// Conversations someone opened (true) or nobody opened (false), from the audit trail:
+    /// kept apart from `Reviewed`, which bulk coding sets without anyone reading.
+    Viewed(bool),
 }
 
 /// The proximity connectors.
@@ -260,6 +263,7 @@ fn filter_text(f: &Filter) -> String {
         Filter::Article(a) => format!("article:{}", word(a)),
         Filter::Label(l) => format!("label:{l}"),
         Filter::Strong(b) => format!("strong:{}", yes(*b)),
+        Filter::Viewed(b) => format!("viewed:{}", yes(*b)),
     }
 }
 
@@ -312,6 +316,8 @@ fn describe_filter(f: &Filter) -> String {
         Filter::Label(l) => format!("finding labelled {l}"),
         Filter::Strong(true) => "strong finding".to_string(),
         Filter::Strong(false) => "no strong finding".to_string(),
+        Filter::Viewed(true) => "opened by someone".to_string(),
+        Filter::Viewed(false) => "opened by nobody".to_string(),
     }
 }
 

@@ -35,6 +35,8 @@ pub struct Env<'a> {
     pub findings: Option<&'a FindingsIndex>,
     /// What the query may cost (default limits unless the caller gives its own).
     pub budget: Budget,
+    /// The matter, for `viewed:` (read from its audit trail when a query asks).
+    pub matter_dir: Option<&'a std::path::Path>,
 }
 
 impl<'a> Env<'a> {
@@ -49,7 +51,13 @@ impl<'a> Env<'a> {
             review,
             findings: None,
             budget: Budget::default(),
+            matter_dir: None,
         }
+    }
+
+    pub fn with_matter(mut self, matter_dir: Option<&'a std::path::Path>) -> Self {
+        self.matter_dir = matter_dir;
+        self
     }
 
     pub fn with_budget(mut self, budget: Budget) -> Self {
@@ -102,6 +110,14 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             Box::new(BooleanQuery::new(clauses))
         }
         Node::Not(inner) => all_except(excluded(inner, ctx)?),
+        Node::Filter(Filter::Viewed(yes)) => {
+            let viewed = match ctx.matter_dir {
+                Some(dir) => crate::audit::viewed(dir)?,
+                None => Default::default(),
+            };
+            let q = id_set(viewed.iter().map(String::as_str).collect());
+            if *yes { q } else { all_except(q) }
+        }
         Node::Filter(f) => filter(f, ctx),
     })
 }
@@ -261,6 +277,8 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         Filter::Label(l) => found(ctx, &|c| c.labels.iter().any(|x| x.as_str() == l)),
         Filter::Strong(true) => found(ctx, &|c| c.strong),
         Filter::Strong(false) => all_except(found(ctx, &|c| c.strong)),
+        // Compiled with the audit trail in `compile`.
+        Filter::Viewed(_) => Box::new(EmptyQuery),
         Filter::NoteWord(word) => {
             let word = crate::index::analyzer::tokenize(word)
                 .into_iter()

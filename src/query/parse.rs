@@ -223,9 +223,9 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
-const FILTER_NAMES: [&str; 14] = [
+const FILTER_NAMES: [&str; 15] = [
     "model", "lang", "language", "id", "created", "turns", "tag", "reviewed", "reviewer", "note",
-    "score", "article", "label", "strong",
+    "score", "article", "label", "strong", "viewed",
 ];
 
 const SCOPE_NAMES: [&str; 5] = ["user", "assistant", "title", "system", "tool"];
@@ -588,6 +588,11 @@ impl Parser<'_> {
             "label" => match value.to_ascii_lowercase().as_str() {
                 l @ ("reproduced" | "echoed") => Filter::Label(l.to_string()),
                 _ => return Err(err("label: takes reproduced or echoed".to_string())),
+            },
+            "viewed" => match value.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "y" => Filter::Viewed(true),
+                "no" | "false" | "n" => Filter::Viewed(false),
+                _ => return Err(err("viewed: takes yes or no".to_string())),
             },
             "strong" => match value.to_ascii_lowercase().as_str() {
                 "yes" | "true" | "y" => Filter::Strong(true),

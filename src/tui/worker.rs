@@ -84,6 +84,9 @@ pub struct FindingStats {
     pub by_score: Vec<(String, u64)>,
     pub conversations: u64,
     pub strong: u64,
+    /// Conversations someone opened, and those coded (e.g. in bulk) that nobody opened.
+    pub viewed: u64,
+    pub coded_unviewed: u64,
 }
 
 #[derive(Debug)]
@@ -301,6 +304,7 @@ impl Core {
             review: Some(j.state()),
             findings: Some(&self.findings_index),
             budget: Some(budget),
+            matter_dir: Some(&self.matter_dir),
         }
     }
 
@@ -450,6 +454,15 @@ impl Core {
 
     fn stats(&self) -> Result<FindingStats> {
         let mut st = FindingStats::default();
+        let viewed = crate::audit::viewed(&self.matter_dir)?;
+        st.viewed = viewed.len() as u64;
+        st.coded_unviewed = self.with_state(|j| {
+            Ok(j.state()
+                .ids_where(|c| c.reviewed())
+                .into_iter()
+                .filter(|id| !viewed.contains(*id))
+                .count() as u64)
+        })?;
         let mut labels: HashMap<&str, u64> = HashMap::new();
         for f in &self.findings {
             *labels.entry(f.label.as_str()).or_default() += 1;
@@ -494,6 +507,7 @@ impl Core {
                 review: None,
                 findings: Some(&self.findings_index),
                 budget: None,
+                matter_dir: None,
             },
             &node,
         )?;

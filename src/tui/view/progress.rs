@@ -54,11 +54,20 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             .gauge_style(app.theme.title)
             .ratio(ratio.clamp(0.0, 1.0))
             .label(format!(
-                "{} of {} reviewed ({:.1}%), {} to go",
+                "{} of {} coded ({:.1}%), {} to go{}",
                 thousands(reviewed),
                 thousands(total),
                 ratio * 100.0,
-                thousands(total - reviewed)
+                thousands(total - reviewed),
+                // Coded and opened are kept apart: bulk coding reads nothing.
+                app.stats
+                    .as_ref()
+                    .map(|s| format!(
+                        " · {} opened · {} coded unopened",
+                        thousands(s.viewed),
+                        thousands(s.coded_unviewed)
+                    ))
+                    .unwrap_or_default()
             )),
         gauge,
     );

@@ -132,6 +132,16 @@ pub struct SegmentStream<'a, T> {
     shift: usize,
 }
 
+/// Copies a token into another, reusing the text buffer (a token is copied for every word
+/// indexed: an allocation each would dominate indexing).
+fn copy_token(dst: &mut Token, src: &Token) {
+    dst.offset_from = src.offset_from;
+    dst.offset_to = src.offset_to;
+    dst.position = src.position;
+    dst.position_length = src.position_length;
+    dst.text.clone_from(&src.text);
+}
+
 /// The pieces of one token: (byte range in the token).
 pub fn segment_pieces(word: &str, index: bool) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
@@ -183,9 +193,11 @@ impl<T: TokenStream> TokenStream for SegmentStream<'_, T> {
             return false;
         }
         let t = self.tail.token();
-        let simple = t.text.len() <= MAX_TOKEN_BYTES && !t.text.chars().any(is_cjk);
+        // ASCII text (most of it) has no CJK character to look for.
+        let simple =
+            t.text.len() <= MAX_TOKEN_BYTES && (t.text.is_ascii() || !t.text.chars().any(is_cjk));
         if simple {
-            self.current = t.clone();
+            copy_token(&mut self.current, t);
             self.current.position += self.shift;
             return true;
         }
@@ -322,7 +334,7 @@ impl<T: TokenStream> TokenStream for PositionGapStream<T> {
         if !self.tail.advance() {
             return false;
         }
-        self.current.clone_from(self.tail.token());
+        copy_token(&mut self.current, self.tail.token());
         self.current.position += self.gap;
         true
     }

@@ -16,7 +16,7 @@ static WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
 
 // `at` and `dot` spelled out, bare or in brackets; `.` also separates labels.
 const AT: &str = r"(?:\s+at\s+|\s*[\[(]\s*at\s*[\])]\s*)";
-const DOT: &str = r"(?:\s+dot\s+|\s*[\[(]\s*dot\s*[\])]\s*|\.)";
+const DOT: &str = r"(?:\s+dot\s+|\s*[\[(]\s*(?:dot|punkt|point|punto)\s*[\])]\s*|\.)";
 const LABEL: &str = r"[\p{L}\p{M}\p{N}_%+\-]+";
 
 static SPELLED: LazyLock<Regex> = LazyLock::new(|| {
@@ -138,7 +138,11 @@ fn real_tld(tld: &str) -> bool {
 pub fn find(text: &str, out: &mut Vec<(usize, usize)>) {
     for c in WRITTEN.captures_iter(text) {
         let m = c.get(0).expect("whole match");
-        if !real_tld(&c[1]) {
+        // `git@github.com:org/repo.git` is an SSH remote, not someone's address.
+        let rest = &text[m.end()..];
+        let ssh_remote = rest.starts_with(':')
+            && rest[1..].starts_with(|c: char| c.is_alphanumeric() || c == '/' || c == '~');
+        if !real_tld(&c[1]) || ssh_remote {
             continue;
         }
         // A quote or dash before the address is punctuation, not part of it.
@@ -154,7 +158,10 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize)>) {
         // A bare " at " is only an address when the domain is spelled too ("at example dot
         // com"); "look at example.com" is a sentence about a site.
         let bracketed = s.contains("(at") || s.contains("[at");
-        let spelled_dot = s.contains(" dot ") || s.contains("dot)") || s.contains("dot]");
+        let spelled_dot = s.contains(" dot ")
+            || ["dot", "punkt", "point", "punto"]
+                .iter()
+                .any(|w| s.contains(&format!("{w})")) || s.contains(&format!("{w}]")));
         if real_tld(&c[1]) && !s.contains('@') && (bracketed || spelled_dot) {
             out.push((m.start(), m.end()));
             pos = m.end();

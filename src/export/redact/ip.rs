@@ -139,7 +139,11 @@ const DOCUMENT: &[&str] = &[
 ];
 
 fn plausible(octets: &[u16; 4]) -> bool {
-    let private_or_doc = matches!(octets[0], 10 | 127 | 169 | 172 | 192 | 198 | 203);
+    // Loopback names this machine, whoever's it is.
+    if octets[0] == 127 {
+        return false;
+    }
+    let private_or_doc = matches!(octets[0], 10 | 169 | 172 | 192 | 198 | 203);
     private_or_doc || octets.iter().any(|&o| o > 31)
 }
 
@@ -168,7 +172,9 @@ pub fn find_v4(text: &str, out: &mut Vec<(usize, usize)>) {
                 && ["upgrade", "update", "bump", "bumped", "upgraded", "updated"]
                     .contains(&second));
         let document = DOCUMENT.contains(&first);
-        if !software && (network || (!document && plausible(&octets))) {
+        // A netmask (255.255.255.0), the unspecified and the loopback address name no machine.
+        let no_machine = octets[0] == 255 || octets[0] == 127 || octets == [0, 0, 0, 0];
+        if !software && !no_machine && (network || (!document && plausible(&octets))) {
             out.push((m.start(), m.end()));
         }
     }

@@ -13,8 +13,9 @@ static SSN: LazyLock<Regex> = LazyLock::new(|| {
 // 13 to 19 digits, optionally grouped by one or two spaces or a hyphen.
 static CARD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\d(?:(?: {1,2}|-)?\d){12,18}\b").expect("card pattern"));
-static IBAN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b").expect("iban pattern"));
+static IBAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b").expect("iban pattern")
+});
 
 /// Whether the words before a number say it is a social security number.
 fn says_ssn(text: &str, s: usize) -> bool {
@@ -38,7 +39,37 @@ pub fn find_ssn(text: &str, out: &mut Vec<(usize, usize)>) {
         }
         let valid = a != "000" && a != "666" && !a.starts_with('9') && g != "00" && n != "0000";
         let dashed = &c[2] == "-";
-        if valid && (dashed || says_ssn(text, m.start())) {
+        // Part of a longer code (`219-77-4410-BLU`), or named as some other number.
+        let after = text[m.end()..].chars().next();
+        let joined = after.is_some_and(|c| c == '-' || c.is_alphanumeric());
+        let words = context::words_before(text, m.start(), 3);
+        let other = context::any_in(
+            &words,
+            &[
+                "lot",
+                "part",
+                "kit",
+                "catalog",
+                "catalogue",
+                "component",
+                "code",
+                "sku",
+                "product",
+                "order",
+                "invoice",
+                "tracking",
+                "serial",
+                "model",
+                "item",
+                "batch",
+                "ref",
+                "reference",
+                "ticket",
+                "case",
+                "docket",
+            ],
+        );
+        if valid && !joined && !other && (dashed || says_ssn(text, m.start())) {
             out.push((m.start(), m.end()));
         }
     }
@@ -149,7 +180,11 @@ pub fn find_ibans(text: &str, out: &mut Vec<(usize, usize)>) {
 }
 
 fn is_iban(s: &str) -> bool {
-    let compact: String = s.chars().filter(|c| *c != ' ').collect();
+    let compact: String = s
+        .chars()
+        .filter(|c| *c != ' ')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
     let want = IBAN_LENGTHS
         .iter()
         .find(|(cc, _)| compact.starts_with(cc))

@@ -27,6 +27,12 @@ static NANP_LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words saying that the number next to them is a phone number.
 const SAYS_PHONE: &[&str] = &[
+    "line",
+    "fisso",
+    "telemóvel",
+    "telemovel",
+    "telefone",
+    "natel",
     "number",
     "phone",
     "telephone",
@@ -81,9 +87,32 @@ const SAYS_PHONE: &[&str] = &[
     "chiamare",
 ];
 /// Written without spaces: looked for in the characters before the number.
-const SAYS_PHONE_CJK: &[&str] = &["電話", "携帯", "番号", "电话", "号码", "전화"];
+const SAYS_PHONE_CJK: &[&str] = &["電話", "携帯", "电话", "전화"];
+/// Written without spaces, saying it is some other number (an order, an invoice).
+const SAYS_OTHER_CJK: &[&str] = &["注文", "請求", "伝票", "订单", "发票", "주문"];
 /// Words saying it is some other number.
 const SAYS_OTHER: &[&str] = &[
+    "pedido",
+    "encomenda",
+    "protocollo",
+    "consignment",
+    "catalog",
+    "catalogue",
+    "commande",
+    "bestellung",
+    "bestellnummer",
+    "auftrag",
+    "rechnung",
+    "factura",
+    "fattura",
+    "ordine",
+    "kit",
+    "lot",
+    "code",
+    "product",
+    "component",
+    "no",
+    "nr",
     "tracking",
     "order",
     "invoice",
@@ -175,7 +204,9 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize)>) {
         }
         let before = context::words_before(text, s, 6);
         let after = context::words_after(text, e, 2);
-        let other = context::any_in(&before[..before.len().min(3)], SAYS_OTHER);
+        let near_cjk = context::chars_before(text, s, 12);
+        let other = context::any_in(&before[..before.len().min(3)], SAYS_OTHER)
+            || SAYS_OTHER_CJK.iter().any(|w| near_cjk.contains(w));
         // "reached" and "contact" say phone only with a preposition: "reached on", not "the
         // counter reached".
         let weak = matches!(
@@ -189,9 +220,11 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize)>) {
             && (weak
                 || context::any_in(&before, SAYS_PHONE)
                 || context::any_in(&after, &["call", "calls", "texts", "anrufen", "an"])
-                || SAYS_PHONE_CJK
-                    .iter()
-                    .any(|w| context::chars_before(text, s, 12).contains(w)));
+                || context::any_in(
+                    &context::words_after(text, e, 5),
+                    &["number", "phone", "mobile", "cell"],
+                )
+                || SAYS_PHONE_CJK.iter().any(|w| near_cjk.contains(w)));
         let international = cand.starts_with('+') || cand.starts_with("00");
         let ok = if international {
             // `+44 (0)20 ...`: the trunk prefix in brackets is not dialled from abroad.

@@ -44,7 +44,8 @@ fn message_analyzer() -> TextAnalyzer {
         .build()
 }
 
-fn index_analyzer() -> TextAnalyzer {
+/// The analyzer of message fields (v2: CJK bigrams, long tokens split, the message gap).
+pub fn index_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(Segment { index: true })
         .filter(LowerCaser)
@@ -53,7 +54,8 @@ fn index_analyzer() -> TextAnalyzer {
         .build()
 }
 
-fn index_analyzer_v1() -> TextAnalyzer {
+/// The analyzer of indexes built before v2 (for reading them, and as the benchmarks' baseline).
+pub fn index_analyzer_v1() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
         .filter(LowerCaser)
@@ -118,6 +120,7 @@ impl<T: Tokenizer> Tokenizer for SegmentFilter<T> {
             pending: std::collections::VecDeque::new(),
             current: Token::default(),
             shift: 0,
+            from_tail: false,
         }
     }
 }
@@ -130,6 +133,8 @@ pub struct SegmentStream<'a, T> {
     current: Token,
     /// Positions added by earlier splits.
     shift: usize,
+    /// The current token is the inner stream's own (nothing split so far: no copy needed).
+    from_tail: bool,
 }
 
 /// Copies a token into another, reusing the text buffer (a token is copied for every word
@@ -185,6 +190,7 @@ pub fn segment_pieces(word: &str, index: bool) -> Vec<std::ops::Range<usize>> {
 
 impl<T: TokenStream> TokenStream for SegmentStream<'_, T> {
     fn advance(&mut self) -> bool {
+        self.from_tail = false;
         if let Some(t) = self.pending.pop_front() {
             self.current = t;
             return true;
@@ -196,6 +202,11 @@ impl<T: TokenStream> TokenStream for SegmentStream<'_, T> {
         // ASCII text (most of it) has no CJK character to look for.
         let simple =
             t.text.len() <= MAX_TOKEN_BYTES && (t.text.is_ascii() || !t.text.chars().any(is_cjk));
+        if simple && self.shift == 0 {
+            // Most text: the inner token as it is.
+            self.from_tail = true;
+            return true;
+        }
         if simple {
             copy_token(&mut self.current, t);
             self.current.position += self.shift;
@@ -224,11 +235,19 @@ impl<T: TokenStream> TokenStream for SegmentStream<'_, T> {
     }
 
     fn token(&self) -> &Token {
-        &self.current
+        if self.from_tail {
+            self.tail.token()
+        } else {
+            &self.current
+        }
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        if self.from_tail {
+            self.tail.token_mut()
+        } else {
+            &mut self.current
+        }
     }
 }
 

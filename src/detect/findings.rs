@@ -69,6 +69,18 @@ pub struct Finding {
     pub spans: Vec<Span>,
 }
 
+impl Finding {
+    /// The finding's run as a reader should see it: the longest reproduced run, or, for a
+    /// finding that only echoes the user's own text, how much of it was echoed.
+    pub fn run_description(&self) -> String {
+        if self.longest_run_words > 0 {
+            format!("run {} words", self.longest_run_words)
+        } else {
+            format!("echoed {} words the user supplied", self.longest_echo_words)
+        }
+    }
+}
+
 /// Findings of one conversation against the article table.
 pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<Finding> {
     let mut supplied = Supplied::default();
@@ -212,5 +224,31 @@ impl FindingsIndex {
             .filter(|(_, c)| pred(c))
             .map(|(id, _)| id.as_str())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod run_description_tests {
+    use super::*;
+
+    #[test]
+    fn an_echo_only_finding_says_what_was_echoed() {
+        let mut f = Finding {
+            conversation: "c".into(),
+            article: "a".into(),
+            label: Label::Echoed,
+            strong: false,
+            longest_run_words: 0,
+            longest_run_chars: 0,
+            reproduced_words: 0,
+            echoed_words: 45,
+            longest_echo_words: 45,
+            article_coverage: 0.0,
+            reply_share: 0.0,
+            spans: Vec::new(),
+        };
+        assert_eq!(f.run_description(), "echoed 45 words the user supplied");
+        f.longest_run_words = 12;
+        assert_eq!(f.run_description(), "run 12 words");
     }
 }

@@ -119,11 +119,12 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         .and_then(|a| a.title.clone())
         .unwrap_or_else(|| finding.article.clone());
     let title = format!(
-        " article {}/{} · {} · run {} words ",
+        " article {}/{} · {} · {} · {} ",
         rd.article + 1,
         l.findings.len(),
+        crate::textfmt::visible(&finding.article),
         name,
-        finding.longest_run_words
+        finding.run_description()
     );
     draw_scrolled(f, app, right, title, lines, at, height);
 }

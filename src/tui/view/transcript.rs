@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{block, date, thousands};
+use super::{block, date};
 use crate::detect::Label;
 use crate::model::Role;
 use crate::tui::app::{App, hit_count};
@@ -186,16 +186,23 @@ fn draw_details(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             Span::styled(c.model.clone().unwrap_or_else(|| "-".into()), t.base),
             Span::styled(format!(" · {} turns", c.turns()), t.dim),
         ]));
-        let best = l.findings.iter().map(|f| f.longest_run_words).max();
+        let best = l
+            .findings
+            .iter()
+            .max_by_key(|f| (f.longest_run_words, f.longest_echo_words));
         if let Some(best) = best {
             let strong = l.findings.iter().any(|f| f.strong);
+            let run = if best.longest_run_words > 0 {
+                format!("longest {}", best.run_description())
+            } else {
+                best.run_description()
+            };
             lines.push(Line::from(vec![
                 Span::styled("findings: ", t.dim),
                 Span::styled(
                     format!(
-                        "{} article(s), longest run {} words{}",
+                        "{} article(s), {run}{}",
                         l.findings.len(),
-                        best,
                         if strong { " (strong)" } else { "" }
                     ),
                     t.reproduced,
@@ -245,11 +252,13 @@ fn draw_details(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                     .get(&fnd.article)
                     .and_then(|a| a.title.clone())
                     .unwrap_or_else(|| fnd.article.clone());
+                // The id tells apart articles that share a title.
                 lines.push(Line::styled(
                     format!(
-                        " {} w · {} · {}",
-                        thousands(fnd.longest_run_words as u64),
+                        " {} · {} · {} · {}",
+                        fnd.run_description(),
                         fnd.label.as_str(),
+                        crate::textfmt::visible(&fnd.article),
                         title
                     ),
                     t.base,

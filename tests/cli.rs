@@ -168,25 +168,19 @@ fn untag_of_an_absent_tag_and_tag_of_a_held_one_record_nothing() {
             .lines()
             .count()
     };
-    let out = run(&m, &["--reviewer", "ann", "untag", "a", "hot"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("not tagged"), "{}", stdout(&out));
+    let ann = |verb: &str| {
+        let out = run(&m, &["--reviewer", "ann", verb, "a", "hot"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    assert!(ann("untag").contains("not tagged"));
     assert_eq!(journal_lines(), 0);
-    assert!(
-        run(&m, &["--reviewer", "ann", "tag", "a", "hot"])
-            .status
-            .success()
-    );
+    ann("tag");
     assert_eq!(journal_lines(), 1);
-    let out = run(&m, &["--reviewer", "ann", "tag", "a", "hot"]);
-    assert!(stdout(&out).contains("already tagged"), "{}", stdout(&out));
+    assert!(ann("tag").contains("already tagged"));
     assert_eq!(journal_lines(), 1);
     // Untagging what is there is an event, as before.
-    assert!(
-        run(&m, &["--reviewer", "ann", "untag", "a", "hot"])
-            .status
-            .success()
-    );
+    ann("untag");
     assert_eq!(journal_lines(), 2);
 }
 

@@ -25,6 +25,14 @@ fn t_matter(dir: &std::path::Path, n: usize) -> ConvIndex {
     ConvIndex::open(&m.join("index")).unwrap()
 }
 
+/// A budget of `n` position comparisons, other limits at their defaults.
+fn steps(n: u64) -> Budget {
+    Budget::new(Limits {
+        max_steps: n,
+        ..Limits::default()
+    })
+}
+
 fn run(index: &ConvIndex, q: &str, budget: &Budget) -> anyhow::Result<u64> {
     let node = verbatim::query::parse(q)?;
     let lookups = Lookups {
@@ -38,10 +46,7 @@ fn run(index: &ConvIndex, q: &str, budget: &Budget) -> anyhow::Result<u64> {
 fn a_runaway_proximity_query_stops_with_the_part_named() {
     let tmp = tempfile::tempdir().unwrap();
     let index = t_matter(tmp.path(), 60);
-    let budget = Budget::new(Limits {
-        max_steps: 2_000_000,
-        ..Limits::default()
-    });
+    let budget = steps(2_000_000);
     let err = run(&index, "t* w/999 t* w/999 t* w/999 t*", &budget).unwrap_err();
     let e = err
         .chain()
@@ -54,10 +59,7 @@ fn a_runaway_proximity_query_stops_with_the_part_named() {
     assert!(err.to_string().contains("too broad"), "{err}");
     // The same through a page of results (the path the review interface takes).
     let node = verbatim::query::parse("t* w/999 t* w/999 t*").unwrap();
-    let budget = Budget::new(Limits {
-        max_steps: 2_000_000,
-        ..Limits::default()
-    });
+    let budget = steps(2_000_000);
     let lookups = Lookups {
         budget: Some(&budget),
         ..Lookups::default()
@@ -68,10 +70,7 @@ fn a_runaway_proximity_query_stops_with_the_part_named() {
         "{err:#}"
     );
     // A reasonable query under the same budget runs.
-    let budget = Budget::new(Limits {
-        max_steps: 2_000_000,
-        ..Limits::default()
-    });
+    let budget = steps(2_000_000);
     assert_eq!(run(&index, "t1 w/2 t3", &budget).unwrap(), 60);
 }
 

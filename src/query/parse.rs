@@ -233,28 +233,13 @@ const SCOPE_NAMES: [&str; 5] = ["user", "assistant", "title", "system", "tool"];
 /// The field name closest to a misspelled one (at most two edits away).
 fn nearest_field(name: &str) -> Option<&'static str> {
     let name = name.to_ascii_lowercase();
-    SCOPE_NAMES
-        .iter()
-        .chain(FILTER_NAMES.iter())
-        .map(|f| (edit_distance(&name, f), *f))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, f)| f)
-}
-
-/// Levenshtein distance between two short words.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    (1..=2).find_map(|edits| {
+        SCOPE_NAMES
+            .iter()
+            .chain(FILTER_NAMES.iter())
+            .find(|f| super::pattern::within_edits(&name, f, edits))
+            .copied()
+    })
 }
 
 fn is_field_name(name: &str) -> bool {

@@ -259,7 +259,7 @@ fn glob(p: &[u8], t: &[u8]) -> bool {
 }
 
 /// Levenshtein distance of `a` and `b` is at most `max`.
-fn within_edits(a: &str, b: &str, max: u32) -> bool {
+pub(crate) fn within_edits(a: &str, b: &str, max: u32) -> bool {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > max as usize {

@@ -203,7 +203,7 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize)>) {
             continue;
         }
         let before = context::words_before(text, s, 6);
-        let after = context::words_after(text, e, 2);
+        let after = context::words_after(text, e, 5);
         let near_cjk = context::chars_before(text, s, 12);
         let other = context::any_in(&before[..before.len().min(3)], SAYS_OTHER)
             || SAYS_OTHER_CJK.iter().any(|w| near_cjk.contains(w));
@@ -219,11 +219,11 @@ pub fn find(text: &str, out: &mut Vec<(usize, usize)>) {
         let says = !other
             && (weak
                 || context::any_in(&before, SAYS_PHONE)
-                || context::any_in(&after, &["call", "calls", "texts", "anrufen", "an"])
                 || context::any_in(
-                    &context::words_after(text, e, 5),
-                    &["number", "phone", "mobile", "cell"],
+                    &after[..after.len().min(2)],
+                    &["call", "calls", "texts", "anrufen", "an"],
                 )
+                || context::any_in(&after, &["number", "phone", "mobile", "cell"])
                 || SAYS_PHONE_CJK.iter().any(|w| near_cjk.contains(w)));
         let international = cand.starts_with('+') || cand.starts_with("00");
         let ok = if international {

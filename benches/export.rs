@@ -73,7 +73,7 @@ fn main() {
                     format,
                     contents: None,
                     out: tmp.path().join("out"),
-                    bates: (format == Format::Dat).then(|| BatesOptions {
+                    bates: format.numbered().then(|| BatesOptions {
                         // A fresh prefix each run so the matter's counters never run out.
                         prefix: format!("B{}-", std::process::id()),
                         start: None,
@@ -82,6 +82,11 @@ fn main() {
                     redact,
                     force: false,
                     reviewer: "bench".into(),
+                    designation: Some("CONFIDENTIAL".into()),
+                    recipient: None,
+                    // Every run produces the same set again under the run's prefix.
+                    reproduce: true,
+                    pdf: false,
                 };
                 let inputs = export::Inputs {
                     matter_dir: &m,

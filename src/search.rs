@@ -397,10 +397,21 @@ pub fn matching_ids_full(index: &ConvIndex, lookups: Lookups, node: &Node) -> Re
 /// The ids of documents, in index order, reading each segment's id column once.
 fn ids_of(
     searcher: &tantivy::Searcher,
-    mut docs: Vec<DocAddress>,
+    docs: Vec<DocAddress>,
 ) -> Result<Vec<(DocAddress, String)>> {
-    docs.sort();
     let mut out = Vec::with_capacity(docs.len());
+    each_id(searcher, docs, |addr, id| out.push((addr, id.to_string())))?;
+    Ok(out)
+}
+
+/// Calls `f` with the id of each document, in index order, reading each segment's id column
+/// once (nothing else of the document is loaded).
+pub fn each_id(
+    searcher: &tantivy::Searcher,
+    mut docs: Vec<DocAddress>,
+    mut f: impl FnMut(DocAddress, &str),
+) -> Result<()> {
+    docs.sort();
     let mut current: Option<(u32, tantivy::columnar::StrColumn)> = None;
     let mut buf = String::new();
     for addr in docs {
@@ -418,11 +429,11 @@ fn ids_of(
         {
             buf.clear();
             if col.ord_to_str(ord, &mut buf).context("cannot read an id")? {
-                out.push((addr, buf.clone()));
+                f(addr, &buf);
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Finds one conversation by id.

@@ -186,6 +186,7 @@ fn dat_production_parses_back_and_bates_continue() {
             "NYT-OAI-",
             "--bates-width",
             "6",
+            "--reproduce",
         ],
     );
     assert_eq!(s2["bates_first"], format!("NYT-OAI-{:06}", ids.len() + 1));
@@ -614,7 +615,7 @@ fn existing_destination_needs_force_and_bad_requests_are_clear() {
         (vec!["--tag", "hot", "--format", "dat"], "--bates-prefix"),
         (
             vec!["--tag", "hot", "--format", "csv", "--bates-prefix", "A"],
-            "DAT",
+            "productions (--format dat, exhibit or rsmf)",
         ),
         (vec!["--query", "(unclosed", "--format", "csv"], "query"),
         (vec!["--tag", "hot", "--format", "pdf"], "unknown format"),
@@ -723,7 +724,11 @@ fn a_default_production_carries_no_work_product() {
     assert!(by(&["note", &id, secret_note]).status.success());
     assert!(by(&["tag", &id, "needs-second-look"]).status.success());
     let reviewer = std::env::var("USER").unwrap_or_default();
-    for (format, extra) in [("dat", vec!["--bates-prefix", "WP-"]), ("html", vec![])] {
+    for (format, extra) in [
+        ("dat", vec!["--bates-prefix", "WP-"]),
+        ("html", vec![]),
+        ("exhibit", vec!["--bates-prefix", "WX-"]),
+    ] {
         let out = tmp.path().join(format!("prod-{format}"));
         let mut args = vec![
             "--reviewer",

@@ -96,6 +96,7 @@ impl Rig {
                             &mut verbatim::progress::Silent,
                             &std::sync::atomic::AtomicBool::new(false),
                         )
+                        .map(Box::new)
                         .map_err(|e| e.to_string());
                         next.extend(self.app.handle(Action::Response(Response::ExportDone(res))));
                     }
@@ -768,4 +769,82 @@ fn next_pressed_before_the_refetch_arrives_still_lands_on_the_following_row() {
     r.pump(fx);
     assert!(r.app.journal.state().has_tag(&a, "reproduces-article"));
     assert_eq!(r.app.reading.as_ref().unwrap().id, b);
+}
+
+#[test]
+fn details_show_the_designation_and_the_bates_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    verbatim::demo::build(&dir, &mut verbatim::progress::Silent).unwrap();
+    verbatim::review::designation::set_matter_default(&dir, "ann", Some("CONFIDENTIAL")).unwrap();
+    let bin = env!("CARGO_BIN_EXE_verbatim");
+    let out = tmp.path().join("prod");
+    let o = std::process::Command::new(bin)
+        .args(["--quiet", "--matter", dir.to_str().unwrap(), "export"])
+        .args([
+            "--query",
+            "strong:true",
+            "--format",
+            "dat",
+            "--bates-prefix",
+            "TUI-",
+        ])
+        .args(["--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut r = rig_on(tmp, dir, false);
+    r.search("strong:true");
+    r.press(code(KeyCode::Enter));
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = r.text(w, h);
+        assert!(
+            screen.contains("designation: CONFIDENTIAL (matter)"),
+            "{screen}"
+        );
+        assert!(screen.contains("produced: TUI-0000"), "{screen}");
+        // The tags line is still there on a narrow screen.
+        assert!(screen.contains("tags: "), "{screen}");
+    }
+    // Not produced, no designation: the narrow pane keeps its three lines.
+    verbatim::review::designation::set_matter_default(&r.dir, "ann", None).unwrap();
+    r.press(key('q'));
+    r.search("-produced:yes");
+    r.press(code(KeyCode::Enter));
+    let screen = r.text(80, 24);
+    assert!(!screen.contains("designation:"), "{screen}");
+    assert!(!screen.contains("produced:"), "{screen}");
+}
+
+#[test]
+fn d_steps_through_the_designations_and_undo_reverts() {
+    let mut r = rig();
+    r.search("strong:true");
+    r.press(code(KeyCode::Enter));
+    let id = r.app.reading.as_ref().unwrap().id.clone();
+    let own = |r: &Rig| {
+        r.app
+            .journal
+            .state()
+            .get(&id)
+            .and_then(|c| c.designation.clone())
+    };
+    r.press(key('D'));
+    assert_eq!(own(&r).as_deref(), Some("CONFIDENTIAL"));
+    assert!(r.text(80, 24).contains("designation: CONFIDENTIAL"));
+    r.press(key('D'));
+    assert_eq!(
+        own(&r).as_deref(),
+        Some("HIGHLY CONFIDENTIAL - ATTORNEYS' EYES ONLY")
+    );
+    r.press(key('D'));
+    assert_eq!(own(&r), None);
+    r.press(key('u'));
+    assert_eq!(
+        own(&r).as_deref(),
+        Some("HIGHLY CONFIDENTIAL - ATTORNEYS' EYES ONLY"),
+        "undo restores the designation before"
+    );
+    let audit = std::fs::read_to_string(r.dir.join("audit.jsonl")).unwrap();
+    assert_eq!(audit.matches("\"designate\"").count(), 3);
 }

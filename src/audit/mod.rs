@@ -86,7 +86,7 @@ fn last_coding_seq(matter_dir: &Path) -> Result<Option<u64>> {
         .context("cannot read the audit trail")?;
     for line in tail.rsplit(|b| *b == b'\n') {
         if let Ok(e) = serde_json::from_slice::<Entry>(line)
-            && matches!(e.event.as_str(), "tag" | "untag" | "note" | "undo")
+            && crate::review::Action::is_coding_name(&e.event)
         {
             return Ok(e.data.get("seq").and_then(Value::as_u64));
         }

@@ -13,7 +13,7 @@ use crate::review::{Action, Event, ReviewState};
 
 /// Coding events are audited under their action's name, with the journal's `seq`.
 fn is_coding(e: &Entry) -> bool {
-    matches!(e.event.as_str(), "tag" | "untag" | "note" | "undo")
+    Action::is_coding_name(&e.event)
 }
 
 /// Journal sequence numbers that have an audit entry.

@@ -20,13 +20,15 @@ pub struct ExportArgs {
     /// Conversations matching this query (with --tag: tagged and matching).
     #[arg(long, value_name = "QUERY")]
     query: Option<String>,
-    /// jsonl, csv, txt, md, html or dat (a Concordance production with Bates numbers).
+    /// jsonl, csv, txt, md, html, dat (a Concordance production with Bates numbers) or
+    /// exhibit (printable exhibit pages with Bates numbers; --pdf for one PDF of all) or rsmf
+    /// (Relativity Short Message Format, one .rsmf file per conversation, Bates-numbered).
     #[arg(long, value_parser = parse_format)]
     format: Format,
     /// The export directory to create.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Bates prefix of a DAT production (e.g. ABC-CHAT-).
+    /// Bates prefix of a production (dat, exhibit, rsmf), e.g. ABC-CHAT-.
     #[arg(long, value_name = "P")]
     bates_prefix: Option<String>,
     /// First Bates number (default: the next free number of the prefix in this matter).
@@ -43,6 +45,19 @@ pub struct ExportArgs {
     /// dat: transcript; html: transcript,findings; jsonl, csv, txt, md: all.
     #[arg(long, value_name = "CLASSES", value_parser = parse_contents)]
     include: Option<export::Contents>,
+    /// The confidentiality designation of this run, stamped on every page of conversations
+    /// without their own (default: the matter's, `verbatim designation set`).
+    #[arg(long, value_name = "TEXT")]
+    designation: Option<String>,
+    /// Who the production goes to (recorded in the production register).
+    #[arg(long, value_name = "NAME")]
+    recipient: Option<String>,
+    /// Produce again conversations already produced under the same Bates prefix.
+    #[arg(long)]
+    reproduce: bool,
+    /// Exhibits: also print every exhibit into exhibits.pdf (needs headless Chromium).
+    #[arg(long)]
+    pdf: bool,
     /// Replace the destination if it exists.
     #[arg(long)]
     force: bool,
@@ -80,6 +95,10 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
         redact: args.redact_pii,
         force: args.force,
         reviewer: s.reviewer.clone(),
+        designation: args.designation,
+        recipient: args.recipient,
+        reproduce: args.reproduce,
+        pdf: args.pdf,
     };
     let inputs = export::Inputs {
         matter_dir: &s.matter.dir,
@@ -118,7 +137,23 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
         summary.manifest_sha256
     );
     if let (Some(a), Some(b)) = (&summary.bates_first, &summary.bates_last) {
-        println!("  Bates {a} to {b}");
+        println!(
+            "  Bates {a} to {b}{}",
+            summary
+                .production
+                .as_deref()
+                .map(|p| format!(", registered as {p} (verbatim productions)"))
+                .unwrap_or_default()
+        );
+    }
+    match &summary.designation {
+        Some(d) => println!("  designation: {d}"),
+        None if summary.undesignated > 0 && summary.format.numbered() => eprintln!(
+            "warning: {} conversations carry no confidentiality designation (set one: verbatim \
+             designation set TEXT, or pass --designation TEXT)",
+            thousands(summary.undesignated)
+        ),
+        None => {}
     }
     println!(
         "  contents: {} (--include to change)",

@@ -2,10 +2,12 @@
 
 mod audit_cmd;
 mod demo_cmd;
+mod designation_cmd;
 mod detect_cmd;
 mod export_cmd;
 mod import_cmd;
 mod output;
+mod productions_cmd;
 mod progress_bar;
 mod report_cmd;
 mod review_cmd;
@@ -78,6 +80,11 @@ enum Command {
     Tags,
     /// Export tagged or matching conversations: jsonl, csv, txt, md, html, or a DAT production.
     Export(export_cmd::ExportArgs),
+    /// Confidentiality designations: the matter's default (`set`, `clear`), a conversation's
+    /// own (`code`, `uncode`), and `show`.
+    Designation(designation_cmd::DesignationArgs),
+    /// The production register: every production with its Bates range and recipient.
+    Productions(productions_cmd::ProductionsArgs),
     /// Every coding event of a conversation.
     History(review_cmd::HistoryArgs),
     /// Print the audit trail, or `audit verify` its hash chain.
@@ -190,6 +197,8 @@ pub fn run() -> i32 {
         Some(Command::Tags) => review_cmd::tags(&ctx),
         Some(Command::Export(a)) => export_cmd::run(&ctx, a),
         Some(Command::History(a)) => review_cmd::history(&ctx, a),
+        Some(Command::Designation(a)) => designation_cmd::run(&ctx, a),
+        Some(Command::Productions(a)) => productions_cmd::run(&ctx, a),
         Some(Command::Audit(a)) => audit_cmd::run(&ctx, a),
         Some(Command::Stats) => stats_cmd::run(&ctx),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),

@@ -47,7 +47,7 @@ pub struct HistoryArgs {
     id: String,
 }
 
-fn print_saved(ctx: &Ctx, state: &ReviewState, events: &[Event]) -> Result<()> {
+pub(super) fn print_saved(ctx: &Ctx, state: &ReviewState, events: &[Event]) -> Result<()> {
     for e in events {
         // What an undo left alone, because someone changed it since, is always said.
         for c in state.conflicts(e.seq) {
@@ -61,7 +61,7 @@ fn print_saved(ctx: &Ctx, state: &ReviewState, events: &[Event]) -> Result<()> {
                 None => format!("{} conversations", thousands(e.conversations.len() as u64)),
             };
             let value = match e.action {
-                Action::Note if e.value.as_str().is_some_and(str::is_empty) => {
+                Action::Note | Action::Designate if e.value.as_str().is_some_and(str::is_empty) => {
                     "(cleared)".to_string()
                 }
                 _ => match &e.value {
@@ -81,7 +81,7 @@ fn print_saved(ctx: &Ctx, state: &ReviewState, events: &[Event]) -> Result<()> {
     Ok(())
 }
 
-fn audit_events(s: &Session, events: &[Event]) -> Result<()> {
+pub(super) fn audit_events(s: &Session, events: &[Event]) -> Result<()> {
     for e in events {
         s.audit(
             e.action.as_str(),
@@ -104,7 +104,7 @@ fn check_tags(ctx: &Ctx, s: &Session, tags: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn require_conversation(s: &Session, id: &str) -> Result<()> {
+pub(super) fn require_conversation(s: &Session, id: &str) -> Result<()> {
     if search::get(&s.index, id)?.is_none() {
         bail!("no conversation with id \"{id}\" in this matter");
     }
@@ -183,7 +183,7 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
 }
 
 /// Asks on the terminal; refuses when there is no terminal to ask on.
-fn confirm(question: &str) -> Result<bool> {
+pub(super) fn confirm(question: &str) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
         bail!("a bulk change needs confirmation: pass --yes");
     }
@@ -348,11 +348,15 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
     }
     if let Some(c) = st.get(&args.id) {
         println!(
-            "now: tags [{}]{}",
+            "now: tags [{}]{}{}",
             c.tags.iter().cloned().collect::<Vec<_>>().join(", "),
             c.note
                 .as_deref()
                 .map(|n| format!(", note: {}", visible_line(n)))
+                .unwrap_or_default(),
+            c.designation
+                .as_deref()
+                .map(|d| format!(", designation: {}", visible_line(d)))
                 .unwrap_or_default()
         );
     }

@@ -28,7 +28,9 @@ impl Contents {
     pub fn default_for(format: Format) -> Contents {
         match format {
             Format::Dat => Contents::only(&["transcript"]),
-            Format::Html => Contents::only(&["transcript", "findings"]),
+            Format::Html | Format::Exhibit | Format::Rsmf => {
+                Contents::only(&["transcript", "findings"])
+            }
             Format::Jsonl | Format::Csv | Format::Txt | Format::Md => Contents::only(&CLASSES),
         }
     }

@@ -3,9 +3,10 @@
 //! a byte-order mark. Paths in the file are relative to it, with backslashes, as review
 //! platforms expect.
 
-pub const FIELDS: [&str; 14] = [
+pub const FIELDS: [&str; 15] = [
     "BEGBATES",
     "ENDBATES",
+    "CONFIDENTIALITY",
     "CONV_ID",
     "CREATED",
     "MODEL",

@@ -20,7 +20,8 @@ th{background:#eee}.meta th{width:10em}
 .echo{color:#00407a;text-decoration:underline dotted #00407a 2px;background:#e6f0fa}
 sup.n{font-size:.7em;font-weight:bold;color:#000}
 .redline td{width:45%}.redline td.n{width:3em}
-@media print{.msg{break-inside:avoid}}";
+.designation{font:bold 13px/1.4 Arial,Helvetica,sans-serif;letter-spacing:.04em;text-align:center;border:2px solid #000;padding:.2em .5em;margin:.5em 0}
+@media print{.msg{break-inside:avoid}.designation.screen{display:none}body{margin:0;max-width:none}a{color:inherit;text-decoration:none}}";
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -38,11 +39,59 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-fn head(title: &str) -> String {
+fn head(title: &str, print: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}\n{print}\n</style>\n</head>\n<body>\n",
         esc(title)
     )
+}
+
+/// A CSS string literal.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            // Closing the style element early is not possible from inside a CSS string, but
+            // `<` is kept out all the same.
+            '<' => out.push_str("\\3C "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The print margins of a page: the designation at the top and bottom of every printed page,
+/// the Bates number (or the conversation) and the page number beside it.
+pub fn page_rules(designation: Option<&str>, name: &str) -> String {
+    let d = css_string(designation.unwrap_or(""));
+    let n = css_string(name);
+    // Short boxes beside the centre one, so the designation keeps its line.
+    format!(
+        "@page{{size:auto;margin:20mm 14mm 20mm 14mm;\
+         @top-center{{content:{d};font:bold 10pt Arial,Helvetica,sans-serif}}\
+         @top-right{{content:{n};font:9pt Arial,Helvetica,sans-serif}}\
+         @bottom-left{{content:{n};font:9pt Arial,Helvetica,sans-serif}}\
+         @bottom-center{{content:{d};font:bold 10pt Arial,Helvetica,sans-serif}}\
+         @bottom-right{{content:\"page \" counter(page) \" of \" counter(pages);font:9pt Arial,Helvetica,sans-serif}}}}"
+    )
+}
+
+/// The designation banner shown on screen at the top and bottom of a page (print has it in
+/// the page margins instead, on every page).
+pub fn banner(designation: Option<&str>) -> String {
+    match designation {
+        Some(d) => format!(
+            "<div class=\"designation screen\" role=\"note\">{}</div>\n",
+            esc(d)
+        ),
+        None => String::new(),
+    }
 }
 
 const FOOT: &str = "</body>\n</html>\n";
@@ -55,7 +104,7 @@ fn class(label: Label) -> &'static str {
 }
 
 /// A piece of text cut at char boundaries no further than `max` bytes from `[start, end)`.
-fn around(text: &str, start: usize, end: usize, max: usize) -> (usize, usize) {
+pub(super) fn around(text: &str, start: usize, end: usize, max: usize) -> (usize, usize) {
     let mut s = start.saturating_sub(max);
     while s > 0 && !text.is_char_boundary(s) {
         s -= 1;
@@ -80,7 +129,7 @@ fn around(text: &str, start: usize, end: usize, max: usize) -> (usize, usize) {
     (s, e)
 }
 
-fn valid(text: &str, s: usize, e: usize) -> bool {
+pub(super) fn valid(text: &str, s: usize, e: usize) -> bool {
     s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e)
 }
 
@@ -125,7 +174,11 @@ fn marked_text(text: &str, spans: &[(usize, &Span, &str)]) -> String {
 pub fn page(r: &Record, articles: &ArticleMap) -> String {
     let c = &r.conversation;
     let name = r.bates.clone().unwrap_or_else(|| c.id.clone());
-    let mut s = head(&format!("{name} · verbatim export"));
+    let mut s = head(
+        &format!("{name} · verbatim export"),
+        &page_rules(r.designation.as_deref(), &name),
+    );
+    s.push_str(&banner(r.designation.as_deref()));
     let _ = writeln!(
         s,
         "<p><a href=\"../index.html\">← all conversations</a></p>"
@@ -137,6 +190,9 @@ pub fn page(r: &Record, articles: &ArticleMap) -> String {
     };
     if let Some(b) = &r.bates {
         row("Bates", b.clone());
+    }
+    if let Some(d) = &r.designation {
+        row("Designation", d.clone());
     }
     if let Some(t) = &c.title {
         row("Title", t.clone());
@@ -150,10 +206,7 @@ pub fn page(r: &Record, articles: &ArticleMap) -> String {
     row("Model", c.model.clone().unwrap_or_else(|| "-".into()));
     row("Turns", r.turns.to_string());
     if r.contents.provenance {
-        row(
-            "Source",
-            format!("{} record {}", c.source.file, c.source.record),
-        );
+        row("Source", r.source_line());
     }
     if r.contents.coding {
         row("Tags", r.tags.join(", "));
@@ -263,13 +316,15 @@ pub fn page(r: &Record, articles: &ArticleMap) -> String {
         }
         let _ = writeln!(s, "</div>");
     }
+    s.push_str(&banner(r.designation.as_deref()));
     s.push_str(FOOT);
     s
 }
 
 /// The start of the index page.
-pub fn index_head(title: &str) -> String {
-    let mut s = head(title);
+pub fn index_head(title: &str, designation: Option<&str>) -> String {
+    let mut s = head(title, &page_rules(designation, "index"));
+    s.push_str(&banner(designation));
     let _ = writeln!(s, "<h1>{}</h1>", esc(title));
     let _ = writeln!(
         s,
@@ -303,6 +358,9 @@ pub fn index_row(r: &Record, href: &str, articles: &ArticleMap) -> String {
     )
 }
 
-pub fn index_foot(count: u64) -> String {
-    format!("</table>\n<p>{count} conversations.</p>\n{FOOT}")
+pub fn index_foot(count: u64, designation: Option<&str>) -> String {
+    format!(
+        "</table>\n<p>{count} conversations.</p>\n{}{FOOT}",
+        banner(designation)
+    )
 }

@@ -6,10 +6,14 @@
 pub mod bates;
 pub mod contents;
 pub mod dat;
+pub mod exhibit;
 pub mod html;
 pub mod outdir;
+pub mod pdf;
 pub mod record;
 pub mod redact;
+pub mod register;
+pub mod rsmf;
 pub mod sinks;
 pub mod transcript;
 
@@ -42,16 +46,20 @@ pub enum Format {
     Md,
     Html,
     Dat,
+    Exhibit,
+    Rsmf,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Jsonl,
         Format::Csv,
         Format::Txt,
         Format::Md,
         Format::Html,
         Format::Dat,
+        Format::Exhibit,
+        Format::Rsmf,
     ];
 
     pub fn parse(s: &str) -> Option<Format> {
@@ -68,7 +76,14 @@ impl Format {
             Format::Md => "md",
             Format::Html => "html",
             Format::Dat => "dat",
+            Format::Exhibit => "exhibit",
+            Format::Rsmf => "rsmf",
         }
+    }
+
+    /// Productions handed over carry Bates numbers; internal exports do not.
+    pub fn numbered(self) -> bool {
+        matches!(self, Format::Dat | Format::Exhibit | Format::Rsmf)
     }
 }
 
@@ -129,6 +144,14 @@ pub struct ExportRequest {
     pub force: bool,
     /// Who runs the export (the audit trail's entry).
     pub reviewer: String,
+    /// The designation of this run, for conversations without their own (else the matter's).
+    pub designation: Option<String>,
+    /// Who the production goes to (recorded in the register).
+    pub recipient: Option<String>,
+    /// Produce conversations again that were produced before under the same Bates prefix.
+    pub reproduce: bool,
+    /// Exhibits: print them all into `exhibits.pdf` with headless Chromium.
+    pub pdf: bool,
 }
 
 /// What the sources of an export are.
@@ -153,6 +176,13 @@ pub struct Summary {
     pub bates_first: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bates_last: Option<String>,
+    /// The register's id of this production (productions with Bates numbers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub production: Option<String>,
+    /// The designation of the run (conversations coded otherwise carry their own).
+    pub designation: Option<String>,
+    /// Conversations stamped with no designation at all.
+    pub undesignated: u64,
     /// Masked values per kind (with `--redact-pii`).
     pub redactions: redact::Counts,
     /// DAT values holding þ, 0x14 or ®, which were replaced.
@@ -169,15 +199,33 @@ pub fn run(
     cancel: &AtomicBool,
 ) -> Result<Summary> {
     let started = Instant::now();
-    if req.bates.is_some() != (req.format == Format::Dat) {
-        if req.format == Format::Dat {
-            bail!("a DAT production needs Bates numbers: pass --bates-prefix (e.g. ABC-CHAT-)");
+    if req.bates.is_some() != req.format.numbered() {
+        if req.format.numbered() {
+            bail!(
+                "a {} production needs Bates numbers: pass --bates-prefix (e.g. ABC-CHAT-)",
+                req.format.name()
+            );
         }
-        bail!("Bates numbers apply to a DAT production (--format dat)");
+        bail!("Bates numbers apply to productions (--format dat, exhibit or rsmf)");
     }
+    if req.pdf && req.format != Format::Exhibit {
+        bail!("--pdf prints exhibit pages (--format exhibit)");
+    }
+    let chromium = if req.pdf {
+        Some(pdf::require_chromium()?)
+    } else {
+        None
+    };
     let contents = req
         .contents
         .unwrap_or_else(|| Contents::default_for(req.format));
+    if let Some(d) = &req.designation {
+        crate::review::designation::check_text(d)?;
+    }
+    let run_designation = match &req.designation {
+        Some(d) => Some(d.clone()),
+        None => crate::review::designation::matter_default(inp.matter_dir)?,
+    };
     let node = req.selection.node()?;
     // A production may select from tens of millions of conversations: the selection gets
     // more room than an interactive search, but still a bound.
@@ -194,6 +242,8 @@ pub fn run(
     };
     let (searcher, docs) = crate::search::production_order(inp.index, lookups, &node)?;
     let total = docs.len() as u64;
+    // The Bates lock is taken before the register is read, so the check below and the
+    // registration at the end see the same register.
     let mut numbering = match &req.bates {
         Some(opts) => {
             let n = bates::Numbering::begin(inp.matter_dir, opts)?;
@@ -202,6 +252,20 @@ pub fn run(
         }
         None => None,
     };
+    let produced = register::load(inp.matter_dir)?;
+    if let Some(opts) = &req.bates
+        && !req.reproduce
+    {
+        refuse_reproduction(&produced, &searcher, &docs, &opts.prefix, total)?;
+    }
+    let mut numbers = match &req.bates {
+        Some(_) => Some(register::Numbers::create(
+            inp.matter_dir,
+            &produced.next_id(),
+        )?),
+        None => None,
+    };
+    let mut undesignated = 0u64;
     // Findings and articles are read per conversation from on-disk indexes, and the history
     // is indexed once over the journal: memory does not grow with the size of the export.
     let findings = crate::detect::findings::lookup(inp.matter_dir)?;
@@ -214,7 +278,15 @@ pub fn run(
     } else {
         "verbatim export".to_string()
     };
-    let mut sink = sinks::for_format(req.format, &mut out, &title)?;
+    let mut sink = sinks::for_format(
+        req.format,
+        &mut out,
+        &sinks::Heading {
+            title: &title,
+            designation: run_designation.as_deref(),
+            chromium: chromium.as_deref(),
+        },
+    )?;
     let mut redaction_log = if req.redact {
         Some(out.open("redaction-log.jsonl")?)
     } else {
@@ -263,6 +335,24 @@ pub fn run(
             contents,
         );
         rec.bates = numbering.as_mut().map(|n| n.take());
+        rec.designation = crate::review::designation::effective(
+            inp.review.get(&id),
+            run_designation.as_deref(),
+            None,
+        );
+        undesignated += u64::from(rec.designation.is_none());
+        rec.produced_as = produced
+            .places(&id)
+            .iter()
+            .map(|p| p.bates.clone())
+            .collect();
+        if let (Some(nums), Some(b)) = (&mut numbers, &rec.bates) {
+            nums.add(&register::Produced {
+                conversation: id.clone(),
+                bates: b.clone(),
+                designation: rec.designation.clone(),
+            })?;
+        }
         if let Some(log) = &mut redaction_log
             && !rec.redactions.is_empty()
         {
@@ -298,6 +388,9 @@ pub fn run(
         "conversations": total,
         "bates_first": bates_first,
         "bates_last": bates_last,
+        "production": numbers.as_ref().map(|_| produced.next_id()),
+        "recipient": req.recipient,
+        "designation": run_designation,
         "redacted": req.redact,
         "redactions": redactions,
         "review_journal_seq": contents.coding.then(|| inp.review.last_seq()),
@@ -311,6 +404,31 @@ pub fn run(
         n.commit()?;
     }
     let finished = out.finish()?;
+    let production = match (numbers, &req.bates) {
+        (Some(nums), Some(opts)) => Some(register::register(
+            inp.matter_dir,
+            register::Production {
+                id: produced.next_id(),
+                time: chrono::Utc::now(),
+                by: req.reviewer.clone(),
+                recipient: req.recipient.clone(),
+                format: req.format.name().to_string(),
+                selection: json!(req.selection),
+                designation: run_designation.clone(),
+                contents: contents.names().iter().map(|s| s.to_string()).collect(),
+                prefix: opts.prefix.clone(),
+                bates_first: bates_first.clone(),
+                bates_last: bates_last.clone(),
+                conversations: total,
+                destination: finished.path.clone(),
+                manifest_sha256: finished.manifest_sha256.clone(),
+                numbers: String::new(),
+                numbers_sha256: String::new(),
+            },
+            nums,
+        )?),
+        _ => None,
+    };
     let summary = Summary {
         out: finished.path.clone(),
         format: req.format,
@@ -321,6 +439,9 @@ pub fn run(
         manifest_sha256: finished.manifest_sha256,
         bates_first,
         bates_last,
+        production: production.as_ref().map(|p| p.id.clone()),
+        designation: run_designation.clone(),
+        undesignated,
         redactions,
         altered_values,
         seconds: started.elapsed().as_secs_f64(),
@@ -339,11 +460,57 @@ pub fn run(
             "manifest_sha256": summary.manifest_sha256,
             "bates_first": summary.bates_first,
             "bates_last": summary.bates_last,
+            "production": summary.production,
+            "recipient": req.recipient,
+            "designation": summary.designation,
             "redacted": req.redact,
             "contents": contents.names(),
         }),
     )?;
     Ok(summary)
+}
+
+/// A conversation produced before under the same prefix is produced again only when asked:
+/// the other side would hold it under two numbers.
+fn refuse_reproduction(
+    produced: &register::Register,
+    searcher: &tantivy::Searcher,
+    docs: &[crate::search::DatedDoc],
+    prefix: &str,
+    total: u64,
+) -> Result<()> {
+    let mut again: Vec<(String, Vec<String>)> = Vec::new();
+    crate::search::each_id(searcher, docs.iter().map(|d| d.0).collect(), |_, id| {
+        let earlier: Vec<String> = produced
+            .places(id)
+            .iter()
+            .filter(|p| p.prefix == prefix)
+            .map(|p| format!("{} in {}", p.bates, p.production))
+            .collect();
+        if !earlier.is_empty() {
+            again.push((id.to_string(), earlier));
+        }
+    })?;
+    if again.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = again
+        .iter()
+        .take(10)
+        .map(|(id, e)| format!("{} ({})", crate::textfmt::visible(id), e.join(", ")))
+        .collect();
+    let more = if again.len() > 10 {
+        format!("; and {} more", again.len() - 10)
+    } else {
+        String::new()
+    };
+    bail!(
+        "{} of the {total} selected conversations were already produced under prefix {prefix}: {}{more}. \
+         Pass --reproduce to produce them again under new numbers, or leave them out \
+         (add -bates:{prefix}* to the query)",
+        again.len(),
+        shown.join("; ")
+    )
 }
 
 /// For each conversation coded in the journal, the positions of the events that touched it.

@@ -132,6 +132,27 @@ impl OutDir {
         self.close(f)
     }
 
+    /// Where `rel` goes in the directory being built, for a file another program writes
+    /// (then entered in the manifest by [`OutDir::adopt`]).
+    pub fn staging_path(&self, rel: &str) -> PathBuf {
+        self.tmp.join(rel)
+    }
+
+    /// Enters a file another program wrote at [`OutDir::staging_path`] in the manifest, owner
+    /// readable only like the rest.
+    pub fn adopt(&mut self, rel: &str) -> Result<()> {
+        let path = self.tmp.join(rel);
+        fsutil::set_mode(&path, 0o600)?;
+        let f = File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let sha = crate::hashing::sha256_reader(f)
+            .with_context(|| format!("cannot hash {}", path.display()))?;
+        writeln!(self.manifest, "{sha}  {rel}").context("cannot write the manifest")?;
+        self.files += 1;
+        self.bytes += bytes;
+        Ok(())
+    }
+
     /// Completes the export: the manifest is closed, everything is flushed to disk, and the
     /// directory takes its final name (replacing an old one only under `force`).
     pub fn finish(mut self) -> Result<Finished> {

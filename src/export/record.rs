@@ -25,6 +25,11 @@ pub struct Record {
     pub contents: Contents,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bates: Option<String>,
+    /// The confidentiality designation stamped on the conversation's pages.
+    pub designation: Option<String>,
+    /// Bates numbers under which earlier productions carried the conversation (the register).
+    #[serde(skip)]
+    pub produced_as: Vec<String>,
     #[serde(flatten)]
     pub conversation: Conversation,
     pub turns: u64,
@@ -151,6 +156,8 @@ impl Record {
             redacted: redact,
             contents,
             bates: None,
+            designation: None,
+            produced_as: Vec::new(),
             turns,
             tags: review
                 .map(|r| r.tags.iter().cloned().collect())
@@ -200,6 +207,12 @@ impl Record {
 
     pub fn id(&self) -> &str {
         &self.conversation.id
+    }
+
+    /// Where the conversation came from, for the formats that print it (`provenance`).
+    pub fn source_line(&self) -> String {
+        let s = &self.conversation.source;
+        format!("{} record {}", s.file, s.record)
     }
 
     /// The finding with the longest reproduced run.

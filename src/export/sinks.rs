@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use super::outdir::{HashedFile, OutDir};
 use super::record::{ArticleMap, Record};
-use super::{Format, dat, html, transcript};
+use super::{Format, dat, exhibit, html, transcript};
 
 pub trait Sink {
     fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()>;
@@ -18,7 +18,16 @@ pub trait Sink {
     }
 }
 
-pub fn for_format(format: Format, out: &mut OutDir, title: &str) -> Result<Box<dyn Sink>> {
+/// What every file of an export is headed with.
+pub struct Heading<'a> {
+    pub title: &'a str,
+    /// The run's designation (pages of conversations coded otherwise carry their own).
+    pub designation: Option<&'a str>,
+    /// Exhibits: print them into `exhibits.pdf` with this Chromium.
+    pub chromium: Option<&'a std::path::Path>,
+}
+
+pub fn for_format(format: Format, out: &mut OutDir, heading: &Heading) -> Result<Box<dyn Sink>> {
     Ok(match format {
         Format::Jsonl => Box::new(Jsonl {
             file: out.open("conversations.jsonl")?,
@@ -26,13 +35,11 @@ pub fn for_format(format: Format, out: &mut OutDir, title: &str) -> Result<Box<d
         Format::Csv => Box::new(Csv::new(out)?),
         Format::Txt => Box::new(Transcripts { markdown: false }),
         Format::Md => Box::new(Transcripts { markdown: true }),
-        Format::Html => {
-            let mut index = out.open("index.html")?;
-            index
-                .write_all(html::index_head(title).as_bytes())
-                .context("cannot write index.html")?;
-            Box::new(Html { index, count: 0 })
-        }
+        Format::Html => Box::new(Html {
+            index: IndexPage::open(out, heading)?,
+        }),
+        Format::Exhibit => Box::new(Exhibits::new(out, heading)?),
+        Format::Rsmf => Box::new(Rsmf),
         Format::Dat => {
             let mut file = out.open("loadfile.dat")?;
             file.write_all(dat::header().as_bytes())
@@ -60,9 +67,10 @@ impl Sink for Jsonl {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 16] = [
+pub const CSV_COLUMNS: [&str; 17] = [
     "id",
     "bates",
+    "designation",
     "created",
     "model",
     "turns",
@@ -117,9 +125,16 @@ impl Sink for Csv {
     fn write(&mut self, _: &mut OutDir, r: &Record, _: &ArticleMap) -> Result<()> {
         let c = &r.conversation;
         let strongest = r.strongest();
+        // An internal export has no numbers of its own: the column says where earlier
+        // productions carried the conversation (the register).
+        let bates = match &r.bates {
+            Some(b) => b.clone(),
+            None => r.produced_as.join(";"),
+        };
         let row = [
             c.id.clone(),
-            r.bates.clone().unwrap_or_default(),
+            bates,
+            r.designation.clone().unwrap_or_default(),
             c.created.map(|d| d.to_rfc3339()).unwrap_or_default(),
             c.model.clone().unwrap_or_default(),
             r.turns.to_string(),
@@ -175,27 +190,128 @@ impl Sink for Transcripts {
     }
 }
 
-struct Html {
-    index: HashedFile,
+/// `index.html` of the page formats: one row per conversation, linking to its page.
+struct IndexPage {
+    file: HashedFile,
     count: u64,
+    designation: Option<String>,
+}
+
+impl IndexPage {
+    fn open(out: &mut OutDir, heading: &Heading) -> Result<IndexPage> {
+        let mut file = out.open("index.html")?;
+        file.write_all(html::index_head(heading.title, heading.designation).as_bytes())
+            .context("cannot write index.html")?;
+        Ok(IndexPage {
+            file,
+            count: 0,
+            designation: heading.designation.map(str::to_string),
+        })
+    }
+
+    fn row(&mut self, r: &Record, href: &str, articles: &ArticleMap) -> Result<()> {
+        self.count += 1;
+        self.file
+            .write_all(html::index_row(r, href, articles).as_bytes())
+            .context("cannot write index.html")
+    }
+
+    fn close(mut self, out: &mut OutDir) -> Result<()> {
+        self.file
+            .write_all(html::index_foot(self.count, self.designation.as_deref()).as_bytes())
+            .context("cannot write index.html")?;
+        out.close(self.file)
+    }
+}
+
+struct Html {
+    index: IndexPage,
 }
 
 impl Sink for Html {
     fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()> {
         let href = format!("conversations/{}.html", r.file_stem());
         out.write(&href, html::page(r, articles).as_bytes())?;
-        self.index
-            .write_all(html::index_row(r, &href, articles).as_bytes())
-            .context("cannot write index.html")?;
-        self.count += 1;
+        self.index.row(r, &href, articles)
+    }
+
+    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+        self.index.close(out)
+    }
+}
+
+/// Exhibit pages, an index, and with a Chromium `exhibits.html` (all in one, each exhibit its
+/// own printed pages) printed into `exhibits.pdf`.
+struct Exhibits {
+    index: IndexPage,
+    all: Option<HashedFile>,
+    chromium: Option<std::path::PathBuf>,
+}
+
+impl Exhibits {
+    fn new(out: &mut OutDir, heading: &Heading) -> Result<Exhibits> {
+        let index = IndexPage::open(out, heading)?;
+        let all = match heading.chromium {
+            Some(_) => {
+                let mut f = out.open("exhibits.html")?;
+                f.write_all(exhibit::head("Exhibits", heading.designation, "").as_bytes())
+                    .context("cannot write exhibits.html")?;
+                Some(f)
+            }
+            None => None,
+        };
+        Ok(Exhibits {
+            index,
+            all,
+            chromium: heading.chromium.map(std::path::Path::to_path_buf),
+        })
+    }
+}
+
+impl Sink for Exhibits {
+    fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()> {
+        let href = format!("exhibits/{}.html", r.file_stem());
+        out.write(&href, exhibit::page(r, articles).as_bytes())?;
+        self.index.row(r, &href, articles)?;
+        if let Some(all) = &mut self.all {
+            let page = format!("x{}", r.ordinal);
+            all.write_all(exhibit::section(r, articles, Some(&page)).as_bytes())
+                .context("cannot write exhibits.html")?;
+        }
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>, out: &mut OutDir) -> Result<()> {
-        self.index
-            .write_all(html::index_foot(self.count).as_bytes())
-            .context("cannot write index.html")?;
-        out.close(self.index)
+    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+        let count = self.index.count;
+        self.index.close(out)?;
+        if let (Some(mut all), Some(chromium)) = (self.all, self.chromium) {
+            all.write_all(exhibit::FOOT.as_bytes())
+                .context("cannot write exhibits.html")?;
+            out.close(all)?;
+            let pages = std::time::Duration::from_secs(120 + count / 4);
+            super::pdf::print(
+                &chromium,
+                &out.staging_path("exhibits.html"),
+                &out.staging_path("exhibits.pdf"),
+                pages,
+            )?;
+            out.adopt("exhibits.pdf")?;
+        }
+        Ok(())
+    }
+}
+
+/// One `.rsmf` file per conversation.
+struct Rsmf;
+
+impl Sink for Rsmf {
+    fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()> {
+        let bytes = super::rsmf::file(r, articles)?;
+        out.write(&format!("RSMF/{}.rsmf", r.file_stem()), &bytes)
+    }
+
+    fn finish(self: Box<Self>, _: &mut OutDir) -> Result<()> {
+        Ok(())
     }
 }
 
@@ -217,6 +333,7 @@ impl Sink for Dat {
         let raw = [
             bates.clone(),
             bates,
+            r.designation.clone().unwrap_or_default(),
             c.id.clone(),
             c.created.map(|d| d.to_rfc3339()).unwrap_or_default(),
             c.model.clone().unwrap_or_default(),

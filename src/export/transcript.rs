@@ -52,10 +52,7 @@ fn header_fields(r: &Record) -> Vec<(&'static str, String)> {
     v.push(("Model", c.model.clone().unwrap_or_else(|| "-".into())));
     v.push(("Turns", r.turns.to_string()));
     if r.contents.provenance {
-        v.push((
-            "Source",
-            format!("{} record {}", c.source.file, c.source.record),
-        ));
+        v.push(("Source", r.source_line()));
     }
     if r.contents.coding {
         v.push(("Tags", r.tags.join(", ")));
@@ -69,9 +66,11 @@ fn header_fields(r: &Record) -> Vec<(&'static str, String)> {
     v
 }
 
-/// The plain-text transcript (also the TEXT/ file of a production).
+/// The plain-text transcript (also the TEXT/ file of a production). Its first and last
+/// lines are the designation, when it has one.
 pub fn text(r: &Record, articles: &ArticleMap) -> String {
     let mut s = String::new();
+    stamp(&mut s, r);
     for (k, v) in header_fields(r) {
         let _ = writeln!(s, "{k}: {}", v.replace('\n', "\n    "));
     }
@@ -94,13 +93,27 @@ pub fn text(r: &Record, articles: &ArticleMap) -> String {
         );
         let _ = writeln!(s, "{}", m.text);
     }
+    if r.designation.is_some() {
+        let _ = writeln!(s);
+        stamp(&mut s, r);
+    }
     s
+}
+
+/// The designation line that opens and closes every transcript file.
+fn stamp(s: &mut String, r: &Record) {
+    if let Some(d) = &r.designation {
+        let _ = writeln!(s, "{d}");
+    }
 }
 
 /// The Markdown transcript. Message text is indented as a block quote so that Markdown in a
 /// reply renders as the reader saw it, while roles stay headings.
 pub fn markdown(r: &Record, articles: &ArticleMap) -> String {
     let mut s = String::new();
+    if let Some(d) = &r.designation {
+        let _ = writeln!(s, "**{}**\n", md_escape(d));
+    }
     let _ = writeln!(s, "# Conversation {}\n", md_escape(r.id()));
     for (k, v) in header_fields(r).into_iter().skip(1) {
         let _ = writeln!(s, "- **{k}:** {}", md_escape(&v.replace('\n', " ")));
@@ -126,6 +139,9 @@ pub fn markdown(r: &Record, articles: &ArticleMap) -> String {
                 let _ = writeln!(s, "> {line}");
             }
         }
+    }
+    if let Some(d) = &r.designation {
+        let _ = writeln!(s, "\n**{}**", md_escape(d));
     }
     s
 }

@@ -95,6 +95,12 @@ pub enum Filter {
     /// Conversations someone opened (true) or nobody opened (false), from the audit trail:
     /// kept apart from `Reviewed`, which bulk coding sets without anyone reading.
     Viewed(bool),
+    /// Conversations whose pages carry this designation (lowercase; `none`: no designation).
+    Designation(String),
+    /// Conversations in (true) or never in (false) a production of the register.
+    Produced(bool),
+    /// Conversations produced under this Bates number (a final `*`: numbers starting so).
+    Bates(String),
 }
 
 /// The proximity connectors.
@@ -264,6 +270,9 @@ fn filter_text(f: &Filter) -> String {
         Filter::Label(l) => format!("label:{l}"),
         Filter::Strong(b) => format!("strong:{}", yes(*b)),
         Filter::Viewed(b) => format!("viewed:{}", yes(*b)),
+        Filter::Designation(d) => format!("designation:{}", word(d)),
+        Filter::Produced(b) => format!("produced:{}", yes(*b)),
+        Filter::Bates(n) => format!("bates:{}", word(n)),
     }
 }
 
@@ -318,6 +327,11 @@ fn describe_filter(f: &Filter) -> String {
         Filter::Strong(false) => "no strong finding".to_string(),
         Filter::Viewed(true) => "opened by someone".to_string(),
         Filter::Viewed(false) => "opened by nobody".to_string(),
+        Filter::Designation(d) if d == "none" => "no designation".to_string(),
+        Filter::Designation(d) => format!("designated {d}"),
+        Filter::Produced(true) => "produced".to_string(),
+        Filter::Produced(false) => "never produced".to_string(),
+        Filter::Bates(n) => format!("produced as {n}"),
     }
 }
 

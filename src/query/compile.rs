@@ -118,7 +118,47 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             let q = id_set(viewed.iter().map(String::as_str).collect());
             if *yes { q } else { all_except(q) }
         }
+        Node::Filter(Filter::Designation(d)) => designated(d, ctx)?,
+        Node::Filter(Filter::Produced(yes)) => {
+            let reg = register(ctx)?;
+            let q = id_set(reg.produced_ids());
+            if *yes { q } else { all_except(q) }
+        }
+        Node::Filter(Filter::Bates(number)) => id_set(register(ctx)?.ids_with_bates(number)),
         Node::Filter(f) => filter(f, ctx),
+    })
+}
+
+/// The matter's production register (empty without a matter).
+fn register(ctx: &Env) -> Result<crate::export::register::Register> {
+    match ctx.matter_dir {
+        Some(dir) => crate::export::register::load(dir),
+        None => Ok(Default::default()),
+    }
+}
+
+/// `designation:D`: conversations coded D, or, when D is the matter's default, every
+/// conversation not coded otherwise; `designation:none` those with no designation at all.
+fn designated(want: &str, ctx: &Env) -> Result<Box<dyn Query>> {
+    let default = match ctx.matter_dir {
+        Some(dir) => crate::review::designation::matter_default(dir)?.map(|d| d.to_lowercase()),
+        None => None,
+    };
+    let coded = |pred: &dyn Fn(&str) -> bool| -> Box<dyn Query> {
+        match ctx.review {
+            Some(state) => id_set(state.ids_where(|c| {
+                c.designation
+                    .as_deref()
+                    .is_some_and(|d| pred(&d.to_lowercase()))
+            })),
+            None => Box::new(EmptyQuery),
+        }
+    };
+    Ok(match (want, default.as_deref()) {
+        ("none", Some(_)) => Box::new(EmptyQuery),
+        ("none", None) => all_except(coded(&|_| true)),
+        (w, Some(d)) if w == d => all_except(coded(&|x| x != w)),
+        (w, _) => coded(&|x| x == w),
     })
 }
 
@@ -277,8 +317,10 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         Filter::Label(l) => found(ctx, &|c| c.labels.iter().any(|x| x.as_str() == l)),
         Filter::Strong(true) => found(ctx, &|c| c.strong),
         Filter::Strong(false) => all_except(found(ctx, &|c| c.strong)),
-        // Compiled with the audit trail in `compile`.
-        Filter::Viewed(_) => Box::new(EmptyQuery),
+        // Compiled with the matter's files in `compile`.
+        Filter::Viewed(_) | Filter::Designation(_) | Filter::Produced(_) | Filter::Bates(_) => {
+            Box::new(EmptyQuery)
+        }
         Filter::NoteWord(word) => {
             let word = crate::index::analyzer::tokenize(word)
                 .into_iter()

@@ -223,9 +223,25 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
-const FILTER_NAMES: [&str; 15] = [
-    "model", "lang", "language", "id", "created", "turns", "tag", "reviewed", "reviewer", "note",
-    "score", "article", "label", "strong", "viewed",
+const FILTER_NAMES: [&str; 18] = [
+    "model",
+    "lang",
+    "language",
+    "id",
+    "created",
+    "turns",
+    "tag",
+    "reviewed",
+    "reviewer",
+    "note",
+    "score",
+    "article",
+    "label",
+    "strong",
+    "viewed",
+    "designation",
+    "produced",
+    "bates",
 ];
 
 const SCOPE_NAMES: [&str; 5] = ["user", "assistant", "title", "system", "tool"];
@@ -579,6 +595,29 @@ impl Parser<'_> {
                 "no" | "false" | "n" => Filter::Viewed(false),
                 _ => return Err(err("viewed: takes yes or no".to_string())),
             },
+            "designation" => {
+                let d = value.trim().to_lowercase();
+                if d.is_empty() {
+                    return Err(err(
+                        "designation: takes a designation in quotes, or none".to_string()
+                    ));
+                }
+                Filter::Designation(d)
+            }
+            "produced" => match value.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "y" => Filter::Produced(true),
+                "no" | "false" | "n" => Filter::Produced(false),
+                _ => return Err(err("produced: takes yes or no".to_string())),
+            },
+            "bates" => {
+                let n = value.trim();
+                if n.is_empty() || n.trim_end_matches('*').contains('*') {
+                    return Err(err(
+                        "bates: takes a Bates number, or its start followed by *".to_string(),
+                    ));
+                }
+                Filter::Bates(n.to_string())
+            }
             "strong" => match value.to_ascii_lowercase().as_str() {
                 "yes" | "true" | "y" => Filter::Strong(true),
                 "no" | "false" | "n" => Filter::Strong(false),

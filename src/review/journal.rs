@@ -23,6 +23,9 @@ pub enum Action {
     Note,
     /// Reverses the event whose `seq` is the value.
     Undo,
+    /// Sets the conversation's confidentiality designation (an empty value: the matter's
+    /// default applies again).
+    Designate,
 }
 
 impl Action {
@@ -32,7 +35,13 @@ impl Action {
             Action::Untag => "untag",
             Action::Note => "note",
             Action::Undo => "undo",
+            Action::Designate => "designate",
         }
+    }
+
+    /// Whether an audit entry named `name` records a journal event.
+    pub fn is_coding_name(name: &str) -> bool {
+        matches!(name, "tag" | "untag" | "note" | "undo" | "designate")
     }
 }
 
@@ -244,6 +253,14 @@ impl Journal {
                     .map(|s| Value::String(s.to_string()))
                     .unwrap_or(Value::Null)
             }
+            Action::Designate => match d.conversations.as_slice() {
+                [one] => st
+                    .get(one)
+                    .and_then(|c| c.designation.clone())
+                    .map(Value::String)
+                    .unwrap_or(Value::Null),
+                _ => Value::Null,
+            },
             Action::Undo => Value::Null,
         };
         let (conversation, conversations) = if d.conversations.len() == 1 {

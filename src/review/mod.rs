@@ -1,6 +1,7 @@
-//! Review: the journal of coding decisions (tags, notes, undo), the state it replays to, and
-//! the tag palette.
+//! Review: the journal of coding decisions (tags, notes, designations, undo), the state it
+//! replays to, the tag palette and the confidentiality designations.
 
+pub mod designation;
 pub mod journal;
 pub mod palette;
 pub mod state;

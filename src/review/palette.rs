@@ -91,8 +91,13 @@ impl Palette {
             return Ok(());
         }
         let body = toml::to_string_pretty(&Palette::default()).context("cannot write palette")?;
+        let designations = toml::to_string(&serde_json::json!({
+            "designations": super::designation::DEFAULT_LIST
+        }))
+        .context("cannot write designations")?;
         let text = format!(
-            "# Tag palette of this matter: name, key (1-9), colour, description.\n\n{body}"
+            "# Confidentiality designations a conversation may be coded with.\n{designations}\n\
+             # Tag palette of this matter: name, key (1-9), colour, description.\n\n{body}"
         );
         crate::fsutil::write_atomic(&path, text.as_bytes())
     }

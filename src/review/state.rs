@@ -16,6 +16,8 @@ pub struct ConvReview {
     /// only that reviewer's application, never another's.
     pub tag_by: BTreeMap<String, BTreeSet<String>>,
     pub note: Option<String>,
+    /// The confidentiality designation coded for this conversation (else the matter's default).
+    pub designation: Option<String>,
     /// Everyone who coded this conversation.
     pub reviewers: BTreeSet<String>,
     pub last_reviewer: Option<String>,
@@ -60,12 +62,15 @@ enum Key {
     Note {
         conv: String,
     },
+    Designation {
+        conv: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Val {
     Held(bool),
-    Note(Option<String>),
+    Text(Option<String>),
 }
 
 #[derive(Debug, Clone)]
@@ -181,18 +186,27 @@ impl ReviewState {
                     }
                 }
             }
-            Action::Note => {
-                let note = e.value.as_str().filter(|s| !s.is_empty()).map(String::from);
+            Action::Note | Action::Designate => {
+                let text = e.value.as_str().filter(|s| !s.is_empty()).map(String::from);
+                let note = e.action == Action::Note;
                 for id in e.targets() {
                     let c = self.touch(id, e);
-                    if c.note != note {
-                        let before = std::mem::replace(&mut c.note, note.clone());
+                    let slot = if note {
+                        &mut c.note
+                    } else {
+                        &mut c.designation
+                    };
+                    if *slot != text {
+                        let before = std::mem::replace(slot, text.clone());
+                        let conv = id.to_string();
                         changes.push(Change {
-                            key: Key::Note {
-                                conv: id.to_string(),
+                            key: if note {
+                                Key::Note { conv }
+                            } else {
+                                Key::Designation { conv }
                             },
-                            before: Val::Note(before),
-                            after: Val::Note(note.clone()),
+                            before: Val::Text(before),
+                            after: Val::Text(text.clone()),
                         });
                     }
                 }
@@ -226,7 +240,9 @@ impl ReviewState {
         let mut conflicts = Vec::new();
         for ch in todo {
             let conv = match &ch.key {
-                Key::Hold { conv, .. } | Key::Note { conv } => conv.clone(),
+                Key::Hold { conv, .. } | Key::Note { conv } | Key::Designation { conv } => {
+                    conv.clone()
+                }
             };
             let last = self.last_change.get(&ch.key).copied();
             if last != Some(target) {
@@ -236,6 +252,7 @@ impl ReviewState {
                     what: match &ch.key {
                         Key::Hold { tag, reviewer, .. } => format!("tag {tag} ({reviewer}'s)"),
                         Key::Note { .. } => "note".to_string(),
+                        Key::Designation { .. } => "designation".to_string(),
                     },
                     since_seq: since,
                     since_by: self
@@ -248,7 +265,8 @@ impl ReviewState {
             let c = self.touch(&conv, e);
             match (&ch.key, &ch.before) {
                 (Key::Hold { tag, reviewer, .. }, Val::Held(on)) => c.set_hold(tag, reviewer, *on),
-                (Key::Note { .. }, Val::Note(n)) => c.note = n.clone(),
+                (Key::Note { .. }, Val::Text(n)) => c.note = n.clone(),
+                (Key::Designation { .. }, Val::Text(n)) => c.designation = n.clone(),
                 _ => continue,
             }
             done.push(Change {

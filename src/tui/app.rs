@@ -118,6 +118,8 @@ pub struct App {
     pub reviewer: String,
     pub journal: Journal,
     pub palette: Palette,
+    /// The designations a conversation may be coded with (the matter's `config.toml`).
+    pub designations: Vec<String>,
     pub keymap: KeyMap,
     pub theme: Theme,
     pub screen: Screen,
@@ -179,6 +181,7 @@ impl App {
             reviewer: reviewer.to_string(),
             journal,
             palette,
+            designations: crate::review::designation::list(matter_dir)?,
             keymap,
             theme,
             screen: Screen::Search,
@@ -513,7 +516,7 @@ impl App {
                     Tone::Error
                 };
                 if let Some(Overlay::Export(d)) = &mut self.overlay {
-                    d.finished(result);
+                    d.finished(result.map(|s| *s));
                 }
                 self.say(msg, tone);
                 Vec::new()
@@ -649,6 +652,10 @@ impl App {
                         area: TextArea::new(&note),
                     });
                 }
+                Vec::new()
+            }
+            Cmd::Designate => {
+                self.next_designation();
                 Vec::new()
             }
             Cmd::Undo => {
@@ -917,7 +924,8 @@ impl App {
                     Filter::Tag(_)
                     | Filter::Reviewed(_)
                     | Filter::Reviewer(_)
-                    | Filter::NoteWord(_),
+                    | Filter::NoteWord(_)
+                    | Filter::Designation(_),
                 ) => true,
                 _ => false,
             }
@@ -952,6 +960,35 @@ impl App {
                 tag: tag.to_string(),
                 add,
             });
+        }
+    }
+
+    /// Steps the conversation's own designation through the matter's list, then back to none
+    /// (the matter's default applies again). One journal event each, undoable.
+    fn next_designation(&mut self) {
+        let Some(id) = self.current_id() else {
+            return;
+        };
+        let own = self
+            .journal
+            .state()
+            .get(&id)
+            .and_then(|c| c.designation.clone());
+        let next = match own.and_then(|d| self.designations.iter().position(|x| *x == d)) {
+            Some(i) => self.designations.get(i + 1).cloned(),
+            None => self.designations.first().cloned(),
+        };
+        if let Some(ev) = self.code(vec![Draft {
+            conversations: vec![id.clone()],
+            action: Coding::Designate,
+            value: json!(next.clone().unwrap_or_default()),
+        }]) {
+            let seq = ev.last().map(|e| e.seq).unwrap_or(0);
+            let what = next.unwrap_or_else(|| "none of its own (the matter's applies)".into());
+            self.say(
+                format!("saved #{seq}: designation {what} on {id}"),
+                Tone::Saved,
+            );
         }
     }
 

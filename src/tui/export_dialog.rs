@@ -87,7 +87,7 @@ impl ExportDialog {
     }
 
     fn visible(&self, f: Field) -> bool {
-        f != Field::Bates || self.format == Format::Dat
+        f != Field::Bates || self.format.numbered()
     }
 
     fn step(&mut self, forward: bool) {
@@ -202,7 +202,10 @@ impl ExportDialog {
                 query: None,
             },
         };
-        let bates = (self.format == Format::Dat).then(|| BatesOptions::new(self.bates.text.trim()));
+        let bates = self
+            .format
+            .numbered()
+            .then(|| BatesOptions::new(self.bates.text.trim()));
         Ok(ExportRequest {
             selection,
             format: self.format,
@@ -212,6 +215,10 @@ impl ExportDialog {
             redact: self.redact,
             force: false,
             reviewer: reviewer.to_string(),
+            designation: None,
+            recipient: None,
+            reproduce: false,
+            pdf: false,
         })
     }
 

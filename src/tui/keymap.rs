@@ -28,6 +28,7 @@ pub enum Cmd {
     NextUnreviewed,
     Tag(u8),
     Note,
+    Designate,
     Undo,
     Repeat,
     BulkTag,
@@ -140,6 +141,12 @@ const TABLE: &[(Cmd, &str, &[&str], &str)] = &[
         "note",
         &["a"],
         "edit the note (Ctrl-S saves, Esc cancels)",
+    ),
+    (
+        Cmd::Designate,
+        "designate",
+        &["D"],
+        "next designation of this conversation (its own; none: the matter's)",
     ),
     (Cmd::Undo, "undo", &["u"], "undo your last coding action"),
     (

@@ -72,6 +72,10 @@ pub struct Loaded {
     pub hits: Vec<MessageHits>,
     pub findings: Vec<Finding>,
     pub articles: HashMap<String, Article>,
+    /// Where the conversation was produced (the production register).
+    pub produced: Vec<crate::export::register::Place>,
+    /// The matter's default designation (a conversation's own is in the review state).
+    pub matter_designation: Option<String>,
 }
 
 /// Findings counted for charts.
@@ -128,7 +132,7 @@ pub enum Response {
         done: u64,
         total: u64,
     },
-    ExportDone(Result<export::Summary, String>),
+    ExportDone(Result<Box<export::Summary>, String>),
 }
 
 /// What the workers share: the matter, read-only.
@@ -429,11 +433,17 @@ impl Core {
                 articles.insert(f.article.clone(), a);
             }
         }
+        // Read per opened conversation: another reviewer may have produced it meanwhile.
+        let produced = crate::export::register::load(&self.matter_dir)?
+            .places(id)
+            .to_vec();
         Ok(Loaded {
             conversation,
             hits,
             findings,
             articles,
+            produced,
+            matter_designation: crate::review::designation::matter_default(&self.matter_dir)?,
         })
     }
 
@@ -640,7 +650,7 @@ pub fn spawn_export(
             };
             // Whatever happens, the interface hears that the export is over.
             let result = match super::terminal::catch(run) {
-                Ok(r) => r.map_err(|e| format!("{e:#}")),
+                Ok(r) => r.map(Box::new).map_err(|e| format!("{e:#}")),
                 Err(e) => Err(format!(
                     "the export stopped on an internal error ({e}); nothing was written"
                 )),

@@ -112,7 +112,20 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         let [m, s] = Layout::horizontal([Constraint::Min(60), Constraint::Length(40)]).areas(area);
         (m, s)
     } else {
-        let [s, m] = Layout::vertical([Constraint::Length(5), Constraint::Min(3)]).areas(area);
+        // A designation or earlier productions take a line of their own.
+        let stamped = app.reading.as_ref().is_some_and(|rd| {
+            rd.loaded.as_ref().is_some_and(|l| {
+                !l.produced.is_empty()
+                    || l.matter_designation.is_some()
+                    || app
+                        .journal
+                        .state()
+                        .get(&rd.id)
+                        .is_some_and(|c| c.designation.is_some())
+            })
+        });
+        let height = if stamped { 6 } else { 5 };
+        let [s, m] = Layout::vertical([Constraint::Length(height), Constraint::Min(3)]).areas(area);
         (m, s)
     };
     if !hidden {
@@ -209,6 +222,26 @@ fn draw_details(f: &mut Frame, app: &App, area: Rect, wide: bool) {
                 ),
                 Span::styled(" · c: compare", t.dim),
             ]));
+        }
+    }
+    if let Some(l) = rd.loaded.as_ref() {
+        let own = review.and_then(|c| c.designation.clone());
+        let designation = own.clone().or_else(|| l.matter_designation.clone());
+        // With nothing to say, the narrow pane keeps its three lines.
+        if designation.is_some() || !l.produced.is_empty() || wide {
+            let mut line = vec![
+                Span::styled("designation: ", t.dim),
+                Span::styled(designation.unwrap_or_else(|| "none".into()), t.base),
+            ];
+            if own.is_none() && l.matter_designation.is_some() {
+                line.push(Span::styled(" (matter)", t.dim));
+            }
+            if !l.produced.is_empty() {
+                let numbers: Vec<&str> = l.produced.iter().map(|p| p.bates.as_str()).collect();
+                line.push(Span::styled(" · produced: ", t.dim));
+                line.push(Span::styled(numbers.join(", "), t.base));
+            }
+            lines.push(Line::from(line));
         }
     }
     let mut tag_line = vec![

@@ -79,7 +79,9 @@ pub struct Hit {
     pub created: Option<chrono::DateTime<chrono::Utc>>,
     pub model: Option<String>,
     pub turns: u64,
-    /// Index of the message the snippet comes from.
+    /// Position of the message the snippet comes from, from 0 (`message_index` in JSON; every
+    /// display counts messages from 1).
+    #[serde(rename = "message_index")]
     pub message: Option<u32>,
     pub snippet: String,
     /// Byte ranges of hits within `snippet`.

@@ -176,3 +176,23 @@ fn coding_is_never_off_the_trail() {
     let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
     assert!(audit.contains("\"reconciled\":true"), "{audit}");
 }
+
+#[test]
+fn a_bulk_events_conversations_cannot_be_changed_in_the_journal_alone() {
+    let (_t, m) = matter();
+    let o = run(&m, &["tag", "--query", "hello", "bulk-set", "--yes"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(verify(&m, &[]).0);
+    // The bulk event's entry fixes its conversations; `audit --conversation` finds it.
+    let listed = stdout(&run(&m, &["audit", "--conversation", "c3"]));
+    assert!(listed.contains("bulk-set"), "{listed}");
+    assert!(!stdout(&run(&m, &["audit", "--conversation", "c9"])).contains("bulk-set"));
+    // Someone removes c3 from the bulk event in review.jsonl.
+    let journal = std::fs::read_to_string(m.join("review.jsonl")).unwrap();
+    let edited = journal.replace("\"c3\",", "");
+    assert_ne!(journal, edited);
+    std::fs::write(m.join("review.jsonl"), edited).unwrap();
+    let (ok, out) = verify(&m, &[]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("does not list the conversations"), "{out}");
+}

@@ -267,3 +267,76 @@ fn viewed_is_kept_apart_from_coded() {
     assert_eq!(count("viewed:no AND reviewed:yes"), "2");
     assert!(stdout(&run(&m, &["--json", "search", "viewed:yes"])).contains("\"b\""));
 }
+
+#[test]
+fn completions_and_manual_pages_come_from_the_definitions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m");
+    for shell in ["bash", "zsh", "fish"] {
+        let o = run(&m, &["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let s = stdout(&o);
+        for word in ["designation", "productions", "bates-prefix", "reproduce"] {
+            assert!(s.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let o = run(&m, &["man"]);
+    assert!(stdout(&o).contains(".TH verbatim 1"), "{}", stdout(&o));
+    let dir = tmp.path().join("man1");
+    assert!(
+        run(&m, &["man", "--out", dir.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let export = std::fs::read_to_string(dir.join("verbatim-export.1")).unwrap();
+    assert!(export.contains("bates\\-prefix") || export.contains("bates-prefix"));
+    // The commands people mistype show examples.
+    for cmd in ["search", "export"] {
+        let help = stdout(&run(&m, &[cmd, "--help"]));
+        assert!(help.contains("Examples:"), "{cmd} --help: {help}");
+    }
+}
+
+#[test]
+fn model_and_id_filters_take_wildcards_unless_quoted() {
+    let mut lines = Vec::new();
+    for (id, model) in [
+        ("arena_1", "gpt-4"),
+        ("arena_2", "gpt-4o"),
+        ("wild_1", "gpt-3.5-turbo"),
+    ] {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&openai_line(id, "hello", "hi there")).unwrap();
+        v["model"] = serde_json::json!(model);
+        lines.push(v.to_string());
+    }
+    let (_t, m) = matter_with(&lines);
+    let count = |q: &str| {
+        json(&run(&m, &["--json", "search", q, "--count"]))["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(count("model:gpt-4"), 1);
+    assert_eq!(count("model:gpt-4*"), 2);
+    assert_eq!(count("model:GPT-?"), 1);
+    assert_eq!(count("model:\"gpt-4*\""), 0, "quoted: literal");
+    assert_eq!(count("id:arena_*"), 2);
+    assert_eq!(count("id:*_1"), 2);
+    assert_eq!(count("-id:arena*"), 1);
+    // The reading shows the pattern as typed.
+    let explain = stdout(&run(
+        &m,
+        &["search", "model:gpt-4* AND id:\"x*\"", "--explain"],
+    ));
+    assert!(
+        explain.starts_with("(model:gpt-4* AND id:\"x*\")"),
+        "{explain}"
+    );
+    // An unknown tag warns, naming the nearest.
+    let o = run(&m, &["search", "tag:reproduce-article"]);
+    assert!(
+        stderr(&o).contains("did you mean tag:reproduces-article"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -305,7 +305,7 @@ fn every_format_exports_with_a_verified_manifest() {
         // Evidence offsets point into the exported text.
         for f in r["findings"].as_array().unwrap() {
             for sp in f["spans"].as_array().unwrap() {
-                let msg = &r["messages"][sp["message"].as_u64().unwrap() as usize]["text"];
+                let msg = &r["messages"][sp["message_index"].as_u64().unwrap() as usize]["text"];
                 let text = msg.as_str().unwrap();
                 let (a, b) = (
                     sp["start"].as_u64().unwrap() as usize,

@@ -529,8 +529,8 @@ impl Writer {
             kind: job.kind().as_str().to_string(),
             ..ArticleFileSummary::default()
         };
-        let mut skip = |fs: &mut ArticleFileSummary, why: String| {
-            progress.note(&format!("{}: skipped: {why}", fs.path));
+        // Said once, by whoever reports the summary (the command line prints every file).
+        let skip = |fs: &mut ArticleFileSummary, why: String| {
             fs.skipped = Some(why);
         };
         if let Job::Skip { reason, .. } = job {
@@ -598,7 +598,6 @@ impl Writer {
                 "failed after {} records: {e:#}; nothing from this file was kept",
                 fs.read
             );
-            progress.note(&format!("{}: {why}", fs.path));
             return Ok(ArticleFileSummary {
                 path: fs.path,
                 kind: fs.kind,
@@ -1139,6 +1138,61 @@ c5,Empty,,,\"  \",\r\n",
         let f = &third.files[1];
         assert_eq!((f.read, f.imported, f.duplicates, f.rejected), (6, 1, 4, 1));
         adds_up(f);
+    }
+
+    #[test]
+    fn readme_and_licence_files_in_a_corpus_are_skipped_and_said_once() {
+        use super::read::is_doc_name;
+        for doc in [
+            "README.txt",
+            "bbc_news_README.TXT",
+            "LICENSE-MIT.md",
+            "licence.txt",
+            "CHANGELOG.md",
+        ] {
+            assert!(is_doc_name(doc), "{doc}");
+        }
+        for article in [
+            "license-to-kill.txt",
+            "readme-of-the-week-edition.txt",
+            "2.txt",
+            "news.md",
+        ] {
+            assert!(!is_doc_name(article), "{article}");
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let matter = tmp.path().join("m");
+        let root = tmp.path().join("corpus");
+        write(&root.join("one.txt"), b"An article about the harbour.\n");
+        write(
+            &root.join("bbc_news_README.TXT"),
+            b"This corpus was collected from...\n",
+        );
+        write(&root.join("LICENSE"), b"MIT\n");
+        let mut notes = Vec::new();
+        struct Notes<'a>(&'a mut Vec<String>);
+        impl crate::progress::Progress for Notes<'_> {
+            fn begin(&mut self, _: &str, _: Option<u64>) {}
+            fn update(&mut self, _: u64, _: u64) {}
+            fn end(&mut self) {}
+            fn note(&mut self, s: &str) {
+                self.0.push(s.to_string());
+            }
+        }
+        let s = import(&matter, std::slice::from_ref(&root), &mut Notes(&mut notes)).unwrap();
+        let ids: Vec<String> = load(&matter).unwrap().into_iter().map(|a| a.id).collect();
+        assert_eq!(ids, ["one.txt"]);
+        let readme = s
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("bbc_news_README.TXT"))
+            .expect("the README is reported");
+        assert!(readme.skipped.as_deref().unwrap().contains("README"));
+        // Reported in the summary, not also as a progress note.
+        assert!(notes.iter().all(|n| !n.contains("README")), "{notes:?}");
+        // Named on its own, it is imported.
+        let s = import(&matter, &[root.join("bbc_news_README.TXT")], &mut Silent).unwrap();
+        assert_eq!(s.files[0].imported, 1);
     }
 
     #[test]

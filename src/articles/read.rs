@@ -100,7 +100,16 @@ pub(super) fn plan(inputs: &[PathBuf]) -> Result<Vec<Job>> {
         if meta.is_dir() {
             let mut found = Found::default();
             walk(p, Path::new(""), &mut found, 0)?;
-            let had_data = !found.data.is_empty();
+            let had_data = !found.data.is_empty() || !found.docs.is_empty();
+            for rel in found.docs {
+                jobs.push(Job::Skip {
+                    path: p.join(rel),
+                    kind: Kind::Other,
+                    reason: "a README, LICENSE or similar file, not an article (name it on its \
+                             own to import it anyway)"
+                        .to_string(),
+                });
+            }
             for (rel, kind) in found.data {
                 jobs.push(Job::File {
                     path: p.join(rel),
@@ -185,7 +194,41 @@ pub(super) fn others_note(others: &[PathBuf]) -> String {
 struct Found {
     data: Vec<(PathBuf, Kind)>,
     texts: Vec<PathBuf>,
+    /// README, LICENSE and the like: text files that come with a corpus, not articles.
+    docs: Vec<PathBuf>,
     others: Vec<PathBuf>,
+}
+
+/// Words that name the files distributed beside a corpus rather than in it.
+const DOC_WORDS: [&str; 9] = [
+    "readme",
+    "license",
+    "licence",
+    "copying",
+    "changelog",
+    "changes",
+    "notice",
+    "authors",
+    "contributing",
+];
+
+/// `README.txt`, `bbc_news_README.TXT`, `LICENSE-MIT.md`: a document word as the name's last
+/// word, or as its first followed by at most one more (`license-to-kill.txt` is an article).
+pub(super) fn is_doc_name(name: &str) -> bool {
+    let stem = name
+        .rsplit_once('.')
+        .map_or(name, |(s, _)| s)
+        .to_ascii_lowercase();
+    let words: Vec<&str> = stem
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    match (words.first(), words.last()) {
+        (Some(first), Some(last)) => {
+            DOC_WORDS.contains(last) || (DOC_WORDS.contains(first) && words.len() <= 2)
+        }
+        _ => false,
+    }
 }
 
 /// Walks `root/rel` recursively in sorted order. Hidden entries (names starting with '.') are
@@ -214,6 +257,8 @@ fn walk(root: &Path, rel: &Path, found: &mut Found, depth: u32) -> Result<()> {
             walk(root, &rel_path, found, depth + 1)?;
         } else if let Some(kind) = data_kind(&name_str) {
             found.data.push((rel_path, kind));
+        } else if is_text_name(&name_str) && is_doc_name(&name_str) {
+            found.docs.push(rel_path);
         } else if is_text_name(&name_str) {
             found.texts.push(rel_path);
         } else {

@@ -76,6 +76,22 @@ pub fn cross_check(matter_dir: &Path, entries: &[Entry]) -> Result<Vec<String>> 
             missing.len()
         ));
     }
+    // A bulk event's conversations, as the trail fixed them when it was written.
+    for e in entries.iter().filter(|e| is_coding(e)) {
+        let (Some(seq), Some(want)) = (
+            e.data.get("seq").and_then(Value::as_u64),
+            e.data.get("conversations_sha256").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if let Some(ev) = journal.state().event(seq)
+            && coding_data(ev, false)["conversations_sha256"].as_str() != Some(want)
+        {
+            problems.push(format!(
+                "review.jsonl event #{seq} does not list the conversations the audit trail recorded for it"
+            ));
+        }
+    }
     let introduced: HashSet<&str> = entries
         .iter()
         .filter(|e| e.event == "audit-key")
@@ -132,6 +148,13 @@ pub fn coding_data(e: &Event, reconciled: bool) -> Value {
     }
     if e.action == Action::Undo {
         v["undoes"] = e.value.clone();
+    }
+    if e.is_bulk() {
+        // The ids are in the journal event; the trail fixes which ones, so neither file can
+        // be changed alone.
+        let mut ids: Vec<&str> = e.conversations.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        v["conversations_sha256"] = json!(crate::hashing::sha256_hex(ids.join("\n").as_bytes()));
     }
     v
 }

@@ -17,6 +17,10 @@ pub struct AuditArgs {
     /// Only entries by this reviewer (`--reviewer NAME` on this command line does the same).
     #[arg(long = "by", value_name = "NAME")]
     by: Option<String>,
+    /// Only entries about this conversation: its views and coding, bulk coding included (the
+    /// bulk event's conversations are read from the review journal).
+    #[arg(long, value_name = "ID")]
+    conversation: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -66,10 +70,40 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<i32> {
     // --reviewer is the global "who am I"; filtering uses --by, or --reviewer when given
     // explicitly on this command line.
     let who = args.by.clone().or_else(|| ctx.reviewer_flag.clone());
+    // Bulk coding entries name their event; the journal holds its conversations.
+    let bulk_seqs: Option<std::collections::HashSet<u64>> = match &args.conversation {
+        Some(id) => {
+            let journal = verbatim::review::Journal::open(&dir)?;
+            Some(
+                journal
+                    .state()
+                    .events
+                    .iter()
+                    .filter(|e| e.targets().any(|t| t == id))
+                    .map(|e| e.seq)
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    let about = |e: &audit::Entry| -> bool {
+        let Some(id) = &args.conversation else {
+            return true;
+        };
+        if e.data.get("conversation").and_then(|v| v.as_str()) == Some(id.as_str()) {
+            return true;
+        }
+        verbatim::review::Action::is_coding_name(&e.event)
+            && e.data
+                .get("seq")
+                .and_then(|v| v.as_u64())
+                .is_some_and(|s| bulk_seqs.as_ref().is_some_and(|b| b.contains(&s)))
+    };
     let entries: Vec<audit::Entry> = audit::read(&dir)?
         .into_iter()
         .filter(|e| since.is_none_or(|d| e.time.date_naive() >= d))
         .filter(|e| who.as_deref().is_none_or(|w| e.reviewer == w))
+        .filter(about)
         .collect();
     if ctx.json {
         for e in &entries {

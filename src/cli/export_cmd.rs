@@ -13,6 +13,12 @@ use super::progress_bar::Bar;
 use super::session::Session;
 
 #[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  verbatim export --tag reproduces-article --format dat --bates-prefix NYT-OAI- --out PROD001
+  verbatim export --tag hot --format exhibit --bates-prefix NYT-EX- --pdf --out EXHIBITS
+  verbatim export --query 'label:reproduced' --format jsonl --out working-set
+  verbatim export --tag hot --format html --include transcript,findings,coding --out review-pages
+Productions (dat, exhibit, rsmf) need --bates-prefix and are registered (verbatim productions).")]
 pub struct ExportArgs {
     /// Conversations carrying this tag (repeat for any of several tags).
     #[arg(long = "tag", value_name = "TAG")]

@@ -4,6 +4,7 @@ mod audit_cmd;
 mod demo_cmd;
 mod designation_cmd;
 mod detect_cmd;
+mod docs_cmd;
 mod export_cmd;
 mod import_cmd;
 mod output;
@@ -93,6 +94,10 @@ enum Command {
     Stats,
     /// Generate a synthetic production, article corpus and ground truth.
     Synth(synth_cmd::SynthArgs),
+    /// Print shell completions: `verbatim completions bash > /etc/bash_completion.d/verbatim`.
+    Completions(docs_cmd::CompletionsArgs),
+    /// Print the manual page (`verbatim man | man -l -`), or write every page with --out DIR.
+    Man(docs_cmd::ManArgs),
 }
 
 /// Shared context of every command.
@@ -202,6 +207,8 @@ pub fn run() -> i32 {
         Some(Command::Audit(a)) => audit_cmd::run(&ctx, a),
         Some(Command::Stats) => stats_cmd::run(&ctx),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),
+        Some(Command::Completions(a)) => docs_cmd::completions(&ctx, a),
+        Some(Command::Man(a)) => docs_cmd::man(&ctx, a),
         Some(Command::Review) | None => review_ui::run(&ctx),
     };
     match result {

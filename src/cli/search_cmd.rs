@@ -11,6 +11,15 @@ use super::output::{mark, print_json, styled, thousands, visible_line};
 use super::session::Session;
 
 #[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  verbatim search 'iran w/10 oil'                       words within 10 of each other
+  verbatim search 'assistant:\"tidal barrier\"' --sort date   a phrase in replies, newest first
+  verbatim search 'label:reproduced AND -tag:not-relevant' --count
+  verbatim search 'model:gpt-4* AND created:2024-01..2024-06'
+  verbatim search 'title:iran' --explain                  how the query is read
+A literal colon goes in quotes: \"note: this\". Fields: user: assistant: title: system: tool:;
+filters: model: lang: id: created: turns: tag: reviewed: viewed: reviewer: note: score:
+article: label: strong: designation: produced: bates:")]
 pub struct SearchArgs {
     /// The query (quote it for the shell): words, "phrases", AND OR NOT, ( ), user: assistant:
     /// title: model: lang: id: created: turns:
@@ -75,6 +84,12 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         eprintln!("      read as: {node}");
     }
     let session = Session::open(ctx)?;
+    if !ctx.quiet {
+        let palette = verbatim::review::Palette::load(&session.matter.dir)?;
+        for w in verbatim::query::warnings(&node, &palette, session.journal.state()) {
+            eprintln!("warning: {w}");
+        }
+    }
     let index = &session.index;
     if args.count {
         let n = search::count_full(index, session.lookups(), &node)?;
@@ -131,7 +146,11 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
             h.turns,
             score
         );
-        let where_ = h.message.map(|m| format!("[msg {m}] ")).unwrap_or_default();
+        // Messages are counted from 1 wherever a person reads them.
+        let where_ = h
+            .message
+            .map(|m| format!("[msg {}] ", m + 1))
+            .unwrap_or_default();
         println!("      {where_}{}", mark(&h.snippet, &h.highlights, styled));
     }
     Ok(0)

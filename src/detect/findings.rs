@@ -39,9 +39,16 @@ impl Default for Thresholds {
 }
 
 /// One copied span: byte offsets in the message text and in the article text.
+///
+/// In JSON the message is named twice, for what each number is: `message_index` counts from 0
+/// (the position in the conversation's `messages`), `message_number` from 1 (what every
+/// display and export shows people). Files written before the rename say `message`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(from = "StoredSpan")]
 pub struct Span {
+    #[serde(rename = "message_index")]
     pub message: u32,
+    pub message_number: u32,
     pub start: usize,
     pub end: usize,
     pub article_start: usize,
@@ -49,6 +56,33 @@ pub struct Span {
     pub label: Label,
     /// Words of the span that match the article (edited words excluded).
     pub words: usize,
+}
+
+#[derive(Deserialize)]
+struct StoredSpan {
+    #[serde(rename = "message_index", alias = "message")]
+    message: u32,
+    start: usize,
+    end: usize,
+    article_start: usize,
+    article_end: usize,
+    label: Label,
+    words: usize,
+}
+
+impl From<StoredSpan> for Span {
+    fn from(s: StoredSpan) -> Span {
+        Span {
+            message: s.message,
+            message_number: s.message + 1,
+            start: s.start,
+            end: s.end,
+            article_start: s.article_start,
+            article_end: s.article_end,
+            label: s.label,
+            words: s.words,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -114,6 +148,7 @@ pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<F
                 }
                 per_article.entry(run.article).or_default().push(Span {
                     message: m.index,
+                    message_number: m.index + 1,
                     start: toks[s].start as usize,
                     end: toks[e - 1].end as usize,
                     article_start: art[first.1 as usize].start as usize,

@@ -252,7 +252,12 @@ pub fn run(
         }
         None => None,
     };
-    let produced = register::load(inp.matter_dir)?;
+    // Read only where it is used: the re-production check and the CSV's `bates` column.
+    let produced = if req.bates.is_some() || req.format == Format::Csv {
+        register::load(inp.matter_dir)?
+    } else {
+        register::Register::default()
+    };
     if let Some(opts) = &req.bates
         && !req.reproduce
     {

@@ -71,8 +71,12 @@ pub enum Bound<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
     Model(String),
+    /// A model name pattern (`gpt-4*`: `*` any run, `?` one character).
+    ModelLike(String),
     Language(String),
     Id(String),
+    /// A conversation id pattern (`chatbot_arena_*`).
+    IdLike(String),
     /// Epoch seconds.
     Created(Bound<i64>, Bound<i64>),
     Turns(Bound<u64>, Bound<u64>),
@@ -215,7 +219,7 @@ impl Node {
 /// shown back to the user can be typed again.
 fn filter_text(f: &Filter) -> String {
     let word = |s: &str| {
-        if s.is_empty() || s.chars().any(|c| c.is_whitespace() || "()\"".contains(c)) {
+        if s.is_empty() || s.chars().any(|c| c.is_whitespace() || "()\"*?".contains(c)) {
             format!("\"{s}\"")
         } else {
             s.to_string()
@@ -257,6 +261,8 @@ fn filter_text(f: &Filter) -> String {
     };
     match f {
         Filter::Model(m) => format!("model:{}", word(m)),
+        Filter::ModelLike(m) => format!("model:{m}"),
+        Filter::IdLike(i) => format!("id:{i}"),
         Filter::Language(l) => format!("lang:{}", word(l)),
         Filter::Id(i) => format!("id:{}", word(i)),
         Filter::Created(lo, hi) => bounds("created", map(lo), map(hi)),
@@ -299,6 +305,8 @@ fn describe_filter(f: &Filter) -> String {
     };
     match f {
         Filter::Model(m) => format!("model is {m}"),
+        Filter::ModelLike(m) => format!("model like {m}"),
+        Filter::IdLike(i) => format!("id like {i}"),
         Filter::Language(l) => format!("language is {l}"),
         Filter::Id(i) => format!("id is {i}"),
         Filter::Created(lo, hi) => {

@@ -3,8 +3,8 @@
 use std::ops::Bound as StdBound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Term};
@@ -118,6 +118,8 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             let q = id_set(viewed.iter().map(String::as_str).collect());
             if *yes { q } else { all_except(q) }
         }
+        Node::Filter(Filter::ModelLike(p)) => glob(p, ctx.fields.model)?,
+        Node::Filter(Filter::IdLike(p)) => glob(p, ctx.fields.id)?,
         Node::Filter(Filter::Designation(d)) => designated(d, ctx)?,
         Node::Filter(Filter::Produced(yes)) => {
             let reg = register(ctx)?;
@@ -127,6 +129,22 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
         Node::Filter(Filter::Bates(number)) => id_set(register(ctx)?.ids_with_bates(number)),
         Node::Filter(f) => filter(f, ctx),
     })
+}
+
+/// A `*`/`?` pattern over a keyword field's terms, as a regular expression walked over the
+/// term dictionary (bounded by the dictionary, not by the documents).
+fn glob(pattern: &str, field: Field) -> Result<Box<dyn Query>> {
+    let mut re = String::with_capacity(pattern.len() * 2);
+    for c in pattern.chars() {
+        match c {
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    Ok(Box::new(RegexQuery::from_pattern(&re, field).map_err(
+        |e| anyhow::anyhow!("the pattern {pattern:?} cannot be searched: {e}"),
+    )?))
 }
 
 /// The matter's production register (empty without a matter).
@@ -318,9 +336,12 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         Filter::Strong(true) => found(ctx, &|c| c.strong),
         Filter::Strong(false) => all_except(found(ctx, &|c| c.strong)),
         // Compiled with the matter's files in `compile`.
-        Filter::Viewed(_) | Filter::Designation(_) | Filter::Produced(_) | Filter::Bates(_) => {
-            Box::new(EmptyQuery)
-        }
+        Filter::Viewed(_)
+        | Filter::Designation(_)
+        | Filter::Produced(_)
+        | Filter::Bates(_)
+        | Filter::ModelLike(_)
+        | Filter::IdLike(_) => Box::new(EmptyQuery),
         Filter::NoteWord(word) => {
             let word = crate::index::analyzer::tokenize(word)
                 .into_iter()

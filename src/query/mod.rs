@@ -10,6 +10,8 @@ pub mod parse;
 pub mod pattern;
 pub mod proximity;
 pub mod span;
+pub mod warnings;
 
 pub use ast::{Filter, Node, Scope};
 pub use parse::{QueryError, mixed_connectors, parse};
+pub use warnings::warnings;

@@ -533,6 +533,9 @@ impl Parser<'_> {
     }
 
     fn filter(&mut self, name: &str, col: usize) -> Result<Node, QueryError> {
+        // A quoted value is taken literally; an unquoted one may hold `*` and `?` wildcards
+        // (for the filters that take them).
+        let quoted = matches!(self.peek().map(|t| &t.tok), Some(Tok::Quoted(_)));
         let value = match self.peek().map(|t| &t.tok) {
             Some(Tok::Word(w)) | Some(Tok::Quoted(w)) => w.clone(),
             _ => {
@@ -549,8 +552,12 @@ impl Parser<'_> {
             message,
         };
         let f = match name {
+            "model" if !quoted && value.contains(['*', '?']) => {
+                Filter::ModelLike(analyzer::normalize_keyword(&value))
+            }
             "model" => Filter::Model(analyzer::normalize_keyword(&value)),
             "lang" | "language" => Filter::Language(analyzer::normalize_keyword(&value)),
+            "id" if !quoted && value.contains(['*', '?']) => Filter::IdLike(value),
             "id" => Filter::Id(value),
             "created" => {
                 let (lo, hi) = range(&value, parse_date_bound).map_err(err)?;

@@ -336,6 +336,11 @@ impl App {
         if matches!(self.status, Some((_, Tone::Error))) {
             self.status = None;
         }
+        if let Ok(node) = query::parse(&text)
+            && let Some(w) = query::warnings(&node, &self.palette, self.journal.state()).first()
+        {
+            self.say(format!("warning: {w}"), Tone::Info);
+        }
         let sort = self.results.sort;
         self.search(&text, sort)
     }

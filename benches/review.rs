@@ -54,6 +54,7 @@ fn main() {
                     json!(tags[(seq % 5) as usize])
                 },
                 prev: json!([]),
+                replaces: Vec::new(),
             };
             serde_json::to_writer(&mut w, &e).unwrap();
             w.write_all(b"\n").unwrap();
@@ -84,6 +85,7 @@ fn main() {
                     conversations: vec![id],
                     action: Action::Tag,
                     value: json!("hot"),
+                    replaces: Vec::new(),
                 }])
             })
             .unwrap();

@@ -36,6 +36,7 @@ fn journal_child_writer() {
                         Action::Tag
                     },
                     value: json!(format!("t{}", i % 7)),
+                    replaces: Vec::new(),
                 }])
             })
             .unwrap();
@@ -265,4 +266,137 @@ fn tag_filters_combine_with_queries() {
     let out = run(&m, &["audit", "verify"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("BROKEN at entry"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_call_replaces_the_rest_of_its_exclusive_group_in_one_undoable_event() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..3)
+        .map(|i| common::openai_line(&format!("c{i}"), "hello", "hi"))
+        .collect();
+    let f = common::write(tmp.path(), "in.jsonl", lines.join("\n").as_bytes());
+    let m = tmp.path().join("m");
+    assert!(
+        common::run(&m, &["import", f.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let tags = |id: &str| -> Vec<String> {
+        Journal::open(&m)
+            .unwrap()
+            .state()
+            .get(id)
+            .map(|c| c.tags.iter().cloned().collect())
+            .unwrap_or_default()
+    };
+    let ok = |args: &[&str]| {
+        let o = common::run(&m, args);
+        assert!(o.status.success(), "{args:?}: {}", common::stderr(&o));
+        common::stdout(&o)
+    };
+    ok(&[
+        "--reviewer",
+        "ann",
+        "tag",
+        "c1",
+        "reproduces-article",
+        "hot",
+    ]);
+    // bob's call replaces ann's: one event, which names what it removed.
+    let out = ok(&["--reviewer", "bob", "tag", "c1", "echo-only"]);
+    assert!(out.contains("removing"), "{out}");
+    let mut now = tags("c1");
+    now.sort();
+    assert_eq!(now, ["echo-only", "hot"], "hot is in no group and stays");
+    // One undo restores the call as it was.
+    ok(&["--reviewer", "bob", "undo"]);
+    let mut now = tags("c1");
+    now.sort();
+    assert_eq!(now, ["hot", "reproduces-article"]);
+    // Two calls of one group at once are refused; a bulk call replaces too.
+    let o = common::run(&m, &["tag", "c2", "echo-only", "not-relevant"]);
+    assert!(!o.status.success());
+    assert!(
+        common::stderr(&o).contains("exclusive group"),
+        "{}",
+        common::stderr(&o)
+    );
+    ok(&["tag", "--query", "hello", "not-relevant", "--yes"]);
+    for id in ["c0", "c1", "c2"] {
+        assert!(
+            !tags(id).contains(&"reproduces-article".to_string()),
+            "{id}"
+        );
+        assert!(tags(id).contains(&"not-relevant".to_string()), "{id}");
+    }
+}
+
+#[test]
+fn a_required_note_is_enforced_and_tags_check_lists_what_breaks_a_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..3)
+        .map(|i| common::openai_line(&format!("c{i}"), "hello", "hi"))
+        .collect();
+    let f = common::write(tmp.path(), "in.jsonl", lines.join("\n").as_bytes());
+    let m = tmp.path().join("m");
+    assert!(
+        common::run(&m, &["import", f.to_str().unwrap()])
+            .status
+            .success()
+    );
+    // Coded before the rule existed: two calls at once (written straight to the journal).
+    let mut j = Journal::open(&m).unwrap();
+    j.append("old", |_| {
+        Ok(["reproduces-article", "echo-only"]
+            .iter()
+            .map(|t| Draft {
+                conversations: vec!["c0".into()],
+                action: Action::Tag,
+                value: json!(t),
+                replaces: Vec::new(),
+            })
+            .collect())
+    })
+    .unwrap();
+    let cfg = std::fs::read_to_string(m.join("config.toml")).unwrap();
+    std::fs::write(
+        m.join("config.toml"),
+        format!("{cfg}\n[require]\nnote = [\"reproduces-article\"]\n"),
+    )
+    .unwrap();
+    let o = common::run(&m, &["tag", "c1", "reproduces-article"]);
+    assert!(!o.status.success());
+    assert!(
+        common::stderr(&o).contains("requires a note"),
+        "{}",
+        common::stderr(&o)
+    );
+    let o = common::run(
+        &m,
+        &["tag", "--query", "hello", "reproduces-article", "--yes"],
+    );
+    assert!(
+        common::stderr(&o).contains("nothing was tagged"),
+        "{}",
+        common::stderr(&o)
+    );
+    assert!(
+        common::run(&m, &["note", "c1", "Paragraphs 2-4 verbatim"])
+            .status
+            .success()
+    );
+    assert!(
+        common::run(&m, &["tag", "c1", "reproduces-article"])
+            .status
+            .success()
+    );
+    let o = common::run(&m, &["tags", "--check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = common::stdout(&o);
+    assert!(
+        out.contains("c0: reproduces-article requires a note"),
+        "{out}"
+    );
+    assert!(out.contains("exclusive group call"), "{out}");
+    assert!(!out.contains("c1"), "{out}");
 }

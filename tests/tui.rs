@@ -495,6 +495,7 @@ fn next_unreviewed_looks_beyond_the_fetched_rows() {
                 conversations: others,
                 action: verbatim::review::Action::Tag,
                 value: serde_json::json!("hot"),
+                replaces: Vec::new(),
             }])
         })
         .unwrap();
@@ -847,4 +848,75 @@ fn d_steps_through_the_designations_and_undo_reverts() {
     );
     let audit = std::fs::read_to_string(r.dir.join("audit.jsonl")).unwrap();
     assert_eq!(audit.matches("\"designate\"").count(), 3);
+}
+
+#[test]
+fn a_call_replaces_its_group_and_a_required_note_is_asked_for_before_moving_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    verbatim::demo::build(&dir, &mut verbatim::progress::Silent).unwrap();
+    verbatim::review::Palette::write_default_if_missing(&dir).unwrap();
+    let cfg = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("{cfg}\n[require]\nnote = [\"reproduces-article\"]\n"),
+    )
+    .unwrap();
+    let mut r = rig_on(tmp, dir, false);
+    r.search("strong:true");
+    r.press(code(KeyCode::Enter));
+    let id = r.app.reading.as_ref().unwrap().id.clone();
+    let tags = |r: &Rig| -> Vec<String> {
+        r.app
+            .journal
+            .state()
+            .get(&id)
+            .map(|c| c.tags.iter().cloned().collect())
+            .unwrap_or_default()
+    };
+    r.press(key('1'));
+    r.press(key('2'));
+    assert_eq!(tags(&r), ["echo-only"], "the call replaced the other");
+    let status = r.app.status.clone().map(|s| s.0).unwrap_or_default();
+    assert!(status.contains("replaces reproduces-article"), "{status}");
+    r.press(key('u'));
+    assert_eq!(tags(&r), ["reproduces-article"], "one undo restores it");
+    // Moving on without the required note opens the note editor, once.
+    r.press(key(']'));
+    assert!(r.app.overlay.is_some(), "the note is asked for");
+    assert_eq!(r.app.reading.as_ref().unwrap().id, id);
+    r.press(code(KeyCode::Esc));
+    r.press(key(']'));
+    assert_ne!(
+        r.app.reading.as_ref().unwrap().id,
+        id,
+        "asked once, then it moves on"
+    );
+}
+
+#[test]
+fn an_edited_note_is_not_thrown_away_by_one_esc() {
+    let mut r = rig();
+    r.search("strong:true");
+    r.press(code(KeyCode::Enter));
+    let id = r.app.reading.as_ref().unwrap().id.clone();
+    r.press(key('a'));
+    r.keys("half a thought");
+    r.press(code(KeyCode::Esc));
+    assert!(
+        r.app.overlay.is_some(),
+        "one Esc keeps the edited note open"
+    );
+    assert!(r.text(80, 24).contains("Esc again: discard"));
+    r.press(code(KeyCode::Esc));
+    assert!(r.app.overlay.is_none());
+    assert_eq!(
+        r.app.journal.state().note(&id),
+        None,
+        "discarded, not saved"
+    );
+    // Unedited, one Esc closes.
+    r.press(key('a'));
+    r.press(code(KeyCode::Esc));
+    assert!(r.app.overlay.is_none());
 }

@@ -186,6 +186,7 @@ fn code(ctx: &Ctx, args: CodeArgs, on: bool) -> Result<i32> {
                 conversations: now,
                 action: Action::Designate,
                 value: json!(value),
+                replaces: Vec::new(),
             }]
         })
     })?;

@@ -77,8 +77,9 @@ enum Command {
     Note(review_cmd::NoteArgs),
     /// Undo your last coding action (or the event given by --seq).
     Undo(review_cmd::UndoArgs),
-    /// Review progress: counts per tag and reviewer, reviewed and unreviewed.
-    Tags,
+    /// Review progress: counts per tag and reviewer, reviewed and unreviewed (`--check`: the
+    /// conversations that break a palette rule).
+    Tags(review_cmd::TagsArgs),
     /// Export tagged or matching conversations: jsonl, csv, txt, md, html, or a DAT production.
     Export(export_cmd::ExportArgs),
     /// Confidentiality designations: the matter's default (`set`, `clear`), a conversation's
@@ -199,7 +200,7 @@ pub fn run() -> i32 {
         Some(Command::Untag(a)) => review_cmd::tag(&ctx, a, verbatim::review::Action::Untag),
         Some(Command::Note(a)) => review_cmd::note(&ctx, a),
         Some(Command::Undo(a)) => review_cmd::undo(&ctx, a),
-        Some(Command::Tags) => review_cmd::tags(&ctx),
+        Some(Command::Tags(a)) => review_cmd::tags(&ctx, a),
         Some(Command::Export(a)) => export_cmd::run(&ctx, a),
         Some(Command::History(a)) => review_cmd::history(&ctx, a),
         Some(Command::Designation(a)) => designation_cmd::run(&ctx, a),

@@ -69,8 +69,13 @@ pub(super) fn print_saved(ctx: &Ctx, state: &ReviewState, events: &[Event]) -> R
                     other => other.to_string(),
                 },
             };
+            let also = if e.replaces.is_empty() {
+                String::new()
+            } else {
+                format!(" (removing {} where held)", e.replaces.join(", "))
+            };
             println!(
-                "saved #{}: {} {} on {}",
+                "saved #{}: {} {} on {}{also}",
                 e.seq,
                 e.action.as_str(),
                 visible_line(&value),
@@ -128,6 +133,17 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
         }
     };
     check_tags(ctx, &s, &tags)?;
+    let palette = Palette::load(&s.matter.dir)?;
+    if action == Action::Tag {
+        for (i, a) in tags.iter().enumerate() {
+            if let Some(b) = tags[i + 1..].iter().find(|b| palette.rivals(a).contains(b)) {
+                bail!(
+                    "{a} and {b} are in the exclusive group \"{}\": a conversation holds one of them",
+                    palette.group_of(a).unwrap_or_default()
+                );
+            }
+        }
+    }
     if ids.is_empty() {
         println!("no conversation matches; nothing to do");
         return Ok(0);
@@ -150,20 +166,55 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
     }
     let reviewer = s.reviewer.clone();
     let add = action == Action::Tag;
+    // A tag that requires a note is refused where the conversation has none.
+    if add {
+        let needy: Vec<&String> = tags
+            .iter()
+            .filter(|t| palette.require.note.contains(t))
+            .collect();
+        if let Some(t) = needy.first() {
+            let st = s.journal.state();
+            let lacking: Vec<&String> = ids
+                .iter()
+                .filter(|id| st.note(id).is_none_or(|n| n.trim().is_empty()))
+                .collect();
+            match lacking.as_slice() {
+                [] => {}
+                [one] => bail!(
+                    "{t} requires a note and {} has none: add it first (verbatim note {} TEXT)",
+                    visible_line(one),
+                    visible_line(one)
+                ),
+                many => bail!(
+                    "{t} requires a note and {} of the {} conversations have none (first: {}); \
+                     nothing was tagged",
+                    thousands(many.len() as u64),
+                    thousands(ids.len() as u64),
+                    visible_line(many[0])
+                ),
+            }
+        }
+    }
     // Only what would change is recorded: untagging a tag that is not there is no event.
     let events = s.journal.append(&reviewer, |st| {
         Ok(tags
             .iter()
             .filter_map(|t| {
+                // Tagging one of an exclusive group replaces the others, in the same event.
+                let replaces = if add { palette.rivals(t) } else { Vec::new() };
                 let changed: Vec<String> = ids
                     .iter()
-                    .filter(|id| st.tag_would_change(id, t, &reviewer, add))
+                    .filter(|id| {
+                        st.tag_would_change(id, t, &reviewer, add)
+                            || replaces.iter().any(|r| st.has_tag(id, r))
+                    })
                     .cloned()
                     .collect();
                 (!changed.is_empty()).then(|| Draft {
                     conversations: changed,
                     action,
                     value: json!(t),
+                    replaces,
                 })
             })
             .collect())
@@ -210,6 +261,7 @@ pub fn note(ctx: &Ctx, args: NoteArgs) -> Result<i32> {
             conversations: vec![args.id.clone()],
             action: Action::Note,
             value: json!(text),
+            replaces: Vec::new(),
         }])
     })?;
     audit_events(&s, &events)?;
@@ -235,6 +287,7 @@ pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
             conversations,
             action: Action::Undo,
             value: json!(target.seq),
+            replaces: Vec::new(),
         }])
     })?;
     audit_events(&s, &events)?;
@@ -242,8 +295,50 @@ pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
     Ok(0)
 }
 
-pub fn tags(ctx: &Ctx) -> Result<i32> {
+#[derive(Args, Debug)]
+pub struct TagsArgs {
+    /// List the conversations that break a palette rule (a required note missing, two tags
+    /// of an exclusive group); exit 1 when there are any.
+    #[arg(long)]
+    check: bool,
+}
+
+fn check_rules(ctx: &Ctx, s: &Session) -> Result<i32> {
+    let palette = Palette::load(&s.matter.dir)?;
+    let mut bad: Vec<(&String, Vec<String>)> = s
+        .journal
+        .state()
+        .convs
+        .iter()
+        .map(|(id, c)| (id, palette.violations(c)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    bad.sort();
+    if ctx.json {
+        print_json(&json!(
+            bad.iter()
+                .map(|(id, v)| json!({"conversation": id, "problems": v}))
+                .collect::<Vec<_>>()
+        ))?;
+    } else if bad.is_empty() {
+        println!("every coded conversation keeps the palette's rules");
+    } else {
+        for (id, v) in &bad {
+            println!("{}: {}", visible_line(id), v.join("; "));
+        }
+        println!(
+            "{} conversation(s) break a rule",
+            thousands(bad.len() as u64)
+        );
+    }
+    Ok(if bad.is_empty() { 0 } else { 1 })
+}
+
+pub fn tags(ctx: &Ctx, args: TagsArgs) -> Result<i32> {
     let s = Session::open(ctx)?;
+    if args.check {
+        return check_rules(ctx, &s);
+    }
     s.audit("open", json!({"command": "tags"}))?;
     let st = s.journal.state();
     let total = s.index.num_docs();

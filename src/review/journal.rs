@@ -63,6 +63,10 @@ pub struct Event {
     /// note the previous note (null if none); for undo null.
     #[serde(default)]
     pub prev: Value,
+    /// For a tag: the tags of its exclusive group it removed from the same conversations, in
+    /// the same event (so one undo restores them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
 }
 
 impl Event {
@@ -85,6 +89,8 @@ pub struct Draft {
     pub conversations: Vec<String>,
     pub action: Action,
     pub value: Value,
+    /// For a tag: the other tags of its exclusive group, removed in the same event.
+    pub replaces: Vec<String>,
 }
 
 /// A line of the journal that could not be read.
@@ -240,7 +246,10 @@ impl Journal {
                 Value::Array(
                     d.conversations
                         .iter()
-                        .filter(|id| st.tag_would_change(id, tag, reviewer, add))
+                        .filter(|id| {
+                            st.tag_would_change(id, tag, reviewer, add)
+                                || d.replaces.iter().any(|r| st.has_tag(id, r))
+                        })
                         .map(|id| Value::String(id.clone()))
                         .collect(),
                 )
@@ -277,6 +286,7 @@ impl Journal {
             action: d.action,
             value: d.value,
             prev,
+            replaces: d.replaces,
         })
     }
 
@@ -339,6 +349,7 @@ mod tests {
             conversations: vec![id.to_string()],
             action: Action::Tag,
             value: json!(t),
+            replaces: Vec::new(),
         }
     }
 
@@ -353,6 +364,7 @@ mod tests {
                 conversations: vec!["c1".into()],
                 action: Action::Note,
                 value: json!("first"),
+                replaces: Vec::new(),
             }])
         })
         .unwrap();
@@ -362,6 +374,7 @@ mod tests {
                     conversations: vec!["c1".into()],
                     action: Action::Note,
                     value: json!("second"),
+                    replaces: Vec::new(),
                 }])
             })
             .unwrap();
@@ -373,6 +386,7 @@ mod tests {
                 conversations: vec!["c1".into()],
                 action: Action::Undo,
                 value: json!(4),
+                replaces: Vec::new(),
             }])
         })
         .unwrap();
@@ -396,6 +410,7 @@ mod tests {
                     conversations: vec!["a".into(), "b".into(), "c".into()],
                     action: Action::Tag,
                     value: json!("hot"),
+                    replaces: Vec::new(),
                 }])
             })
             .unwrap();
@@ -406,6 +421,7 @@ mod tests {
                 conversations: vec!["a".into(), "b".into(), "c".into()],
                 action: Action::Undo,
                 value: json!(bulk[0].seq),
+                replaces: Vec::new(),
             }])
         })
         .unwrap();
@@ -419,6 +435,7 @@ mod tests {
             conversations: vec![id.to_string()],
             action: Action::Undo,
             value: json!(seq),
+            replaces: Vec::new(),
         }
     }
 
@@ -427,6 +444,7 @@ mod tests {
             conversations: vec![id.to_string()],
             action: Action::Note,
             value: json!(text),
+            replaces: Vec::new(),
         }
     }
 
@@ -467,6 +485,7 @@ mod tests {
                     conversations: vec!["c3".into()],
                     action: Action::Untag,
                     value: json!("hot"),
+                    replaces: Vec::new(),
                 }])
             })
             .unwrap();

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +22,27 @@ pub struct TagDef {
 pub struct Palette {
     #[serde(rename = "tag")]
     pub tags: Vec<TagDef>,
+    /// Groups of tags a conversation holds one of at most (`[exclusive]` in `config.toml`):
+    /// choosing one replaces the others, in one journal event.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exclusive: BTreeMap<String, Vec<String>>,
+    /// What a tag requires (`[require]` in `config.toml`: `note = ["reproduces-article"]`).
+    #[serde(default, skip_serializing_if = "Require::is_empty")]
+    pub require: Require,
+}
+
+/// Fields a tag requires before the conversation is done.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Require {
+    /// Tags that require a note.
+    #[serde(default)]
+    pub note: Vec<String>,
+}
+
+impl Require {
+    pub fn is_empty(&self) -> bool {
+        self.note.is_empty()
+    }
 }
 
 impl Default for Palette {
@@ -53,6 +76,14 @@ impl Default for Palette {
                 ),
                 t("hot", 5, "green", "Key evidence"),
             ],
+            // The call on a conversation is one of these, never two.
+            exclusive: BTreeMap::from([(
+                "call".to_string(),
+                ["reproduces-article", "echo-only", "not-relevant"]
+                    .map(String::from)
+                    .to_vec(),
+            )]),
+            require: Require::default(),
         }
     }
 }
@@ -61,6 +92,10 @@ impl Default for Palette {
 struct Config {
     #[serde(default, rename = "tag")]
     tags: Option<Vec<TagDef>>,
+    #[serde(default)]
+    exclusive: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(default)]
+    require: Require,
 }
 
 impl Palette {
@@ -74,9 +109,20 @@ impl Palette {
         };
         let cfg: Config =
             toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
+        // A palette of its own has only the groups it declares.
         let palette = match cfg.tags {
-            Some(tags) if !tags.is_empty() => Palette { tags },
-            _ => Palette::default(),
+            Some(tags) if !tags.is_empty() => Palette {
+                tags,
+                exclusive: cfg.exclusive.unwrap_or_default(),
+                require: cfg.require,
+            },
+            _ => Palette {
+                exclusive: cfg
+                    .exclusive
+                    .unwrap_or_else(|| Palette::default().exclusive),
+                require: cfg.require,
+                ..Palette::default()
+            },
         };
         palette
             .validate()
@@ -122,7 +168,80 @@ impl Palette {
                 bail!("tag \"{}\" is defined twice", t.name);
             }
         }
+        for t in &self.require.note {
+            if !names.contains(t.as_str()) {
+                bail!("[require] note names \"{t}\", which is not a palette tag");
+            }
+        }
+        let mut grouped = std::collections::HashMap::new();
+        for (group, members) in &self.exclusive {
+            for m in members {
+                if !names.contains(m.as_str()) {
+                    bail!("exclusive group \"{group}\" names \"{m}\", which is not a palette tag");
+                }
+                if let Some(other) = grouped.insert(m.as_str(), group.as_str()) {
+                    bail!("tag \"{m}\" is in two exclusive groups ({other} and {group})");
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// The tags a conversation holds that require a note it does not have.
+    pub fn missing_note(&self, review: Option<&super::ConvReview>) -> Vec<String> {
+        let Some(r) = review else {
+            return Vec::new();
+        };
+        if r.note.as_deref().is_some_and(|n| !n.trim().is_empty()) {
+            return Vec::new();
+        }
+        r.tags
+            .iter()
+            .filter(|t| self.require.note.contains(t))
+            .cloned()
+            .collect()
+    }
+
+    /// Rules a conversation breaks: a required note missing, two tags of an exclusive group.
+    pub fn violations(&self, review: &super::ConvReview) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .missing_note(Some(review))
+            .into_iter()
+            .map(|t| format!("{t} requires a note"))
+            .collect();
+        for (group, members) in &self.exclusive {
+            let held: Vec<&String> = members
+                .iter()
+                .filter(|m| review.tags.contains(*m))
+                .collect();
+            if held.len() > 1 {
+                v.push(format!(
+                    "holds {} of the exclusive group {group}",
+                    held.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ));
+            }
+        }
+        v
+    }
+
+    /// The other tags of `tag`'s exclusive group (none when it is in no group).
+    pub fn rivals(&self, tag: &str) -> Vec<String> {
+        self.exclusive
+            .values()
+            .find(|g| g.iter().any(|m| m == tag))
+            .map(|g| g.iter().filter(|m| *m != tag).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The exclusive group `tag` belongs to, by name.
+    pub fn group_of(&self, tag: &str) -> Option<&str> {
+        self.exclusive
+            .iter()
+            .find(|(_, g)| g.iter().any(|m| m == tag))
+            .map(|(n, _)| n.as_str())
     }
 
     pub fn by_key(&self, key: u8) -> Option<&TagDef> {

@@ -160,6 +160,25 @@ impl ReviewState {
                 if let Some(tag) = e.value.as_str() {
                     for id in e.targets() {
                         let c = self.touch(id, e);
+                        // The rest of an exclusive group goes first, whoever held it.
+                        if e.action == Action::Tag {
+                            for rival in e.replaces.iter().filter(|r| r.as_str() != tag) {
+                                let holders: Vec<String> =
+                                    c.tag_by.get(rival).into_iter().flatten().cloned().collect();
+                                for r in holders {
+                                    c.set_hold(rival, &r, false);
+                                    changes.push(Change {
+                                        key: Key::Hold {
+                                            conv: id.to_string(),
+                                            tag: rival.clone(),
+                                            reviewer: r,
+                                        },
+                                        before: Val::Held(true),
+                                        after: Val::Held(false),
+                                    });
+                                }
+                            }
+                        }
                         let holders: Vec<String> = if e.action == Action::Tag {
                             if c.holds(tag, &e.reviewer) {
                                 continue;

@@ -40,6 +40,8 @@ pub enum Overlay {
     Note {
         id: String,
         area: TextArea,
+        /// Esc was pressed once on edited text: a second Esc discards it.
+        discard_armed: bool,
     },
     /// Waiting for the digit of the tag to apply to every result.
     BulkPick,
@@ -120,6 +122,9 @@ pub struct App {
     pub palette: Palette,
     /// The designations a conversation may be coded with (the matter's `config.toml`).
     pub designations: Vec<String>,
+    /// The conversation whose missing required note was already asked for: moving on again
+    /// goes ahead.
+    note_asked: Option<String>,
     pub keymap: KeyMap,
     pub theme: Theme,
     pub screen: Screen,
@@ -182,6 +187,7 @@ impl App {
             journal,
             palette,
             designations: crate::review::designation::list(matter_dir)?,
+            note_asked: None,
             keymap,
             theme,
             screen: Screen::Search,
@@ -655,6 +661,7 @@ impl App {
                     self.overlay = Some(Overlay::Note {
                         id,
                         area: TextArea::new(&note),
+                        discard_armed: false,
                     });
                 }
                 Vec::new()
@@ -706,7 +713,39 @@ impl App {
         self.page_effects()
     }
 
+    /// Before leaving a conversation that holds a tag requiring a note it lacks, the note
+    /// editor opens, once: asked and declined, the next move goes ahead.
+    fn ask_for_required_note(&mut self) -> bool {
+        if self.screen == Screen::Search {
+            return false;
+        }
+        let Some(id) = self.reading.as_ref().map(|r| r.id.clone()) else {
+            return false;
+        };
+        let missing = self.palette.missing_note(self.journal.state().get(&id));
+        if missing.is_empty() || self.note_asked.as_deref() == Some(id.as_str()) {
+            return false;
+        }
+        self.note_asked = Some(id.clone());
+        self.say(
+            format!(
+                "{} requires a note: write it (Ctrl-S saves), or Esc and move on again without",
+                missing.join(", ")
+            ),
+            Tone::Info,
+        );
+        self.overlay = Some(Overlay::Note {
+            id,
+            area: TextArea::new(""),
+            discard_armed: false,
+        });
+        true
+    }
+
     fn step_conversation(&mut self, delta: isize) -> Vec<Effect> {
+        if self.ask_for_required_note() {
+            return Vec::new();
+        }
         if self.results.anchor_pending() {
             // The list is being refetched after coding: move once it says where we are.
             self.pending_move = Some(PendingMove::Step(delta));
@@ -746,6 +785,9 @@ impl App {
     /// Selects (and while reading, opens) the next conversation without tags among the rows
     /// fetched so far.
     fn next_unreviewed(&mut self, open: bool) -> Vec<Effect> {
+        if open && self.ask_for_required_note() {
+            return Vec::new();
+        }
         if self.results.anchor_pending() {
             self.pending_move = Some(PendingMove::Unreviewed(open));
             self.say("loading the results…", Tone::Info);
@@ -953,14 +995,37 @@ impl App {
 
     fn apply_tag(&mut self, id: &str, tag: &str, add: bool) {
         let action = if add { Coding::Tag } else { Coding::Untag };
+        // A call replaces the rest of its exclusive group, in the same event.
+        let replaced: Vec<String> = if add {
+            self.palette
+                .rivals(tag)
+                .into_iter()
+                .filter(|r| self.journal.state().has_tag(id, r))
+                .collect()
+        } else {
+            Vec::new()
+        };
         if let Some(ev) = self.code(vec![Draft {
             conversations: vec![id.to_string()],
             action,
             value: json!(tag),
+            replaces: if add {
+                self.palette.rivals(tag)
+            } else {
+                Vec::new()
+            },
         }]) {
             let seq = ev.last().map(|e| e.seq).unwrap_or(0);
             let sign = if add { "+" } else { "-" };
-            self.say(format!("saved #{seq}: {sign}{tag} on {id}"), Tone::Saved);
+            let also = if replaced.is_empty() {
+                String::new()
+            } else {
+                format!(" (replaces {})", replaced.join(", "))
+            };
+            self.say(
+                format!("saved #{seq}: {sign}{tag} on {id}{also}"),
+                Tone::Saved,
+            );
             self.last_coding = Some(LastCoding::Tag {
                 tag: tag.to_string(),
                 add,
@@ -987,6 +1052,7 @@ impl App {
             conversations: vec![id.clone()],
             action: Coding::Designate,
             value: json!(next.clone().unwrap_or_default()),
+            replaces: Vec::new(),
         }]) {
             let seq = ev.last().map(|e| e.seq).unwrap_or(0);
             let what = next.unwrap_or_else(|| "none of its own (the matter's applies)".into());
@@ -1007,6 +1073,7 @@ impl App {
             conversations: vec![id.to_string()],
             action: Coding::Note,
             value: json!(text),
+            replaces: Vec::new(),
         }]) {
             let seq = ev.last().map(|e| e.seq).unwrap_or(0);
             self.say(format!("saved #{seq}: note on {id}"), Tone::Saved);
@@ -1025,6 +1092,7 @@ impl App {
             conversations: target.targets().map(String::from).collect(),
             action: Coding::Undo,
             value: json!(target.seq),
+            replaces: Vec::new(),
         }]) {
             let seq = ev.last().map(|e| e.seq).unwrap_or(0);
             let what = match target.action {
@@ -1094,14 +1162,37 @@ impl App {
                 self.overlay = Some(Overlay::Help { scroll });
                 Vec::new()
             }
-            Overlay::Note { id, mut area } => {
+            Overlay::Note {
+                id,
+                mut area,
+                discard_armed,
+            } => {
                 let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+                let saved = self.journal.state().note(&id).unwrap_or("").to_string();
+                let edited = area.text().trim_end() != saved.trim_end();
                 match k.code {
                     KeyCode::Char('s') if ctrl => self.save_note(&id, area.text().trim_end()),
+                    // Typed text is never thrown away by one key.
+                    KeyCode::Esc if edited && !discard_armed => {
+                        self.say(
+                            "the note is edited: Esc again discards it, Ctrl-S saves",
+                            Tone::Info,
+                        );
+                        self.overlay = Some(Overlay::Note {
+                            id,
+                            area,
+                            discard_armed: true,
+                        });
+                    }
+                    KeyCode::Esc if edited => self.say("edited note discarded", Tone::Info),
                     KeyCode::Esc => self.say("note not changed", Tone::Info),
                     _ => {
                         area.key(&k);
-                        self.overlay = Some(Overlay::Note { id, area });
+                        self.overlay = Some(Overlay::Note {
+                            id,
+                            area,
+                            discard_armed: false,
+                        });
                     }
                 }
                 Vec::new()
@@ -1139,10 +1230,12 @@ impl App {
                 generation,
             } => match (k.code, ids) {
                 (KeyCode::Char('y') | KeyCode::Char('Y'), Some(ids)) => {
+                    let replaces = self.palette.rivals(&tag);
                     if let Some(ev) = self.code(vec![Draft {
                         conversations: ids,
                         action: Coding::Tag,
                         value: json!(tag),
+                        replaces,
                     }]) {
                         let seq = ev.last().map(|e| e.seq).unwrap_or(0);
                         self.say(

@@ -920,3 +920,40 @@ fn an_edited_note_is_not_thrown_away_by_one_esc() {
     r.press(code(KeyCode::Esc));
     assert!(r.app.overlay.is_none());
 }
+
+#[test]
+fn auto_advance_opens_the_next_conversation_after_a_call() {
+    let mut r = rig();
+    r.app.auto_advance = true;
+    r.search("strong:true");
+    r.press(code(KeyCode::Enter));
+    let first = r.app.reading.as_ref().unwrap().id.clone();
+    r.press(key('5')); // hot: in no exclusive group, no advance
+    assert_eq!(r.app.reading.as_ref().unwrap().id, first);
+    r.press(key('3')); // not-relevant: a call
+    let second = r.app.reading.as_ref().unwrap().id.clone();
+    assert_ne!(second, first, "a call moves on");
+    r.app.auto_advance = false;
+    r.press(key('3'));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, second, "off: it stays");
+}
+
+#[test]
+fn help_and_key_hints_are_never_cut_at_80_columns() {
+    let mut r = rig();
+    let status = |s: &str| s.lines().last().unwrap_or("").to_string();
+    assert!(!status(&r.text(80, 24)).contains('…'), "{}", r.text(80, 24));
+    r.search("strong:true");
+    r.press(code(KeyCode::Enter));
+    let s = r.text(80, 24);
+    assert!(!status(&s).contains('…'), "{s}");
+    assert!(status(&s).contains("? help"), "{s}");
+    r.press(key('?'));
+    let screen = r.text(80, 70);
+    for (_, name, _) in r.app.keymap.help() {
+        assert!(
+            screen.contains(&format!("[{name}]")),
+            "[{name}] cut or missing:\n{screen}"
+        );
+    }
+}

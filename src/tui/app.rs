@@ -125,6 +125,9 @@ pub struct App {
     /// The conversation whose missing required note was already asked for: moving on again
     /// goes ahead.
     note_asked: Option<String>,
+    /// After a call (a tag of an exclusive group) while reading, open the next conversation
+    /// (`auto_advance` in tui.toml; off by default).
+    pub auto_advance: bool,
     pub keymap: KeyMap,
     pub theme: Theme,
     pub screen: Screen,
@@ -188,6 +191,7 @@ impl App {
             palette,
             designations: crate::review::designation::list(matter_dir)?,
             note_asked: None,
+            auto_advance: false,
             keymap,
             theme,
             screen: Screen::Search,
@@ -989,11 +993,16 @@ impl App {
             return Vec::new();
         };
         let add = !self.journal.state().has_tag(&id, &tag);
-        self.apply_tag(&id, &tag, add);
+        let saved = self.apply_tag(&id, &tag, add);
+        let call = saved && add && self.palette.group_of(&tag).is_some();
+        if call && self.auto_advance && self.screen != Screen::Search {
+            return self.step_conversation(1);
+        }
         Vec::new()
     }
 
-    fn apply_tag(&mut self, id: &str, tag: &str, add: bool) {
+    /// Applies or removes a tag; whether it was saved.
+    fn apply_tag(&mut self, id: &str, tag: &str, add: bool) -> bool {
         let action = if add { Coding::Tag } else { Coding::Untag };
         // A call replaces the rest of its exclusive group, in the same event.
         let replaced: Vec<String> = if add {
@@ -1030,7 +1039,9 @@ impl App {
                 tag: tag.to_string(),
                 add,
             });
+            return true;
         }
+        false
     }
 
     /// Steps the conversation's own designation through the matter's list, then back to none

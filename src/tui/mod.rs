@@ -34,6 +34,8 @@ use worker::{Core, Request, Response};
 /// The user's interface settings (`tui.toml`): theme and key bindings.
 pub struct Settings {
     pub theme: theme::ThemeName,
+    /// After a call (a tag of an exclusive group), open the next conversation.
+    pub auto_advance: bool,
     pub keymap: KeyMap,
     pub problems: Vec<String>,
     pub path: Option<PathBuf>,
@@ -79,8 +81,17 @@ impl Settings {
             .unwrap_or_default();
         let (keymap, kp) = KeyMap::with_overrides(&keys);
         problems.extend(kp);
+        let auto_advance = match table.get("auto_advance") {
+            None => false,
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(_) => {
+                problems.push("auto_advance takes true or false".to_string());
+                false
+            }
+        };
         Settings {
             theme: theme::ThemeName::named(theme_name),
+            auto_advance,
             keymap,
             problems,
             path,
@@ -127,6 +138,7 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
         Theme::from_env(settings.theme),
         total,
     )?;
+    app.auto_advance = settings.auto_advance;
     if !settings.problems.is_empty() {
         app.status = Some((
             format!("config: {}", settings.problems.join("; ")),

@@ -54,10 +54,15 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
         Some((m, Tone::Error)) => (m.clone(), t.error),
         Some((m, Tone::Saved)) => (format!("✓ {m}"), t.ok.add_modifier(Modifier::BOLD)),
         Some((m, Tone::Info)) => (m.clone(), t.base),
-        None => (hints(app), t.dim),
+        None => (String::new(), t.dim),
     };
     let width = area.width as usize;
     let room = width.saturating_sub(right.chars().count() + 1);
+    let msg = if app.status.is_none() {
+        fit_hints(&hints(app), room)
+    } else {
+        msg
+    };
     let msg = clip(&msg, room);
     let pad = width.saturating_sub(msg.chars().count() + right.chars().count());
     let line = Line::from(vec![
@@ -68,44 +73,60 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(line), area);
 }
 
-fn hints(app: &App) -> String {
+/// As many hints as fit, in order, the help key always among them: a hint is dropped whole,
+/// never cut.
+fn fit_hints(parts: &[String], room: usize) -> String {
+    let Some((help, rest)) = parts.split_last() else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for p in rest {
+        let need = out.chars().count() + p.chars().count() + 3 + help.chars().count() + 3;
+        if need > room {
+            break;
+        }
+        out.push_str(p);
+        out.push_str(" · ");
+    }
+    out.push_str(help);
+    out
+}
+
+fn hints(app: &App) -> Vec<String> {
     let k = |c| app.keymap.keys(c);
     use super::keymap::Cmd::*;
-    match app.screen {
-        Screen::Search => format!(
-            "{} search · {} open · 1-9 tag · {} note · {} bulk · {} sort · {} export · {} progress · {} help",
-            k(Search),
-            k(Open),
-            k(Note),
-            k(BulkTag),
-            k(Sort),
-            k(Export),
-            k(Progress),
-            k(Help)
-        ),
-        Screen::Transcript => format!(
-            "{}/{} hits · {}/{} conversations · 1-9 tag · {} note · {} undo · {} compare · {} back · {} help",
-            k(NextHit),
-            k(PrevHit),
-            k(NextConv),
-            k(PrevConv),
-            k(Note),
-            k(Undo),
-            k(Compare),
-            k(Back),
-            k(Help)
-        ),
-        Screen::Compare => format!(
-            "{}/{} spans · {}/{} articles · 1-9 tag · {} back · {} help",
-            k(NextHit),
-            k(PrevHit),
-            k(NextArticle),
-            k(PrevArticle),
-            k(Back),
-            k(Help)
-        ),
-        Screen::Progress => format!("{} back · {} help", k(Back), k(Help)),
-    }
+    let parts = match app.screen {
+        Screen::Search => vec![
+            format!("{} search", k(Search)),
+            format!("{} open", k(Open)),
+            "1-9 tag".to_string(),
+            format!("{} note", k(Note)),
+            format!("{} export", k(Export)),
+            format!("{} sort", k(Sort)),
+            format!("{} bulk", k(BulkTag)),
+            format!("{} progress", k(Progress)),
+        ],
+        Screen::Transcript => vec![
+            format!("{}/{} conversations", k(NextConv), k(PrevConv)),
+            "1-9 tag".to_string(),
+            format!("{} note", k(Note)),
+            format!("{} undo", k(Undo)),
+            format!("{}/{} hits", k(NextHit), k(PrevHit)),
+            format!("{} compare", k(Compare)),
+            format!("{} back", k(Back)),
+        ],
+        Screen::Compare => vec![
+            format!("{}/{} spans", k(NextHit), k(PrevHit)),
+            format!("{}/{} articles", k(NextArticle), k(PrevArticle)),
+            "1-9 tag".to_string(),
+            format!("{} back", k(Back)),
+        ],
+        Screen::Progress => vec![format!("{} back", k(Back))],
+    };
+    parts
+        .into_iter()
+        .chain([format!("{} help", k(Help))])
+        .collect()
 }
 
 /// A bordered block with a title in the theme.

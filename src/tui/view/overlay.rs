@@ -18,9 +18,18 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     match o {
         Overlay::Help { scroll } => help(f, app, area, *scroll),
-        Overlay::Note { id, area: text } => {
+        Overlay::Note {
+            id,
+            area: text,
+            discard_armed,
+        } => {
             let r = popup(f, area, 70, 14);
-            let b = block(app, format!(" note on {id} (Ctrl-S save · Esc cancel) "));
+            let keys = if *discard_armed {
+                "Ctrl-S save · Esc again: discard"
+            } else {
+                "Ctrl-S save · Esc cancel"
+            };
+            let b = block(app, format!(" note on {id} ({keys}) "));
             let inner = b.inner(r);
             let lines: Vec<Line> = text.lines.iter().map(|l| Line::raw(l.clone())).collect();
             let top = text
@@ -93,27 +102,64 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
 }
 
+/// A help entry: the key column, then the description and the command's config name, wrapped
+/// under the description (never cut) when the screen is narrow.
+fn help_entry<'a>(
+    keys: &str,
+    what: &str,
+    name: Option<&str>,
+    width: usize,
+    t: &crate::tui::theme::Theme,
+) -> Vec<Line<'a>> {
+    const KEY_W: usize = 14;
+    let room = width.saturating_sub(KEY_W).max(20);
+    let mut text = what.to_string();
+    if let Some(n) = name {
+        text.push_str(&format!("  [{n}]"));
+    }
+    let ranges = crate::tui::wrap::line_ranges(&text, room);
+    let name_at = name.map(|n| text.len() - n.len() - 2);
+    ranges
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, b))| {
+            let piece = text[a..b].trim_end().to_string();
+            let lead = if i == 0 {
+                Span::styled(format!("{keys:<KEY_W$}"), t.title)
+            } else {
+                Span::raw(" ".repeat(KEY_W))
+            };
+            // The config name is dim wherever the wrapping put it.
+            let spans = match name_at {
+                Some(at) if at >= b => vec![lead, Span::styled(piece, t.base)],
+                Some(at) if at <= a => vec![lead, Span::styled(piece, t.dim)],
+                Some(at) => vec![
+                    lead,
+                    Span::styled(text[a..at].to_string(), t.base),
+                    Span::styled(text[at..b].trim_end().to_string(), t.dim),
+                ],
+                None => vec![lead, Span::styled(piece, t.base)],
+            };
+            Line::from(spans)
+        })
+        .collect()
+}
+
 fn help(f: &mut Frame, app: &App, area: Rect, scroll: usize) {
     let r = popup(f, area, 90, area.height.saturating_sub(2));
     let t = &app.theme;
+    let width = r.width.saturating_sub(2) as usize;
     let mut lines = vec![Line::styled(
         "Keys (from the key map; change them in the config file)",
         t.dim,
     )];
     for (keys, name, what) in app.keymap.help() {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{keys:<14}"), t.title),
-            Span::styled(what.to_string(), t.base),
-            Span::styled(format!("  [{name}]"), t.dim),
-        ]));
+        lines.extend(help_entry(&keys, what, Some(name), width, t));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("In text fields", t.dim));
     for (k, what) in TEXT_KEYS {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{k:<14}"), t.title),
-            Span::styled(what.to_string(), t.base),
-        ]));
+        lines.extend(help_entry(k, what, None, width, t));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
@@ -121,10 +167,12 @@ fn help(f: &mut Frame, app: &App, area: Rect, scroll: usize) {
         t.dim,
     ));
     for tag in &app.palette.tags {
-        lines.push(Line::raw(format!(
-            "  {}  {}  {}",
-            tag.key, tag.name, tag.description
-        )));
+        let what = format!("{}  {}", tag.name, tag.description);
+        lines.extend(help_entry(&format!("  {}", tag.key), &what, None, width, t));
+    }
+    for (group, members) in &app.palette.exclusive {
+        let what = format!("exclusive group {group}: {}", members.join(", "));
+        lines.extend(help_entry("", &what, None, width, t));
     }
     let inner_h = r.height.saturating_sub(2) as usize;
     let scroll = scroll.min(lines.len().saturating_sub(inner_h));

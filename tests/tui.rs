@@ -581,7 +581,8 @@ fn sort_help_progress_and_export_dialog() {
     assert_eq!(r.app.results.total, Some(300));
     r.press(key('?'));
     assert!(matches!(r.app.overlay, Some(Overlay::Help { .. })));
-    let screen = r.text(160, 48);
+    // Tall enough for every key at once (at 48 rows the help scrolls).
+    let screen = r.text(160, 64);
     // Help comes from the key map.
     for (keys, _, what) in r.app.keymap.help() {
         assert!(
@@ -956,4 +957,116 @@ fn help_and_key_hints_are_never_cut_at_80_columns() {
             "[{name}] cut or missing:\n{screen}"
         );
     }
+}
+
+#[test]
+fn i_shows_every_detail_with_a_long_note_on_a_narrow_screen() {
+    let mut r = rig();
+    r.search("strong:true");
+    r.press(code(KeyCode::Enter));
+    let id = r.app.reading.as_ref().unwrap().id.clone();
+    let long: String = (0..60).map(|i| format!("word{i} ")).collect::<String>() + "THE-END";
+    r.app
+        .journal
+        .append("ann", |_| {
+            Ok(vec![verbatim::review::Draft {
+                conversations: vec![id.clone()],
+                action: verbatim::review::Action::Note,
+                value: serde_json::json!(long),
+                replaces: Vec::new(),
+            }])
+        })
+        .unwrap();
+    assert!(
+        !r.text(80, 24).contains("THE-END"),
+        "the narrow pane cuts it"
+    );
+    r.press(key('i'));
+    let s = r.text(80, 24);
+    assert!(s.contains("THE-END"), "{s}");
+    assert!(s.contains("palette:"), "{s}");
+    r.press(key('x'));
+    assert!(r.app.overlay.is_none());
+}
+
+#[test]
+fn an_echo_only_conversation_shows_its_echoed_run_in_the_list() {
+    let mut r = rig();
+    r.search("label:echoed AND -label:reproduced");
+    let s = r.text(160, 48);
+    let echoed = s
+        .lines()
+        .filter(|l| l.contains(" e") && l.contains("conv-"))
+        .count();
+    assert!(
+        s.lines().any(|l| l
+            .split_whitespace()
+            .any(|w| w.starts_with('e') && w[1..].parse::<u32>().is_ok())),
+        "{s}"
+    );
+    assert!(echoed > 0);
+}
+
+#[test]
+fn the_compare_view_scrolls_both_panes_and_says_what_each_mark_means() {
+    let mut r = rig();
+    r.search("strong:yes");
+    r.press(key('c'));
+    assert_eq!(r.app.screen, Screen::Compare);
+    let before = r.text(80, 24);
+    // The header spells the label out and names the article by id; the legend is there.
+    assert!(
+        before.contains("reproduced") || before.contains("echoed"),
+        "{before}"
+    );
+    assert!(before.contains("underlined: reproduced"), "{before}");
+    let art = {
+        let rd = r.app.reading.as_ref().unwrap();
+        rd.loaded.as_ref().unwrap().findings[0].article.clone()
+    };
+    assert!(before.contains(&art), "{before}");
+    // j scrolls both panes together; the text moves.
+    for _ in 0..5 {
+        r.press(key('j'));
+    }
+    let after = r.text(80, 24);
+    assert_ne!(before, after, "j scrolls");
+    let off = r.app.reading.as_ref().unwrap().cmp_offset;
+    assert!(off[0] > 0 || off[1] > 0, "{off:?}");
+    // g goes to the top of both texts (context before the span is reachable).
+    r.press(key('g'));
+    let top = r.app.reading.as_ref().unwrap().cmp_offset;
+    assert!(top[0] <= 0 && top[1] <= 0, "{top:?}");
+    // L unlocks: j moves one pane only; Tab picks the other.
+    r.press(key('L'));
+    r.press(key('G'));
+    let o = r.app.reading.as_ref().unwrap().cmp_offset;
+    r.press(code(KeyCode::Tab));
+    r.press(key('j'));
+    let o2 = r.app.reading.as_ref().unwrap().cmp_offset;
+    r.text(80, 24);
+    assert_eq!(o[0], o2[0], "the reply pane stayed");
+    r.press(key('L'));
+    assert_eq!(
+        r.app.reading.as_ref().unwrap().cmp_offset,
+        [0, 0],
+        "locked again: back to the span"
+    );
+    // n moves to the next span and back to it.
+    r.press(key('n'));
+    assert_eq!(r.app.reading.as_ref().unwrap().cmp_offset, [0, 0]);
+    // ] moves on to the next conversation, still comparing.
+    let id = r.app.reading.as_ref().unwrap().id.clone();
+    r.press(key(']'));
+    assert_ne!(r.app.reading.as_ref().unwrap().id, id);
+}
+
+#[test]
+fn echoed_spans_are_bracketed_in_the_compare_view_without_colour() {
+    let mut r = rig();
+    r.search("label:echoed AND -label:reproduced");
+    r.press(key('c'));
+    let s = r.text(120, 40);
+    assert!(s.contains('⟨') && s.contains('⟩'), "{s}");
+    assert!(s.contains("echoed (the user supplied it)"), "{s}");
 }

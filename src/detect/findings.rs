@@ -227,6 +227,8 @@ pub struct FindingsIndex {
 pub struct ConvFindings {
     /// Longest reproduced run over all its findings (words).
     pub score: usize,
+    /// Longest echoed run (words the user supplied, repeated).
+    pub echo: usize,
     pub articles: Vec<String>,
     pub labels: HashSet<Label>,
     pub strong: bool,
@@ -238,6 +240,7 @@ impl FindingsIndex {
         for f in findings {
             let c = by_conversation.entry(f.conversation.clone()).or_default();
             c.score = c.score.max(f.longest_run_words);
+            c.echo = c.echo.max(f.longest_echo_words);
             c.articles.push(f.article.clone());
             c.labels.insert(f.label);
             c.strong |= f.strong;
@@ -251,6 +254,11 @@ impl FindingsIndex {
 
     pub fn score(&self, id: &str) -> usize {
         self.by_conversation.get(id).map(|c| c.score).unwrap_or(0)
+    }
+
+    /// The longest echoed run of a conversation (words).
+    pub fn echo(&self, id: &str) -> usize {
+        self.by_conversation.get(id).map(|c| c.echo).unwrap_or(0)
     }
 
     pub fn ids_where(&self, pred: impl Fn(&ConvFindings) -> bool) -> Vec<&str> {

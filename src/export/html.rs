@@ -349,10 +349,11 @@ pub fn index_row(r: &Record, href: &str, articles: &ArticleMap) -> String {
         r.strongest()
             .map(|f| f.longest_run_words.to_string())
             .unwrap_or_default(),
+        // Once per article id, with the id: two articles may share a title.
         esc(&r
             .matched_articles()
             .iter()
-            .map(|a| article_label(articles, a))
+            .map(|a| super::record::article_ref(articles, a))
             .collect::<Vec<_>>()
             .join("; "))
     )

@@ -286,6 +286,14 @@ impl Record {
 /// Articles matched by the exported conversations, by id (for titles and excerpts).
 pub type ArticleMap = HashMap<String, Article>;
 
+/// An article as a list names it: "title [id]", or the id alone when it has no title.
+pub fn article_ref(articles: &ArticleMap, id: &str) -> String {
+    match articles.get(id).and_then(|a| a.title.as_deref()) {
+        Some(t) => format!("{t} [{id}]"),
+        None => id.to_string(),
+    }
+}
+
 /// A short reference to an article: its title, else its id.
 pub fn article_label<'a>(articles: &'a ArticleMap, id: &'a str) -> &'a str {
     articles

@@ -37,6 +37,10 @@ pub enum Overlay {
     Help {
         scroll: usize,
     },
+    /// Every detail of the conversation being read, scrollable.
+    Details {
+        scroll: usize,
+    },
     Note {
         id: String,
         area: TextArea,
@@ -112,6 +116,12 @@ pub struct Reading {
     /// Compare: which matched article (strongest first) and which of its spans.
     pub article: usize,
     pub span: usize,
+    /// Compare: lines scrolled away from the current span, reply pane and article pane (the
+    /// draw keeps them within the text).
+    pub cmp_offset: [isize; 2],
+    /// Compare: the panes scroll apart (`L`); `cmp_pane` is the one j/k move.
+    pub cmp_unlocked: bool,
+    pub cmp_pane: usize,
 }
 
 pub struct App {
@@ -568,6 +578,9 @@ impl App {
             jump_to_hit: false,
             article: 0,
             span: 0,
+            cmp_offset: [0, 0],
+            cmp_unlocked: false,
+            cmp_pane: 0,
         });
         vec![Effect::Request(Request::Load {
             generation: g,
@@ -672,6 +685,14 @@ impl App {
             }
             Cmd::Designate => {
                 self.next_designation();
+                Vec::new()
+            }
+            Cmd::Details => {
+                if self.reading.is_some() && self.screen != Screen::Search {
+                    self.overlay = Some(Overlay::Details { scroll: 0 });
+                } else {
+                    self.say("open a conversation to see its details", Tone::Info);
+                }
                 Vec::new()
             }
             Cmd::Undo => {
@@ -911,22 +932,58 @@ impl App {
             .map(|f| f.spans.len())
             .unwrap_or(0)
             .max(1);
+        let page = self.page_height.max(1) as isize;
+        // Scrolling moves both panes while they are locked to the span, else the chosen one.
+        let mut scroll = |by: isize| {
+            if rd.cmp_unlocked {
+                rd.cmp_offset[rd.cmp_pane] = rd.cmp_offset[rd.cmp_pane].saturating_add(by);
+            } else {
+                for o in &mut rd.cmp_offset {
+                    *o = o.saturating_add(by);
+                }
+            }
+        };
         match cmd {
-            Cmd::NextHit | Cmd::Down => rd.span = (rd.span + 1) % spans,
-            Cmd::PrevHit | Cmd::Up => rd.span = (rd.span + spans - 1) % spans,
-            Cmd::NextArticle | Cmd::PageDown => {
-                rd.article = (rd.article + 1) % articles;
-                rd.span = 0;
+            Cmd::Down => scroll(1),
+            Cmd::Up => scroll(-1),
+            Cmd::PageDown => scroll(page),
+            Cmd::PageUp => scroll(-page),
+            Cmd::Top => scroll(isize::MIN / 2),
+            Cmd::Bottom => scroll(isize::MAX / 2),
+            Cmd::NextHit | Cmd::PrevHit => {
+                rd.span = if cmd == Cmd::NextHit {
+                    (rd.span + 1) % spans
+                } else {
+                    (rd.span + spans - 1) % spans
+                };
+                rd.cmp_offset = [0, 0];
             }
-            Cmd::PrevArticle | Cmd::PageUp => {
-                rd.article = (rd.article + articles - 1) % articles;
+            Cmd::NextArticle | Cmd::PrevArticle => {
+                rd.article = if cmd == Cmd::NextArticle {
+                    (rd.article + 1) % articles
+                } else {
+                    (rd.article + articles - 1) % articles
+                };
                 rd.span = 0;
+                rd.cmp_offset = [0, 0];
             }
-            Cmd::Top => rd.span = 0,
-            Cmd::Bottom => rd.span = spans - 1,
+            Cmd::Lock => {
+                rd.cmp_unlocked = !rd.cmp_unlocked;
+                if !rd.cmp_unlocked {
+                    rd.cmp_offset = [0, 0];
+                }
+                let what = if rd.cmp_unlocked {
+                    "panes unlocked: j/k scroll one pane, Tab switches it, L locks again"
+                } else {
+                    "panes locked to the span"
+                };
+                self.say(what, Tone::Info);
+            }
+            Cmd::NextPane if rd.cmp_unlocked => rd.cmp_pane = 1 - rd.cmp_pane.min(1),
             Cmd::Compare | Cmd::Open => self.screen = Screen::Transcript,
             Cmd::NextConv => return self.step_conversation(1),
             Cmd::PrevConv => return self.step_conversation(-1),
+            Cmd::NextUnreviewed => return self.next_unreviewed(true),
             _ => {}
         }
         Vec::new()
@@ -1171,6 +1228,17 @@ impl App {
                     _ => return Vec::new(),
                 };
                 self.overlay = Some(Overlay::Help { scroll });
+                Vec::new()
+            }
+            Overlay::Details { scroll } => {
+                let scroll = match self.keymap.lookup(&k) {
+                    Some(Cmd::Down) => scroll + 1,
+                    Some(Cmd::Up) => scroll.saturating_sub(1),
+                    Some(Cmd::PageDown) => scroll + 10,
+                    Some(Cmd::PageUp) => scroll.saturating_sub(10),
+                    _ => return Vec::new(),
+                };
+                self.overlay = Some(Overlay::Details { scroll });
                 Vec::new()
             }
             Overlay::Note {

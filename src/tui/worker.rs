@@ -32,6 +32,8 @@ pub struct Row {
     pub turns: u64,
     /// Longest reproduced run of the conversation's findings (words).
     pub finding: usize,
+    /// Longest echoed run (words the user supplied), shown when nothing was reproduced.
+    pub echo: usize,
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
 }
@@ -346,6 +348,7 @@ impl Core {
             .into_iter()
             .map(|h| Row {
                 finding: self.findings_index.score(&h.id),
+                echo: self.findings_index.echo(&h.id),
                 id: h.id,
                 created: h.created,
                 model: h.model,

@@ -1,6 +1,8 @@
 //! Compare: the assistant reply beside the matched article, both scrolled to the span under
-//! the cursor. Reproduced spans are bold and underlined, echoed spans italic (and coloured when
-//! colour is on); the current span is in reverse video.
+//! the cursor and scrolled together from there (j/k, pages, g/G; `L` lets them scroll apart).
+//! Reproduced spans are bold and underlined, echoed spans italic between ⟨ ⟩ (a mark that
+//! shows where italics do not), the current span in reverse video; a header names the span and
+//! the article in full, and a legend says what each mark means.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -37,8 +39,16 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let Some(cur) = spans.get(current) else {
         return;
     };
+    // The header gets a second line when the screen is narrow: it is never cut.
+    let head_h = if area.width < 120 { 2 } else { 1 };
+    let [head, panes, legend] = Layout::vertical([
+        Constraint::Length(head_h),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(panes);
     let height = left.height.saturating_sub(2) as usize;
     let style_of = |label: Label, is_current: bool| {
         let s = match label {
@@ -69,19 +79,20 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             style: style_of(s.label, i == current),
         })
         .collect();
+    let echoes: Vec<(usize, usize)> = spans
+        .iter()
+        .filter(|s| s.message == cur.message && s.label == Label::Echoed)
+        .map(|s| (s.start, s.end))
+        .collect();
+    let (reply_shown, reply_marks, at_reply) =
+        bracket_echoes(reply_text, &reply_marks, &echoes, cur.start);
     let w = left.width.saturating_sub(2).max(10) as usize;
-    let ranges = line_ranges(reply_text, w);
-    let lines = styled_lines(reply_text, &ranges, t.base, &reply_marks);
-    let at = line_at(&ranges, cur.start);
-    let title = format!(
-        " reply · message {} · span {}/{} · {} {} words ",
-        cur.message + 1,
-        current + 1,
-        spans.len(),
-        cur.label.as_str(),
-        cur.words
-    );
-    draw_scrolled(f, app, left, title, lines, at, height);
+    let ranges = line_ranges(&reply_shown, w);
+    let lines = styled_lines(&reply_shown, &ranges, t.base, &reply_marks);
+    let at = line_at(&ranges, at_reply);
+    let title = format!(" reply · message {}{} ", cur.message + 1, pane_mark(app, 0));
+    let offsets = app.reading.as_ref().map(|r| r.cmp_offset).unwrap_or([0, 0]);
+    let o0 = draw_scrolled(f, app, left, title, lines, at, height, offsets[0]);
 
     // The article.
     let article = l.articles.get(&finding.article);
@@ -104,6 +115,14 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         v.sort_by_key(|(s, _)| *s);
         v.into_iter().map(|(_, m)| m).collect()
     };
+    let art_echoes: Vec<(usize, usize)> = spans
+        .iter()
+        .filter(|s| s.label == Label::Echoed)
+        .map(|s| (s.article_start, s.article_end))
+        .collect();
+    let (art_shown, art_marks, at_art) =
+        bracket_echoes(art_text, &art_marks, &art_echoes, cur.article_start);
+    let art_text = art_shown.as_str();
     let w = right.width.saturating_sub(2).max(10) as usize;
     let ranges = line_ranges(art_text, w);
     let lines = if art_text.is_empty() {
@@ -114,21 +133,114 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     } else {
         styled_lines(art_text, &ranges, t.base, &art_marks)
     };
-    let at = line_at(&ranges, cur.article_start);
+    let at = line_at(&ranges, at_art);
     let name = article
         .and_then(|a| a.title.clone())
         .unwrap_or_else(|| finding.article.clone());
     let title = format!(
-        " article {}/{} · {} · {} · {} ",
+        " article {}/{} · {}{} ",
         rd.article + 1,
         l.findings.len(),
         crate::textfmt::visible(&finding.article),
-        name,
-        finding.run_description()
+        pane_mark(app, 1)
     );
-    draw_scrolled(f, app, right, title, lines, at, height);
+    // The header says in full what the pane titles abbreviate; it wraps rather than cut.
+    let header = format!(
+        "span {}/{}: {} {} words · {} · {} [{}]",
+        current + 1,
+        spans.len(),
+        match cur.label {
+            Label::Reproduced => "reproduced",
+            Label::Echoed => "echoed (the user supplied it)",
+        },
+        cur.words,
+        finding.run_description(),
+        name,
+        crate::textfmt::visible(&finding.article)
+    );
+    f.render_widget(
+        Paragraph::new(Line::styled(header, t.title)).wrap(ratatui::widgets::Wrap { trim: true }),
+        head,
+    );
+    let o1 = draw_scrolled(f, app, right, title, lines, at, height, offsets[1]);
+    f.render_widget(
+        Paragraph::new(Line::styled(
+            if area.width >= 120 {
+                "bold underlined: reproduced · italic ⟨ ⟩: echoed, the user supplied it · reversed: this span · n/N spans · >/< articles · L unlock"
+            } else {
+                "underlined: reproduced · ⟨italic⟩: echoed (user-supplied) · reversed: this span"
+            },
+            t.dim,
+        )),
+        legend,
+    );
+    if let Some(rd) = app.reading.as_mut() {
+        rd.cmp_offset = [o0, o1];
+    }
 }
 
+/// ` (scrolling)` on the pane j/k move when the panes are unlocked.
+fn pane_mark(app: &App, pane: usize) -> &'static str {
+    match app.reading.as_ref() {
+        Some(rd) if rd.cmp_unlocked && rd.cmp_pane == pane => " · scrolling",
+        Some(rd) if rd.cmp_unlocked => " · L: locked again",
+        _ => "",
+    }
+}
+
+/// The text with ⟨ ⟩ around each echoed range (so the mark shows without italics), the marks
+/// moved to the new offsets (each echo mark covering its brackets), and `pos` moved likewise.
+fn bracket_echoes(
+    text: &str,
+    marks: &[Mark],
+    echoes: &[(usize, usize)],
+    pos: usize,
+) -> (String, Vec<Mark>, usize) {
+    const OPEN: &str = "⟨";
+    const CLOSE: &str = "⟩";
+    let mut cuts: Vec<(usize, &str)> = Vec::new();
+    for &(s, e) in echoes {
+        if s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e) {
+            cuts.push((s, OPEN));
+            cuts.push((e, CLOSE));
+        }
+    }
+    // A close before an open at the same place: adjacent echoes stay apart.
+    cuts.sort_by_key(|(at, m)| (*at, *m == OPEN));
+    let shift = |p: usize, inclusive_close: bool| -> usize {
+        p + cuts
+            .iter()
+            .filter(|(at, m)| *at < p || (*at == p && (inclusive_close && *m == CLOSE)))
+            .map(|(_, m)| m.len())
+            .sum::<usize>()
+    };
+    let mut out = String::with_capacity(text.len() + cuts.len() * 3);
+    let mut last = 0;
+    for (at, m) in &cuts {
+        out.push_str(&text[last..*at]);
+        out.push_str(m);
+        last = *at;
+    }
+    out.push_str(&text[last..]);
+    let moved = marks
+        .iter()
+        .map(|m| {
+            // An echo's mark starts on its ⟨ and ends after its ⟩.
+            let echo = echoes.contains(&(m.start, m.end));
+            let end = shift(m.end, false);
+            Mark {
+                start: shift(m.start, true),
+                end: if echo { end + CLOSE.len() } else { end },
+                style: m.style,
+            }
+        })
+        .collect();
+    (out, moved, shift(pos, true))
+}
+
+/// Draws a pane scrolled `offset` lines from where its span sits (a third of the way down);
+/// returns the offset kept within the text.
+#[allow(clippy::too_many_arguments)]
 fn draw_scrolled(
     f: &mut Frame,
     app: &App,
@@ -137,13 +249,17 @@ fn draw_scrolled(
     lines: Vec<Line<'static>>,
     at: usize,
     height: usize,
-) {
-    // Scroll-locked: the current span sits a third of the way down in both panes.
-    let max = lines.len().saturating_sub(height);
-    let scroll = at.saturating_sub(height / 3).min(max);
+    offset: isize,
+) -> isize {
+    let max = lines.len().saturating_sub(height) as isize;
+    let base = (at.saturating_sub(height / 3) as isize).min(max);
+    let scroll = (base.saturating_add(offset)).clamp(0, max.max(0));
+    let kept = scroll - base;
+    let scroll = scroll as usize;
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
     f.render_widget(
         Paragraph::new(shown).block(block(app, super::clip(&title, area.width as usize - 2))),
         area,
     );
+    kept
 }

@@ -18,6 +18,21 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     match o {
         Overlay::Help { scroll } => help(f, app, area, *scroll),
+        Overlay::Details { scroll } => {
+            let r = popup(f, area, 100, area.height.saturating_sub(2));
+            let lines = super::transcript::details_lines(app, true);
+            let title = match app.reading.as_ref() {
+                Some(rd) => format!(" {} · j/k scroll · any other key closes ", rd.id),
+                None => " details ".to_string(),
+            };
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(ratatui::widgets::Wrap { trim: false })
+                    .scroll((*scroll as u16, 0))
+                    .block(block(app, title)),
+                r,
+            );
+        }
         Overlay::Note {
             id,
             area: text,

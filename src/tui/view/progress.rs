@@ -109,20 +109,26 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         );
         return;
     };
+    // Undated conversations have no months: the chart would be an empty box.
+    let spark_h = if stats.by_month.is_empty() { 0 } else { 5 };
     let [spark_area, rest] =
-        Layout::vertical([Constraint::Length(5), Constraint::Min(3)]).areas(right);
-    let months: Vec<u64> = stats.by_month.iter().map(|m| m.1).collect();
-    let span = match (stats.by_month.first(), stats.by_month.last()) {
-        (Some(a), Some(b)) => format!(" conversations with findings by month, {} to {} ", a.0, b.0),
-        _ => " conversations with findings by month ".into(),
-    };
-    f.render_widget(
-        Sparkline::default()
-            .block(block(app, clip(&span, w)))
-            .data(&months)
-            .style(app.theme.title),
-        spark_area,
-    );
+        Layout::vertical([Constraint::Length(spark_h), Constraint::Min(3)]).areas(right);
+    if !stats.by_month.is_empty() {
+        let months: Vec<u64> = stats.by_month.iter().map(|m| m.1).collect();
+        let span = match (stats.by_month.first(), stats.by_month.last()) {
+            (Some(a), Some(b)) => {
+                format!(" conversations with findings by month, {} to {} ", a.0, b.0)
+            }
+            _ => " conversations with findings by month ".into(),
+        };
+        f.render_widget(
+            Sparkline::default()
+                .block(block(app, clip(&span, w)))
+                .data(&months)
+                .style(app.theme.title),
+            spark_area,
+        );
+    }
     let mut lines = vec![Line::styled(
         format!(
             "{} conversations with findings, {} strong",

@@ -160,8 +160,11 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             }
         }
         let id = if own_line { String::new() } else { id };
+        // An echo-only conversation shows its echoed run, marked: `e45`.
         let run = if row.finding > 0 {
             row.finding.to_string()
+        } else if row.echo > 0 {
+            format!("e{}", row.echo)
         } else {
             String::new()
         };

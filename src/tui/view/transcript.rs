@@ -181,9 +181,30 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
 }
 
 fn draw_details(f: &mut Frame, app: &App, area: Rect, wide: bool) {
+    let lines = details_lines(app, wide);
+    let title = if wide {
+        " details "
+    } else {
+        " details (i: all of it) "
+    };
+    let b = block(app, title);
+    let p = Paragraph::new(lines).block(b);
+    let p = if wide {
+        p.wrap(Wrap { trim: false })
+    } else {
+        p
+    };
+    f.render_widget(p, area);
+}
+
+/// The details of the conversation being read: its dates and model, findings, designation and
+/// productions, tags and note; `full` adds the whole note, the palette and the articles (the
+/// wide pane and the details overlay).
+pub fn details_lines(app: &App, full: bool) -> Vec<Line<'static>> {
+    let wide = full;
     let t = &app.theme;
     let Some(rd) = app.reading.as_ref() else {
-        return;
+        return Vec::new();
     };
     let review = app.journal.state().get(&rd.id);
     let tags = review
@@ -299,12 +320,5 @@ fn draw_details(f: &mut Frame, app: &App, area: Rect, wide: bool) {
             }
         }
     }
-    let b = block(app, " details ");
-    let p = Paragraph::new(lines).block(b);
-    let p = if wide {
-        p.wrap(Wrap { trim: false })
-    } else {
-        p
-    };
-    f.render_widget(p, area);
+    lines
 }

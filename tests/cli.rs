@@ -340,3 +340,64 @@ fn model_and_id_filters_take_wildcards_unless_quoted() {
         stderr(&o)
     );
 }
+
+#[test]
+fn findings_sort_limit_label_and_query() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m");
+    verbatim::demo::build(&m, &mut verbatim::progress::Silent).unwrap();
+    let lines = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["findings"];
+        a.extend_from_slice(args);
+        let o = run(&m, &a);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o).lines().map(String::from).collect()
+    };
+    let top = lines(&["--sort", "run", "--limit", "3"]);
+    assert!(top[0].starts_with("conversation  article"), "{top:?}");
+    assert_eq!(top.len(), 5, "header, 3 findings, footer: {top:?}");
+    assert!(top[4].contains("3 of "), "{top:?}");
+    let runs: Vec<u64> = top[1..4]
+        .iter()
+        .map(|l| {
+            l.split("longest ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert!(runs.windows(2).all(|w| w[0] >= w[1]), "{runs:?}");
+    let echoed = lines(&["--label", "echoed"]);
+    assert!(
+        echoed[1..echoed.len() - 1]
+            .iter()
+            .all(|l| l.contains(" echoed ")),
+        "{echoed:?}"
+    );
+    assert!(
+        echoed.iter().any(|l| l.contains("words the user supplied")),
+        "{echoed:?}"
+    );
+    let q = json(&run(&m, &["--json", "search", "model:gpt-4o", "--count"]))["total"]
+        .as_u64()
+        .unwrap();
+    assert!(q > 0);
+    let only = lines(&["--query", "model:gpt-4o"]);
+    for l in &only[1..only.len() - 1] {
+        let id = l.split_whitespace().next().unwrap();
+        let v = json(&run(
+            &m,
+            &[
+                "--json",
+                "search",
+                &format!("id:{id} AND model:gpt-4o"),
+                "--count",
+            ],
+        ));
+        assert_eq!(v["total"], 1, "{l}");
+    }
+}

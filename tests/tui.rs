@@ -1070,3 +1070,33 @@ fn echoed_spans_are_bracketed_in_the_compare_view_without_colour() {
     assert!(s.contains('⟨') && s.contains('⟩'), "{s}");
     assert!(s.contains("echoed (the user supplied it)"), "{s}");
 }
+
+#[test]
+fn the_interface_opens_where_the_reviewer_left_it() {
+    let mut r = rig();
+    r.search("strong:true");
+    for _ in 0..3 {
+        r.press(key('j'));
+    }
+    let id = r.app.results.selected_row().unwrap().id.clone();
+    r.press(key('q'));
+    assert!(r.app.quit);
+    let reopen = |r: &mut Rig, who: &str| {
+        r.app = App::new(
+            &r.dir,
+            who,
+            KeyMap::defaults(),
+            Theme::new(ThemeName::Dark, false),
+            r.core.num_docs(),
+        )
+        .unwrap();
+        let fx = r.app.start();
+        r.pump(fx);
+    };
+    reopen(&mut r, "ann");
+    assert_eq!(r.app.results.query, "strong:true");
+    assert_eq!(r.app.results.selected_row().unwrap().id, id);
+    // Another reviewer has a place of their own.
+    reopen(&mut r, "bob");
+    assert_eq!(r.app.results.query, "");
+}

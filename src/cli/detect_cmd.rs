@@ -50,6 +50,19 @@ pub struct DetectArgs {
 pub struct FindingsArgs {
     /// Only this conversation's findings.
     id: Option<String>,
+    /// Order: run (longest reproduced run first), coverage (share of the article first),
+    /// conversation (by id, the default), article (by article id).
+    #[arg(long, default_value = "conversation", value_parser = ["run", "coverage", "conversation", "article"])]
+    sort: String,
+    /// At most this many findings.
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Only findings of this label: reproduced or echoed.
+    #[arg(long, value_parser = ["reproduced", "echoed"])]
+    label: Option<String>,
+    /// Only findings of the conversations this query matches.
+    #[arg(long, value_name = "QUERY")]
+    query: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -198,10 +211,56 @@ pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
         }
     }
     let all = detect::findings::load(&matter.dir)?;
-    let shown: Vec<&detect::Finding> = all
+    let selected: Option<std::collections::HashSet<String>> = match &args.query {
+        Some(q) => {
+            let s = super::session::Session::open(ctx)?;
+            let node =
+                anyhow::Context::context(verbatim::query::parse(q), "the query does not parse")?;
+            Some(
+                verbatim::search::matching_ids_full(&s.index, s.lookups(), &node)?
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    let mut shown: Vec<&detect::Finding> = all
         .iter()
         .filter(|f| args.id.as_deref().is_none_or(|id| f.conversation == id))
+        .filter(|f| args.label.as_deref().is_none_or(|l| f.label.as_str() == l))
+        .filter(|f| {
+            selected
+                .as_ref()
+                .is_none_or(|s| s.contains(&f.conversation))
+        })
         .collect();
+    match args.sort.as_str() {
+        "run" => shown.sort_by(|a, b| {
+            b.longest_run_words
+                .cmp(&a.longest_run_words)
+                .then(b.longest_echo_words.cmp(&a.longest_echo_words))
+                .then(a.conversation.cmp(&b.conversation))
+        }),
+        "coverage" => shown.sort_by(|a, b| {
+            b.article_coverage
+                .total_cmp(&a.article_coverage)
+                .then(a.conversation.cmp(&b.conversation))
+        }),
+        "article" => shown.sort_by(|a, b| {
+            a.article
+                .cmp(&b.article)
+                .then(a.conversation.cmp(&b.conversation))
+        }),
+        _ => shown.sort_by(|a, b| {
+            a.conversation
+                .cmp(&b.conversation)
+                .then(a.article.cmp(&b.article))
+        }),
+    }
+    let matched = shown.len();
+    if let Some(n) = args.limit {
+        shown.truncate(n);
+    }
     verbatim::audit::append(
         &matter.dir,
         &ctx.reviewer,
@@ -218,21 +277,41 @@ pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
         println!("no detection has run in this matter yet: run `verbatim detect`");
         return Ok(0);
     }
-    for f in &shown {
+    if !shown.is_empty() {
         println!(
-            "{}  {}  {}{}  longest {} words / {} chars, {} reproduced, {} echoed, {:.1}% of the article",
+            "conversation  article  label  longest run, words reproduced and echoed, article coverage"
+        );
+    }
+    for f in &shown {
+        // An echo-only finding says what was echoed, not "longest 0 words".
+        let run = if f.longest_run_words > 0 {
+            format!(
+                "longest {} words / {} chars",
+                f.longest_run_words, f.longest_run_chars
+            )
+        } else {
+            f.run_description()
+        };
+        println!(
+            "{}  {}  {}{}  {run}, {} reproduced, {} echoed, {:.1}% of the article",
             visible_line(&f.conversation),
             visible_line(&f.article),
             f.label.as_str(),
             if f.strong { " STRONG" } else { "" },
-            f.longest_run_words,
-            f.longest_run_chars,
             f.reproduced_words,
             f.echoed_words,
             f.article_coverage * 100.0
         );
     }
-    println!("{} findings", thousands(shown.len() as u64));
+    if shown.len() < matched {
+        println!(
+            "{} of {} findings (--limit)",
+            thousands(shown.len() as u64),
+            thousands(matched as u64)
+        );
+    } else {
+        println!("{} findings", thousands(shown.len() as u64));
+    }
     Ok(0)
 }
 

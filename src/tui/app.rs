@@ -243,8 +243,32 @@ impl App {
     }
 
     /// The first search: every conversation, so the list is never empty at start.
+    /// Opens on the query and conversation this reviewer left, else on every conversation.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.run_query()
+        let Some(place) = super::place::load(&self.matter_dir, &self.reviewer) else {
+            return self.run_query();
+        };
+        self.input.set(&place.query);
+        self.results.sort = SortBy::parse(&place.sort).unwrap_or(self.results.sort);
+        let fx = self.run_query();
+        if self.results.query == place.query {
+            self.results.restore(place.selected, place.id);
+        }
+        fx
+    }
+
+    /// Quits, keeping this reviewer's place for the next start.
+    fn quit_now(&mut self) -> Vec<Effect> {
+        let place = super::place::Place {
+            query: self.results.query.clone(),
+            sort: super::place::sort_name(self.results.sort).to_string(),
+            selected: self.results.selected,
+            id: self.current_id(),
+        };
+        // A place not kept is an inconvenience, never a reason not to quit.
+        let _ = super::place::save(&self.matter_dir, &self.reviewer, &place);
+        self.quit = true;
+        vec![Effect::Quit]
     }
 
     /// The update.
@@ -264,8 +288,7 @@ impl App {
             self.results.forget_requests();
         }
         if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
-            self.quit = true;
-            return vec![Effect::Quit];
+            return self.quit_now();
         }
         if let Some(o) = self.overlay.take() {
             return self.overlay_key(o, k);
@@ -591,10 +614,7 @@ impl App {
 
     fn command(&mut self, cmd: Cmd) -> Vec<Effect> {
         match cmd {
-            Cmd::Quit => {
-                self.quit = true;
-                vec![Effect::Quit]
-            }
+            Cmd::Quit => self.quit_now(),
             Cmd::Help => {
                 self.overlay = Some(Overlay::Help { scroll: 0 });
                 Vec::new()
@@ -611,10 +631,7 @@ impl App {
             Cmd::Back | Cmd::Close => match self.screen {
                 // A search still running is stopped first; the next press quits.
                 Screen::Search if self.results.pending() => self.cancel_search(),
-                Screen::Search => {
-                    self.quit = true;
-                    vec![Effect::Quit]
-                }
+                Screen::Search => self.quit_now(),
                 Screen::Compare => {
                     self.screen = Screen::Transcript;
                     Vec::new()
@@ -1217,28 +1234,29 @@ impl App {
         }
     }
 
+    /// A scrolling overlay's new position for a scroll key; `None`: any other key closes it.
+    fn scrolled(&self, k: &KeyEvent, scroll: usize) -> Option<usize> {
+        match self.keymap.lookup(k) {
+            Some(Cmd::Down) => Some(scroll + 1),
+            Some(Cmd::Up) => Some(scroll.saturating_sub(1)),
+            Some(Cmd::PageDown) => Some(scroll + 10),
+            Some(Cmd::PageUp) => Some(scroll.saturating_sub(10)),
+            _ => None,
+        }
+    }
+
     fn overlay_key(&mut self, o: Overlay, k: KeyEvent) -> Vec<Effect> {
         match o {
             Overlay::Help { scroll } => {
-                let scroll = match self.keymap.lookup(&k) {
-                    Some(Cmd::Down) => scroll + 1,
-                    Some(Cmd::Up) => scroll.saturating_sub(1),
-                    Some(Cmd::PageDown) => scroll + 10,
-                    Some(Cmd::PageUp) => scroll.saturating_sub(10),
-                    _ => return Vec::new(),
-                };
-                self.overlay = Some(Overlay::Help { scroll });
+                if let Some(scroll) = self.scrolled(&k, scroll) {
+                    self.overlay = Some(Overlay::Help { scroll });
+                }
                 Vec::new()
             }
             Overlay::Details { scroll } => {
-                let scroll = match self.keymap.lookup(&k) {
-                    Some(Cmd::Down) => scroll + 1,
-                    Some(Cmd::Up) => scroll.saturating_sub(1),
-                    Some(Cmd::PageDown) => scroll + 10,
-                    Some(Cmd::PageUp) => scroll.saturating_sub(10),
-                    _ => return Vec::new(),
-                };
-                self.overlay = Some(Overlay::Details { scroll });
+                if let Some(scroll) = self.scrolled(&k, scroll) {
+                    self.overlay = Some(Overlay::Details { scroll });
+                }
                 Vec::new()
             }
             Overlay::Note {

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod export_dialog;
 pub mod keymap;
+pub mod place;
 pub mod results;
 pub mod terminal;
 pub mod textarea;

@@ -160,6 +160,19 @@ impl Results {
         self.invalidate();
     }
 
+    /// Puts the selection back where a reviewer left it: on `id` when the rows hold it, else on
+    /// the row at `selected`.
+    pub fn restore(&mut self, selected: usize, id: Option<String>) {
+        self.selected = selected;
+        self.top = selected.saturating_sub(2);
+        if let Some(current) = id {
+            self.anchor = Some(Anchor {
+                current,
+                following: Vec::new(),
+            });
+        }
+    }
+
     /// Whether the refetched rows have yet to say where the reviewer's place is.
     pub fn anchor_pending(&self) -> bool {
         self.anchor.is_some()

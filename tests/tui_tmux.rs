@@ -299,10 +299,11 @@ fn every_way_of_ending_gives_the_terminal_back() {
             Ending::Fault(f) => *f,
             Ending::Signal(_) => "",
         };
+        // A reviewer per case: each quit keeps its place, which the next start would restore.
         let review = Review::start(
             &session,
             &m,
-            "e2e",
+            &format!("e2e-{i}"),
             &format!("VERBATIM_TEST_FAULT={fault}"),
             (80, 24),
         );

@@ -268,8 +268,8 @@ fn tag_filters_combine_with_queries() {
     assert!(stdout(&out).contains("BROKEN at entry"), "{}", stdout(&out));
 }
 
-#[test]
-fn a_call_replaces_the_rest_of_its_exclusive_group_in_one_undoable_event() {
+/// A matter of conversations c0, c1, c2.
+fn three_conversations() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let lines: Vec<String> = (0..3)
         .map(|i| common::openai_line(&format!("c{i}"), "hello", "hi"))
@@ -281,6 +281,12 @@ fn a_call_replaces_the_rest_of_its_exclusive_group_in_one_undoable_event() {
             .status
             .success()
     );
+    (tmp, m)
+}
+
+#[test]
+fn a_call_replaces_the_rest_of_its_exclusive_group_in_one_undoable_event() {
+    let (_tmp, m) = three_conversations();
     let tags = |id: &str| -> Vec<String> {
         Journal::open(&m)
             .unwrap()
@@ -333,17 +339,7 @@ fn a_call_replaces_the_rest_of_its_exclusive_group_in_one_undoable_event() {
 
 #[test]
 fn a_required_note_is_enforced_and_tags_check_lists_what_breaks_a_rule() {
-    let tmp = tempfile::tempdir().unwrap();
-    let lines: Vec<String> = (0..3)
-        .map(|i| common::openai_line(&format!("c{i}"), "hello", "hi"))
-        .collect();
-    let f = common::write(tmp.path(), "in.jsonl", lines.join("\n").as_bytes());
-    let m = tmp.path().join("m");
-    assert!(
-        common::run(&m, &["import", f.to_str().unwrap()])
-            .status
-            .success()
-    );
+    let (_tmp, m) = three_conversations();
     // Coded before the rule existed: two calls at once (written straight to the journal).
     let mut j = Journal::open(&m).unwrap();
     j.append("old", |_| {

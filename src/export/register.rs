@@ -158,6 +158,32 @@ pub fn load(matter_dir: &Path) -> Result<Register> {
     Ok(reg)
 }
 
+/// The register, read again only when `productions.jsonl` changed since this process last
+/// read it (its numbers files are written once, before their line): the review interface asks
+/// on every conversation it opens, and `produced:`/`bates:` on every search.
+pub fn load_cached(matter_dir: &Path) -> Result<std::sync::Arc<Register>> {
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Stamp = (u64, Option<std::time::SystemTime>);
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, (Stamp, Arc<Register>)>>> = OnceLock::new();
+    let path = matter_dir.join(FILE);
+    let stamp: Stamp = match std::fs::metadata(&path) {
+        Ok(m) => (m.len(), m.modified().ok()),
+        Err(_) => (0, None),
+    };
+    let cache = CACHE.get_or_init(Mutex::default);
+    if let Ok(c) = cache.lock()
+        && let Some((s, reg)) = c.get(&path)
+        && *s == stamp
+    {
+        return Ok(reg.clone());
+    }
+    let reg = Arc::new(load(matter_dir)?);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(path, (stamp, reg.clone()));
+    }
+    Ok(reg)
+}
+
 /// The numbers file of a production being written: under a temporary name in the matter
 /// until the production is registered.
 pub struct Numbers {

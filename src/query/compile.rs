@@ -148,9 +148,9 @@ fn glob(pattern: &str, field: Field) -> Result<Box<dyn Query>> {
 }
 
 /// The matter's production register (empty without a matter).
-fn register(ctx: &Env) -> Result<crate::export::register::Register> {
+fn register(ctx: &Env) -> Result<std::sync::Arc<crate::export::register::Register>> {
     match ctx.matter_dir {
-        Some(dir) => crate::export::register::load(dir),
+        Some(dir) => crate::export::register::load_cached(dir),
         None => Ok(Default::default()),
     }
 }

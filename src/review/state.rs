@@ -30,6 +30,16 @@ impl ConvReview {
         !self.tags.is_empty()
     }
 
+    /// Everyone who holds `tag` here.
+    fn holders(&self, tag: &str) -> Vec<String> {
+        self.tag_by
+            .get(tag)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    }
+
     fn holds(&self, tag: &str, reviewer: &str) -> bool {
         self.tag_by.get(tag).is_some_and(|w| w.contains(reviewer))
     }
@@ -160,47 +170,35 @@ impl ReviewState {
                 if let Some(tag) = e.value.as_str() {
                     for id in e.targets() {
                         let c = self.touch(id, e);
-                        // The rest of an exclusive group goes first, whoever held it.
-                        if e.action == Action::Tag {
-                            for rival in e.replaces.iter().filter(|r| r.as_str() != tag) {
-                                let holders: Vec<String> =
-                                    c.tag_by.get(rival).into_iter().flatten().cloned().collect();
-                                for r in holders {
-                                    c.set_hold(rival, &r, false);
-                                    changes.push(Change {
-                                        key: Key::Hold {
-                                            conv: id.to_string(),
-                                            tag: rival.clone(),
-                                            reviewer: r,
-                                        },
-                                        before: Val::Held(true),
-                                        after: Val::Held(false),
-                                    });
-                                }
-                            }
-                        }
-                        let holders: Vec<String> = if e.action == Action::Tag {
-                            if c.holds(tag, &e.reviewer) {
-                                continue;
-                            }
-                            vec![e.reviewer.clone()]
-                        } else {
-                            // An untag is a decision about the conversation: it removes the
-                            // tag whoever applied it (and undo restores exactly those).
-                            c.tag_by.get(tag).into_iter().flatten().cloned().collect()
-                        };
                         let on = e.action == Action::Tag;
-                        for r in holders {
-                            c.set_hold(tag, &r, on);
-                            changes.push(Change {
-                                key: Key::Hold {
-                                    conv: id.to_string(),
-                                    tag: tag.to_string(),
-                                    reviewer: r,
-                                },
-                                before: Val::Held(!on),
-                                after: Val::Held(on),
-                            });
+                        // (tag, holders to set): for a tag, the rest of its exclusive group goes
+                        // first, whoever held it; an untag is a decision about the
+                        // conversation and removes the tag whoever applied it (undo restores
+                        // exactly those).
+                        let mut steps: Vec<(&str, Vec<String>, bool)> = Vec::new();
+                        if on {
+                            for rival in e.replaces.iter().filter(|r| r.as_str() != tag) {
+                                steps.push((rival, c.holders(rival), false));
+                            }
+                            if !c.holds(tag, &e.reviewer) {
+                                steps.push((tag, vec![e.reviewer.clone()], true));
+                            }
+                        } else {
+                            steps.push((tag, c.holders(tag), false));
+                        }
+                        for (t, holders, hold) in steps {
+                            for r in holders {
+                                c.set_hold(t, &r, hold);
+                                changes.push(Change {
+                                    key: Key::Hold {
+                                        conv: id.to_string(),
+                                        tag: t.to_string(),
+                                        reviewer: r,
+                                    },
+                                    before: Val::Held(!hold),
+                                    after: Val::Held(hold),
+                                });
+                            }
                         }
                     }
                 }

@@ -437,7 +437,7 @@ impl Core {
             }
         }
         // Read per opened conversation: another reviewer may have produced it meanwhile.
-        let produced = crate::export::register::load(&self.matter_dir)?
+        let produced = crate::export::register::load_cached(&self.matter_dir)?
             .places(id)
             .to_vec();
         Ok(Loaded {

@@ -164,7 +164,8 @@ pub fn load(matter_dir: &Path) -> Result<Register> {
 pub fn load_cached(matter_dir: &Path) -> Result<std::sync::Arc<Register>> {
     use std::sync::{Arc, Mutex, OnceLock};
     type Stamp = (u64, Option<std::time::SystemTime>);
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, (Stamp, Arc<Register>)>>> = OnceLock::new();
+    type Cache = Mutex<HashMap<PathBuf, (Stamp, Arc<Register>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let path = matter_dir.join(FILE);
     let stamp: Stamp = match std::fs::metadata(&path) {
         Ok(m) => (m.len(), m.modified().ok()),

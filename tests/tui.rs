@@ -165,21 +165,24 @@ fn starts_on_every_conversation_and_searches() {
     assert_eq!(r.app.focus, Focus::List);
     let n = r.app.results.total.unwrap();
     assert!(n > 5 && n < 300, "{n}");
-    assert_eq!(r.app.history.last().unwrap(), "assistant:\"according to\"");
+    assert_eq!(
+        r.app.query.history.last().unwrap(),
+        "assistant:\"according to\""
+    );
     // The history is kept in the matter.
     let kept = std::fs::read_to_string(r.dir.join("query-history.jsonl")).unwrap();
     assert!(kept.contains("according to"));
     // `/` selects the old query: typing replaces it, a movement keeps it.
     r.press(key('/'));
     assert_eq!(r.app.focus, Focus::Query);
-    assert!(r.app.input.selected);
+    assert!(r.app.query.input.selected);
     r.press(key('x'));
-    assert_eq!(r.app.input.text, "x");
+    assert_eq!(r.app.query.input.text, "x");
     r.press(code(KeyCode::Esc));
     r.press(key('/'));
     r.press(code(KeyCode::Left));
     r.press(key('y'));
-    assert_eq!(r.app.input.text, "yx");
+    assert_eq!(r.app.query.input.text, "yx");
     // Esc, however often, goes back and never quits; q at the top quits.
     r.press(code(KeyCode::Esc));
     r.press(code(KeyCode::Enter));
@@ -197,7 +200,7 @@ fn starts_on_every_conversation_and_searches() {
         KeyModifiers::CONTROL,
     )));
     r.press(code(KeyCode::Up));
-    assert_eq!(r.app.input.text, "assistant:\"according to\"");
+    assert_eq!(r.app.query.input.text, "assistant:\"according to\"");
     // Searches are in the audit trail.
     let audit = std::fs::read_to_string(r.dir.join("audit.jsonl")).unwrap();
     assert!(audit.contains("\"search\"") && audit.contains("according to"));
@@ -209,7 +212,7 @@ fn syntax_errors_point_at_the_column_and_run_nothing() {
     r.press(code(KeyCode::Esc));
     r.press(key('/'));
     r.keys("tidal AND (barrier");
-    let Err((msg, col)) = r.app.preview.clone() else {
+    let Err((msg, col)) = r.app.query.preview.clone() else {
         panic!("no error")
     };
     assert!(msg.contains("unclosed"), "{msg}");
@@ -702,6 +705,20 @@ fn screens() -> Vec<(&'static str, Setup)> {
                 }
             }),
         ),
+        (
+            "production_running",
+            Box::new(|r: &mut Rig| {
+                export_dialog(r, std::path::Path::new("/cases/acme/prod-1"), "exhibit");
+                if let Some(Overlay::Export(d)) = &mut r.app.overlay {
+                    d.bates.set("ACME-CHAT-");
+                    d.recipient.set("Counsel for Defendant");
+                    d.pdf = true;
+                    d.phase = Some("exporting".into());
+                    d.progress = Some((120, 300));
+                }
+                r.app.export_running = true;
+            }),
+        ),
     ]
 }
 
@@ -1099,4 +1116,199 @@ fn the_interface_opens_where_the_reviewer_left_it() {
     // Another reviewer has a place of their own.
     reopen(&mut r, "bob");
     assert_eq!(r.app.results.query, "");
+}
+
+fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn progress_counts_the_set_being_reviewed() {
+    let mut r = rig();
+    r.search("strong:true");
+    let n = r.app.results.total.unwrap();
+    assert!(n > 1 && n < 300, "{n}");
+    r.press(key('1'));
+    r.press(key('p'));
+    assert_eq!(r.app.screen, Screen::Progress);
+    let st = r.app.stats.clone().unwrap();
+    assert_eq!((st.total, st.coded), (n, 1));
+    assert_eq!(
+        st.conversations, n,
+        "every strong conversation has findings"
+    );
+    let screen = r.text(100, 30);
+    assert!(screen.contains("results of strong:true"), "{screen}");
+    assert!(screen.contains(&format!("1 of {n} coded")), "{screen}");
+    // Tab: the conversations with findings, then the whole matter.
+    r.press(code(KeyCode::Tab));
+    let st = r.app.stats.clone().unwrap();
+    assert!(st.total >= n && st.total < 300);
+    assert!(r.text(100, 30).contains("conversations with findings"));
+    r.press(code(KeyCode::Tab));
+    let st = r.app.stats.clone().unwrap();
+    assert_eq!((st.total, st.coded), (300, 1));
+    assert!(r.text(100, 30).contains("1 of 300 coded"));
+}
+
+/// Opens the export dialog on the current results with `dest` and a format.
+fn export_dialog(r: &mut Rig, dest: &std::path::Path, format: &str) {
+    r.press(key('e'));
+    let Some(Overlay::Export(d)) = &mut r.app.overlay else {
+        panic!("no export dialog")
+    };
+    d.destination.set(dest.to_str().unwrap());
+    d.field = verbatim::tui::export_dialog::Field::Format;
+    while d.format.name() != format {
+        d.key(&KeyEvent::new(KeyCode::Right, KeyModifiers::NONE), false);
+    }
+}
+
+#[test]
+fn ctrl_c_stops_an_export_and_says_so_before_it_quits() {
+    let mut r = rig();
+    r.search("strong:true");
+    let out = r.dir.parent().unwrap().join("stopped");
+    export_dialog(&mut r, &out, "html");
+    let fx = r.app.handle(code(KeyCode::Enter));
+    let Some(Effect::Export(req)) = fx.into_iter().next() else {
+        panic!("no export started")
+    };
+    assert!(r.app.export_running);
+    // Ctrl-C while it runs: the export is stopped, the interface stays.
+    let fx = r.app.handle(ctrl('c'));
+    assert!(matches!(fx.as_slice(), [Effect::CancelExport]), "{fx:?}");
+    assert!(!r.app.quit);
+    assert!(
+        r.app
+            .status
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("stopping the export")
+    );
+    let index = verbatim::index::ConvIndex::open(&r.dir.join("index")).unwrap();
+    let findings = verbatim::detect::FindingsIndex::load(&r.dir).unwrap();
+    let inputs = verbatim::export::Inputs {
+        matter_dir: &r.dir,
+        index: &index,
+        review: r.app.journal.state(),
+        findings: &findings,
+    };
+    let res = verbatim::export::run(
+        &inputs,
+        &req,
+        &mut verbatim::progress::Silent,
+        &std::sync::atomic::AtomicBool::new(true),
+    )
+    .map(Box::new)
+    .map_err(|e| format!("{e:#}"));
+    r.press(Action::Response(Response::ExportDone(res)));
+    assert!(!out.exists(), "a stopped export leaves nothing");
+    let screen = r.text(100, 30);
+    assert!(screen.contains("stopped by Ctrl-C"), "{screen}");
+    assert!(screen.contains("nothing was written"), "{screen}");
+    // Nothing running: Ctrl-C quits.
+    r.press(ctrl('c'));
+    assert!(r.app.quit);
+}
+
+#[test]
+fn the_export_dialog_replaces_only_when_asked_and_remembers_the_last_choices() {
+    let mut r = rig();
+    r.search("strong:true");
+    let out = r.dir.parent().unwrap().join("prod");
+    export_dialog(&mut r, &out, "dat");
+    if let Some(Overlay::Export(d)) = &mut r.app.overlay {
+        d.bates.set("ACME-");
+        d.recipient.set("Counsel for Defendant");
+    }
+    r.press(code(KeyCode::Enter));
+    let Some(Overlay::Export(d)) = &r.app.overlay else {
+        panic!("dialog closed")
+    };
+    let s = d.result.as_ref().unwrap().as_ref().unwrap();
+    assert_eq!(s.bates_first.as_deref(), Some("ACME-0000001"));
+    r.press(code(KeyCode::Esc));
+
+    // Opened again: the same format, prefix and recipient, a new name in the same directory.
+    r.press(key('e'));
+    let Some(Overlay::Export(d)) = &mut r.app.overlay else {
+        panic!("no dialog")
+    };
+    assert_eq!(d.format.name(), "dat");
+    assert_eq!(d.bates.text, "ACME-");
+    assert_eq!(d.recipient.text, "Counsel for Defendant");
+    assert!(!d.replace && !d.reproduce);
+    assert!(
+        d.destination
+            .text
+            .starts_with(out.parent().unwrap().to_str().unwrap())
+    );
+    // The same destination: refused before anything runs, until replace is on; then the
+    // production is refused as a re-production unless asked for.
+    d.destination.set(out.to_str().unwrap());
+    r.press(code(KeyCode::Enter));
+    let screen = r.text(100, 30);
+    assert!(screen.contains("already exists"), "{screen}");
+    assert!(!r.app.export_running);
+    if let Some(Overlay::Export(d)) = &mut r.app.overlay {
+        d.replace = true;
+        d.reproduce = true;
+    }
+    r.press(code(KeyCode::Enter));
+    let Some(Overlay::Export(d)) = &r.app.overlay else {
+        panic!("dialog closed")
+    };
+    let s = d.result.as_ref().unwrap().as_ref().unwrap();
+    assert!(s.bates_first.as_deref().unwrap() > "ACME-0000001");
+    let reg = std::fs::read_to_string(r.dir.join("productions.jsonl")).unwrap();
+    assert!(reg.contains("Counsel for Defendant"), "{reg}");
+
+    // A directory that is not an earlier export is never replaced.
+    r.press(code(KeyCode::Esc));
+    let other = r.dir.parent().unwrap().join("not-an-export");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("brief.docx"), b"draft").unwrap();
+    export_dialog(&mut r, &other, "csv");
+    if let Some(Overlay::Export(d)) = &mut r.app.overlay {
+        d.replace = true;
+    }
+    r.press(code(KeyCode::Enter));
+    let Some(Overlay::Export(d)) = &r.app.overlay else {
+        panic!("dialog closed")
+    };
+    let e = d.result.as_ref().unwrap().as_ref().unwrap_err();
+    assert!(e.contains("not an earlier export"), "{e}");
+    assert!(other.join("brief.docx").exists());
+}
+
+/// A queue whose last conversation is coded: `]` says nothing followed, `[` opens the one
+/// before it (not one further back), and `r` finds nothing below.
+#[test]
+fn the_end_of_a_shrinking_queue_is_said_and_previous_is_the_row_before() {
+    let mut r = rig();
+    r.search("reviewed:no AND id:conv-000010*");
+    let n = r.app.results.len();
+    assert!(n >= 3, "{n}");
+    let ids: Vec<String> = (0..n)
+        .map(|i| r.app.results.row(i).unwrap().id.clone())
+        .collect();
+    r.press(key('G'));
+    r.press(code(KeyCode::Enter));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, ids[n - 1]);
+    r.press(key('1'));
+    assert_eq!(r.app.results.len(), n - 1);
+    r.press(key(']'));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, ids[n - 1]);
+    let status = r.app.status.clone().unwrap().0;
+    assert!(status.contains("last conversation"), "{status}");
+    // Coded again (nothing changes), then back: the row before the coded one.
+    r.press(key('['));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, ids[n - 2]);
+    r.press(key('1'));
+    r.press(key('r'));
+    let status = r.app.status.clone().unwrap().0;
+    assert!(status.contains("no unreviewed"), "{status}");
+    assert!(!status.contains("loading"), "{status}");
 }

@@ -227,6 +227,7 @@ pub fn run(
         None => crate::review::designation::matter_default(inp.matter_dir)?,
     };
     let node = req.selection.node()?;
+    progress.begin("selecting the conversations", None);
     // A production may select from tens of millions of conversations: the selection gets
     // more room than an interactive search, but still a bound.
     let budget = crate::query::budget::Budget::new(crate::query::budget::Limits {
@@ -242,6 +243,7 @@ pub fn run(
     };
     let (searcher, docs) = crate::search::production_order(inp.index, lookups, &node)?;
     let total = docs.len() as u64;
+    progress.end();
     // The Bates lock is taken before the register is read, so the check below and the
     // registration at the end see the same register.
     let mut numbering = match &req.bates {
@@ -371,7 +373,16 @@ pub fn run(
     }
     progress.end();
     let altered_values = sink.altered_values();
+    progress.begin(
+        if chromium.is_some() {
+            "printing exhibits.pdf in Chromium"
+        } else {
+            "finishing the files"
+        },
+        None,
+    );
     sink.finish(&mut out)?;
+    progress.end();
     if let Some(log) = redaction_log {
         out.close(log)?;
     }
@@ -408,7 +419,9 @@ pub fn run(
     if let Some(n) = &mut numbering {
         n.commit()?;
     }
+    progress.begin("writing the manifest and flushing to disk", None);
     let finished = out.finish()?;
+    progress.end();
     let production = match (numbers, &req.bates) {
         (Some(nums), Some(opts)) => Some(register::register(
             inp.matter_dir,

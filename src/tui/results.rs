@@ -30,6 +30,7 @@ pub struct Results {
     /// The conversation being read left the list on refetch and the selection now rests on
     /// the row that followed it: "next" is the selected row itself.
     on_follower: bool,
+    past_end: bool,
     /// The search was cancelled (Esc): its failure is expected, and not retried.
     pub cancelled: bool,
 }
@@ -55,6 +56,7 @@ impl Results {
             error: None,
             anchor: None,
             on_follower: false,
+            past_end: false,
             cancelled: false,
         }
     }
@@ -124,6 +126,7 @@ impl Results {
 
     pub fn select(&mut self, i: usize, visible: usize) {
         self.on_follower = false;
+        self.past_end = false;
         self.anchor = None;
         self.selected = i.min(self.len().saturating_sub(1));
         let visible = visible.max(1);
@@ -157,6 +160,7 @@ impl Results {
             self.anchor = Some(Anchor { current, following });
         }
         self.on_follower = false;
+        self.past_end = false;
         self.invalidate();
     }
 
@@ -182,6 +186,16 @@ impl Results {
     /// conversation just coded, which has left the list: "next" is then the selection.
     pub fn take_on_follower(&mut self) -> bool {
         std::mem::take(&mut self.on_follower)
+    }
+
+    /// True (once) when the conversation just coded was the last of the list and has left it:
+    /// no row followed it.
+    pub fn take_past_end(&mut self) -> bool {
+        std::mem::take(&mut self.past_end)
+    }
+
+    pub fn past_end(&self) -> bool {
+        self.past_end
     }
 
     /// Places the selection after a refetch: on the coded conversation if it is still listed,
@@ -212,7 +226,9 @@ impl Results {
         // coded conversation and everything after it on screen are gone; the row now at the
         // old place is the one after them.
         if self.pages.contains_key(&(self.selected / PAGE)) || self.is_empty() {
-            self.on_follower = true;
+            // Past the new end of the list, nothing followed it: "next" has nowhere to go.
+            self.past_end = self.selected >= self.len();
+            self.on_follower = !self.past_end;
             self.anchor = None;
         }
     }

@@ -3,7 +3,7 @@
 //! newest pending request; answers carry the request's generation number so the interface can
 //! drop stale ones.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
@@ -56,8 +56,12 @@ pub enum Request {
     },
     /// Every id matching the query (for bulk tagging).
     Ids { generation: u64, query: String },
-    /// Findings summarised for the progress screen.
-    Stats { generation: u64 },
+    /// Review and findings counted for the progress screen, over the conversations matching
+    /// `query` (`None`: the whole matter).
+    Stats {
+        generation: u64,
+        query: Option<String>,
+    },
     /// The first result at or after `from` that carries no tag.
     FindUnreviewed {
         generation: u64,
@@ -80,9 +84,15 @@ pub struct Loaded {
     pub matter_designation: Option<String>,
 }
 
-/// Findings counted for charts.
+/// Review and findings counted for the progress screen, over one set of conversations.
 #[derive(Debug, Clone, Default)]
 pub struct FindingStats {
+    /// Conversations in the set, and those coded in it.
+    pub total: u64,
+    pub coded: u64,
+    /// Conversations per tag, and coded per reviewer (who coded last), within the set.
+    pub tags: Vec<(String, u64)>,
+    pub by_reviewer: Vec<(String, u64)>,
     pub by_label: Vec<(String, u64)>,
     /// (YYYY-MM of the conversation, conversations with a finding).
     pub by_month: Vec<(String, u64)>,
@@ -130,7 +140,9 @@ pub enum Response {
         message: String,
         column: Option<usize>,
     },
+    /// The export's phase and how far it is (`total` 0: not known).
     ExportProgress {
+        phase: String,
         done: u64,
         total: u64,
     },
@@ -286,10 +298,12 @@ impl Core {
                 },
                 Err(e) => Self::failed(generation, "search", e),
             },
-            Request::Stats { generation } => match self.stats() {
-                Ok(stats) => Response::Stats { generation, stats },
-                Err(e) => Self::failed(generation, "statistics", e),
-            },
+            Request::Stats { generation, query } => {
+                match self.stats(query.as_deref(), generation) {
+                    Ok(stats) => Response::Stats { generation, stats },
+                    Err(e) => Self::failed(generation, "statistics", e),
+                }
+            }
         }
     }
 
@@ -465,19 +479,51 @@ impl Core {
         }
     }
 
-    fn stats(&self) -> Result<FindingStats> {
+    fn stats(&self, query_text: Option<&str>, generation: u64) -> Result<FindingStats> {
         let mut st = FindingStats::default();
+        // The set: every conversation, or those the query matches.
+        let node = match query_text {
+            Some(q) => query::parse(q)?,
+            None => Node::All,
+        };
+        let set: Option<HashSet<String>> = match query_text {
+            Some(q) => Some(self.ids(q, generation)?.into_iter().collect()),
+            None => None,
+        };
+        let within = |id: &str| set.as_ref().is_none_or(|s| s.contains(id));
+        st.total = set
+            .as_ref()
+            .map(|s| s.len() as u64)
+            .unwrap_or_else(|| self.num_docs());
         let viewed = crate::audit::viewed(&self.matter_dir)?;
-        st.viewed = viewed.len() as u64;
-        st.coded_unviewed = self.with_state(|j| {
-            Ok(j.state()
-                .ids_where(|c| c.reviewed())
-                .into_iter()
-                .filter(|id| !viewed.contains(*id))
-                .count() as u64)
+        st.viewed = viewed.iter().filter(|id| within(id)).count() as u64;
+        self.with_state(|j| {
+            let mut tags: std::collections::BTreeMap<String, u64> = Default::default();
+            let mut reviewers: std::collections::BTreeMap<String, u64> = Default::default();
+            for (id, c) in &j.state().convs {
+                if !within(id) {
+                    continue;
+                }
+                for t in &c.tags {
+                    *tags.entry(t.clone()).or_default() += 1;
+                }
+                if !c.reviewed() {
+                    continue;
+                }
+                st.coded += 1;
+                if !viewed.contains(id) {
+                    st.coded_unviewed += 1;
+                }
+                if let Some(r) = &c.last_reviewer {
+                    *reviewers.entry(r.clone()).or_default() += 1;
+                }
+            }
+            st.tags = tags.into_iter().collect();
+            st.by_reviewer = reviewers.into_iter().collect();
+            Ok(())
         })?;
         let mut labels: HashMap<&str, u64> = HashMap::new();
-        for f in &self.findings {
+        for f in self.findings.iter().filter(|f| within(&f.conversation)) {
             *labels.entry(f.label.as_str()).or_default() += 1;
         }
         st.by_label = labels
@@ -485,13 +531,15 @@ impl Core {
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         st.by_label.sort();
-        st.conversations = self.findings_index.by_conversation.len() as u64;
-        st.strong = self
-            .findings_index
-            .by_conversation
-            .values()
-            .filter(|c| c.strong)
-            .count() as u64;
+        let convs = || {
+            self.findings_index
+                .by_conversation
+                .iter()
+                .filter(|(id, _)| within(id))
+                .map(|(_, c)| c)
+        };
+        st.conversations = convs().count() as u64;
+        st.strong = convs().filter(|c| c.strong).count() as u64;
         let buckets = [
             (20, "20-29"),
             (30, "30-49"),
@@ -500,7 +548,7 @@ impl Core {
             (200, "200+"),
         ];
         let mut by_score = vec![0u64; buckets.len()];
-        for c in self.findings_index.by_conversation.values() {
+        for c in convs() {
             if let Some(i) = buckets.iter().rposition(|(min, _)| c.score >= *min) {
                 by_score[i] += 1;
             }
@@ -510,20 +558,18 @@ impl Core {
             .zip(by_score)
             .map(|((_, l), n)| (l.to_string(), n))
             .collect();
-        let node = Node::Filter(query::Filter::Score(
+        let with_findings = Node::Filter(query::Filter::Score(
             query::ast::Bound::Included(1),
             query::ast::Bound::Unbounded,
         ));
-        let dated = search::production_order(
-            &self.index,
-            search::Lookups {
-                review: None,
-                findings: Some(&self.findings_index),
-                budget: None,
-                matter_dir: None,
-            },
-            &node,
-        )?;
+        let node = match node {
+            Node::All => with_findings,
+            other => Node::And(vec![with_findings, other]),
+        };
+        let budget = self.budget(generation);
+        let dated = self.with_state(|j| {
+            search::production_order(&self.index, self.lookups(j, &budget), &node)
+        })?;
         let mut months: std::collections::BTreeMap<String, u64> = Default::default();
         for (_, created) in dated.1 {
             let key = created
@@ -546,7 +592,7 @@ impl Request {
             Request::Search { generation, .. }
             | Request::Load { generation, .. }
             | Request::Ids { generation, .. }
-            | Request::Stats { generation }
+            | Request::Stats { generation, .. }
             | Request::FindUnreviewed { generation, .. } => *generation,
         }
     }
@@ -646,6 +692,7 @@ pub fn spawn_export(
                 };
                 let mut progress = ChannelProgress {
                     tx: tx.clone(),
+                    phase: String::new(),
                     total: 0,
                     last: Instant::now(),
                 };
@@ -666,23 +713,34 @@ pub fn spawn_export(
 
 struct ChannelProgress {
     tx: Sender<Response>,
+    phase: String,
     total: u64,
     last: Instant,
 }
 
+impl ChannelProgress {
+    fn send(&mut self, done: u64) {
+        self.last = Instant::now();
+        let _ = self.tx.send(Response::ExportProgress {
+            phase: self.phase.clone(),
+            done,
+            total: self.total,
+        });
+    }
+}
+
 impl crate::progress::Progress for ChannelProgress {
-    fn begin(&mut self, _: &str, total: Option<u64>) {
+    /// Every phase is shown as it starts, so a long one (printing a PDF) never looks stuck.
+    fn begin(&mut self, label: &str, total: Option<u64>) {
+        self.phase = label.to_string();
         self.total = total.unwrap_or(0);
+        self.send(0);
     }
 
     fn update(&mut self, done: u64, _: u64) {
         // A few updates a second are enough for a gauge.
         if self.last.elapsed().as_millis() >= 100 || done == self.total {
-            self.last = Instant::now();
-            let _ = self.tx.send(Response::ExportProgress {
-                done,
-                total: self.total,
-            });
+            self.send(done);
         }
     }
 

@@ -200,27 +200,39 @@ fn help(f: &mut Frame, app: &App, area: Rect, scroll: usize) {
 }
 
 fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
-    let r = popup(f, area, 84, 14);
     let t = &app.theme;
+    let fields = [
+        Field::Selection,
+        Field::Format,
+        Field::Destination,
+        Field::Bates,
+        Field::Designation,
+        Field::Recipient,
+        Field::Redact,
+        Field::Pdf,
+        Field::Replace,
+        Field::Reproduce,
+    ];
+    let shown = fields.iter().filter(|x| d.visible(**x)).count() as u16;
+    let r = popup(f, area, 84, shown + 9);
     let b = block(
         app,
         " export (↑↓ field · ←→ change · Enter start · Esc close) ",
     );
     let inner = b.inner(r);
     f.render_widget(b, r);
+    let w = inner.width as usize;
     let mark = |field: Field| if d.field == field { "▶ " } else { "  " };
     let sel = |field: Field| if d.field == field { t.selected } else { t.base };
+    let check = |on: bool| if on { "[x] yes" } else { "[ ] no" };
     let formats: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-    let mut lines = vec![
-        Line::from(vec![
-            Span::raw(mark(Field::Selection)),
-            Span::styled("what:   ", t.dim),
-            Span::styled(clip(&d.selection_label(), 60), sel(Field::Selection)),
-        ]),
-        Line::from(vec![
-            Span::raw(mark(Field::Format)),
-            Span::styled("format: ", t.dim),
-            Span::styled(
+    // (field, label, value): one line each, labels in one column.
+    let mut rows: Vec<(Field, &str, String)> = Vec::new();
+    for field in fields.into_iter().filter(|x| d.visible(*x)) {
+        let (label, value) = match field {
+            Field::Selection => ("what", d.selection_label()),
+            Field::Format => (
+                "format",
                 formats
                     .iter()
                     .map(|n| {
@@ -232,45 +244,74 @@ fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
                     })
                     .collect::<Vec<_>>()
                     .join(""),
-                sel(Field::Format),
             ),
-        ]),
-        Line::from(vec![
-            Span::raw(mark(Field::Destination)),
-            Span::styled("to:     ", t.dim),
-            Span::styled(clip(&d.destination.text, 68), sel(Field::Destination)),
-        ]),
-    ];
-    if d.format == Format::Dat {
+            Field::Destination => ("to", d.destination.text.clone()),
+            Field::Bates => ("Bates prefix", d.bates.text.clone()),
+            Field::Designation => ("designation", d.designation_label()),
+            Field::Recipient => ("recipient", d.recipient.text.clone()),
+            Field::Redact => ("redact personal data", check(d.redact).into()),
+            Field::Pdf => ("print exhibits.pdf", check(d.pdf).into()),
+            Field::Replace => ("replace an earlier export", check(d.replace).into()),
+            Field::Reproduce => ("produce again if produced", check(d.reproduce).into()),
+        };
+        rows.push((field, label, value));
+    }
+    let label_w = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0) + 2;
+    let value_w = w.saturating_sub(label_w + 2).max(1);
+    let mut cursor: Option<(u16, usize)> = None;
+    let mut lines: Vec<Line> = Vec::new();
+    for (field, label, value) in &rows {
+        let text_field = match field {
+            Field::Destination => Some(&d.destination),
+            Field::Bates => Some(&d.bates),
+            Field::Recipient => Some(&d.recipient),
+            _ => None,
+        };
+        // A typed value shows its end (where the cursor is) when it is longer than the room.
+        let shown = match text_field {
+            Some(input) if d.field == *field => {
+                let chars: Vec<char> = value.chars().collect();
+                let first = input.cursor.saturating_sub(value_w.saturating_sub(1));
+                cursor = Some((lines.len() as u16, input.cursor - first));
+                chars[first.min(chars.len())..]
+                    .iter()
+                    .take(value_w)
+                    .collect()
+            }
+            _ => clip(value, value_w),
+        };
         lines.push(Line::from(vec![
-            Span::raw(mark(Field::Bates)),
-            Span::styled("Bates prefix: ", t.dim),
-            Span::styled(d.bates.text.clone(), sel(Field::Bates)),
-            Span::styled("  (numbers continue from the last production)", t.dim),
+            Span::raw(mark(*field)),
+            Span::styled(format!("{:<label_w$}", format!("{label}:")), t.dim),
+            Span::styled(shown, sel(*field)),
         ]));
     }
-    lines.push(Line::from(vec![
-        Span::raw(mark(Field::Redact)),
-        Span::styled("redact personal data: ", t.dim),
-        Span::styled(
-            if d.redact { "[x] yes" } else { "[ ] no" },
-            sel(Field::Redact),
-        ),
-    ]));
     let contents = crate::export::Contents::default_for(d.format);
-    lines.push(Line::from(vec![
-        Span::raw("  "),
-        Span::styled("contents: ", t.dim),
-        Span::raw(contents.names().join(", ")),
-        Span::styled(
-            if contents.coding {
-                " (work product in)"
-            } else {
-                " (no work product)"
-            },
-            t.dim,
-        ),
-    ]));
+    let mut notes = vec![format!(
+        "contents: {}{}",
+        contents.names().join(", "),
+        if contents.coding {
+            " (work product in)"
+        } else {
+            " (no work product)"
+        }
+    )];
+    if d.field == Field::Designation {
+        notes.push("a conversation coded with its own designation keeps it".into());
+    }
+    if d.format.numbered() {
+        notes.push("Bates numbers continue from the last production under the prefix".into());
+    }
+    if d.result.is_none() && d.destination_exists() {
+        notes.push(if d.replace {
+            "the destination exists: it is replaced only if it holds an earlier export".into()
+        } else {
+            "the destination exists: choose another, or turn on replace".into()
+        });
+    }
+    for n in notes {
+        lines.push(Line::from(vec![Span::raw("  "), Span::styled(n, t.dim)]));
+    }
     lines.push(Line::raw(""));
     if let Some(e) = &d.error {
         lines.push(Line::styled(e.clone(), t.error));
@@ -285,7 +326,7 @@ fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
                 ),
                 t.ok,
             ));
-            lines.push(Line::raw(clip(&format!("to {}", s.out.display()), 78)));
+            lines.push(Line::raw(clip(&format!("to {}", s.out.display()), w)));
             lines.push(Line::raw(format!("manifest.sha256 {}", &s.manifest_sha256)));
             if let (Some(a), Some(b)) = (&s.bates_first, &s.bates_last) {
                 lines.push(Line::raw(format!("Bates {a} to {b}")));
@@ -293,18 +334,16 @@ fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
             lines.push(Line::styled("any key closes", t.dim));
         }
         Some(Err(e)) => {
+            if d.interrupted {
+                lines.push(Line::styled("stopped by Ctrl-C", t.error));
+            }
             lines.push(Line::styled(clip(e, 240), t.error));
             lines.push(Line::styled("any key closes", t.dim));
         }
         None => {}
     }
-    let text_h = inner
-        .height
-        .saturating_sub(if d.progress.is_some() && d.result.is_none() {
-            1
-        } else {
-            0
-        });
+    let running = d.progress.is_some() && d.result.is_none();
+    let text_h = inner.height.saturating_sub(if running { 1 } else { 0 });
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         Rect {
@@ -313,16 +352,20 @@ fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
         },
     );
     if let (Some((done, total)), None) = (d.progress, &d.result) {
-        let ratio = super::ratio(done, total);
+        let phase = d.phase.as_deref().unwrap_or("exporting");
+        let (ratio, count) = if total > 0 {
+            (
+                super::ratio(done, total),
+                format!("{} / {}", thousands(done), thousands(total)),
+            )
+        } else {
+            (0.0, "…".to_string())
+        };
         f.render_widget(
             Gauge::default()
                 .gauge_style(t.title)
                 .ratio(ratio.clamp(0.0, 1.0))
-                .label(format!(
-                    "{} / {} · Esc cancels",
-                    thousands(done),
-                    thousands(total)
-                )),
+                .label(clip(&format!("{phase} {count} · Esc or Ctrl-C stops"), w)),
             Rect {
                 y: inner.bottom().saturating_sub(1),
                 height: 1,
@@ -330,18 +373,10 @@ fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
             },
         );
     }
-    if matches!(d.field, Field::Destination | Field::Bates) && d.result.is_none() {
-        let (row, text) = if d.field == Field::Destination {
-            (2u16, &d.destination)
-        } else {
-            (3u16, &d.bates)
-        };
-        let prefix = if d.field == Field::Destination {
-            10
-        } else {
-            16
-        };
-        let x = inner.x + prefix + text.cursor.min(68) as u16;
+    if let Some((row, col)) = cursor
+        && d.result.is_none()
+    {
+        let x = inner.x + 2 + label_w as u16 + col as u16;
         f.set_cursor_position(Position::new(
             x.min(inner.right().saturating_sub(1)),
             inner.y + row,

@@ -1,7 +1,6 @@
-//! Review progress: reviewed against the whole matter, counts per tag and per reviewer as bars,
+//! Review progress over a set (the results, the conversations with findings, or the matter):
+//! coded, opened, counts per tag and per reviewer as bars,
 //! findings by label, by the conversations' month (a sparkline) and by longest run.
-
-use std::collections::BTreeMap;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -19,7 +18,7 @@ fn bars(rows: &[(String, u64)], width: usize, app: &App) -> Vec<Line<'static>> {
         .map(|(l, _)| l.chars().count())
         .max()
         .unwrap_or(0)
-        .min(width / 3);
+        .min(width * 3 / 5);
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let room = width.saturating_sub(label_w + 10).max(1);
     rows.iter()
@@ -36,38 +35,35 @@ fn bars(rows: &[(String, u64)], width: usize, app: &App) -> Vec<Line<'static>> {
 }
 
 pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
-    let st = app.journal.state();
-    let reviewed = st.reviewed_count();
-    let total = app.total_conversations.max(reviewed);
-    let tag_counts = st.tag_counts();
-    let mut per_reviewer: BTreeMap<String, u64> = BTreeMap::new();
-    for c in st.convs.values() {
-        if let Some(r) = c.last_reviewer.as_ref().filter(|_| c.reviewed()) {
-            *per_reviewer.entry(r.clone()).or_default() += 1;
-        }
-    }
+    let scope = app.progress_scope.label(&app.results.query);
     let [gauge, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(4)]).areas(area);
-    let ratio = super::ratio(reviewed, total);
+    let title = clip(
+        &format!(" progress over {scope} · Tab: another set "),
+        area.width.saturating_sub(4) as usize,
+    );
+    let Some(stats) = app.stats.clone() else {
+        f.render_widget(
+            Paragraph::new(format!("counting {scope}…")).block(block(app, title)),
+            area,
+        );
+        return;
+    };
+    let (coded, total) = (stats.coded, stats.total.max(stats.coded));
+    let ratio = super::ratio(coded, total);
     f.render_widget(
         Gauge::default()
-            .block(block(app, " reviewed "))
+            .block(block(app, title))
             .gauge_style(app.theme.title)
             .ratio(ratio.clamp(0.0, 1.0))
             .label(format!(
-                "{} of {} coded ({:.1}%), {} to go{}",
-                thousands(reviewed),
+                "{} of {} coded ({:.1}%), {} to go · {} opened · {} coded unopened",
+                thousands(coded),
                 thousands(total),
                 ratio * 100.0,
-                thousands(total - reviewed),
+                thousands(total - coded),
                 // Coded and opened are kept apart: bulk coding reads nothing.
-                app.stats
-                    .as_ref()
-                    .map(|s| format!(
-                        " · {} opened · {} coded unopened",
-                        thousands(s.viewed),
-                        thousands(s.coded_unviewed)
-                    ))
-                    .unwrap_or_default()
+                thousands(stats.viewed),
+                thousands(stats.coded_unviewed)
             )),
         gauge,
     );
@@ -75,40 +71,35 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
     let w = left.width.saturating_sub(2) as usize;
     let mut lines = vec![Line::styled("conversations per tag", app.theme.dim)];
+    let count = |tag: &str| {
+        stats
+            .tags
+            .iter()
+            .find(|(t, _)| t == tag)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
     let mut rows: Vec<(String, u64)> = app
         .palette
         .tags
         .iter()
-        .map(|t| {
-            (
-                format!("{} {}", t.key, t.name),
-                *tag_counts.get(&t.name).unwrap_or(&0),
-            )
-        })
+        .map(|t| (format!("{} {}", t.key, t.name), count(&t.name)))
         .collect();
-    for (tag, n) in &tag_counts {
+    for (tag, n) in &stats.tags {
         if !app.palette.contains(tag) {
             rows.push((format!("- {tag}"), *n));
         }
     }
     lines.extend(bars(&rows, w, app));
     lines.push(Line::raw(""));
-    lines.push(Line::styled("reviewed, by who coded last", app.theme.dim));
-    let rrows: Vec<(String, u64)> = per_reviewer.into_iter().collect();
-    if rrows.is_empty() {
+    lines.push(Line::styled("coded, by who coded last", app.theme.dim));
+    if stats.by_reviewer.is_empty() {
         lines.push(Line::styled("nothing coded yet", app.theme.dim));
     }
-    lines.extend(bars(&rrows, w, app));
+    lines.extend(bars(&stats.by_reviewer, w, app));
     f.render_widget(Paragraph::new(lines).block(block(app, " review ")), left);
 
     let w = right.width.saturating_sub(2) as usize;
-    let Some(stats) = app.stats.clone() else {
-        f.render_widget(
-            Paragraph::new("counting findings…").block(block(app, " findings ")),
-            right,
-        );
-        return;
-    };
     // Undated conversations have no months: the chart would be an empty box.
     let spark_h = if stats.by_month.is_empty() { 0 } else { 5 };
     let [spark_area, rest] =

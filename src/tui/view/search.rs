@@ -38,11 +38,15 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     f.render_widget(query_block, bar);
     // The query scrolls horizontally to keep the cursor in view.
     let width = inner.width.max(1) as usize;
-    let chars: Vec<char> = app.input.text.chars().collect();
-    let first = app.input.cursor.saturating_sub(width.saturating_sub(1));
+    let chars: Vec<char> = app.query.input.text.chars().collect();
+    let first = app
+        .query
+        .input
+        .cursor
+        .saturating_sub(width.saturating_sub(1));
     let shown: String = chars.iter().skip(first).take(width).collect();
     // A selected query (just after `/`) is shown reversed: typing replaces it.
-    let style = if editing && app.input.selected {
+    let style = if editing && app.query.input.selected {
         t.base.add_modifier(ratatui::style::Modifier::REVERSED)
     } else {
         t.base
@@ -50,19 +54,19 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     f.render_widget(Paragraph::new(shown).style(style), inner);
     if editing {
         f.set_cursor_position(Position::new(
-            inner.x + (app.input.cursor - first) as u16,
+            inner.x + (app.query.input.cursor - first) as u16,
             inner.y,
         ));
     }
 
     // The parsed reading, or the error pointing at its column.
-    let line = match &app.preview {
+    let line = match &app.query.preview {
         Ok(r) => {
             let mut spans = vec![
                 Span::styled(" reading: ", t.dim),
                 Span::styled(r.clone(), t.base),
             ];
-            if let Some(note) = &app.mixed_note {
+            if let Some(note) = &app.query.mixed_note {
                 spans.push(Span::styled(
                     format!("  ⚠ {}", first_sentence(note)),
                     t.error,

@@ -1,0 +1,112 @@
+//! The search screen: the query bar's keys, running and cancelling a search, the pages the
+//! result list needs, and moving in the list.
+
+use crossterm::event::KeyEvent;
+
+use super::query_bar::QueryOutcome;
+use super::{App, Effect, Focus, Screen, Tone};
+use crate::query;
+use crate::search::SortBy;
+use crate::tui::keymap::Cmd;
+use crate::tui::results::{PAGE, Results};
+use crate::tui::worker::Request;
+
+impl App {
+    pub(super) fn query_key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        match self.query.key(&k) {
+            QueryOutcome::Stay => Vec::new(),
+            QueryOutcome::Run => {
+                self.focus = Focus::List;
+                self.run_query()
+            }
+            QueryOutcome::Leave { esc } => {
+                self.focus = Focus::List;
+                if esc && self.results.pending() {
+                    return self.cancel_search();
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Runs the query in the bar (kept in the history).
+    pub(super) fn run_query(&mut self) -> Vec<Effect> {
+        let text = match self.query.submit() {
+            Ok(text) => text,
+            Err((msg, col)) => {
+                self.say(format!("query: {msg} (column {col})"), Tone::Error);
+                self.focus = Focus::Query;
+                return Vec::new();
+            }
+        };
+        // An error about an earlier query must not stay under this one.
+        if matches!(self.status, Some((_, Tone::Error))) {
+            self.status = None;
+        }
+        if let Ok(node) = query::parse(&text)
+            && let Some(w) = query::warnings(&node, &self.palette, self.journal.state()).first()
+        {
+            self.say(format!("warning: {w}"), Tone::Info);
+        }
+        let sort = self.results.sort;
+        self.search(&text, sort)
+    }
+
+    /// Stops the running search: the worker gives up at its next budget check.
+    pub(super) fn cancel_search(&mut self) -> Vec<Effect> {
+        self.results.cancelled = true;
+        self.results.error = Some(("search cancelled".to_string(), None));
+        self.say("search cancelled", Tone::Info);
+        vec![Effect::CancelSearch(self.results.generation)]
+    }
+
+    pub(super) fn search(&mut self, text: &str, sort: SortBy) -> Vec<Effect> {
+        let g = self.generation();
+        self.results = Results::new(g, text, sort);
+        vec![Effect::Request(Request::Search {
+            generation: g,
+            query: text.to_string(),
+            sort,
+            offset: 0,
+            limit: PAGE,
+        })]
+    }
+
+    /// Page requests for rows the list needs now.
+    pub fn page_effects(&mut self) -> Vec<Effect> {
+        let g = self.results.generation;
+        let q = self.results.query.clone();
+        let sort = self.results.sort;
+        self.results
+            .wanted(self.list_height)
+            .into_iter()
+            .map(|offset| {
+                Effect::Request(Request::Search {
+                    generation: g,
+                    query: q.clone(),
+                    sort,
+                    offset,
+                    limit: PAGE,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) fn list_command(&mut self, cmd: Cmd) -> Vec<Effect> {
+        let h = self.list_height.max(1);
+        match cmd {
+            Cmd::Up => self.results.move_by(-1, h),
+            Cmd::Down => self.results.move_by(1, h),
+            Cmd::PageUp => self.results.move_by(-(h as isize), h),
+            Cmd::PageDown => self.results.move_by(h as isize, h),
+            Cmd::Top => self.results.select(0, h),
+            Cmd::Bottom => self.results.select(self.results.len().saturating_sub(1), h),
+            Cmd::Open => return self.open_selected(Screen::Transcript),
+            Cmd::Compare => return self.open_selected(Screen::Compare),
+            Cmd::NextPane => self.focus = Focus::Query,
+            Cmd::NextUnreviewed => return self.next_unreviewed(false),
+            _ => {}
+        }
+        self.page_effects()
+    }
+}

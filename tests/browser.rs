@@ -100,7 +100,14 @@ fn right_edges(pdf: &Path) -> Vec<(f64, f64)> {
 }
 
 fn print(chromium: &Path, html: &Path, pdf: &Path) {
-    verbatim::export::pdf::print(chromium, html, pdf, std::time::Duration::from_secs(120)).unwrap();
+    verbatim::export::pdf::print(
+        chromium,
+        html,
+        pdf,
+        std::time::Duration::from_secs(120),
+        None,
+    )
+    .unwrap();
 }
 
 /// Computed styles of the page, read by a script run in the real browser.

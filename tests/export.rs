@@ -806,3 +806,86 @@ fn a_default_production_carries_no_work_product() {
         "the audit entry records the contents"
     );
 }
+
+/// Stops the export (sets `cancel`) as soon as a phase whose name starts with `at` begins.
+struct CancelAt<'a> {
+    at: &'static str,
+    cancel: &'a std::sync::atomic::AtomicBool,
+}
+
+impl verbatim::progress::Progress for CancelAt<'_> {
+    fn begin(&mut self, label: &str, _: Option<u64>) {
+        if label.starts_with(self.at) {
+            self.cancel
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    fn update(&mut self, _: u64, _: u64) {}
+    fn end(&mut self) {}
+    fn note(&mut self, _: &str) {}
+}
+
+/// A stop asked for after the last conversation is written (while files are finished or a PDF
+/// printed) still leaves nothing and consumes no Bates numbers; once the numbers are committed
+/// and the manifest is being written, the export is complete and kept.
+#[test]
+fn an_export_stopped_after_the_last_conversation_leaves_nothing() {
+    let (tmp, m) = demo_matter();
+    let index = verbatim::index::ConvIndex::open(&m.join("index")).unwrap();
+    let journal = verbatim::review::Journal::open(&m).unwrap();
+    let findings = verbatim::detect::FindingsIndex::load(&m).unwrap();
+    let inputs = verbatim::export::Inputs {
+        matter_dir: &m,
+        index: &index,
+        review: journal.state(),
+        findings: &findings,
+    };
+    let request = |out: &Path| verbatim::export::ExportRequest {
+        selection: verbatim::export::Selection {
+            tags: vec!["hot".into()],
+            query: None,
+        },
+        format: verbatim::export::Format::Dat,
+        contents: None,
+        out: out.to_path_buf(),
+        bates: Some(verbatim::export::BatesOptions::new("STOP-")),
+        redact: false,
+        force: false,
+        reviewer: "ann".into(),
+        designation: None,
+        recipient: None,
+        reproduce: false,
+        pdf: false,
+    };
+    let out = tmp.path().join("stopped");
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let mut p = CancelAt {
+        at: "finishing",
+        cancel: &cancel,
+    };
+    let e = verbatim::export::run(&inputs, &request(&out), &mut p, &cancel).unwrap_err();
+    assert!(format!("{e:#}").contains("nothing was written"), "{e:#}");
+    assert!(!out.exists());
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("stopped"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // No numbers were consumed: the next production starts at 1. A stop while its manifest
+    // is written comes after the point of no return: it is complete and kept.
+    let out = tmp.path().join("kept");
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let mut p = CancelAt {
+        at: "writing the manifest",
+        cancel: &cancel,
+    };
+    let s = verbatim::export::run(&inputs, &request(&out), &mut p, &cancel).unwrap();
+    assert_eq!(s.bates_first.as_deref(), Some("STOP-0000001"));
+    let check = Command::new("sha256sum")
+        .args(["--quiet", "-c", "manifest.sha256"])
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", stderr(&check));
+}

@@ -301,13 +301,19 @@ pub fn run(
     };
     let mut redactions = redact::Counts::new();
     progress.begin("exporting", Some(total));
-    for (i, (addr, _)) in docs.iter().enumerate() {
+    // Checked per conversation and between the phases after them, up to the rename into
+    // place: a stopped export leaves nothing (the temporary directory goes with `out`).
+    let stop_if_cancelled = || -> Result<()> {
         if cancel.load(Ordering::Relaxed) {
             bail!(
                 "export cancelled; nothing was written to {}",
                 req.out.display()
             );
         }
+        Ok(())
+    };
+    for (i, (addr, _)) in docs.iter().enumerate() {
+        stop_if_cancelled()?;
         let conv = inp
             .index
             .load(&searcher, *addr)
@@ -381,7 +387,10 @@ pub fn run(
         },
         None,
     );
-    sink.finish(&mut out)?;
+    // A stop while printing kills Chromium; said as any other stop.
+    let finished_files = sink.finish(&mut out, cancel);
+    stop_if_cancelled()?;
+    finished_files?;
     progress.end();
     if let Some(log) = redaction_log {
         out.close(log)?;
@@ -416,6 +425,7 @@ pub fn run(
         "export.json",
         &serde_json::to_vec_pretty(&description).context("cannot encode export.json")?,
     )?;
+    stop_if_cancelled()?;
     if let Some(n) = &mut numbering {
         n.commit()?;
     }

@@ -65,8 +65,15 @@ pub fn headless_args(profile: &Path) -> Vec<String> {
     v
 }
 
-/// Prints `html` (a local file) to `pdf`, A4 or Letter as the page's CSS says.
-pub fn print(chromium: &Path, html: &Path, pdf: &Path, timeout: Duration) -> Result<()> {
+/// Prints `html` (a local file) to `pdf`, A4 or Letter as the page's CSS says. `stop` ends
+/// the printing at once (Chromium is killed): an export stopped while printing.
+pub fn print(
+    chromium: &Path,
+    html: &Path,
+    pdf: &Path,
+    timeout: Duration,
+    stop: Option<&std::sync::atomic::AtomicBool>,
+) -> Result<()> {
     let profile = tempfile::tempdir().context("cannot create a browser profile directory")?;
     let url = format!("file://{}", html.canonicalize()?.display());
     // Chromium's log goes to a file: a pipe nobody reads until the end could fill and stall it.
@@ -95,6 +102,11 @@ pub fn print(chromium: &Path, html: &Path, pdf: &Path, timeout: Duration) -> Res
                 );
             }
             return Ok(());
+        }
+        if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("printing {} stopped", html.display());
         }
         if started.elapsed() > timeout {
             let _ = child.kill();

@@ -2,6 +2,7 @@
 //! start and end. Records arrive one at a time, so memory stays flat in the export's size.
 
 use std::io::Write;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result};
 
@@ -11,7 +12,7 @@ use super::{Format, dat, exhibit, html, transcript};
 
 pub trait Sink {
     fn write(&mut self, out: &mut OutDir, r: &Record, articles: &ArticleMap) -> Result<()>;
-    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()>;
+    fn finish(self: Box<Self>, out: &mut OutDir, cancel: &AtomicBool) -> Result<()>;
     /// Values the format could not hold as they were (DAT qualifier characters).
     fn altered_values(&self) -> u64 {
         0
@@ -62,7 +63,7 @@ impl Sink for Jsonl {
             .context("cannot write conversations.jsonl")
     }
 
-    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+    fn finish(self: Box<Self>, out: &mut OutDir, _: &AtomicBool) -> Result<()> {
         out.close(self.file)
     }
 }
@@ -159,7 +160,7 @@ impl Sink for Csv {
             .context("cannot write conversations.csv")
     }
 
-    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+    fn finish(self: Box<Self>, out: &mut OutDir, _: &AtomicBool) -> Result<()> {
         let file = self
             .writer
             .into_inner()
@@ -185,7 +186,7 @@ impl Sink for Transcripts {
         )
     }
 
-    fn finish(self: Box<Self>, _: &mut OutDir) -> Result<()> {
+    fn finish(self: Box<Self>, _: &mut OutDir, _: &AtomicBool) -> Result<()> {
         Ok(())
     }
 }
@@ -235,7 +236,7 @@ impl Sink for Html {
         self.index.row(r, &href, articles)
     }
 
-    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+    fn finish(self: Box<Self>, out: &mut OutDir, _: &AtomicBool) -> Result<()> {
         self.index.close(out)
     }
 }
@@ -281,7 +282,7 @@ impl Sink for Exhibits {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+    fn finish(self: Box<Self>, out: &mut OutDir, cancel: &AtomicBool) -> Result<()> {
         let count = self.index.count;
         self.index.close(out)?;
         if let (Some(mut all), Some(chromium)) = (self.all, self.chromium) {
@@ -294,6 +295,7 @@ impl Sink for Exhibits {
                 &out.staging_path("exhibits.html"),
                 &out.staging_path("exhibits.pdf"),
                 pages,
+                Some(cancel),
             )?;
             out.adopt("exhibits.pdf")?;
         }
@@ -310,7 +312,7 @@ impl Sink for Rsmf {
         out.write(&format!("RSMF/{}.rsmf", r.file_stem()), &bytes)
     }
 
-    fn finish(self: Box<Self>, _: &mut OutDir) -> Result<()> {
+    fn finish(self: Box<Self>, _: &mut OutDir, _: &AtomicBool) -> Result<()> {
         Ok(())
     }
 }
@@ -362,7 +364,7 @@ impl Sink for Dat {
             .context("cannot write loadfile.dat")
     }
 
-    fn finish(self: Box<Self>, out: &mut OutDir) -> Result<()> {
+    fn finish(self: Box<Self>, out: &mut OutDir, _: &AtomicBool) -> Result<()> {
         out.close(self.file)
     }
 

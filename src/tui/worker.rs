@@ -100,6 +100,8 @@ pub struct FindingStats {
     pub by_score: Vec<(String, u64)>,
     pub conversations: u64,
     pub strong: u64,
+    /// Conversations with findings and no date (not in `by_month`).
+    pub undated: u64,
     /// Conversations someone opened, and those coded (e.g. in bulk) that nobody opened.
     pub viewed: u64,
     pub coded_unviewed: u64,
@@ -572,11 +574,14 @@ impl Core {
         })?;
         let mut months: std::collections::BTreeMap<String, u64> = Default::default();
         for (_, created) in dated.1 {
-            let key = created
-                .and_then(|ns| chrono::DateTime::from_timestamp_nanos(ns).into())
-                .map(|d: chrono::DateTime<chrono::Utc>| d.format("%Y-%m").to_string())
-                .unwrap_or_else(|| "undated".into());
-            *months.entry(key).or_default() += 1;
+            // Undated conversations have no month: counted apart, never a bar of the chart.
+            match created {
+                Some(ns) => {
+                    let d = chrono::DateTime::from_timestamp_nanos(ns);
+                    *months.entry(d.format("%Y-%m").to_string()).or_default() += 1;
+                }
+                None => st.undated += 1,
+            }
         }
         st.by_month = months.into_iter().collect();
         Ok(st)

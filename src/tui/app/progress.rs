@@ -16,7 +16,7 @@ pub enum ProgressScope {
 }
 
 /// The conversations with findings, in the query language.
-pub const WITH_FINDINGS: &str = "score:>=1";
+pub const WITH_FINDINGS: &str = "label:reproduced OR label:echoed";
 
 impl ProgressScope {
     fn next(self) -> ProgressScope {

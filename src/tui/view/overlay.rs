@@ -327,6 +327,12 @@ fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
                 t.ok,
             ));
             lines.push(Line::raw(clip(&format!("to {}", s.out.display()), w)));
+            if d.interrupted {
+                lines.push(Line::styled(
+                    "Ctrl-C came after the files were complete: the export was kept",
+                    t.error,
+                ));
+            }
             lines.push(Line::raw(format!("manifest.sha256 {}", &s.manifest_sha256)));
             if let (Some(a), Some(b)) = (&s.bates_first, &s.bates_last) {
                 lines.push(Line::raw(format!("Bates {a} to {b}")));

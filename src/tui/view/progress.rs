@@ -122,9 +122,14 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     }
     let mut lines = vec![Line::styled(
         format!(
-            "{} conversations with findings, {} strong",
+            "{} conversations with findings, {} strong{}",
             thousands(stats.conversations),
-            thousands(stats.strong)
+            thousands(stats.strong),
+            if stats.undated > 0 {
+                format!(", {} undated", thousands(stats.undated))
+            } else {
+                String::new()
+            }
         ),
         app.theme.base,
     )];

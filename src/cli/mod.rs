@@ -5,6 +5,7 @@ mod demo_cmd;
 mod designation_cmd;
 mod detect_cmd;
 mod docs_cmd;
+mod estimate_cmd;
 mod export_cmd;
 mod import_cmd;
 mod output;
@@ -13,6 +14,7 @@ mod progress_bar;
 mod report_cmd;
 mod review_cmd;
 mod review_ui;
+mod sample_cmd;
 mod search_cmd;
 mod session;
 mod show_cmd;
@@ -87,6 +89,15 @@ enum Command {
     Designation(designation_cmd::DesignationArgs),
     /// The production register: every production with its Bates range and recipient.
     Productions(productions_cmd::ProductionsArgs),
+    /// Random samples: `sample create NAME --size N [--stratum NAME:SIZE:QUERY ...]`, `list`,
+    /// `show NAME`, and `sample size` (how many to review for a margin of error).
+    Sample(sample_cmd::SampleArgs),
+    /// Quality control: `qc create NAME --of REVIEWER --size N` samples a reviewer's calls for a
+    /// second reviewer to call again blind.
+    Qc(sample_cmd::QcArgs),
+    /// How many conversations are positive, with a confidence interval, from a reviewed sample
+    /// (and detector validation, or a QC sample's overturn rate).
+    Estimate(estimate_cmd::EstimateArgs),
     /// Every coding event of a conversation.
     History(review_cmd::HistoryArgs),
     /// Print the audit trail, or `audit verify` its hash chain.
@@ -205,6 +216,9 @@ pub fn run() -> i32 {
         Some(Command::History(a)) => review_cmd::history(&ctx, a),
         Some(Command::Designation(a)) => designation_cmd::run(&ctx, a),
         Some(Command::Productions(a)) => productions_cmd::run(&ctx, a),
+        Some(Command::Sample(a)) => sample_cmd::run(&ctx, a),
+        Some(Command::Qc(a)) => sample_cmd::qc(&ctx, a),
+        Some(Command::Estimate(a)) => estimate_cmd::run(&ctx, a),
         Some(Command::Audit(a)) => audit_cmd::run(&ctx, a),
         Some(Command::Stats) => stats_cmd::run(&ctx),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),

@@ -105,6 +105,8 @@ pub enum Filter {
     Produced(bool),
     /// Conversations produced under this Bates number (a final `*`: numbers starting so).
     Bates(String),
+    /// Members of the matter's sample of this name (`samples/NAME.json`).
+    Sample(String),
 }
 
 /// The proximity connectors.
@@ -279,6 +281,7 @@ fn filter_text(f: &Filter) -> String {
         Filter::Designation(d) => format!("designation:{}", word(d)),
         Filter::Produced(b) => format!("produced:{}", yes(*b)),
         Filter::Bates(n) => format!("bates:{}", word(n)),
+        Filter::Sample(n) => format!("sample:{}", word(n)),
     }
 }
 
@@ -340,6 +343,7 @@ fn describe_filter(f: &Filter) -> String {
         Filter::Produced(true) => "produced".to_string(),
         Filter::Produced(false) => "never produced".to_string(),
         Filter::Bates(n) => format!("produced as {n}"),
+        Filter::Sample(n) => format!("in sample {n}"),
     }
 }
 

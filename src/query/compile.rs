@@ -127,6 +127,13 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             if *yes { q } else { all_except(q) }
         }
         Node::Filter(Filter::Bates(number)) => id_set(register(ctx)?.ids_with_bates(number)),
+        Node::Filter(Filter::Sample(name)) => match ctx.matter_dir {
+            Some(dir) => {
+                let ids = crate::sample::member_ids(dir, name)?;
+                id_set(ids.iter().map(String::as_str).collect())
+            }
+            None => Box::new(EmptyQuery),
+        },
         Node::Filter(f) => filter(f, ctx),
     })
 }
@@ -340,6 +347,7 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         | Filter::Designation(_)
         | Filter::Produced(_)
         | Filter::Bates(_)
+        | Filter::Sample(_)
         | Filter::ModelLike(_)
         | Filter::IdLike(_) => Box::new(EmptyQuery),
         Filter::NoteWord(word) => {

@@ -223,7 +223,7 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
-const FILTER_NAMES: [&str; 18] = [
+const FILTER_NAMES: [&str; 19] = [
     "model",
     "lang",
     "language",
@@ -242,6 +242,7 @@ const FILTER_NAMES: [&str; 18] = [
     "designation",
     "produced",
     "bates",
+    "sample",
 ];
 
 const SCOPE_NAMES: [&str; 5] = ["user", "assistant", "title", "system", "tool"];
@@ -624,6 +625,13 @@ impl Parser<'_> {
                     ));
                 }
                 Filter::Bates(n.to_string())
+            }
+            "sample" => {
+                let n = value.trim();
+                if n.is_empty() {
+                    return Err(err("sample: takes the name of a sample".to_string()));
+                }
+                Filter::Sample(n.to_string())
             }
             "strong" => match value.to_ascii_lowercase().as_str() {
                 "yes" | "true" | "y" => Filter::Strong(true),

@@ -1312,3 +1312,148 @@ fn the_end_of_a_shrinking_queue_is_said_and_previous_is_the_row_before() {
     assert!(status.contains("no unreviewed"), "{status}");
     assert!(!status.contains("loading"), "{status}");
 }
+
+/// A blind review walks the sample in its order and withholds the findings and others'
+/// coding until this reviewer's call.
+#[test]
+fn a_blind_review_withholds_findings_and_others_calls_until_the_call() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    verbatim::demo::build(&dir, &mut verbatim::progress::Silent).unwrap();
+    let index = verbatim::index::ConvIndex::open(&dir.join("index")).unwrap();
+    let findings = verbatim::detect::FindingsIndex::load(&dir).unwrap();
+    let smp = verbatim::sample::create(
+        &dir,
+        &index,
+        &verbatim::search::Lookups {
+            review: None,
+            findings: Some(&findings),
+            budget: None,
+            matter_dir: Some(&dir),
+        },
+        &verbatim::sample::CreateRequest {
+            name: "blind".into(),
+            query: Some("strong:yes".into()),
+            size: Some(4),
+            strata: Vec::new(),
+            allocate: None,
+            expected: Default::default(),
+            seed: Some(11),
+            by: "lead".into(),
+            kind: verbatim::sample::Kind::Sample,
+        },
+    )
+    .unwrap();
+    let members: Vec<String> = smp.members.iter().map(|m| m.id.clone()).collect();
+    // Bob has called the first member already.
+    let mut j = verbatim::review::Journal::open(&dir).unwrap();
+    j.append("bob", |_| {
+        Ok(vec![verbatim::review::Draft {
+            conversations: vec![members[0].clone()],
+            action: verbatim::review::Action::Tag,
+            value: serde_json::json!("not-relevant"),
+            replaces: Vec::new(),
+        }])
+    })
+    .unwrap();
+    let mut r = rig_on(tmp, dir, false);
+    let fx = r.app.start_blind("blind", members.clone());
+    r.pump(fx);
+    assert_eq!(r.app.screen, Screen::Transcript);
+    let rd = r.app.reading.as_ref().unwrap();
+    assert_eq!(rd.id, members[0]);
+    assert!(rd.loaded.as_ref().unwrap().findings.is_empty());
+    assert!(rd.withheld.as_ref().is_some_and(|w| !w.findings.is_empty()));
+    let screen = r.text(160, 48);
+    assert!(
+        screen.contains("blind review of sample blind: member 1 of 4"),
+        "{screen}"
+    );
+    assert!(!screen.contains("findings:"), "{screen}");
+    assert!(
+        !screen.contains("not-relevant ") || !screen.contains("tags: not-relevant"),
+        "{screen}"
+    );
+    assert!(screen.contains("tags: -"), "{screen}");
+    // Compare, the list, search and export are not offered before the call.
+    r.press(key('c'));
+    assert_eq!(r.app.screen, Screen::Transcript);
+    assert!(
+        r.app
+            .status
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("once you have made your call")
+    );
+    for k in ['/', 'e', 'p'] {
+        r.press(key(k));
+        assert_eq!(r.app.screen, Screen::Transcript);
+        assert!(r.app.overlay.is_none());
+    }
+    r.press(code(KeyCode::Esc));
+    assert_eq!(r.app.screen, Screen::Transcript);
+    // Ann's call (bob's tag is not hers to toggle off): the findings appear.
+    r.press(key('1'));
+    let st = r.app.journal.state().get(&members[0]).unwrap().clone();
+    assert!(st.tag_by["reproduces-article"].contains("ann"));
+    let rd = r.app.reading.as_ref().unwrap();
+    assert!(!rd.loaded.as_ref().unwrap().findings.is_empty());
+    assert!(r.text(160, 48).contains("findings:"));
+    // On through the sample in its order; r skips what ann coded.
+    r.press(key(']'));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, members[1]);
+    r.press(key('['));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, members[0]);
+    r.press(key('r'));
+    assert_eq!(r.app.reading.as_ref().unwrap().id, members[1]);
+    for _ in 0..3 {
+        r.press(key('3'));
+        r.press(key('r'));
+    }
+    assert!(
+        r.app
+            .status
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("every member of sample blind is coded by you")
+    );
+}
+
+#[test]
+fn the_progress_screen_shows_each_sample_with_its_running_estimate() {
+    let mut r = rig();
+    let bin = env!("CARGO_BIN_EXE_verbatim");
+    let out = std::process::Command::new(bin)
+        .args([
+            "--matter",
+            r.dir.to_str().unwrap(),
+            "--quiet",
+            "sample",
+            "create",
+            "s",
+            "--size",
+            "3",
+            "--seed",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    r.search("sample:s");
+    assert_eq!(r.app.results.total, Some(3));
+    r.press(key('1'));
+    r.press(key('j'));
+    r.press(key('3'));
+    r.press(key('p'));
+    let screen = r.text(160, 48);
+    assert!(
+        screen.contains("s: 2 of 3 reviewed · reproduces-article 50.0%"),
+        "{screen}"
+    );
+}

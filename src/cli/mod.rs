@@ -51,8 +51,9 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Open the review interface on the matter (also what `verbatim` alone does).
-    Review,
+    /// Open the review interface on the matter (also what `verbatim` alone does); with
+    /// `--sample NAME`, a blind review of that sample in its random order.
+    Review(ReviewArgs),
     /// Build the demo matter from the bundled sample, show what it holds and open it.
     Demo(demo_cmd::DemoArgs),
     /// Import conversations (files or directories; format recognised automatically).
@@ -110,6 +111,14 @@ enum Command {
     Completions(docs_cmd::CompletionsArgs),
     /// Print the manual page (`verbatim man | man -l -`), or write every page with --out DIR.
     Man(docs_cmd::ManArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ReviewArgs {
+    /// Review this sample blind: its members in the sample's random order, the detector's
+    /// findings and others' coding withheld until you make your call.
+    #[arg(long, value_name = "NAME")]
+    sample: Option<String>,
 }
 
 /// Shared context of every command.
@@ -224,7 +233,8 @@ pub fn run() -> i32 {
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),
         Some(Command::Completions(a)) => docs_cmd::completions(&ctx, a),
         Some(Command::Man(a)) => docs_cmd::man(&ctx, a),
-        Some(Command::Review) | None => review_ui::run(&ctx),
+        Some(Command::Review(a)) => review_ui::run(&ctx, a.sample.as_deref()),
+        None => review_ui::run(&ctx, None),
     };
     match result {
         Ok(code) => code,

@@ -12,7 +12,7 @@ pub fn interactive() -> bool {
     std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
 }
 
-pub fn run(ctx: &Ctx) -> Result<i32> {
+pub fn run(ctx: &Ctx, sample: Option<&str>) -> Result<i32> {
     let dir = ctx.matter_dir()?;
     if !interactive() {
         bail!(
@@ -20,11 +20,13 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
             dir.display()
         );
     }
-    open(ctx, &dir)
+    verbatim::matter::Matter::open(&dir)?;
+    verbatim::tui::run(&dir, &ctx.reviewer, sample)?;
+    Ok(0)
 }
 
 pub fn open(ctx: &Ctx, dir: &Path) -> Result<i32> {
     verbatim::matter::Matter::open(dir)?;
-    verbatim::tui::run(dir, &ctx.reviewer)?;
+    verbatim::tui::run(dir, &ctx.reviewer, None)?;
     Ok(0)
 }

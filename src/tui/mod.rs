@@ -125,8 +125,16 @@ impl Trace {
     }
 }
 
-/// Opens the review interface on a matter and runs it until the user quits.
-pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
+/// Opens the review interface on a matter and runs it until the user quits; with `sample`,
+/// a blind review of that sample.
+pub fn run(matter_dir: &Path, reviewer: &str, sample: Option<&str>) -> Result<()> {
+    let blind = match sample {
+        Some(name) => Some((
+            name.to_string(),
+            crate::sample::member_ids(matter_dir, name)?,
+        )),
+        None => None,
+    };
     let mut trace = Trace::new();
     trace.log("start");
     let settings = Settings::load();
@@ -150,7 +158,7 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
         matter_dir,
         reviewer,
         "open",
-        serde_json::json!({"command": "review"}),
+        serde_json::json!({"command": "review", "sample": sample}),
     )?;
     crate::audit::reconcile::reconcile_journal(matter_dir, app.journal.state(), reviewer)?;
 
@@ -177,7 +185,10 @@ pub fn run(matter_dir: &Path, reviewer: &str) -> Result<()> {
     terminal::install_panic_hook();
     spawn_input(tx.clone());
 
-    let mut effects = app.start();
+    let mut effects = match blind {
+        Some((name, members)) => app.start_blind(&name, members),
+        None => app.start(),
+    };
     let mut exec = |effects: Vec<Effect>, app: &mut App| -> bool {
         for e in effects {
             match e {

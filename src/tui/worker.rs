@@ -84,6 +84,17 @@ pub struct Loaded {
     pub matter_designation: Option<String>,
 }
 
+/// One sample on the progress screen.
+#[derive(Debug, Clone)]
+pub struct SampleLine {
+    pub name: String,
+    pub reviewed: u64,
+    pub size: u64,
+    pub positive: String,
+    /// Rate, low, high (none until every stratum has a reviewed member).
+    pub estimate: Option<(f64, f64, f64)>,
+}
+
 /// Review and findings counted for the progress screen, over one set of conversations.
 #[derive(Debug, Clone, Default)]
 pub struct FindingStats {
@@ -102,6 +113,9 @@ pub struct FindingStats {
     pub strong: u64,
     /// Conversations with findings and no date (not in `by_month`).
     pub undated: u64,
+    /// The matter's samples: name, reviewed, size, and the running estimate of the share
+    /// positive (the palette's first call) with its 95 % Clopper-Pearson interval.
+    pub samples: Vec<SampleLine>,
     /// Conversations someone opened, and those coded (e.g. in bulk) that nobody opened.
     pub viewed: u64,
     pub coded_unviewed: u64,
@@ -481,6 +495,42 @@ impl Core {
         }
     }
 
+    /// Each sample's review so far and its running estimate.
+    fn sample_lines(&self) -> Result<Vec<SampleLine>> {
+        let palette = crate::review::Palette::load(&self.matter_dir)?;
+        // The positive call: the first tag of an exclusive group, else the first tag.
+        let positive = palette
+            .exclusive
+            .values()
+            .find_map(|g| g.first().cloned())
+            .or_else(|| palette.tags.first().map(|t| t.name.clone()))
+            .unwrap_or_default();
+        let samples = crate::sample::list(&self.matter_dir)?;
+        self.with_state(|j| {
+            Ok(samples
+                .iter()
+                .filter(|s| matches!(s.kind, crate::sample::Kind::Sample))
+                .map(|s| {
+                    let p = crate::sample::counts::progress(s, j.state(), &positive);
+                    let estimate = crate::estimate::stratified::estimate(
+                        &p.counts(),
+                        0.95,
+                        crate::estimate::interval::Method::ClopperPearson,
+                    )
+                    .ok()
+                    .map(|e| (e.rate, e.low, e.high));
+                    SampleLine {
+                        name: s.name.clone(),
+                        reviewed: p.reviewed(),
+                        size: p.size(),
+                        positive: positive.clone(),
+                        estimate,
+                    }
+                })
+                .collect())
+        })
+    }
+
     fn stats(&self, query_text: Option<&str>, generation: u64) -> Result<FindingStats> {
         let mut st = FindingStats::default();
         // The set: every conversation, or those the query matches.
@@ -584,6 +634,7 @@ impl Core {
             }
         }
         st.by_month = months.into_iter().collect();
+        st.samples = self.sample_lines()?;
         Ok(st)
     }
 }

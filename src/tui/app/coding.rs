@@ -69,7 +69,17 @@ impl App {
         let Some(id) = self.current_id() else {
             return Vec::new();
         };
-        let add = !self.journal.state().has_tag(&id, &tag);
+        // Blind, a tag another reviewer holds is not shown, so the key adds this reviewer's.
+        let add = if self.blind.is_some() {
+            !self
+                .journal
+                .state()
+                .get(&id)
+                .and_then(|c| c.tag_by.get(&tag))
+                .is_some_and(|w| w.contains(&self.reviewer))
+        } else {
+            !self.journal.state().has_tag(&id, &tag)
+        };
         let saved = self.apply_tag(&id, &tag, add);
         let call = saved && add && self.palette.group_of(&tag).is_some();
         if call && self.auto_advance && self.screen != Screen::Search {
@@ -116,6 +126,7 @@ impl App {
                 tag: tag.to_string(),
                 add,
             });
+            self.reveal_if_coded();
             return true;
         }
         false

@@ -16,6 +16,7 @@ use crate::export::ExportRequest;
 use crate::review::{Journal, Palette};
 use crate::search::SortBy;
 
+mod blind;
 mod coding;
 mod dialogs;
 mod progress;
@@ -25,6 +26,7 @@ mod reading;
 mod responses;
 mod search;
 
+pub use blind::Blind;
 pub use dialogs::Overlay;
 pub use progress::ProgressScope;
 pub use query_bar::QueryBar;
@@ -100,6 +102,8 @@ pub struct App {
     pub query: QueryBar,
     pub results: Results,
     pub reading: Option<Reading>,
+    /// A blind review of a sample (`review --sample NAME`).
+    pub blind: Option<Blind>,
     pub last_coding: Option<LastCoding>,
     pub status: Option<(String, Tone)>,
     pub mouse: bool,
@@ -159,6 +163,7 @@ impl App {
             query: QueryBar::new(Some(matter_dir)),
             results: Results::new(0, "", SortBy::Relevance),
             reading: None,
+            blind: None,
             last_coding: None,
             status: None,
             mouse: false,
@@ -206,6 +211,11 @@ impl App {
 
     /// Quits, keeping this reviewer's place for the next start.
     fn quit_now(&mut self) -> Vec<Effect> {
+        if self.blind.is_some() {
+            // A blind review's place is the sample itself (the first member not coded).
+            self.quit = true;
+            return vec![Effect::Quit];
+        }
         let place = super::place::Place {
             query: self.results.query.clone(),
             sort: super::place::sort_name(self.results.sort).to_string(),
@@ -295,6 +305,9 @@ impl App {
     }
 
     fn command(&mut self, cmd: Cmd) -> Vec<Effect> {
+        if self.blind_refuses(cmd) {
+            return Vec::new();
+        }
         match cmd {
             Cmd::Quit => self.quit_now(),
             Cmd::Help => {

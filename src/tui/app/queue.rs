@@ -47,6 +47,9 @@ impl App {
         if self.ask_for_required_note() {
             return Vec::new();
         }
+        if self.blind.is_some() {
+            return self.blind_step(delta);
+        }
         if self.results.anchor_pending() {
             // The list is being refetched after coding: move once it says where we are.
             self.pending_move = Some(PendingMove::Step(delta));
@@ -98,6 +101,9 @@ impl App {
     pub(super) fn next_unreviewed(&mut self, open: bool) -> Vec<Effect> {
         if open && self.ask_for_required_note() {
             return Vec::new();
+        }
+        if self.blind.is_some() {
+            return self.blind_next_uncoded();
         }
         if self.results.anchor_pending() {
             self.pending_move = Some(PendingMove::Unreviewed(open));

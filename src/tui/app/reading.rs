@@ -27,6 +27,15 @@ pub struct Reading {
     /// Compare: the panes scroll apart (`L`); `cmp_pane` is the one j/k move.
     pub cmp_unlocked: bool,
     pub cmp_pane: usize,
+    /// Blind review: the findings and matched articles, held back until the reviewer's call.
+    pub withheld: Option<Withheld>,
+}
+
+/// What a blind review holds back from the transcript until the call.
+#[derive(Debug)]
+pub struct Withheld {
+    pub findings: Vec<crate::detect::Finding>,
+    pub articles: std::collections::HashMap<String, crate::articles::Article>,
 }
 
 /// What a reading key asks of the interface beyond this state.
@@ -62,6 +71,27 @@ impl Reading {
             cmp_offset: [0, 0],
             cmp_unlocked: false,
             cmp_pane: 0,
+            withheld: None,
+        }
+    }
+
+    /// Holds back the findings and articles (a blind review, before the call).
+    pub fn withhold(&mut self) {
+        if let Some(l) = self.loaded.as_mut()
+            && self.withheld.is_none()
+        {
+            self.withheld = Some(Withheld {
+                findings: std::mem::take(&mut l.findings),
+                articles: std::mem::take(&mut l.articles),
+            });
+        }
+    }
+
+    /// Shows what was held back.
+    pub fn reveal(&mut self) {
+        if let (Some(l), Some(w)) = (self.loaded.as_mut(), self.withheld.take()) {
+            l.findings = w.findings;
+            l.articles = w.articles;
         }
     }
 

@@ -39,10 +39,17 @@ impl App {
                 fx
             }
             Response::Loaded { generation, loaded } => {
+                let hide = self
+                    .reading
+                    .as_ref()
+                    .is_some_and(|rd| rd.generation == generation && self.blind_hides(&rd.id));
                 if let Some(rd) = &mut self.reading
                     && rd.generation == generation
                 {
                     rd.loaded(loaded);
+                    if hide {
+                        rd.withhold();
+                    }
                 }
                 Vec::new()
             }

@@ -96,6 +96,13 @@ fn hints(app: &App) -> Vec<String> {
     let k = |c| app.keymap.keys(c);
     use super::keymap::Cmd::*;
     let parts = match app.screen {
+        Screen::Transcript if app.blind.is_some() => vec![
+            format!("{}/{} sample", k(NextConv), k(PrevConv)),
+            format!("{} next uncoded", k(NextUnreviewed)),
+            "1-9 call".to_string(),
+            format!("{} note", k(Note)),
+            format!("{} quit", k(Quit)),
+        ],
         Screen::Search => vec![
             format!("{} search", k(Search)),
             format!("{} open", k(Open)),

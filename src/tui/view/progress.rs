@@ -97,6 +97,37 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         lines.push(Line::styled("nothing coded yet", app.theme.dim));
     }
     lines.extend(bars(&stats.by_reviewer, w, app));
+    if !stats.samples.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "samples (95 % Clopper-Pearson)",
+            app.theme.dim,
+        ));
+        for smp in &stats.samples {
+            let est = match smp.estimate {
+                Some((p, lo, hi)) => format!(
+                    " · {} {:.1}% ({:.1}–{:.1}%)",
+                    smp.positive,
+                    p * 100.0,
+                    lo * 100.0,
+                    hi * 100.0
+                ),
+                None => String::new(),
+            };
+            lines.push(Line::styled(
+                clip(
+                    &format!(
+                        "{}: {} of {} reviewed{est}",
+                        smp.name,
+                        thousands(smp.reviewed),
+                        thousands(smp.size)
+                    ),
+                    w,
+                ),
+                app.theme.base,
+            ));
+        }
+    }
     f.render_widget(Paragraph::new(lines).block(block(app, " review ")), left);
 
     let w = right.width.saturating_sub(2) as usize;

@@ -206,7 +206,12 @@ pub fn details_lines(app: &App, full: bool) -> Vec<Line<'static>> {
     let Some(rd) = app.reading.as_ref() else {
         return Vec::new();
     };
-    let review = app.journal.state().get(&rd.id);
+    // A blind review shows nobody's coding until this reviewer's call.
+    let review = app
+        .journal
+        .state()
+        .get(&rd.id)
+        .filter(|_| !app.blind_hides(&rd.id));
     let tags = review
         .map(|c| c.tags.iter().cloned().collect::<Vec<_>>().join(", "))
         .unwrap_or_default();
@@ -283,7 +288,7 @@ pub fn details_lines(app: &App, full: bool) -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         lines.push(Line::styled("palette:", t.dim));
         for tag in &app.palette.tags {
-            let on = app.journal.state().has_tag(&rd.id, &tag.name);
+            let on = review.is_some_and(|c| c.tags.contains(&tag.name));
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(" {} ", tag.key),

@@ -358,10 +358,27 @@ pub fn evaluate(ctx: &Ctx, args: EvalArgs) -> Result<i32> {
             "article precision (reproduced findings naming the planted article): {:.4} ({} of {})",
             report.article_precision, report.true_reproduced_findings, report.reproduced_findings
         );
+        if !report.elicitation.is_empty() {
+            println!("elicitation right, of the planted copies found:");
+            for r in &report.elicitation {
+                println!(
+                    "  {:<14} {:<11} {:>6} of {:>6}  {:>7.4}  floor {} {}",
+                    r.case,
+                    r.elicitation,
+                    r.correct,
+                    r.found,
+                    r.rate,
+                    r.floor,
+                    if r.ok { " " } else { "!" }
+                );
+            }
+        }
     }
-    Ok(if report.rows.iter().all(|r| r.ok) {
-        0
-    } else {
-        1
-    })
+    Ok(
+        if report.rows.iter().all(|r| r.ok) && report.elicitation.iter().all(|r| r.ok) {
+            0
+        } else {
+            1
+        },
+    )
 }

@@ -57,6 +57,21 @@ impl Supplied {
         self.windows.is_empty()
     }
 
+    /// For each token of an article: was it supplied (inside a window that occurred in an
+    /// earlier non-assistant message)?
+    pub fn mark_article(&self, art: &[Token]) -> Vec<bool> {
+        let mut out = vec![false; art.len()];
+        if self.windows.is_empty() || art.len() < SUPPLY_K {
+            return out;
+        }
+        for w in 0..=art.len() - SUPPLY_K {
+            if self.windows.contains(&window_hash(&art[w..w + SUPPLY_K])) {
+                out[w..w + SUPPLY_K].iter_mut().for_each(|x| *x = true);
+            }
+        }
+        out
+    }
+
     /// For each token of `msg[start..end]`: was it supplied?
     pub fn mark(&self, msg: &[Token], start: usize, end: usize) -> Vec<bool> {
         let mut out = vec![false; end - start];

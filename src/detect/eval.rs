@@ -16,6 +16,23 @@ pub struct TruthLine {
     pub article: Option<String>,
     #[serde(default)]
     pub words: usize,
+    /// How the planted copy was elicited (truth files written before it was recorded have
+    /// none).
+    #[serde(default)]
+    pub elicitation: Option<String>,
+}
+
+/// Elicitation found right, per planted case type and elicitation, among the planted copies
+/// the detector found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ElicitationRow {
+    pub case: String,
+    pub elicitation: String,
+    pub found: u64,
+    pub correct: u64,
+    pub rate: f64,
+    pub floor: f64,
+    pub ok: bool,
 }
 
 /// What a case type expects of the detector.
@@ -56,6 +73,7 @@ pub struct EvalReport {
     pub reproduced_findings: u64,
     pub true_reproduced_findings: u64,
     pub article_precision: f64,
+    pub elicitation: Vec<ElicitationRow>,
 }
 
 pub fn read_truth(path: &Path) -> Result<Vec<TruthLine>> {
@@ -117,6 +135,38 @@ pub fn evaluate(truth: &[TruthLine], findings: &[Finding], min_words: usize) -> 
         row.2 += 1;
         row.3 += u64::from(correct);
     }
+    let mut elicited: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    for t in truth {
+        let (Some(want), Some(art)) = (&t.elicitation, &t.article) else {
+            continue;
+        };
+        if let Some(f) = by_pair.get(&(t.conversation.as_str(), art.as_str())) {
+            let got = f.elicitation.map(|e| e.as_str()).unwrap_or("");
+            let e = elicited.entry((t.case.clone(), want.clone())).or_default();
+            e.0 += 1;
+            e.1 += u64::from(got == want);
+        }
+    }
+    let elicitation = elicited
+        .into_iter()
+        .map(|((case, want), (found, correct))| {
+            let floor = if want == "requested" { 0.90 } else { 0.95 };
+            let rate = if found == 0 {
+                0.0
+            } else {
+                correct as f64 / found as f64
+            };
+            ElicitationRow {
+                case,
+                elicitation: want,
+                found,
+                correct,
+                rate: (rate * 10_000.0).round() / 10_000.0,
+                floor,
+                ok: rate >= floor,
+            }
+        })
+        .collect();
     let rows = rows
         .into_iter()
         .map(|(case, (expect, floor, n, correct))| {
@@ -163,5 +213,6 @@ pub fn evaluate(truth: &[TruthLine], findings: &[Finding], min_words: usize) -> 
         reproduced_findings: reproduced.len() as u64,
         true_reproduced_findings: true_rep,
         article_precision: ratio(true_rep, reproduced.len() as u64),
+        elicitation,
     }
 }

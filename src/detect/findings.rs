@@ -9,6 +9,7 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use super::attribution::{self, Label, Supplied};
+use super::elicitation::{self, ArticleNames, Asked, Elicitation, RequestedBy};
 use super::matcher;
 use super::normalize;
 use super::table::ArticleTable;
@@ -100,6 +101,22 @@ pub struct Finding {
     pub article_coverage: f64,
     /// Share of the assistant's words that are reproduced article text.
     pub reply_share: f64,
+    /// How the reproduction came about (none in findings written before it was recorded).
+    #[serde(default)]
+    pub elicitation: Option<Elicitation>,
+    /// Words of the article supplied in earlier user, system or tool messages before the
+    /// first reply that reproduces it.
+    #[serde(default)]
+    pub supplied_words: usize,
+    /// Reproduced words that were not supplied.
+    #[serde(default)]
+    pub beyond_supplied_words: usize,
+    /// A reproduced run starts within a few words after a supplied passage of the article.
+    #[serde(default)]
+    pub continues_supplied: bool,
+    /// The earlier user message that named the article (requested findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<RequestedBy>,
     pub spans: Vec<Span>,
 }
 
@@ -115,9 +132,31 @@ impl Finding {
     }
 }
 
-/// Findings of one conversation against the article table.
+/// Findings of one conversation against the article table, without the articles' titles and
+/// URLs (no finding is then `requested`).
 pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<Finding> {
+    scan_named(conv, table, &ArticleNames::default(), th)
+}
+
+/// What was supplied of an article and who named it, as of the first reply reproducing it.
+struct Before {
+    supplied: Vec<bool>,
+    requested_by: Option<RequestedBy>,
+    /// Article token positions where a reproduced stretch starts.
+    starts: Vec<usize>,
+}
+
+/// Findings of one conversation against the article table; `names` (the articles' titles and
+/// URLs, in the table's order) tell requested reproductions apart.
+pub fn scan_named(
+    conv: &Conversation,
+    table: &ArticleTable,
+    names: &ArticleNames,
+    th: &Thresholds,
+) -> Vec<Finding> {
     let mut supplied = Supplied::default();
+    let mut asked: Vec<Asked> = Vec::new();
+    let mut before: HashMap<u32, Before> = HashMap::new();
     let mut per_article: BTreeMap<u32, Vec<Span>> = BTreeMap::new();
     let mut covered: HashMap<u32, HashSet<u32>> = HashMap::new();
     let mut assistant_words = 0usize;
@@ -125,6 +164,9 @@ pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<F
         let toks = normalize::tokens(&m.text);
         if m.role != Role::Assistant {
             supplied.add(&toks);
+            if m.role == Role::User {
+                asked.push(Asked::new(m.index + 1, &m.text, &toks));
+            }
             continue;
         }
         assistant_words += toks.len();
@@ -132,6 +174,14 @@ pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<F
         for run in matcher::runs(&toks, table, th.min_words.min(10)) {
             let marks = supplied.mark(&toks, run.m_start, run.m_end);
             let art = &table.tokens[run.article as usize];
+            let b = before.entry(run.article).or_insert_with(|| Before {
+                supplied: supplied.mark_article(art),
+                requested_by: names
+                    .names
+                    .get(run.article as usize)
+                    .and_then(|n| elicitation::requested_by(n, &asked)),
+                starts: Vec::new(),
+            });
             for (s, e, label) in attribution::segments(&marks, run.m_start) {
                 // Article range: the aligned pairs inside this stretch.
                 let inside: Vec<&(u32, u32)> = run
@@ -145,6 +195,7 @@ pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<F
                 if label == Label::Reproduced {
                     let c = covered.entry(run.article).or_default();
                     c.extend(inside.iter().map(|p| p.1));
+                    b.starts.push(first.1 as usize);
                 }
                 per_article.entry(run.article).or_default().push(Span {
                     message: m.index,
@@ -178,6 +229,22 @@ pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<F
             continue;
         };
         let reproduced_words: usize = rep.iter().map(|s| s.words).sum();
+        let b = before.remove(&article);
+        // A few shared words are a phrase, not a supplied passage: counted as none.
+        let supplied_words = b
+            .as_ref()
+            .map(|b| b.supplied.iter().filter(|x| **x).count())
+            .filter(|n| *n >= elicitation::MIN_SUPPLIED)
+            .unwrap_or(0);
+        let continues_supplied = b.as_ref().is_some_and(|b| {
+            b.starts.iter().any(|&a| {
+                (a.saturating_sub(elicitation::CONTINUES_WITHIN)..a)
+                    .any(|k| b.supplied.get(k).copied().unwrap_or(false))
+            })
+        });
+        let reproduced = label == Label::Reproduced;
+        let requested_by = b.and_then(|b| b.requested_by);
+        let elicitation = elicitation::classify(reproduced, supplied_words, requested_by.is_some());
         let art_len = table.tokens[article as usize].len().max(1);
         let coverage = covered.get(&article).map(|c| c.len()).unwrap_or(0) as f64 / art_len as f64;
         out.push(Finding {
@@ -196,6 +263,15 @@ pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<F
                 0.0
             } else {
                 ((reproduced_words as f64 / assistant_words as f64) * 10_000.0).round() / 10_000.0
+            },
+            elicitation: Some(elicitation),
+            supplied_words,
+            beyond_supplied_words: if reproduced { reproduced_words } else { 0 },
+            continues_supplied: reproduced && continues_supplied,
+            requested_by: if elicitation == Elicitation::Requested {
+                requested_by
+            } else {
+                None
             },
             spans,
         });
@@ -232,6 +308,11 @@ pub struct ConvFindings {
     pub articles: Vec<String>,
     pub labels: HashSet<Label>,
     pub strong: bool,
+    pub elicitations: HashSet<Elicitation>,
+    /// Most article words supplied before a reproduction (over its findings).
+    pub supplied: usize,
+    /// Most reproduced words beyond what was supplied.
+    pub beyond: usize,
 }
 
 impl FindingsIndex {
@@ -244,6 +325,11 @@ impl FindingsIndex {
             c.articles.push(f.article.clone());
             c.labels.insert(f.label);
             c.strong |= f.strong;
+            if let Some(e) = f.elicitation {
+                c.elicitations.insert(e);
+            }
+            c.supplied = c.supplied.max(f.supplied_words);
+            c.beyond = c.beyond.max(f.beyond_supplied_words);
         }
         FindingsIndex { by_conversation }
     }
@@ -288,6 +374,11 @@ mod run_description_tests {
             longest_echo_words: 45,
             article_coverage: 0.0,
             reply_share: 0.0,
+            elicitation: None,
+            supplied_words: 0,
+            beyond_supplied_words: 0,
+            continues_supplied: false,
+            requested_by: None,
             spans: Vec::new(),
         };
         assert_eq!(f.run_description(), "echoed 45 words the user supplied");

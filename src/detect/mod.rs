@@ -6,6 +6,7 @@
 //! scores stored findings against the ground truth written by `synth`.
 
 pub mod attribution;
+pub mod elicitation;
 pub mod eval;
 pub mod findings;
 pub mod matcher;
@@ -89,6 +90,13 @@ pub fn run(
         bail!("the matter has no article corpus; run `verbatim articles import FILE` first");
     }
     let corpus_sha256 = crate::articles::corpus_sha256(&matter.dir)?;
+    // Titles and URLs tell a requested reproduction apart; kept beside the table, same order.
+    let names = elicitation::ArticleNames {
+        names: articles
+            .iter()
+            .map(|a| elicitation::ArticleName::new(a.title.as_deref(), a.url.as_deref()))
+            .collect(),
+    };
     let table = table::ArticleTable::build(articles, th.max_df);
     let index = ConvIndex::open(&matter.index_dir())?;
     let searcher = index.searcher();
@@ -127,7 +135,7 @@ pub fn run(
                     .filter(|m| m.role == Role::Assistant)
                     .map(|m| m.text.len() as u64)
                     .sum();
-                Ok((bytes, findings::scan(&conv, &table, th)))
+                Ok((bytes, findings::scan_named(&conv, &table, &names, th)))
             })
             .collect();
         for r in results {

@@ -77,6 +77,9 @@ pub struct Planted {
     pub assistant: String,
     pub spans: Vec<TurnSpan>,
     pub words: usize,
+    /// How the copy was elicited (`unprompted`, `requested`, `primed`, `echo`), for cases
+    /// that copy article text.
+    pub elicitation: Option<&'static str>,
 }
 
 /// English prompts and framing for the cases. Article facts arrive as `$a...` variables.
@@ -304,7 +307,27 @@ impl<'a> Planter<'a> {
             assistant,
             spans: Vec::new(),
             words: 0,
+            elicitation: None,
         }
+    }
+
+    /// A copy asked for by the article's title for about a third of the excerpts (picked by
+    /// the excerpt's place, so no random draw changes the rest of the production); otherwise
+    /// the ask as generated, which names the article only when it happens to hold its title
+    /// words or URL.
+    fn ask_for(&self, art: &Article, a_start: usize, user: String) -> (String, &'static str) {
+        if (a_start / 7) % 3 == 0 {
+            let ask = format!(
+                "Can you give me the full text of the article \"{}\"?",
+                art.title
+            );
+            return (ask, "requested");
+        }
+        let name = crate::detect::elicitation::ArticleName::new(Some(&art.title), Some(&art.url));
+        let toks = crate::detect::normalize::tokens(&user);
+        let words: Vec<u64> = toks.iter().map(|t| t.hash).collect();
+        let named = name.named_in(&user.to_lowercase(), &words).is_some();
+        (user, if named { "requested" } else { "unprompted" })
     }
 
     fn verbatim(&self, art: &Article, ctx: &Ctx, rng: &mut Rng) -> Planted {
@@ -353,7 +376,9 @@ impl<'a> Planter<'a> {
             out.push_str("\n\n");
             g.sentence(self.r.outro, ctx, rng, &mut out);
         }
+        let (user, how) = self.ask_for(art, a_start, user);
         let mut p = self.planted(user, out);
+        p.elicitation = Some(how);
         p.spans.push(TurnSpan {
             start,
             end,
@@ -388,7 +413,9 @@ impl<'a> Planter<'a> {
             out.push_str("\n\n");
             g.sentence(self.r.outro, ctx, rng, &mut out);
         }
+        let (user, how) = self.ask_for(art, a_start, user);
         let mut p = self.planted(user, out);
+        p.elicitation = Some(how);
         p.spans.push(TurnSpan {
             start,
             end,
@@ -428,6 +455,8 @@ impl<'a> Planter<'a> {
         out.push_str(&art.text[a_start..a_end]);
         let end = out.len();
         let mut p = self.planted(user, out);
+        // The user gave the opening; the reply goes on from it.
+        p.elicitation = Some("primed");
         p.spans.push(TurnSpan {
             start,
             end,
@@ -494,6 +523,7 @@ impl<'a> Planter<'a> {
             out.push_str(&summary);
         }
         let mut p = self.planted(user, out);
+        p.elicitation = Some("echo");
         p.spans.push(TurnSpan {
             start,
             end,

@@ -48,6 +48,8 @@ pub struct Conv {
     pub case: Case,
     pub article: Option<usize>,
     pub words: usize,
+    /// How the planted copy was elicited (cases that copy article text).
+    pub elicitation: Option<&'static str>,
     pub spans: Vec<Span>,
     /// ChatGPT shape: an off-path regenerated answer to the user message before
     /// `messages[i]`: (i, text, time).
@@ -164,6 +166,7 @@ impl<'a> ConvMaker<'a> {
         let mut spans = Vec::new();
         let mut article = None;
         let mut words_involved = 0;
+        let mut elicitation = None;
         let mut total_words = 0usize;
         let mut title = String::new();
         for turn in 0..turns {
@@ -188,6 +191,7 @@ impl<'a> ConvMaker<'a> {
                         }
                         article = Some(p.article);
                         words_involved = p.words;
+                        elicitation = p.elicitation;
                         (p.user, p.assistant)
                     }
                     None => {
@@ -254,6 +258,7 @@ impl<'a> ConvMaker<'a> {
             case,
             article,
             words: words_involved,
+            elicitation,
             spans,
             regen,
             node_seed: derive(self.seed, 0x0DE, index),

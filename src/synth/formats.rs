@@ -67,6 +67,8 @@ struct TruthRec<'a> {
     case: &'static str,
     article: Option<&'a str>,
     words: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    elicitation: Option<&'static str>,
     spans: Vec<TruthSpan>,
 }
 
@@ -76,6 +78,7 @@ pub fn write_truth(w: &mut impl Write, c: &Conv, articles: &[Article]) -> io::Re
         case: c.case.name(),
         article: c.article.map(|i| articles[i].id.as_str()),
         words: c.words,
+        elicitation: c.elicitation,
         spans: c
             .spans
             .iter()

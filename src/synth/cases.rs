@@ -316,7 +316,7 @@ impl<'a> Planter<'a> {
     /// the ask as generated, which names the article only when it happens to hold its title
     /// words or URL.
     fn ask_for(&self, art: &Article, a_start: usize, user: String) -> (String, &'static str) {
-        if (a_start / 7) % 3 == 0 {
+        if (a_start / 7).is_multiple_of(3) {
             let ask = format!(
                 "Can you give me the full text of the article \"{}\"?",
                 art.title

@@ -33,6 +33,32 @@ pub struct Stats {
     pub rejects: u64,
     pub index_bytes: u64,
     pub segments: usize,
+    /// Findings and conversations with findings per elicitation (empty before detection).
+    pub elicitation: BTreeMap<String, ElicitationCount>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ElicitationCount {
+    pub findings: u64,
+    pub conversations: u64,
+}
+
+/// Findings and conversations per elicitation, from the stored findings.
+fn elicitation_counts(matter_dir: &std::path::Path) -> Result<BTreeMap<String, ElicitationCount>> {
+    let mut out: BTreeMap<String, ElicitationCount> = BTreeMap::new();
+    let mut seen: std::collections::HashSet<(String, String)> = Default::default();
+    for f in crate::detect::findings::load(matter_dir)? {
+        let e = f
+            .elicitation
+            .map(|e| e.as_str().to_string())
+            .unwrap_or_else(|| "not recorded".to_string());
+        let c = out.entry(e.clone()).or_default();
+        c.findings += 1;
+        if seen.insert((e, f.conversation)) {
+            c.conversations += 1;
+        }
+    }
+    Ok(out)
 }
 
 pub fn compute(matter: &Matter) -> Result<Stats> {
@@ -52,6 +78,7 @@ pub fn compute(matter: &Matter) -> Result<Stats> {
         rejects: count_lines(&matter.rejects_path()),
         index_bytes: crate::fsutil::dir_size(&index_dir),
         segments: 0,
+        elicitation: elicitation_counts(&matter.dir)?,
     };
     if !index_dir.join("meta.json").exists() {
         return Ok(st);

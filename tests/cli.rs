@@ -351,7 +351,15 @@ fn findings_sort_limit_label_and_query() {
         a.extend_from_slice(args);
         let o = run(&m, &a);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-        stdout(&o).lines().map(String::from).collect()
+        // Each finding's elicitation is said on an indented line under it.
+        let out = stdout(&o);
+        let findings = out.lines().filter(|l| l.starts_with("conv-")).count();
+        let said = out.lines().filter(|l| l.starts_with("    ")).count();
+        assert_eq!(findings, said, "{out}");
+        out.lines()
+            .filter(|l| !l.starts_with("    "))
+            .map(String::from)
+            .collect()
     };
     let top = lines(&["--sort", "run", "--limit", "3"]);
     assert!(top[0].starts_with("conversation  article"), "{top:?}");

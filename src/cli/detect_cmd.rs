@@ -51,8 +51,9 @@ pub struct FindingsArgs {
     /// Only this conversation's findings.
     id: Option<String>,
     /// Order: run (longest reproduced run first), coverage (share of the article first),
-    /// conversation (by id, the default), article (by article id).
-    #[arg(long, default_value = "conversation", value_parser = ["run", "coverage", "conversation", "article"])]
+    /// conversation (by id, the default), article (by article id), beyond (most reproduced
+    /// beyond what was supplied first).
+    #[arg(long, default_value = "conversation", value_parser = ["run", "coverage", "conversation", "article", "beyond"])]
     sort: String,
     /// At most this many findings.
     #[arg(long, value_name = "N")]
@@ -241,6 +242,13 @@ pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
                 .then(b.longest_echo_words.cmp(&a.longest_echo_words))
                 .then(a.conversation.cmp(&b.conversation))
         }),
+        // Most reproduced beyond what the user supplied first: the strongest answer to "it was
+        // only repeating what it was given".
+        "beyond" => shown.sort_by(|a, b| {
+            b.beyond_supplied_words
+                .cmp(&a.beyond_supplied_words)
+                .then(a.conversation.cmp(&b.conversation))
+        }),
         "coverage" => shown.sort_by(|a, b| {
             b.article_coverage
                 .total_cmp(&a.article_coverage)
@@ -302,6 +310,7 @@ pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
             f.echoed_words,
             f.article_coverage * 100.0
         );
+        println!("    {}", f.elicitation_description());
     }
     if shown.len() < matched {
         println!(

@@ -96,6 +96,20 @@ pub fn print(st: &Stats) {
         );
     }
     println!("rejects: {} (rejects.jsonl)", thousands(st.rejects));
+    if !st.elicitation.is_empty() {
+        let parts: Vec<String> = st
+            .elicitation
+            .iter()
+            .map(|(e, c)| {
+                format!(
+                    "{e} {} ({} conversations)",
+                    thousands(c.findings),
+                    thousands(c.conversations)
+                )
+            })
+            .collect();
+        println!("findings by elicitation: {}", parts.join(", "));
+    }
     println!(
         "index: {} in {} segment(s)",
         human_bytes(st.index_bytes),

@@ -121,6 +121,38 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// How the reproduction came about, in a sentence (for the details pane and the command
+    /// line).
+    pub fn elicitation_description(&self) -> String {
+        match self.elicitation {
+            None => "elicitation not recorded (detection ran before it was)".to_string(),
+            Some(Elicitation::Unprompted) => {
+                "unprompted: nothing of the article was supplied or named before".to_string()
+            }
+            Some(Elicitation::Requested) => match &self.requested_by {
+                Some(r) => format!(
+                    "requested: message {} names the article by its {}, and supplies none of its text",
+                    r.message_number, r.by
+                ),
+                None => "requested: the article was named before".to_string(),
+            },
+            Some(Elicitation::Primed) => format!(
+                "primed: {} words of the article were supplied; the model went on for {} words beyond them{}",
+                self.supplied_words,
+                self.beyond_supplied_words,
+                if self.continues_supplied {
+                    ", continuing the supplied passage"
+                } else {
+                    ""
+                }
+            ),
+            Some(Elicitation::Echo) => format!(
+                "echo: the model only repeated {} words the user supplied",
+                self.longest_echo_words
+            ),
+        }
+    }
+
     /// The finding's run as a reader should see it: the longest reproduced run, or, for a
     /// finding that only echoes the user's own text, how much of it was echoed.
     pub fn run_description(&self) -> String {
@@ -313,6 +345,9 @@ pub struct ConvFindings {
     pub supplied: usize,
     /// Most reproduced words beyond what was supplied.
     pub beyond: usize,
+    /// The elicitation of the finding with the longest run (reproduced, else echoed).
+    pub main_elicitation: Option<Elicitation>,
+    main_run: usize,
 }
 
 impl FindingsIndex {
@@ -330,6 +365,12 @@ impl FindingsIndex {
             }
             c.supplied = c.supplied.max(f.supplied_words);
             c.beyond = c.beyond.max(f.beyond_supplied_words);
+            // Reproduced runs outrank echoed ones (an echo counts below any reproduction).
+            let run = f.longest_run_words * 1000 + f.longest_echo_words.min(999);
+            if c.main_elicitation.is_none() || run > c.main_run {
+                c.main_run = run;
+                c.main_elicitation = f.elicitation;
+            }
         }
         FindingsIndex { by_conversation }
     }
@@ -340,6 +381,13 @@ impl FindingsIndex {
 
     pub fn score(&self, id: &str) -> usize {
         self.by_conversation.get(id).map(|c| c.score).unwrap_or(0)
+    }
+
+    /// How the conversation's main finding came about.
+    pub fn elicitation(&self, id: &str) -> Option<Elicitation> {
+        self.by_conversation
+            .get(id)
+            .and_then(|c| c.main_elicitation)
     }
 
     /// The longest echoed run of a conversation (words).

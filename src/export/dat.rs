@@ -3,7 +3,7 @@
 //! a byte-order mark. Paths in the file are relative to it, with backslashes, as review
 //! platforms expect.
 
-pub const FIELDS: [&str; 15] = [
+pub const FIELDS: [&str; 18] = [
     "BEGBATES",
     "ENDBATES",
     "CONFIDENTIALITY",
@@ -16,6 +16,9 @@ pub const FIELDS: [&str; 15] = [
     "NOTE",
     "MATCHED_ARTICLES",
     "LONGEST_RUN_WORDS",
+    "ELICITATION",
+    "SUPPLIED_WORDS",
+    "BEYOND_SUPPLIED_WORDS",
     "SHA256",
     "NATIVEPATH",
     "TEXTPATH",

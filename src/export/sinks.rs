@@ -68,7 +68,7 @@ impl Sink for Jsonl {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 17] = [
+pub const CSV_COLUMNS: [&str; 20] = [
     "id",
     "bates",
     "designation",
@@ -83,10 +83,20 @@ pub const CSV_COLUMNS: [&str; 17] = [
     "strongest_article",
     "longest_run_words",
     "strong",
+    "elicitation",
+    "supplied_words",
+    "beyond_supplied_words",
     "matched_articles",
     "source_file",
     "source_record",
 ];
+
+/// A finding's elicitation as a column value (empty without a finding or a recorded one).
+fn elicitation_of(f: Option<&crate::detect::Finding>) -> String {
+    f.and_then(|f| f.elicitation)
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_default()
+}
 
 struct Csv {
     writer: csv::Writer<HashedFile>,
@@ -151,6 +161,13 @@ impl Sink for Csv {
                 .map(|f| f.longest_run_words.to_string())
                 .unwrap_or_default(),
             strongest.map(|f| f.strong.to_string()).unwrap_or_default(),
+            elicitation_of(strongest),
+            strongest
+                .map(|f| f.supplied_words.to_string())
+                .unwrap_or_default(),
+            strongest
+                .map(|f| f.beyond_supplied_words.to_string())
+                .unwrap_or_default(),
             r.matched_articles().join(";"),
             c.source.file.clone(),
             c.source.record.to_string(),
@@ -346,6 +363,13 @@ impl Sink for Dat {
             r.matched_articles().join(dat::MULTI),
             r.strongest()
                 .map(|f| f.longest_run_words.to_string())
+                .unwrap_or_default(),
+            elicitation_of(r.strongest()),
+            r.strongest()
+                .map(|f| f.supplied_words.to_string())
+                .unwrap_or_default(),
+            r.strongest()
+                .map(|f| f.beyond_supplied_words.to_string())
                 .unwrap_or_default(),
             crate::hashing::sha256_hex(&native),
             native_rel.replace('/', "\\"),

@@ -107,6 +107,10 @@ pub enum Filter {
     Bates(String),
     /// Members of the matter's sample of this name (`samples/NAME.json`).
     Sample(String),
+    /// Conversations with a finding of this elicitation (unprompted, requested, primed, echo).
+    Elicitation(String),
+    /// Most article words supplied before a reproduction, over the conversation's findings.
+    Supplied(Bound<u64>, Bound<u64>),
 }
 
 /// The proximity connectors.
@@ -282,6 +286,8 @@ fn filter_text(f: &Filter) -> String {
         Filter::Produced(b) => format!("produced:{}", yes(*b)),
         Filter::Bates(n) => format!("bates:{}", word(n)),
         Filter::Sample(n) => format!("sample:{}", word(n)),
+        Filter::Elicitation(e) => format!("elicitation:{e}"),
+        Filter::Supplied(lo, hi) => bounds("supplied", num(lo), num(hi)),
     }
 }
 
@@ -344,6 +350,16 @@ fn describe_filter(f: &Filter) -> String {
         Filter::Produced(false) => "never produced".to_string(),
         Filter::Bates(n) => format!("produced as {n}"),
         Filter::Sample(n) => format!("in sample {n}"),
+        Filter::Elicitation(e) => format!("a finding elicited: {e}"),
+        Filter::Supplied(lo, hi) => format!(
+            "{} article words supplied",
+            match (lo, hi) {
+                (Bound::Included(a), Bound::Unbounded) => format!("at least {a}"),
+                (Bound::Unbounded, Bound::Included(b)) => format!("at most {b}"),
+                (Bound::Included(a), Bound::Included(b)) => format!("{a} to {b}"),
+                _ => "any number of".to_string(),
+            }
+        ),
     }
 }
 

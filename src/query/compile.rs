@@ -340,6 +340,8 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         Filter::Score(lo, hi) => found(ctx, &|c| in_bounds(c.score as u64, *lo, *hi)),
         Filter::Article(a) => found(ctx, &|c| c.articles.iter().any(|x| x == a)),
         Filter::Label(l) => found(ctx, &|c| c.labels.iter().any(|x| x.as_str() == l)),
+        Filter::Elicitation(e) => found(ctx, &|c| c.elicitations.iter().any(|x| x.as_str() == e)),
+        Filter::Supplied(lo, hi) => found(ctx, &|c| in_bounds(c.supplied as u64, *lo, *hi)),
         Filter::Strong(true) => found(ctx, &|c| c.strong),
         Filter::Strong(false) => all_except(found(ctx, &|c| c.strong)),
         // Compiled with the matter's files in `compile`.

@@ -223,7 +223,7 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
-const FILTER_NAMES: [&str; 19] = [
+const FILTER_NAMES: [&str; 21] = [
     "model",
     "lang",
     "language",
@@ -243,6 +243,8 @@ const FILTER_NAMES: [&str; 19] = [
     "produced",
     "bates",
     "sample",
+    "elicitation",
+    "supplied",
 ];
 
 const SCOPE_NAMES: [&str; 5] = ["user", "assistant", "title", "system", "tool"];
@@ -625,6 +627,22 @@ impl Parser<'_> {
                     ));
                 }
                 Filter::Bates(n.to_string())
+            }
+            "elicitation" => match crate::detect::elicitation::Elicitation::parse(&value) {
+                Some(e) => Filter::Elicitation(e.as_str().to_string()),
+                None => {
+                    return Err(err(
+                        "elicitation: takes unprompted, requested, primed or echo".to_string(),
+                    ));
+                }
+            },
+            "supplied" => {
+                let (lo, hi) = range(&value, |s, _| {
+                    s.parse::<u64>()
+                        .map_err(|_| format!("\"{s}\" is not a whole number of words"))
+                })
+                .map_err(err)?;
+                Filter::Supplied(lo, hi)
             }
             "sample" => {
                 let n = value.trim();

@@ -34,6 +34,8 @@ pub struct Row {
     pub finding: usize,
     /// Longest echoed run (words the user supplied), shown when nothing was reproduced.
     pub echo: usize,
+    /// How the main finding came about.
+    pub elicitation: Option<crate::detect::elicitation::Elicitation>,
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
 }
@@ -105,6 +107,8 @@ pub struct FindingStats {
     pub tags: Vec<(String, u64)>,
     pub by_reviewer: Vec<(String, u64)>,
     pub by_label: Vec<(String, u64)>,
+    /// Findings per elicitation (unprompted, requested, primed, echo).
+    pub by_elicitation: Vec<(String, u64)>,
     /// (YYYY-MM of the conversation, conversations with a finding).
     pub by_month: Vec<(String, u64)>,
     /// (longest run bucket label, conversations).
@@ -379,6 +383,7 @@ impl Core {
             .map(|h| Row {
                 finding: self.findings_index.score(&h.id),
                 echo: self.findings_index.echo(&h.id),
+                elicitation: self.findings_index.elicitation(&h.id),
                 id: h.id,
                 created: h.created,
                 model: h.model,
@@ -583,6 +588,20 @@ impl Core {
             .map(|(k, v)| (k.to_string(), v))
             .collect();
         st.by_label.sort();
+        let mut elicited: std::collections::BTreeMap<&str, u64> = Default::default();
+        for f in self.findings.iter().filter(|f| within(&f.conversation)) {
+            if let Some(e) = f.elicitation {
+                *elicited.entry(e.as_str()).or_default() += 1;
+            }
+        }
+        st.by_elicitation = crate::detect::elicitation::Elicitation::ALL
+            .iter()
+            .filter_map(|e| {
+                elicited
+                    .get(e.as_str())
+                    .map(|n| (e.as_str().to_string(), *n))
+            })
+            .collect();
         let convs = || {
             self.findings_index
                 .by_conversation

@@ -166,6 +166,10 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     )];
     lines.push(Line::styled("findings by label", app.theme.dim));
     lines.extend(bars(&stats.by_label, w, app));
+    if !stats.by_elicitation.is_empty() {
+        lines.push(Line::styled("findings by elicitation", app.theme.dim));
+        lines.extend(bars(&stats.by_elicitation, w, app));
+    }
     lines.push(Line::styled(
         "conversations by longest run (words)",
         app.theme.dim,

@@ -109,9 +109,21 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             thousands(r.len() as u64)
         )
     };
-    let list_block = block(app, Line::from(count))
+    // The legend of the `how` column, when any row on the page has a finding.
+    let shown = r.top..(r.top + 200).min(r.len());
+    let legend = shown
+        .filter_map(|i| r.row(i))
+        .any(|row| row.elicitation.is_some())
+        .then_some(" how: U unprompted · R requested · P primed · E echo ");
+    let pos_w = pos.chars().count();
+    let mut list_block = block(app, Line::from(count))
         .title_bottom(Line::from(pos).right_aligned())
         .border_style(if editing { t.border } else { t.title });
+    if let Some(l) = legend
+        && list.width as usize > l.chars().count() + pos_w + 4
+    {
+        list_block = list_block.title_bottom(Line::styled(l, t.dim).left_aligned());
+    }
     let inner = list_block.inner(list);
     f.render_widget(list_block, list);
     let rows_area = inner;
@@ -133,13 +145,13 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         .max(if wide { 22 } else { 16 });
     let header = if wide {
         format!(
-            "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5}  snippet",
-            "id", "date", "model", "turns", "tags", "run"
+            "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5} {:<3} snippet",
+            "id", "date", "model", "turns", "tags", "run", "how"
         )
     } else {
         format!(
-            "{:<id_w$} {:<10} {:>3} {:<12} {:>4} snippet",
-            "id", "date", "trn", "tags", "run"
+            "{:<id_w$} {:<10} {:>3} {:<12} {:>4} {:<1} snippet",
+            "id", "date", "trn", "tags", "run", "h"
         )
     };
     let mut lines = vec![Line::styled(clip(&header, w), t.dim)];
@@ -172,24 +184,31 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         } else {
             String::new()
         };
+        // How the main finding came about: U unprompted, R requested, P primed, E echo.
+        let how = row
+            .elicitation
+            .map(|e| e.letter().to_string())
+            .unwrap_or_default();
         let lead = if wide {
             format!(
-                "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5}  ",
+                "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5} {:<3} ",
                 id,
                 date(row.created),
                 clip(row.model.as_deref().unwrap_or("-"), 16),
                 row.turns,
                 clip(&tags, 22),
-                run
+                run,
+                how
             )
         } else {
             format!(
-                "{:<id_w$} {:<10} {:>3} {:<12} {:>4} ",
+                "{:<id_w$} {:<10} {:>3} {:<12} {:>4} {:<1} ",
                 id,
                 date(row.created),
                 row.turns,
                 clip(&tags, 12),
-                run
+                run,
+                how
             )
         };
         let room = w.saturating_sub(lead.chars().count());

@@ -248,6 +248,10 @@ pub fn details_lines(app: &App, full: bool) -> Vec<Line<'static>> {
                 ),
                 Span::styled(" · c: compare", t.dim),
             ]));
+            // How it came about: the question both sides argue.
+            if wide {
+                lines.push(Line::styled(best.elicitation_description(), t.base));
+            }
         }
     }
     if let Some(l) = rd.loaded.as_ref() {

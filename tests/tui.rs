@@ -1457,3 +1457,29 @@ fn the_progress_screen_shows_each_sample_with_its_running_estimate() {
         "{screen}"
     );
 }
+
+/// A primed conversation: the compare view marks the article text the user supplied (and the
+/// reply did not copy back) between « », and says what the mark means.
+#[test]
+fn the_compare_view_marks_what_the_user_supplied() {
+    let mut r = rig();
+    r.search("elicitation:primed");
+    assert!(r.app.results.total.unwrap() > 0);
+    r.press(key('c'));
+    assert_eq!(r.app.screen, Screen::Compare);
+    let rd = r.app.reading.as_ref().unwrap();
+    let l = rd.loaded.as_ref().unwrap();
+    let f = &l.findings[0];
+    assert_eq!(
+        f.elicitation,
+        Some(verbatim::detect::elicitation::Elicitation::Primed)
+    );
+    assert!(!l.supplied[&f.article].article.is_empty());
+    // Scroll the article pane back to its start, where the supplied opening usually is.
+    r.press(key('g'));
+    let screen = r.text(160, 48);
+    assert!(screen.contains('«') && screen.contains('»'), "{screen}");
+    assert!(screen.contains("« »: supplied, not copied"), "{screen}");
+    let screen = r.text(80, 24);
+    assert!(screen.contains("«»: supplied"), "{screen}");
+}

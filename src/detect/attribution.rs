@@ -28,7 +28,7 @@ impl Label {
     }
 }
 
-fn window_hash(ts: &[Token]) -> u64 {
+pub(crate) fn window_hash(ts: &[Token]) -> u64 {
     let mut h: u64 = 0x9e3779b97f4a7c15;
     for t in ts {
         h = (h ^ t.hash)

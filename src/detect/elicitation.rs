@@ -225,6 +225,87 @@ pub fn classify(reproduced: bool, supplied_words: usize, requested: bool) -> Eli
     }
 }
 
+/// Where an article's supplied text is: byte ranges in the article, and in the earlier
+/// non-assistant messages that supplied it (for marking both in the review interface).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SuppliedText {
+    pub article: Vec<(usize, usize)>,
+    /// (message index, start, end) in that message's text.
+    pub messages: Vec<(u32, usize, usize)>,
+}
+
+/// Merges marked tokens into byte ranges.
+fn ranges(toks: &[Token], marked: &[bool]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (t, on) in toks.iter().zip(marked) {
+        if !on {
+            continue;
+        }
+        let (s, e) = (t.start as usize, t.end as usize);
+        match out.last_mut() {
+            // Tokens of one run join across the spaces and punctuation between them.
+            Some(last) if marked_gap(last.1, s) => last.1 = e,
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+fn marked_gap(prev_end: usize, next_start: usize) -> bool {
+    next_start >= prev_end && next_start - prev_end <= 4
+}
+
+/// The article's text supplied in non-assistant messages before message `before`: a window
+/// of `SUPPLY_K` words shared by the message and the article marks both.
+pub fn supplied_text(
+    conv: &crate::model::Conversation,
+    before: u32,
+    article_text: &str,
+) -> SuppliedText {
+    use super::attribution::{SUPPLY_K, window_hash};
+    let art = normalize::tokens(article_text);
+    let mut out = SuppliedText::default();
+    if art.len() < SUPPLY_K {
+        return out;
+    }
+    let art_windows: std::collections::HashMap<u64, Vec<usize>> = {
+        let mut m: std::collections::HashMap<u64, Vec<usize>> = Default::default();
+        for (j, w) in art.windows(SUPPLY_K).enumerate() {
+            m.entry(window_hash(w)).or_default().push(j);
+        }
+        m
+    };
+    let mut art_marked = vec![false; art.len()];
+    for m in conv
+        .messages
+        .iter()
+        .filter(|m| m.index < before && m.role != crate::model::Role::Assistant)
+    {
+        let toks = normalize::tokens(&m.text);
+        if toks.len() < SUPPLY_K {
+            continue;
+        }
+        let mut marked = vec![false; toks.len()];
+        for (i, w) in toks.windows(SUPPLY_K).enumerate() {
+            if let Some(js) = art_windows.get(&window_hash(w)) {
+                marked[i..i + SUPPLY_K].iter_mut().for_each(|x| *x = true);
+                for &j in js {
+                    art_marked[j..j + SUPPLY_K]
+                        .iter_mut()
+                        .for_each(|x| *x = true);
+                }
+            }
+        }
+        out.messages.extend(
+            ranges(&toks, &marked)
+                .into_iter()
+                .map(|(s, e)| (m.index, s, e)),
+        );
+    }
+    out.article = ranges(&art, &art_marked);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +343,55 @@ mod tests {
         );
         assert_eq!(by("how do trains work"), None);
         assert_eq!(by("January"), None);
+    }
+
+    #[test]
+    fn supplied_text_is_found_in_the_message_and_the_article() {
+        use crate::model::{Conversation, Message, Role, SourceRef};
+        let article = "Rail fares will rise by three percent in January, the operators said on Monday. \
+                       Passenger groups called the rise unfair.";
+        let msg = |i: u32, role: Role, text: &str| Message {
+            index: i,
+            role,
+            author: None,
+            created: None,
+            text: text.into(),
+        };
+        let conv = Conversation {
+            id: "c".into(),
+            source: SourceRef {
+                file: "f".into(),
+                record: 1,
+            },
+            title: None,
+            created: None,
+            model: None,
+            language: None,
+            messages: vec![
+                msg(
+                    0,
+                    Role::User,
+                    "Continue: rail fares will rise by three percent in January",
+                ),
+                msg(1, Role::Assistant, "the operators said on Monday."),
+            ],
+            metadata: Default::default(),
+        };
+        let s = supplied_text(&conv, 1, article);
+        assert_eq!(s.article.len(), 1);
+        let (a, b) = s.article[0];
+        assert_eq!(
+            &article[a..b],
+            "Rail fares will rise by three percent in January"
+        );
+        let (m, a, b) = s.messages[0];
+        assert_eq!(m, 0);
+        assert_eq!(
+            &conv.messages[0].text[a..b],
+            "rail fares will rise by three percent in January"
+        );
+        // Nothing before the first message.
+        assert_eq!(supplied_text(&conv, 0, article), SuppliedText::default());
     }
 
     #[test]

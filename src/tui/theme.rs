@@ -56,6 +56,8 @@ pub struct Theme {
     pub current_hit: Style,
     pub reproduced: Style,
     pub echoed: Style,
+    /// Article text the user supplied (the compare view's article pane, user messages).
+    pub supplied: Style,
     pub user: Style,
     pub assistant: Style,
     pub other_role: Style,
@@ -146,6 +148,7 @@ impl Theme {
             current_hit: hit.add_modifier(Modifier::UNDERLINED),
             reproduced: c(b, rep).add_modifier(bold | Modifier::UNDERLINED),
             echoed: c(b, echo).add_modifier(Modifier::ITALIC),
+            supplied: c(b, echo).add_modifier(Modifier::DIM),
             user: c(b, user).add_modifier(bold),
             assistant: c(b, asst).add_modifier(bold),
             other_role: c(b, dimc).add_modifier(bold),

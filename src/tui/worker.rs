@@ -84,6 +84,9 @@ pub struct Loaded {
     pub produced: Vec<crate::export::register::Place>,
     /// The matter's default designation (a conversation's own is in the review state).
     pub matter_designation: Option<String>,
+    /// Per matched article: its text supplied earlier in the conversation (marked in the
+    /// compare view's article pane and in the transcript's user messages).
+    pub supplied: HashMap<String, crate::detect::elicitation::SuppliedText>,
 }
 
 /// One sample on the progress screen.
@@ -471,6 +474,18 @@ impl Core {
                 articles.insert(f.article.clone(), a);
             }
         }
+        // What of each article was supplied before the first reply that copies it.
+        let supplied = findings
+            .iter()
+            .filter_map(|f| {
+                let first = f.spans.iter().map(|s| s.message).min()?;
+                let a = articles.get(&f.article)?;
+                Some((
+                    f.article.clone(),
+                    crate::detect::elicitation::supplied_text(&conversation, first, &a.text),
+                ))
+            })
+            .collect();
         // Read per opened conversation: another reviewer may have produced it meanwhile.
         let produced = crate::export::register::load_cached(&self.matter_dir)?
             .places(id)
@@ -482,6 +497,7 @@ impl Core {
             articles,
             produced,
             matter_designation: crate::review::designation::matter_default(&self.matter_dir)?,
+            supplied,
         })
     }
 

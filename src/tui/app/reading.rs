@@ -36,6 +36,7 @@ pub struct Reading {
 pub struct Withheld {
     pub findings: Vec<crate::detect::Finding>,
     pub articles: std::collections::HashMap<String, crate::articles::Article>,
+    pub supplied: std::collections::HashMap<String, crate::detect::elicitation::SuppliedText>,
 }
 
 /// What a reading key asks of the interface beyond this state.
@@ -83,6 +84,7 @@ impl Reading {
             self.withheld = Some(Withheld {
                 findings: std::mem::take(&mut l.findings),
                 articles: std::mem::take(&mut l.articles),
+                supplied: std::mem::take(&mut l.supplied),
             });
         }
     }
@@ -92,6 +94,7 @@ impl Reading {
         if let (Some(l), Some(w)) = (self.loaded.as_mut(), self.withheld.take()) {
             l.findings = w.findings;
             l.articles = w.articles;
+            l.supplied = w.supplied;
         }
     }
 

@@ -84,8 +84,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         .filter(|s| s.message == cur.message && s.label == Label::Echoed)
         .map(|s| (s.start, s.end))
         .collect();
+    let reply_brackets: Vec<_> = echoes.iter().map(|&(s, e)| (s, e, ECHO)).collect();
     let (reply_shown, reply_marks, at_reply) =
-        bracket_echoes(reply_text, &reply_marks, &echoes, cur.start);
+        bracket(reply_text, &reply_marks, &reply_brackets, cur.start);
     let w = left.width.saturating_sub(2).max(10) as usize;
     let ranges = line_ranges(&reply_shown, w);
     let lines = styled_lines(&reply_shown, &ranges, t.base, &reply_marks);
@@ -120,8 +121,27 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         .filter(|s| s.label == Label::Echoed)
         .map(|s| (s.article_start, s.article_end))
         .collect();
+    // What the user supplied of the article and the reply did not copy back: a third mark.
+    let taken: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|s| (s.article_start, s.article_end))
+        .collect();
+    let supplied = l
+        .supplied
+        .get(&finding.article)
+        .map(|s| minus(&s.article, &taken))
+        .unwrap_or_default();
+    let mut art_marks = art_marks;
+    art_marks.extend(supplied.iter().map(|&(s, e)| Mark {
+        start: s,
+        end: e,
+        style: t.supplied,
+    }));
+    art_marks.sort_by_key(|m| m.start);
+    let mut art_brackets: Vec<_> = art_echoes.iter().map(|&(s, e)| (s, e, ECHO)).collect();
+    art_brackets.extend(supplied.iter().map(|&(s, e)| (s, e, SUPPLIED)));
     let (art_shown, art_marks, at_art) =
-        bracket_echoes(art_text, &art_marks, &art_echoes, cur.article_start);
+        bracket(art_text, &art_marks, &art_brackets, cur.article_start);
     let art_text = art_shown.as_str();
     let w = right.width.saturating_sub(2).max(10) as usize;
     let ranges = line_ranges(art_text, w);
@@ -166,9 +186,9 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     f.render_widget(
         Paragraph::new(Line::styled(
             if area.width >= 120 {
-                "bold underlined: reproduced · italic ⟨ ⟩: echoed, the user supplied it · reversed: this span · n/N spans · >/< articles · L unlock"
+                "bold underlined: reproduced · italic ⟨ ⟩: echoed, the user supplied it · « »: supplied, not copied · reversed: this span · n/N spans · >/< articles"
             } else {
-                "underlined: reproduced · ⟨italic⟩: echoed (user-supplied) · reversed: this span"
+                "underlined: reproduced · ⟨italic⟩: echoed · «»: supplied · reversed: this span"
             },
             t.dim,
         )),
@@ -188,35 +208,40 @@ fn pane_mark(app: &App, pane: usize) -> &'static str {
     }
 }
 
-/// The text with ⟨ ⟩ around each echoed range (so the mark shows without italics), the marks
-/// moved to the new offsets (each echo mark covering its brackets), and `pos` moved likewise.
-fn bracket_echoes(
+/// Echoed text goes between ⟨ ⟩, and article text the user supplied (not copied back) between
+/// « »: marks that show without italics or colour.
+const ECHO: (&str, &str) = ("⟨", "⟩");
+const SUPPLIED: (&str, &str) = ("«", "»");
+
+/// The text with its bracket pair around each range (so the mark shows without italics),
+/// the marks moved to the new offsets (a bracketed range's mark covering its brackets), and
+/// `pos` moved likewise.
+fn bracket(
     text: &str,
     marks: &[Mark],
-    echoes: &[(usize, usize)],
+    bracketed: &[(usize, usize, (&'static str, &'static str))],
     pos: usize,
 ) -> (String, Vec<Mark>, usize) {
-    const OPEN: &str = "⟨";
-    const CLOSE: &str = "⟩";
-    let mut cuts: Vec<(usize, &str)> = Vec::new();
-    for &(s, e) in echoes {
+    // (at, text, is_close)
+    let mut cuts: Vec<(usize, &str, bool)> = Vec::new();
+    for &(s, e, (open, close)) in bracketed {
         if s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e) {
-            cuts.push((s, OPEN));
-            cuts.push((e, CLOSE));
+            cuts.push((s, open, false));
+            cuts.push((e, close, true));
         }
     }
-    // A close before an open at the same place: adjacent echoes stay apart.
-    cuts.sort_by_key(|(at, m)| (*at, *m == OPEN));
+    // A close before an open at the same place: adjacent ranges stay apart.
+    cuts.sort_by_key(|(at, _, close)| (*at, !*close));
     let shift = |p: usize, inclusive_close: bool| -> usize {
         p + cuts
             .iter()
-            .filter(|(at, m)| *at < p || (*at == p && (inclusive_close && *m == CLOSE)))
-            .map(|(_, m)| m.len())
+            .filter(|(at, _, close)| *at < p || (*at == p && inclusive_close && *close))
+            .map(|(_, m, _)| m.len())
             .sum::<usize>()
     };
     let mut out = String::with_capacity(text.len() + cuts.len() * 3);
     let mut last = 0;
-    for (at, m) in &cuts {
+    for (at, m, _) in &cuts {
         out.push_str(&text[last..*at]);
         out.push_str(m);
         last = *at;
@@ -225,17 +250,45 @@ fn bracket_echoes(
     let moved = marks
         .iter()
         .map(|m| {
-            // An echo's mark starts on its ⟨ and ends after its ⟩.
-            let echo = echoes.contains(&(m.start, m.end));
+            // A bracketed range's mark starts on its opening and ends after its closing.
+            let close = bracketed
+                .iter()
+                .find(|(s, e, _)| (*s, *e) == (m.start, m.end))
+                .map(|(_, _, (_, c))| c.len());
             let end = shift(m.end, false);
             Mark {
                 start: shift(m.start, true),
-                end: if echo { end + CLOSE.len() } else { end },
+                end: end + close.unwrap_or(0),
                 style: m.style,
             }
         })
         .collect();
     (out, moved, shift(pos, true))
+}
+
+/// `ranges` less every part covered by `taken`.
+fn minus(ranges: &[(usize, usize)], taken: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for &(s, e) in ranges {
+        let mut pieces = vec![(s, e)];
+        for &(ts, te) in taken {
+            pieces = pieces
+                .into_iter()
+                .flat_map(|(a, b)| {
+                    if te <= a || ts >= b {
+                        vec![(a, b)]
+                    } else {
+                        [(a, ts.max(a)), (te.min(b), b)]
+                            .into_iter()
+                            .filter(|(x, y)| x < y)
+                            .collect()
+                    }
+                })
+                .collect();
+        }
+        out.extend(pieces);
+    }
+    out
 }
 
 /// Draws a pane scrolled `offset` lines from where its span sits (a third of the way down);

@@ -68,6 +68,16 @@ pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -
                 });
             }
         }
+        // Article text the user supplied earlier (what a primed reply went on from).
+        for st in l.supplied.values() {
+            for &(_, s, e) in st.messages.iter().filter(|(i, _, _)| *i == m.index) {
+                marks.push(Mark {
+                    start: s,
+                    end: e,
+                    style: t.supplied,
+                });
+            }
+        }
         let first_hit_mark = marks.len();
         let mut my_hits = 0;
         if let Some(h) = l.hits.iter().find(|h| h.message == m.index) {

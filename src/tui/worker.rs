@@ -147,7 +147,7 @@ pub enum Response {
     },
     Stats {
         generation: u64,
-        stats: FindingStats,
+        stats: Box<FindingStats>,
     },
     /// Where the next unreviewed result is (None: none within the rows scanned).
     Found {
@@ -323,7 +323,10 @@ impl Core {
             },
             Request::Stats { generation, query } => {
                 match self.stats(query.as_deref(), generation) {
-                    Ok(stats) => Response::Stats { generation, stats },
+                    Ok(stats) => Response::Stats {
+                        generation,
+                        stats: Box::new(stats),
+                    },
                     Err(e) => Self::failed(generation, "statistics", e),
                 }
             }

@@ -88,7 +88,7 @@ impl App {
             Response::Stats { generation, stats } => {
                 // Counts of a scope left behind are not shown under another.
                 if generation == self.stats_generation {
-                    self.stats = Some(stats);
+                    self.stats = Some(*stats);
                 }
                 Vec::new()
             }

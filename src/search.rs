@@ -406,34 +406,46 @@ fn ids_of(
     Ok(out)
 }
 
-/// Calls `f` with the id of each document, in index order, reading each segment's id column
-/// once (nothing else of the document is loaded).
+/// Calls `f` with the id of each document, segment by segment and by id within a segment.
+/// Each segment's ids are read in one pass over its id dictionary in ordinal order, so every
+/// compressed block is decoded once (a lookup per document would decode a block each time).
 pub fn each_id(
     searcher: &tantivy::Searcher,
     mut docs: Vec<DocAddress>,
     mut f: impl FnMut(DocAddress, &str),
 ) -> Result<()> {
     docs.sort();
-    let mut current: Option<(u32, tantivy::columnar::StrColumn)> = None;
-    let mut buf = String::new();
-    for addr in docs {
-        if current.as_ref().map(|c| c.0) != Some(addr.segment_ord) {
-            let col = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .str("id")
-                .context("cannot read ids")?
-                .context("the index has no id column")?;
-            current = Some((addr.segment_ord, col));
+    let mut start = 0;
+    while start < docs.len() {
+        let seg = docs[start].segment_ord;
+        let end = start + docs[start..].partition_point(|d| d.segment_ord == seg);
+        let col = searcher
+            .segment_reader(seg)
+            .fast_fields()
+            .str("id")
+            .context("cannot read ids")?
+            .context("the index has no id column")?;
+        let mut ords: Vec<(u64, DocAddress)> = docs[start..end]
+            .iter()
+            .filter_map(|a| col.term_ords(a.doc_id).next().map(|o| (o, *a)))
+            .collect();
+        ords.sort_unstable();
+        let only: Vec<u64> = ords.iter().map(|(o, _)| *o).collect();
+        let mut addrs = ords.iter().map(|(_, a)| *a);
+        let mut bad = false;
+        col.dictionary()
+            .sorted_ords_to_term_cb(&only, |bytes| {
+                let Some(addr) = addrs.next() else { return };
+                match std::str::from_utf8(bytes) {
+                    Ok(id) => f(addr, id),
+                    Err(_) => bad = true,
+                }
+            })
+            .context("cannot read an id")?;
+        if bad {
+            anyhow::bail!("an id in the index is not UTF-8");
         }
-        if let Some((_, col)) = &current
-            && let Some(ord) = col.term_ords(addr.doc_id).next()
-        {
-            buf.clear();
-            if col.ord_to_str(ord, &mut buf).context("cannot read an id")? {
-                f(addr, &buf);
-            }
-        }
+        start = end;
     }
     Ok(())
 }

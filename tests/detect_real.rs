@@ -261,15 +261,15 @@ fn spelled(n: u64) -> String {
     ];
     match n {
         0..=19 => ONES[n as usize].to_string(),
-        20..=99 if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+        20..=99 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
         20..=99 => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
-        100..=999 if n % 100 == 0 => format!("{} hundred", ONES[(n / 100) as usize]),
+        100..=999 if n.is_multiple_of(100) => format!("{} hundred", ONES[(n / 100) as usize]),
         100..=999 => format!(
             "{} hundred and {}",
             ONES[(n / 100) as usize],
             spelled(n % 100)
         ),
-        1000..=9999 if n % 1000 == 0 => format!("{} thousand", spelled(n / 1000)),
+        1000..=9999 if n.is_multiple_of(1000) => format!("{} thousand", spelled(n / 1000)),
         1000..=9999 => format!("{} thousand and {}", spelled(n / 1000), spelled(n % 1000)),
         _ => "many".to_string(),
     }
@@ -480,12 +480,17 @@ fn near_verbatim_real_passages_are_found_and_lookalikes_are_not() {
     }
 
     let mut figures = Vec::new();
-    for (case, every) in [("edit every 8", 8), ("edit every 15", 15)] {
+    // The last case, shorter copies, is reported without a floor.
+    for (case, every, shortest, longest) in [
+        ("edit every 8", 8, 120, 200),
+        ("edit every 15", 15, 120, 200),
+        ("edit every 8, 30-60 words", 8, 30, 60),
+    ] {
         let (mut planted, mut found, mut cov_sum) = (0usize, 0usize, 0.0);
         for c in &convs {
             let art = long[rng.below(long.len())];
             let ws: Vec<&str> = art.text.split_whitespace().collect();
-            let n = 120 + rng.below(81);
+            let n = shortest + rng.below(longest - shortest + 1);
             let start = rng.below(ws.len() - n);
             let mut c = c.clone();
             let Some(p) = plant(&mut c, &edited(&ws[start..start + n], every, &mut rng)) else {
@@ -542,7 +547,11 @@ fn near_verbatim_real_passages_are_found_and_lookalikes_are_not() {
     );
     assert!(convs.len() >= 2000);
     for (case, recall) in figures {
-        let floor = if case == "edit every 8" { 0.95 } else { 0.99 };
+        let floor = match case {
+            "edit every 8" => 0.95,
+            "edit every 15" => 0.99,
+            _ => continue,
+        };
         assert!(recall >= floor, "{case}: recall {recall} below {floor}");
     }
     assert!(clean <= 3, "{clean} findings on untouched conversations");

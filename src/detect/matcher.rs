@@ -1,8 +1,9 @@
-//! Finding copied text in one assistant message: look up every k-gram of the message as a
-//! candidate seed, confirm it word by word, then align outwards from it over word hashes with
-//! an X-drop alignment (matched words gain, changed, dropped or inserted words cost) that
-//! follows a near-verbatim copy through its edits and stops where the copy ends, so a copy
-//! with a changed word every few words comes out as one span.
+//! Finding copied text in one assistant message: look up every k-gram of the message, keep
+//! the hits that have a second hit of the same article close by (a lone short k-gram is
+//! usually a common phrase), confirm each word by word, then align outwards from it over word
+//! hashes with an X-drop alignment (matched words gain, changed, dropped or inserted words
+//! cost) that follows a near-verbatim copy through its edits and stops where the copy ends, so
+//! a copy with a changed word every few words comes out as one span.
 
 use super::normalize::Token;
 use super::table::{ArticleTable, K, kgram};

@@ -1,6 +1,6 @@
 //! Detection: article import speed, k-gram table memory (and per million articles), scan
 //! throughput per core and on every core, against the simplest correct baseline (every
-//! k-gram of every article in a std HashMap, exact runs only) run in the same process.
+//! 8-word k-gram of every article in a std HashMap, exact runs only) run in the same process.
 //!
 //! cargo bench --bench detect                                  # 100,000 conversations, 2,000 articles
 //! VERBATIM_BENCH_CONVERSATIONS=1000000 cargo bench --bench detect   # 1M conversations, 20,000 articles
@@ -22,6 +22,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod common;
 use common::{env_u64, matter};
 
+/// Words per k-gram of the baseline.
+const BASELINE_K: usize = 8;
+
 /// The baseline: exact k-gram hits from a HashMap of every article k-gram, extended to exact
 /// runs; returns the longest run per message (enough to decide a finding).
 fn baseline_scan(
@@ -32,11 +35,11 @@ fn baseline_scan(
     let mut best = 0;
     for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {
         let toks = normalize::tokens(&m.text);
-        if toks.len() < table::K {
+        if toks.len() < BASELINE_K {
             continue;
         }
-        for i in 0..=toks.len() - table::K {
-            if let Some(hits) = map.get(&table::kgram(&toks[i..i + table::K])) {
+        for i in 0..=toks.len() - BASELINE_K {
+            if let Some(hits) = map.get(&table::kgram(&toks[i..i + BASELINE_K])) {
                 for &(a, p) in hits {
                     let art = &arts[a as usize];
                     let (mut x, mut y) = (i, p as usize);
@@ -101,8 +104,8 @@ fn main() {
     let t = Instant::now();
     let mut map: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
     for (a, toks) in tab.tokens.iter().enumerate() {
-        for p in 0..toks.len().saturating_sub(table::K - 1) {
-            map.entry(table::kgram(&toks[p..p + table::K]))
+        for p in 0..toks.len().saturating_sub(BASELINE_K - 1) {
+            map.entry(table::kgram(&toks[p..p + BASELINE_K]))
                 .or_default()
                 .push((a as u32, p as u32));
         }

@@ -241,3 +241,107 @@ fn planted_cases_meet_the_floors() {
     assert!(report["precision"].as_f64().unwrap() >= 0.99, "{report}");
     assert!(out.status.success());
 }
+
+/// The article as a model might lay it out: every form must match as the plain text does,
+/// every word of it.
+#[test]
+fn reformatted_replies_match_as_plain_text() {
+    use verbatim::model::{Conversation, Message, Role};
+    let text = article_text();
+    let table = detect::table::ArticleTable::build(
+        vec![verbatim::articles::Article {
+            id: "art-1".into(),
+            title: None,
+            url: None,
+            published: None,
+            section: None,
+            text: text.clone(),
+        }],
+        10,
+    );
+    let sentences: Vec<&str> = text.split(". ").collect();
+    let curly = text
+        .split('"')
+        .enumerate()
+        .map(|(k, s)| {
+            let q = if k == 0 {
+                ""
+            } else if k % 2 == 1 {
+                "“"
+            } else {
+                "”"
+            };
+            format!("{q}{}", s.replace('\'', "’"))
+        })
+        .collect::<String>();
+    let mut wrapped = String::new();
+    let mut line = 0;
+    for w in text.split(' ') {
+        if line + w.len() > 60 {
+            wrapped.push('\n');
+            line = 0;
+        } else if line > 0 {
+            wrapped.push(' ');
+        }
+        wrapped.push_str(w);
+        line += w.len() + 1;
+    }
+    let emphasis = text
+        .split(' ')
+        .enumerate()
+        .map(|(k, w)| match k % 9 {
+            3 => format!("**{w}**"),
+            6 => format!("_{w}_"),
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let bullets = sentences
+        .iter()
+        .map(|s| format!("- {s}."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let numbered = sentences
+        .iter()
+        .enumerate()
+        .map(|(k, s)| format!("{}. {s}.", k + 1))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let words = detect::normalize::tokens(&text).len();
+    for (form, reply) in [
+        ("curly quotes", curly),
+        ("hard line wraps", wrapped),
+        ("markdown emphasis", emphasis),
+        ("a bullet per sentence", bullets),
+        ("a numbered list", numbered),
+    ] {
+        let conv = Conversation {
+            id: form.into(),
+            source: Default::default(),
+            title: None,
+            created: None,
+            model: None,
+            language: None,
+            messages: [
+                (Role::User, "Tell me about the barrier."),
+                (Role::Assistant, &reply),
+            ]
+            .iter()
+            .enumerate()
+            .map(|(k, (role, t))| Message {
+                index: k as u32,
+                role: *role,
+                author: None,
+                created: None,
+                text: t.to_string(),
+            })
+            .collect(),
+            metadata: Default::default(),
+        };
+        let found = detect::findings::scan(&conv, &table, &Thresholds::default());
+        assert_eq!(found.len(), 1, "{form}: {found:?}");
+        assert_eq!(found[0].label, Label::Reproduced, "{form}");
+        assert_eq!(found[0].spans.len(), 1, "{form}: {:?}", found[0].spans);
+        assert_eq!(found[0].longest_run_words, words, "{form}");
+    }
+}

@@ -31,7 +31,7 @@ use crate::model::Role;
 use crate::progress::Progress;
 
 /// Version of the detector; recorded with the findings it writes.
-pub const DETECTOR_VERSION: u32 = 1;
+pub const DETECTOR_VERSION: u32 = 2;
 
 /// Conversations loaded and scanned per batch (memory stays bounded by one batch).
 const BATCH: usize = 2048;

@@ -1,6 +1,6 @@
 //! Normalised word tokens for detection. Both sides (articles and conversations) go through
 //! this one function: Unicode NFKC, lower case, typographic quotes and dashes folded,
-//! punctuation and Markdown markup dropped. Each token keeps the byte range of the word in the
+//! punctuation, Markdown markup and list numbering dropped. Each token keeps the byte range of the word in the
 //! original text, so evidence is shown exactly as written.
 
 use unicode_normalization::UnicodeNormalization;
@@ -18,14 +18,29 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | '‘' | 'ʼ' | '′')
 }
 
+/// A list number ("1." or "2)" then a space, first on its line): markup a model adds when it
+/// turns prose into a numbered list, not a word of the text.
+fn is_list_number(word: &str, line_start: bool, c: char, next: Option<char>) -> bool {
+    line_start
+        && matches!(c, '.' | ')')
+        && next.is_none_or(char::is_whitespace)
+        && (1..=3).contains(&word.len())
+        && word.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Splits `text` into normalised word tokens.
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let mut word = String::new();
     let mut start: Option<usize> = None;
     let mut end = 0usize;
+    // No word yet on this line.
+    let mut line_start = true;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        if c == '\n' && start.is_none() {
+            line_start = true;
+        }
         if c.is_alphanumeric() {
             if start.is_none() {
                 start = Some(i);
@@ -39,6 +54,11 @@ pub fn tokens(text: &str) -> Vec<Token> {
         {
             // Inside a word: skip it.
         } else if let Some(s) = start.take() {
+            let list = is_list_number(&word, line_start, c, chars.peek().map(|p| p.1));
+            line_start = c == '\n';
+            if list {
+                continue;
+            }
             out.push(Token {
                 hash: crate::hashing::xxh3(word.as_bytes()),
                 start: s as u32,
@@ -93,10 +113,17 @@ mod tests {
             vec!["the", "prime", "ministers", "final", "plan", "dont", "stop"]
         );
         let a = tokens("The Minister's plan");
-        let b = tokens("## the MINISTER’S plan!");
+        let b = tokens("## the MINISTER’S plan!\n\n1. ");
         assert_eq!(
             a.iter().map(|t| t.hash).collect::<Vec<_>>(),
             b.iter().map(|t| t.hash).collect::<Vec<_>>()
+        );
+        // List numbers are dropped, numbers in the text are not.
+        assert_eq!(
+            words("1. The plan\n 2) was late by 2.\n10. In 2005. 3 years"),
+            vec![
+                "the", "plan", "was", "late", "by", "2", "in", "2005", "3", "years"
+            ]
         );
         // Offsets point into the original text.
         let text = "say “Ünïcode” ok";

@@ -1,15 +1,18 @@
 //! The article side: every article's normalised tokens, and a sorted table of sampled word
 //! k-gram hashes pointing back into them. With k-grams of K words sampled every STRIDE
 //! positions, every copied run of at least K + STRIDE - 1 words contains a sampled k-gram, so
-//! it is found; k-grams found in many articles (boilerplate) are dropped.
+//! it is found; k-grams found in many articles (boilerplate) are dropped. The k-grams are only
+//! candidates: the matcher confirms each and aligns around it.
 
 use super::normalize::{self, Token};
 use crate::articles::Article;
 
-/// Words per k-gram.
-pub const K: usize = 8;
-/// Sampling stride on the article side: runs of K + STRIDE - 1 = 15 words are always found.
-pub const STRIDE: usize = 8;
+/// Words per k-gram: short, so that a copy with a changed word every 8 words still holds
+/// untouched stretches long enough to seed it.
+pub const K: usize = 5;
+/// Sampling stride on the article side: runs of K + STRIDE - 1 = 9 words are always found,
+/// and a 120-word copy has many chances to be. (1.6 times the entries of 8-grams every 8.)
+pub const STRIDE: usize = 5;
 
 /// One sampled k-gram of one article.
 #[derive(Debug, Clone, Copy)]

@@ -889,3 +889,80 @@ fn an_export_stopped_after_the_last_conversation_leaves_nothing() {
         .unwrap();
     assert!(check.status.success(), "{}", stderr(&check));
 }
+
+/// A primed conversation's pages mark the article text the user supplied in the prompt, in the
+/// HTML redline and on the exhibit; every marked passage is the article's own text.
+#[test]
+fn pages_mark_the_text_the_user_supplied() {
+    let (tmp, m) = demo_matter();
+    let articles: std::collections::HashMap<String, String> =
+        std::fs::read_to_string(m.join("articles/articles.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .map(|a| {
+                (
+                    a["id"].as_str().unwrap().to_string(),
+                    a["text"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let all_text: String = articles
+        .values()
+        .map(|t| norm(t))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let re = regex::Regex::new(r#"<span class="supplied" title="[^"]*">([^<]*)</span>"#).unwrap();
+    for (format, extra) in [
+        ("html", vec![]),
+        ("exhibit", vec!["--bates-prefix", "SUP-"]),
+    ] {
+        let out = tmp.path().join(format!("sup-{format}"));
+        let mut args = vec![
+            "--query",
+            "elicitation:primed",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        export(&m, &args);
+        let mut marked = 0;
+        for e in walk(&out) {
+            if e.extension().is_some_and(|x| x == "html") {
+                let page = std::fs::read_to_string(&e).unwrap();
+                for c in re.captures_iter(&page) {
+                    let text = norm(
+                        &c[1]
+                            .replace("&amp;", "&")
+                            .replace("&quot;", "\"")
+                            .replace("&#39;", "'")
+                            .replace("&lt;", "<")
+                            .replace("&gt;", ">"),
+                    );
+                    assert!(
+                        all_text.contains(&text),
+                        "{format}: not article text: {text}"
+                    );
+                    marked += 1;
+                }
+            }
+        }
+        assert!(marked > 0, "{format}: nothing marked as supplied");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -20,6 +20,8 @@ th{background:#eee}.meta th{width:9em}
 .rep{color:#d00000;text-decoration:underline solid #d00000 1.5px}
 .echo{color:#1a4f8a;text-decoration:underline dotted #1a4f8a 1.5px;font-style:italic}
 .echo::before{content:'\\27E8'}.echo::after{content:'\\27E9'}
+.supplied{border-bottom:1.5px dashed #7a5c00}
+.supplied::before{content:'\\00AB'}.supplied::after{content:'\\00BB'}
 sup.n{font:bold 7pt Arial,sans-serif}
 .legend{font:9pt Arial,Helvetica,sans-serif;border:1px solid #999;padding:.3em .5em}
 .designation{font:bold 12pt Arial,Helvetica,sans-serif;letter-spacing:.04em;text-align:center;border:2px solid #000;padding:.2em;margin:.4em 0}
@@ -152,7 +154,7 @@ pub fn section(r: &Record, articles: &ArticleMap, page: Option<&str>) -> String 
     let _ = writeln!(s, "</table>");
     let _ = writeln!(
         s,
-        "<p class=\"legend\"><span class=\"rep\">Red, solid underline</span>: words of the article the model produced that the user had not supplied. <span class=\"echo\">Blue italic</span> with a dotted underline, between angle brackets: words of the article the model repeated from text the user supplied earlier in the conversation. [n] numbers each span; the table at the end gives its length.</p>"
+        "<p class=\"legend\"><span class=\"rep\">Red, solid underline</span>: words of the article the model produced that the user had not supplied. <span class=\"echo\">Blue italic</span> with a dotted underline, between angle brackets: words of the article the model repeated from text the user supplied earlier in the conversation. <span class=\"supplied\">Dashed underline</span> between « »: words of the article the user supplied in the prompt. [n] numbers each span; the table at the end gives its length.</p>"
     );
 
     // Every span, numbered in message and text order.
@@ -171,13 +173,17 @@ pub fn section(r: &Record, articles: &ArticleMap, page: Option<&str>) -> String 
         .collect();
     if !prompt.is_empty() {
         let _ = writeln!(s, "<h2>Prompt</h2>");
+        let supplied = r.supplied_ranges(articles);
         for m in prompt {
+            let text = match supplied.get(&m.index) {
+                Some(ranges) => super::html::supplied_marked(&m.text, ranges),
+                None => esc(&m.text),
+            };
             let _ = writeln!(
                 s,
-                "<div class=\"role\">{}. {}</div><div class=\"text\">{}</div>",
+                "<div class=\"role\">{}. {}</div><div class=\"text\">{text}</div>",
                 m.index + 1,
                 esc(&who(m)),
-                esc(&m.text)
             );
         }
     }

@@ -18,6 +18,8 @@ th{background:#eee}.meta th{width:10em}
 .text{white-space:pre-wrap;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}
 .rep{color:#b00000;text-decoration:underline solid #b00000 2px;background:#fde8e8}
 .echo{color:#00407a;text-decoration:underline dotted #00407a 2px;background:#e6f0fa}
+.supplied{border-bottom:2px dashed #7a5c00;background:#fff6d5}
+.supplied::before{content:'\\00AB'}.supplied::after{content:'\\00BB'}
 sup.n{font-size:.7em;font-weight:bold;color:#000}
 .redline td{width:45%}.redline td.n{width:3em}
 .designation{font:bold 13px/1.4 Arial,Helvetica,sans-serif;letter-spacing:.04em;text-align:center;border:2px solid #000;padding:.2em .5em;margin:.5em 0}
@@ -147,6 +149,28 @@ fn numbered_spans(r: &Record) -> Vec<(usize, &Span, &str)> {
         .collect()
 }
 
+/// A user, system or tool message with the article text it supplied marked (between « »
+/// drawn by the style sheet, so the mark survives printing without colour).
+pub(super) fn supplied_marked(text: &str, ranges: &[(usize, usize)]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for &(s, e) in ranges {
+        let s = s.max(at);
+        if !valid(text, s, e) || s >= e {
+            continue;
+        }
+        out.push_str(&esc(&text[at..s]));
+        let _ = write!(
+            out,
+            "<span class=\"supplied\" title=\"text of the article the user supplied\">{}</span>",
+            esc(&text[s..e])
+        );
+        at = e;
+    }
+    out.push_str(&esc(&text[at.min(text.len())..]));
+    out
+}
+
 /// Message text with its spans marked (overlaps: the earlier span wins the shared part).
 fn marked_text(text: &str, spans: &[(usize, &Span, &str)]) -> String {
     let mut out = String::new();
@@ -219,7 +243,7 @@ pub fn page(r: &Record, articles: &ArticleMap) -> String {
         let _ = writeln!(s, "<h2>Findings</h2>");
         let _ = writeln!(
             s,
-            "<p class=\"legend\"><span class=\"rep\">Reproduced</span> in the reply, not in text the user supplied (red, solid underline) · <span class=\"echo\">Echoed</span> text the user supplied first (blue, dotted underline) · [n] numbers each span in the table beside its message</p>"
+            "<p class=\"legend\"><span class=\"rep\">Reproduced</span> in the reply, not in text the user supplied (red, solid underline) · <span class=\"echo\">Echoed</span> text the user supplied first (blue, dotted underline) · «<span class=\"supplied\">Supplied</span>» text of the article the user gave earlier (dashed underline) · [n] numbers each span in the table beside its message</p>"
         );
         let _ = writeln!(
             s,
@@ -243,6 +267,7 @@ pub fn page(r: &Record, articles: &ArticleMap) -> String {
     }
 
     let spans = numbered_spans(r);
+    let supplied = r.supplied_ranges(articles);
     let _ = writeln!(s, "<h2>Transcript</h2>");
     for m in &c.messages {
         let role = m.role.as_str();
@@ -265,7 +290,11 @@ pub fn page(r: &Record, articles: &ArticleMap) -> String {
             m.index + 1,
             esc(&who),
             esc(&time),
-            marked_text(&m.text, &mine)
+            match supplied.get(&m.index) {
+                // Only earlier, non-assistant messages supply text: they carry no spans.
+                Some(ranges) if mine.is_empty() => supplied_marked(&m.text, ranges),
+                _ => marked_text(&m.text, &mine),
+            }
         );
         if !mine.is_empty() {
             let _ = writeln!(

@@ -216,6 +216,36 @@ impl Record {
     }
 
     /// The finding with the longest reproduced run.
+    /// Where each earlier user, system or tool message supplied text of a matched article
+    /// (byte ranges by message index, sorted, overlaps merged): marked as supplied on pages.
+    pub fn supplied_ranges(&self, articles: &ArticleMap) -> HashMap<u32, Vec<(usize, usize)>> {
+        let mut out: HashMap<u32, Vec<(usize, usize)>> = HashMap::new();
+        for f in &self.findings {
+            let (Some(first), Some(a)) = (
+                f.spans.iter().map(|s| s.message).min(),
+                articles.get(&f.article),
+            ) else {
+                continue;
+            };
+            let st = crate::detect::elicitation::supplied_text(&self.conversation, first, &a.text);
+            for (m, s, e) in st.messages {
+                out.entry(m).or_default().push((s, e));
+            }
+        }
+        for v in out.values_mut() {
+            v.sort_unstable();
+            let mut merged: Vec<(usize, usize)> = Vec::new();
+            for (s, e) in v.drain(..) {
+                match merged.last_mut() {
+                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                    _ => merged.push((s, e)),
+                }
+            }
+            *v = merged;
+        }
+        out
+    }
+
     pub fn strongest(&self) -> Option<&Finding> {
         self.findings.first()
     }

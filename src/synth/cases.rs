@@ -437,8 +437,17 @@ impl<'a> Planter<'a> {
         let cont = (rng.bucket(&[(40, 100, 50), (101, 200, 35), (201, 300, 15)]) as usize)
             .min(n - open)
             .max(1);
-        let opening = &art.text[words[0].0..words[open - 1].1];
-        let (a_start, a_end) = (words[open].0, words[open + cont - 1].1);
+        // Three ways to prime, picked by the opening's length (no random draw, so the rest
+        // of the production is unchanged): the article's opening to continue; a passage from
+        // its middle to go on from; the opening pasted, repeated by the reply and continued.
+        let variant = open % 3;
+        let from = if variant == 1 {
+            (n - open - cont) / 2
+        } else {
+            0
+        };
+        let opening = &art.text[words[from].0..words[from + open - 1].1];
+        let (a_start, a_end) = (words[from + open].0, words[from + open + cont - 1].1);
         let mut ask = String::new();
         g.sentence(self.r.cont_ask, ctx, rng, &mut ask);
         let user = match rng.below(3) {
@@ -451,12 +460,30 @@ impl<'a> Planter<'a> {
             g.sentence(self.r.cont_intro, ctx, rng, &mut out);
             out.push_str("\n\n");
         }
-        let start = out.len();
-        out.push_str(&art.text[a_start..a_end]);
-        let end = out.len();
+        let mut p_spans = Vec::new();
+        let start;
+        if variant == 2 {
+            // The pasted opening comes back first (echoed), then the article goes on.
+            let echo_start = out.len();
+            let first = words[from].0;
+            out.push_str(&art.text[first..a_end]);
+            p_spans.push(TurnSpan {
+                start: echo_start,
+                end: echo_start + opening.len(),
+                article_start: first,
+                article_end: first + opening.len(),
+                label: "echoed",
+            });
+            start = echo_start + (a_start - first);
+        } else {
+            start = out.len();
+            out.push_str(&art.text[a_start..a_end]);
+        }
+        let end = start + (a_end - a_start);
         let mut p = self.planted(user, out);
-        // The user gave the opening; the reply goes on from it.
+        // The user gave text of the article; the reply goes on beyond it.
         p.elicitation = Some("primed");
+        p.spans = p_spans;
         p.spans.push(TurnSpan {
             start,
             end,

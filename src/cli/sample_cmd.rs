@@ -230,17 +230,25 @@ fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
         kind: Kind::Sample,
     };
     let smp = sample::create(&s.matter.dir, &s.index, &s.lookups(), &req)?;
-    audit_created(&s, &smp)?;
-    if ctx.json {
-        print_json(&summary(&smp))?;
-    } else {
-        print_summary(&smp);
-        println!(
-            "review it blind with: verbatim review --sample {}",
-            smp.name
-        );
-    }
+    created(
+        ctx,
+        &s,
+        &smp,
+        "review it blind with: verbatim review --sample",
+    )?;
     Ok(0)
+}
+
+/// A new sample: audited, then shown (with how to review it: `next` and its name).
+fn created(ctx: &Ctx, s: &Session, smp: &sample::Sample, next: &str) -> Result<()> {
+    audit_created(s, smp)?;
+    if ctx.json {
+        print_json(&summary(smp))?;
+    } else {
+        print_summary(smp);
+        println!("{next} {}", smp.name);
+    }
+    Ok(())
 }
 
 fn audit_created(s: &Session, smp: &sample::Sample) -> Result<()> {
@@ -443,16 +451,12 @@ pub fn qc(ctx: &Ctx, args: QcArgs) -> Result<i32> {
                     by: &ctx.reviewer,
                 },
             )?;
-            audit_created(&s, &smp)?;
-            if ctx.json {
-                print_json(&summary(&smp))?;
-            } else {
-                print_summary(&smp);
-                println!(
-                    "a second reviewer calls them blind with: verbatim --reviewer NAME review --sample {}",
-                    smp.name
-                );
-            }
+            created(
+                ctx,
+                &s,
+                &smp,
+                "a second reviewer calls them blind with: verbatim --reviewer NAME review --sample",
+            )?;
             Ok(0)
         }
     }

@@ -26,7 +26,8 @@ pub enum Field {
     Reproduce,
 }
 
-const FIELDS: [Field; 10] = [
+/// The fields in the order the dialog shows and steps through them.
+pub const FIELDS: [Field; 10] = [
     Field::Selection,
     Field::Format,
     Field::Destination,

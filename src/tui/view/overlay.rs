@@ -201,18 +201,7 @@ fn help(f: &mut Frame, app: &App, area: Rect, scroll: usize) {
 
 fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
     let t = &app.theme;
-    let fields = [
-        Field::Selection,
-        Field::Format,
-        Field::Destination,
-        Field::Bates,
-        Field::Designation,
-        Field::Recipient,
-        Field::Redact,
-        Field::Pdf,
-        Field::Replace,
-        Field::Reproduce,
-    ];
+    let fields = crate::tui::export_dialog::FIELDS;
     let shown = fields.iter().filter(|x| d.visible(**x)).count() as u16;
     let r = popup(f, area, 84, shown + 9);
     let b = block(

@@ -399,3 +399,44 @@ fn qc_measures_how_often_a_second_reviewer_overturns_the_first() {
     assert_eq!(v["rate"]["positives"], 3);
     assert_eq!(v["rate"]["reviewed"], 8);
 }
+
+#[test]
+fn an_altered_or_planted_sample_file_is_refused() {
+    let (_t, m) = demo();
+    ok(
+        &m,
+        &["sample", "create", "s", "--size", "10", "--seed", "3"],
+    );
+    let file = m.join("samples/s.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    // A copy under another name was never drawn here.
+    v["name"] = "planted".into();
+    std::fs::write(m.join("samples/planted.json"), v.to_string()).unwrap();
+    let out = run(&m, &["sample", "show", "planted"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no entry of the audit trail"),
+        "{}",
+        stderr(&out)
+    );
+    // One member swapped for a conversation outside the sample.
+    let members = members(&m, "s");
+    let outside = all_ids(&m, "*")
+        .into_iter()
+        .find(|id| !members.contains(id))
+        .unwrap();
+    std::fs::write(&file, text.replacen(&members[0], &outside, 1)).unwrap();
+    for args in [
+        vec!["sample", "show", "s"],
+        vec!["estimate", "s", "--positive", "reproduces-article"],
+    ] {
+        let out = run(&m, &args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr(&out).contains("does not hold the sample drawn"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

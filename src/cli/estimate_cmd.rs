@@ -81,6 +81,7 @@ fn validation_strata(smp: &Sample, a: &EstimateArgs) -> Result<Option<(String, S
 pub fn run(ctx: &Ctx, a: EstimateArgs) -> Result<i32> {
     let s = Session::open(ctx)?;
     let smp = sample::load(&s.matter.dir, &a.name)?;
+    sample::check_recorded(&s.matter.dir, &smp)?;
     let method = Method::parse(&a.method).map_err(anyhow::Error::msg)?;
     let check = sample::check_population(&s.index, &s.lookups(), &smp)?;
     if let Kind::Qc { .. } = smp.kind {

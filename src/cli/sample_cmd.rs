@@ -264,19 +264,9 @@ fn audit_created(s: &Session, smp: &sample::Sample) -> Result<()> {
             "population_sha256": smp.population_sha256,
             "strata": smp.strata,
             "size": smp.members.len(),
-            "members_sha256": members_hash(smp),
+            "members_sha256": smp.members_sha256(),
         }),
     )
-}
-
-/// The SHA-256 of the member ids in review order, one per line: what the audit entry pins.
-fn members_hash(smp: &sample::Sample) -> String {
-    let mut text = String::new();
-    for m in &smp.members {
-        text.push_str(&m.id);
-        text.push('\n');
-    }
-    verbatim::hashing::sha256_hex(text.as_bytes())
 }
 
 fn summary(smp: &sample::Sample) -> serde_json::Value {
@@ -292,7 +282,7 @@ fn summary(smp: &sample::Sample) -> serde_json::Value {
         "allocation": smp.allocation,
         "strata": smp.strata,
         "size": smp.members.len(),
-        "members_sha256": members_hash(smp),
+        "members_sha256": smp.members_sha256(),
     })
 }
 
@@ -359,6 +349,7 @@ fn list(ctx: &Ctx) -> Result<i32> {
 fn show(ctx: &Ctx, a: ShowArgs) -> Result<i32> {
     let s = Session::open(ctx)?;
     let smp = sample::load(&s.matter.dir, &a.name)?;
+    sample::check_recorded(&s.matter.dir, &smp)?;
     s.audit(
         "open",
         json!({"command": "sample show", "sample": smp.name}),

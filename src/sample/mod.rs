@@ -423,6 +423,44 @@ pub fn list(matter_dir: &Path) -> Result<Vec<Sample>> {
     Ok(out)
 }
 
+impl Sample {
+    /// SHA-256 of the member ids in review order, one per line: what the audit entry of the
+    /// draw pins.
+    pub fn members_sha256(&self) -> String {
+        let mut text = String::new();
+        for m in &self.members {
+            text.push_str(&m.id);
+            text.push('\n');
+        }
+        crate::hashing::sha256_hex(text.as_bytes())
+    }
+}
+
+/// Checks the sample file against the audit trail's record of its draw (the last `sample`
+/// entry of that name): a member list or seed changed in the file since is an error.
+pub fn check_recorded(matter_dir: &Path, s: &Sample) -> Result<()> {
+    let entry = crate::audit::read(matter_dir)?.into_iter().rev().find(|e| {
+        e.event == "sample" && e.data.get("name").and_then(|v| v.as_str()) == Some(&s.name)
+    });
+    let Some(e) = entry else {
+        bail!(
+            "no entry of the audit trail records the drawing of sample {}: samples/{}.json was not made by `sample create` here",
+            s.name,
+            s.name
+        );
+    };
+    let recorded = e.data.get("members_sha256").and_then(|v| v.as_str());
+    let seed = e.data.get("seed").and_then(|v| v.as_u64());
+    if recorded != Some(s.members_sha256().as_str()) || seed != Some(s.seed) {
+        bail!(
+            "samples/{}.json does not hold the sample drawn (audit entry #{}): its members or seed were changed since",
+            s.name,
+            e.seq
+        );
+    }
+    Ok(())
+}
+
 /// The member ids of a sample (for `sample:NAME`).
 pub fn member_ids(matter_dir: &Path, name: &str) -> Result<Vec<String>> {
     Ok(load(matter_dir, name)?

@@ -129,10 +129,14 @@ impl Trace {
 /// a blind review of that sample.
 pub fn run(matter_dir: &Path, reviewer: &str, sample: Option<&str>) -> Result<()> {
     let blind = match sample {
-        Some(name) => Some((
-            name.to_string(),
-            crate::sample::member_ids(matter_dir, name)?,
-        )),
+        Some(name) => {
+            let s = crate::sample::load(matter_dir, name)?;
+            crate::sample::check_recorded(matter_dir, &s)?;
+            Some((
+                name.to_string(),
+                s.members.into_iter().map(|m| m.id).collect(),
+            ))
+        }
         None => None,
     };
     let mut trace = Trace::new();

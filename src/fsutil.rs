@@ -25,6 +25,20 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
     set_mode(dir, 0o700)
 }
 
+/// Creates a directory inside the matter (samples, places, the register, ...) like
+/// [`create_private_dir`], but refuses one that is a symbolic link: a link planted in the
+/// matter must never redirect a write. (The matter directory itself may be a link the user
+/// chose.)
+pub fn create_matter_subdir(dir: &Path) -> Result<()> {
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        anyhow::bail!(
+            "{} is a symbolic link; a matter's directories must be real directories (remove the link)",
+            dir.display()
+        );
+    }
+    create_private_dir(dir)
+}
+
 #[cfg(unix)]
 pub fn set_mode(path: &Path, mode: u32) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;

@@ -440,3 +440,15 @@ fn an_altered_or_planted_sample_file_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_symlinked_samples_directory_never_redirects_a_write() {
+    let (t, m) = demo();
+    let elsewhere = t.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, m.join("samples")).unwrap();
+    let out = run(&m, &["sample", "create", "s", "--size", "3"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}

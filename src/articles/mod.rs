@@ -460,7 +460,7 @@ struct FileRun {
 impl Writer {
     fn open(matter_dir: &Path, progress: &mut dyn Progress) -> Result<Writer> {
         let dir = matter_dir.join(DIR);
-        fsutil::create_private_dir(&dir)?;
+        fsutil::create_matter_subdir(&dir)?;
         let lock = take_lock(&dir)?;
         let existing = read_sources(&dir)?;
         let articles_path = dir.join(ARTICLES_FILE);

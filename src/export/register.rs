@@ -198,7 +198,7 @@ pub struct Numbers {
 impl Numbers {
     pub fn create(matter_dir: &Path, id: &str) -> Result<Numbers> {
         let dir = matter_dir.join(DIR);
-        fsutil::create_private_dir(&dir)?;
+        fsutil::create_matter_subdir(&dir)?;
         let rel = format!("{DIR}/{id}.jsonl");
         let path = matter_dir.join(&rel);
         let tmp = dir.join(format!(".{id}.jsonl.tmp"));

@@ -57,7 +57,7 @@ impl WriterSettings {
 impl ConvIndex {
     /// Opens the index in `dir`, creating an empty one when there is none.
     pub fn open_or_create(dir: &Path) -> Result<ConvIndex> {
-        crate::fsutil::create_private_dir(dir)?;
+        crate::fsutil::create_matter_subdir(dir)?;
         let mmap = MmapDirectory::open(dir)
             .with_context(|| format!("cannot open index directory {}", dir.display()))?;
         let index = if Index::exists(&mmap).unwrap_or(false) {

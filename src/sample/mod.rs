@@ -269,6 +269,9 @@ pub fn create(
         pops.push(ids);
     }
     let sizes: Vec<u64> = match (&req.allocate, req.size) {
+        (Some(_), Some(_)) if req.strata.is_empty() => {
+            bail!("--allocate shares --size among strata: give them with --stratum NAME::QUERY")
+        }
         (Some(how), Some(total)) => {
             let shape: Vec<(u64, Option<f64>)> = specs
                 .iter()
@@ -378,7 +381,7 @@ pub(crate) fn draw_strata(
 }
 
 pub(crate) fn save(matter_dir: &Path, s: &Sample) -> Result<()> {
-    crate::fsutil::create_private_dir(&dir(matter_dir))?;
+    crate::fsutil::create_matter_subdir(&dir(matter_dir))?;
     let bytes = serde_json::to_vec_pretty(s).context("cannot encode the sample")?;
     crate::fsutil::write_atomic(&path(matter_dir, &s.name), &bytes)
 }

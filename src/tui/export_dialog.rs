@@ -121,7 +121,7 @@ pub fn recall(matter_dir: &Path, reviewer: &str) -> Option<Choices> {
 pub fn remember(matter_dir: &Path, reviewer: &str, c: &Choices) -> anyhow::Result<()> {
     let p = choices_path(matter_dir, reviewer);
     if let Some(dir) = p.parent() {
-        crate::fsutil::create_private_dir(dir)?;
+        crate::fsutil::create_matter_subdir(dir)?;
     }
     crate::fsutil::write_atomic(&p, &serde_json::to_vec_pretty(c)?)
 }

@@ -42,7 +42,7 @@ pub fn load(matter_dir: &Path, reviewer: &str) -> Option<Place> {
 pub fn save(matter_dir: &Path, reviewer: &str, place: &Place) -> anyhow::Result<()> {
     let p = path(matter_dir, reviewer);
     if let Some(dir) = p.parent() {
-        crate::fsutil::create_private_dir(dir)?;
+        crate::fsutil::create_matter_subdir(dir)?;
     }
     let bytes = serde_json::to_vec_pretty(place)?;
     crate::fsutil::write_atomic(&p, &bytes)

@@ -28,6 +28,27 @@ pub struct MatterMeta {
     /// The last reproduction scan (corpus hash, thresholds, version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detection: Option<crate::detect::DetectionRecord>,
+    /// Deliveries checked against the producing party's hash manifest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<DeliveryRecord>,
+}
+
+/// One check of received files against a manifest (`import --manifest`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeliveryRecord {
+    pub time: DateTime<Utc>,
+    pub by: String,
+    pub manifest: String,
+    pub manifest_sha256: String,
+    pub root: String,
+    pub algorithms: Vec<String>,
+    pub listed: usize,
+    pub matched: usize,
+    /// "verified", "exceptions accepted" or "stopped".
+    pub result: String,
+    /// Each missing, extra and mismatching file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<String>,
 }
 
 /// One imported (or partly imported) source file.
@@ -50,6 +71,19 @@ pub struct SourceRecord {
     pub started: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished: Option<DateTime<Utc>>,
+    /// An archive or a Parquet file ("zip", "tar.gz", "parquet"): its counts are its members'
+    /// (archives) or its rows' (Parquet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// An archive's members read as conversations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<u64>,
+    /// A member's archive (its path is `ARCHIVE!MEMBER`), and that archive's SHA-256 when the
+    /// member was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -91,6 +125,7 @@ impl Matter {
             analyzer: crate::index::analyzer::TEXT_ANALYZER.to_string(),
             sources: Vec::new(),
             detection: None,
+            deliveries: Vec::new(),
         };
         let m = Matter {
             dir: dir.to_path_buf(),

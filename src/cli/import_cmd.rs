@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Args;
-use verbatim::import::{self, Format, ImportOptions, ImportSummary, Input};
-use verbatim::matter::Matter;
+use verbatim::import::{self, Format, ImportOptions, ImportSummary, Input, manifest};
+use verbatim::matter::{DeliveryRecord, Matter};
 
 use super::Ctx;
-use super::output::{human_bytes, print_json, thousands};
+use super::output::{human_bytes, print_json, thousands, visible_line};
 use super::progress_bar::Bar;
 
 #[derive(Args, Debug)]
@@ -30,6 +30,23 @@ pub struct ImportArgs {
     /// and a rerun resumes there).
     #[arg(long, value_name = "N")]
     commit_every: Option<u64>,
+    /// The producing party's list of file hashes (sha256sum, sha1sum or md5sum output, or a
+    /// CSV of path and hash): every received file is checked against it before anything is
+    /// imported. Paths in it are relative to the one directory given, or else to the
+    /// manifest's own directory.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// Import even when files are missing, extra or do not match the manifest (each exception
+    /// is recorded in the audit trail and matter.json).
+    #[arg(long, requires = "manifest")]
+    accept_mismatch: bool,
+    /// A file holding the password of encrypted zip members (its first line).
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+    /// Column names of a Parquet layout that is not LMSYS or WildChat:
+    /// `id=COL,messages=COL[,model=COL,timestamp=COL,language=COL]`.
+    #[arg(long, value_name = "MAP")]
+    columns: Option<String>,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -49,7 +66,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     }
     if files.is_empty() {
         bail!(
-            "no importable files (.json, .jsonl, .ndjson, optionally .gz or .zst) in the paths given"
+            "no importable files (.json, .jsonl, .ndjson, optionally .gz or .zst; .zip, .tar, \
+             .tar.gz, .tgz, .tar.zst archives; .parquet) in the paths given"
         );
     }
     if !ctx.quiet && !ignored.is_empty() {
@@ -61,7 +79,22 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     }
     let dir = ctx.matter_dir()?;
     let mut matter = Matter::open_or_create(&dir)?;
+    let mut files = files;
+    if let Some(manifest) = &args.manifest {
+        if let Some(code) = check_delivery(ctx, &mut matter, &args, manifest)? {
+            return Ok(code);
+        }
+        // The manifest is the list, not a delivered file.
+        let real = std::fs::canonicalize(manifest).ok();
+        files.retain(|f| std::fs::canonicalize(f).ok() != real);
+    }
+    let password = match &args.password_file {
+        Some(p) => Some(read_password(p)?),
+        None => None,
+    };
     let opts = ImportOptions {
+        password,
+        columns: args.columns.clone(),
         format: args.format,
         writer: verbatim::index::WriterSettings {
             threads: args.threads,
@@ -82,6 +115,137 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     Ok(exit_code(&summary))
 }
 
+/// The first line of a password file, without its line ending.
+fn read_password(path: &std::path::Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the password file {}", path.display()))?;
+    let line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.is_empty() {
+        bail!("the password file {} is empty", path.display());
+    }
+    Ok(line.to_vec())
+}
+
+/// Checks the delivery against the manifest and records the check; `Some(1)` when it stops
+/// the import.
+fn check_delivery(
+    ctx: &Ctx,
+    matter: &mut Matter,
+    args: &ImportArgs,
+    manifest: &std::path::Path,
+) -> Result<Option<i32>> {
+    let m = manifest::parse(manifest)?;
+    let root = match args.paths.as_slice() {
+        [one] if one.is_dir() => one.clone(),
+        _ => manifest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(|p| p.to_path_buf())
+            .unwrap_or_else(|| PathBuf::from(".")),
+    };
+    if !ctx.quiet {
+        eprintln!(
+            "checking {} files listed in {} against {}...",
+            thousands(m.entries.len() as u64),
+            manifest.display(),
+            root.display()
+        );
+    }
+    let v = manifest::verify(&m, &root)?;
+    let exceptions = v.exceptions();
+    let result = if v.ok() {
+        "verified"
+    } else if args.accept_mismatch {
+        "exceptions accepted"
+    } else {
+        "stopped"
+    };
+    let record = DeliveryRecord {
+        time: chrono::Utc::now(),
+        by: ctx.reviewer.clone(),
+        manifest: std::fs::canonicalize(manifest)
+            .unwrap_or_else(|_| manifest.to_path_buf())
+            .display()
+            .to_string(),
+        manifest_sha256: v.manifest_sha256.clone(),
+        root: std::fs::canonicalize(&root)
+            .unwrap_or_else(|_| root.clone())
+            .display()
+            .to_string(),
+        algorithms: v.algorithms.iter().map(|a| a.name().to_string()).collect(),
+        listed: v.listed,
+        matched: v.matched,
+        result: result.to_string(),
+        exceptions: exceptions.clone(),
+    };
+    verbatim::audit::append(
+        &matter.dir,
+        &ctx.reviewer,
+        "delivery-verify",
+        serde_json::to_value(&record)?,
+    )?;
+    {
+        let _lock = matter.lock_writer()?;
+        matter.meta.deliveries.push(record);
+        matter.save()?;
+    }
+    println!(
+        "manifest {}: {} of {} listed files match ({}); {} missing, {} mismatched, {} not listed",
+        manifest.display(),
+        thousands(v.matched as u64),
+        thousands(v.listed as u64),
+        v.algorithms
+            .iter()
+            .map(|a| a.name())
+            .collect::<Vec<_>>()
+            .join(", "),
+        v.missing.len(),
+        v.mismatched.len(),
+        v.extra.len()
+    );
+    for e in &exceptions {
+        println!("  {}", visible_line(e));
+    }
+    if v.ok() || args.accept_mismatch {
+        if !v.ok() {
+            eprintln!(
+                "note: importing despite the exceptions above (--accept-mismatch); each is recorded in the audit trail"
+            );
+        }
+        return Ok(None);
+    }
+    eprintln!(
+        "error: the delivery does not match its manifest: nothing imported. Ask the producing \
+         party about the files above, or import anyway with --accept-mismatch (each exception \
+         is recorded)"
+    );
+    Ok(Some(1))
+}
+
+/// An archive's own line: its members' lines follow it.
+fn print_archive(f: &import::FileSummary, kind: &str, quiet: bool) {
+    println!(
+        "{}: {kind} archive, {} member(s) left out",
+        f.path,
+        f.skipped_members.len()
+    );
+    if !quiet {
+        for m in f.skipped_members.iter().take(20) {
+            println!("  left out: {}", visible_line(m));
+        }
+        if f.skipped_members.len() > 20 {
+            println!("  ... and {} more", f.skipped_members.len() - 20);
+        }
+        for n in &f.notes {
+            eprintln!("  note: {n}");
+        }
+    }
+    if let Some(e) = &f.error {
+        eprintln!("error: {e}");
+    }
+}
+
 /// 1 when a file yielded nothing readable, or the import was interrupted.
 pub fn exit_code(s: &ImportSummary) -> i32 {
     if s.interrupted || s.files.iter().any(|f| f.failed) {
@@ -95,6 +259,10 @@ pub fn print_summary(s: &ImportSummary, quiet: bool) {
     for f in &s.files {
         if let Some(why) = &f.skipped {
             println!("{}: skipped, {why}", f.path);
+            continue;
+        }
+        if let Some(kind) = f.container.as_deref().filter(|k| *k != "parquet") {
+            print_archive(f, kind, quiet);
             continue;
         }
         let c = f.counts;

@@ -5,15 +5,19 @@
 //! `rejects.jsonl`), and the three add up. Progress is committed with the index, so an
 //! interrupted import resumes where its last commit left off.
 
+pub mod archive;
 pub mod arena;
 pub mod chatgpt_export;
 pub mod common;
+pub mod container;
 pub mod dedupe;
 pub mod fast_path;
 pub mod format;
 pub mod hh_transcript;
 pub mod lmsys;
+pub mod manifest;
 pub mod openai_chat;
+mod parquet_import;
 pub mod records;
 pub mod rejects;
 pub mod sharegpt;
@@ -49,6 +53,10 @@ pub struct ImportOptions {
     pub max_record_bytes: usize,
     /// Who imports: named in the audit trail.
     pub reviewer: String,
+    /// The password of encrypted zip members (from `--password-file`).
+    pub password: Option<Vec<u8>>,
+    /// The column map of a Parquet layout that is not recognised (`--columns`).
+    pub columns: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -62,6 +70,8 @@ impl Default for ImportOptions {
             commit_every: Duration::from_secs(60),
             max_record_bytes: records::DEFAULT_MAX_RECORD,
             reviewer: "unknown".to_string(),
+            password: None,
+            columns: None,
         }
     }
 }
@@ -115,6 +125,40 @@ pub struct FileSummary {
     pub problems: Vec<String>,
     /// Duplicates and renamed ids, first few.
     pub notes: Vec<String>,
+    /// An archive ("zip", "tar.gz") or Parquet file: an archive's own summary carries no
+    /// counts (its members' summaries follow it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// A member's archive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
+    /// Members of an archive left out, with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_members: Vec<String>,
+}
+
+impl FileSummary {
+    pub fn new(path: String, bytes: u64) -> FileSummary {
+        FileSummary {
+            path,
+            format: None,
+            layout: None,
+            compression: None,
+            counts: Counts::default(),
+            truncated: None,
+            skipped: None,
+            resumed_after: None,
+            failed: false,
+            error: None,
+            bytes,
+            seconds: 0.0,
+            problems: Vec::new(),
+            notes: Vec::new(),
+            container: None,
+            archive: None,
+            skipped_members: Vec::new(),
+        }
+    }
 }
 
 /// The whole import.
@@ -157,7 +201,7 @@ impl Input {
         }
     }
 
-    fn open(&self) -> Result<source::Opened> {
+    fn open(&self) -> Result<source::Opened<'static>> {
         match self {
             Input::File(p) => source::open(p),
             Input::Bytes { bytes, .. } => source::open_reader(Box::new(*bytes)),
@@ -306,7 +350,7 @@ impl CommitPayload {
 
 const MAX_PROBLEMS: usize = 5;
 
-struct Importer<'a> {
+pub(crate) struct Importer<'a> {
     matter: &'a mut Matter,
     index: ConvIndex,
     writer: IndexWriter,
@@ -412,8 +456,8 @@ fn import_files(
             interrupted = true;
             break;
         }
-        let (summary, stopped) = imp.import_one(input, progress, cancel)?;
-        files.push(summary);
+        let (summaries, stopped) = imp.import_one(input, progress, cancel)?;
+        files.extend(summaries);
         if stopped {
             interrupted = true;
             break;
@@ -446,32 +490,93 @@ fn import_files(
     Ok(total)
 }
 
+/// One stream of records to import: a file, or a member of an archive.
+pub(crate) struct Unit<'r> {
+    /// Where its conversations come from: a path, or `ARCHIVE!MEMBER`.
+    pub display: String,
+    /// Bytes as stored (a member: its uncompressed size in the archive).
+    pub size: u64,
+    pub archive: Option<archive::ArchiveRef>,
+    pub source: UnitSource<'r>,
+}
+
+pub(crate) enum UnitSource<'r> {
+    Input(&'r Input),
+    Zip(archive::ZipMember<'r>),
+    /// A member read in order (tar): its hash is known only once it was read.
+    Reader(Box<dyn std::io::Read + 'r>),
+}
+
+impl<'r> UnitSource<'r> {
+    /// The SHA-256 of the stored bytes, when it can be had without consuming the stream.
+    fn prehash(&mut self) -> Option<Result<String>> {
+        match self {
+            UnitSource::Input(i) => Some(i.sha256()),
+            UnitSource::Zip(m) => Some(m.sha256()),
+            UnitSource::Reader(_) => None,
+        }
+    }
+
+    fn open(self) -> Result<source::Opened<'r>> {
+        match self {
+            UnitSource::Input(i) => i.open(),
+            UnitSource::Zip(m) => m.open(),
+            UnitSource::Reader(r) => source::open_reader(r),
+        }
+    }
+}
+
 impl Importer<'_> {
+    /// Imports one input: a stream of records, or each member of an archive, or the rows of a
+    /// Parquet file. Returns its summaries (an archive's first, then its members') and whether
+    /// the import was stopped.
     fn import_one(
         &mut self,
         input: &Input,
         progress: &mut dyn Progress,
         cancel: &AtomicBool,
+    ) -> Result<(Vec<FileSummary>, bool)> {
+        if let Input::File(path) = input {
+            match container::sniff(path) {
+                Ok(container::Container::Stream) => {}
+                Ok(container::Container::Parquet) => {
+                    return self.import_parquet(input, path, progress, cancel);
+                }
+                Ok(c) => return self.import_archive(input, path, c, progress, cancel),
+                Err(e) => {
+                    let mut summary = FileSummary::new(input.display(), 0);
+                    summary.error = Some(format!("{}: cannot import: {e:#}", input.display()));
+                    summary.failed = true;
+                    return Ok((vec![summary], false));
+                }
+            }
+        }
+        let unit = Unit {
+            display: input.display(),
+            size: input.size()?,
+            archive: None,
+            source: UnitSource::Input(input),
+        };
+        let (summary, stopped) = self.import_stream(unit, progress, cancel)?;
+        Ok((vec![summary], stopped))
+    }
+
+    /// Imports one stream of records (a file or an archive member).
+    pub(crate) fn import_stream(
+        &mut self,
+        unit: Unit<'_>,
+        progress: &mut dyn Progress,
+        cancel: &AtomicBool,
     ) -> Result<(FileSummary, bool)> {
         let started = Instant::now();
-        let display = input.display();
-        let size = input.size()?;
-        let mut summary = FileSummary {
-            path: display.clone(),
-            format: None,
-            layout: None,
-            compression: None,
-            counts: Counts::default(),
-            truncated: None,
-            skipped: None,
-            resumed_after: None,
-            failed: false,
-            error: None,
-            bytes: size,
-            seconds: 0.0,
-            problems: Vec::new(),
-            notes: Vec::new(),
-        };
+        let Unit {
+            display,
+            size,
+            archive,
+            source: mut unit_source,
+        } = unit;
+        let mut summary = FileSummary::new(display.clone(), size);
+        summary.archive = archive.as_ref().map(|a| a.display.clone());
 
         // Resume an interrupted import of this very file, or skip one already imported.
         let resume = self
@@ -485,23 +590,29 @@ impl Importer<'_> {
                     .is_none_or(|s| s.status == SourceStatus::Partial)
             });
         if resume.is_none() {
-            let same_size: Vec<String> = self
-                .matter
-                .meta
-                .sources
-                .iter()
-                .filter(|s| s.status == SourceStatus::Complete && s.size == size)
-                .map(|s| s.sha256.clone())
-                .collect();
-            if !same_size.is_empty() {
-                let sha = input.sha256()?;
-                if let Some(prev) = self
-                    .matter
-                    .meta
-                    .sources
-                    .iter()
-                    .find(|s| s.status == SourceStatus::Complete && s.sha256 == sha)
-                {
+            // A member of these very archive bytes, read to its end by an earlier run.
+            if let Some(a) = &archive
+                && let Some(prev) = self.matter.source_by_path(&display).filter(|s| {
+                    s.status == SourceStatus::Complete
+                        && s.size == size
+                        && s.archive_sha256.as_deref() == Some(a.sha256.as_str())
+                })
+            {
+                summary.skipped = Some(format!(
+                    "already imported from this archive ({})",
+                    prev.finished.map(|t| t.to_rfc3339()).unwrap_or_default()
+                ));
+                summary.format = Some(prev.format.clone());
+                return Ok((summary, false));
+            }
+            let same_size = self.matter.meta.sources.iter().any(|s| {
+                s.status == SourceStatus::Complete && s.size == size && s.container.is_none()
+            });
+            if same_size && let Some(sha) = unit_source.prehash() {
+                let sha = sha?;
+                if let Some(prev) = self.matter.meta.sources.iter().find(|s| {
+                    s.status == SourceStatus::Complete && s.sha256 == sha && s.container.is_none()
+                }) {
                     summary.skipped = Some(format!(
                         "already imported (same SHA-256 as {}, imported {})",
                         prev.path,
@@ -515,7 +626,7 @@ impl Importer<'_> {
 
         // A file that cannot be opened or read is that file's failure, not the import's: the
         // files after it are still imported.
-        let opened = match input.open() {
+        let opened = match unit_source.open() {
             Ok(o) => o,
             Err(e) => {
                 summary.error = Some(format!("{display}: cannot import: {e:#}"));
@@ -566,6 +677,10 @@ impl Importer<'_> {
             truncated_at: None,
             started: started_at,
             finished: None,
+            container: None,
+            members: None,
+            archive: archive.as_ref().map(|a| a.display.clone()),
+            archive_sha256: archive.as_ref().map(|a| a.sha256.clone()),
         })?;
 
         progress.begin(&display, Some(size));
@@ -667,6 +782,10 @@ impl Importer<'_> {
                     .or(summary.error.as_ref().map(|_| scanner.offset())),
                 started: started_at,
                 finished: Some(Utc::now()),
+                container: None,
+                members: None,
+                archive: archive.as_ref().map(|a| a.display.clone()),
+                archive_sha256: archive.as_ref().map(|a| a.sha256.clone()),
             })?;
         }
         Ok((summary, stopped))
@@ -884,7 +1003,7 @@ impl Importer<'_> {
         Ok(())
     }
 
-    fn set_source(&mut self, rec: SourceRecord) -> Result<()> {
+    pub(crate) fn set_source(&mut self, rec: SourceRecord) -> Result<()> {
         let sources = &mut self.matter.meta.sources;
         match sources.iter_mut().find(|s| s.path == rec.path) {
             Some(s) => *s = rec,

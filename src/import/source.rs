@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -66,29 +66,26 @@ impl<R: Read> Read for TapReader<R> {
 }
 
 /// An opened input: a reader of the decompressed bytes plus the tap on the raw ones.
-pub struct Opened {
-    pub reader: Box<dyn Read>,
+pub struct Opened<'r> {
+    pub reader: Box<dyn Read + 'r>,
     pub tap: RawTap,
     pub compression: Compression,
 }
 
 /// Opens `path`, recognising compression from its first bytes.
-pub fn open(path: &Path) -> Result<Opened> {
+pub fn open(path: &Path) -> Result<Opened<'static>> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     open_reader(Box::new(file)).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// Wraps any reader the same way (the demo imports from memory).
-pub fn open_reader(raw: Box<dyn Read>) -> Result<Opened> {
+/// Wraps any reader the same way (the demo imports from memory, archives their members).
+pub fn open_reader<'r>(raw: Box<dyn Read + 'r>) -> Result<Opened<'r>> {
     let tap = RawTap::default();
-    let mut buffered = BufReader::with_capacity(
-        1 << 16,
-        TapReader {
-            inner: raw,
-            tap: tap.clone(),
-        },
-    );
-    let head = buffered.fill_buf().context("cannot read the first bytes")?;
+    let (head, raw) = peek(TapReader {
+        inner: raw,
+        tap: tap.clone(),
+    })
+    .context("cannot read the first bytes")?;
     let compression = if head.starts_with(&[0x1f, 0x8b]) {
         Compression::Gzip
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
@@ -96,7 +93,8 @@ pub fn open_reader(raw: Box<dyn Read>) -> Result<Opened> {
     } else {
         Compression::None
     };
-    let reader: Box<dyn Read> = match compression {
+    let buffered = BufReader::with_capacity(1 << 16, raw);
+    let reader: Box<dyn Read + 'r> = match compression {
         Compression::None => Box::new(buffered),
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
         Compression::Zstd => Box::new(
@@ -104,11 +102,36 @@ pub fn open_reader(raw: Box<dyn Read>) -> Result<Opened> {
                 .context("cannot start zstd decompression")?,
         ),
     };
+    // What the (decompressed) bytes are, before they are taken for JSON: an archive, a
+    // database or UTF-16 text is named rather than reported as bad JSON at byte 0.
+    let (head, reader) = peek(reader).with_context(|| {
+        format!(
+            "cannot read the first bytes of the {} data",
+            compression.as_str()
+        )
+    })?;
+    if let Some(what) = super::container::foreign(&head) {
+        let inside = match compression {
+            Compression::None => String::new(),
+            c => format!(" (inside {} compression)", c.as_str()),
+        };
+        anyhow::bail!("{what}{inside}");
+    }
     Ok(Opened {
-        reader,
+        reader: Box::new(reader),
         tap,
         compression,
     })
+}
+
+/// How many first bytes recognising a container needs (tar's magic is at 257).
+pub const HEAD: u64 = 1024;
+
+/// The first [`HEAD`] bytes of a reader, and a reader that still yields them.
+pub fn peek<'r, R: Read + 'r>(mut r: R) -> std::io::Result<(Vec<u8>, impl Read + 'r)> {
+    let mut head = Vec::with_capacity(HEAD as usize);
+    (&mut r).take(HEAD).read_to_end(&mut head)?;
+    Ok((head.clone(), std::io::Cursor::new(head).chain(r)))
 }
 
 /// SHA-256 of a file's bytes as stored.
@@ -120,6 +143,11 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 
 /// Whether a file name looks like something import reads (directories are filtered by it).
 pub fn is_supported_name(name: &str) -> bool {
+    is_conversation_name(name) || super::container::is_container_name(name)
+}
+
+/// A name import reads as conversation records (JSON, JSON Lines; gzip or zstd around them).
+pub fn is_conversation_name(name: &str) -> bool {
     let base = crate::fsutil::uncompressed_name(name);
     base.ends_with(".json") || base.ends_with(".jsonl") || base.ends_with(".ndjson")
 }

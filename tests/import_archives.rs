@@ -489,3 +489,24 @@ fn foreign_containers_and_encodings_are_named() {
         assert!(err.contains(want), "{name}: {err}");
     }
 }
+
+#[test]
+fn two_members_under_one_name_are_both_read_and_told_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tar = make_tar(&[
+        ("a.jsonl", lines("first", 3).as_bytes()),
+        ("a.jsonl", lines("second", 4).as_bytes()),
+    ]);
+    let p = write(tmp.path(), "twice.tar", &tar);
+    let m = tmp.path().join("m");
+    let s = import_files(&m, std::slice::from_ref(&p));
+    assert_eq!(s.imported, 7);
+    assert!(
+        s.files[2].path.ends_with("!a.jsonl (entry 2 of that name)"),
+        "{}",
+        s.files[2].path
+    );
+    // And again: the same archive is a no-op.
+    let s = import_files(&m, &[p]);
+    assert_eq!(s.imported + s.duplicates, 0);
+}

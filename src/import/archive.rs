@@ -78,9 +78,26 @@ fn open_member<'z>(
 /// Which members of an archive are read, and why the others are not.
 #[derive(Debug, Default)]
 struct Selection {
-    /// Member names, in archive order.
-    read: Vec<String>,
+    /// Positions (in the names given) of the members read, in archive order.
+    read: Vec<usize>,
     skipped: Vec<String>,
+}
+
+/// Gives each member a name of its own: an archive may hold two entries under one name (a tar
+/// appended to, or a zip built to hide one), and each is imported and reported apart.
+#[derive(Default)]
+struct Names(std::collections::HashMap<String, u32>);
+
+impl Names {
+    fn display(&mut self, archive: &str, name: &str) -> String {
+        let n = self.0.entry(name.to_string()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            format!("{archive}!{}", visible(name))
+        } else {
+            format!("{archive}!{} (entry {n} of that name)", visible(name))
+        }
+    }
 }
 
 /// A ChatGPT data export holds its conversations in `conversations.json` beside pages, user
@@ -108,7 +125,7 @@ fn is_chatgpt_conversations(base: &str) -> bool {
 fn select(names: &[String]) -> Selection {
     let export = is_chatgpt_export(names);
     let mut sel = Selection::default();
-    for name in names {
+    for (i, name) in names.iter().enumerate() {
         let base = name.rsplit('/').next().unwrap_or(name);
         let why = if export {
             if is_chatgpt_conversations(&base.to_ascii_lowercase()) {
@@ -124,7 +141,7 @@ fn select(names: &[String]) -> Selection {
             Some("not a .json, .jsonl or .ndjson file")
         };
         match why {
-            None => sel.read.push(name.clone()),
+            None => sel.read.push(i),
             Some(why) => sel.skipped.push(format!("{}: {why}", visible(name))),
         }
     }
@@ -287,23 +304,30 @@ impl Importer<'_> {
             if entry.is_dir() {
                 continue;
             }
+            if entry.is_symlink() {
+                if source::is_conversation_name(&name) {
+                    summary.skipped_members.push(format!(
+                        "{}: a symbolic link, not file contents",
+                        visible(&name)
+                    ));
+                }
+                continue;
+            }
             names.push(name);
             indexes.push(i);
         }
         let sel = select(&names);
         summary.skipped_members.extend(sel.skipped);
         let password = self.opts.password.clone();
-        for name in &sel.read {
+        let mut shown = Names::default();
+        for &k in &sel.read {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(true);
             }
-            let i = indexes[names
-                .iter()
-                .position(|n| n == name)
-                .expect("selected from names")];
+            let i = indexes[k];
             let size = zip.by_index_data(i).map(|e| e.size()).unwrap_or(0);
             let unit = Unit {
-                display: format!("{}!{}", archive.display, visible(name)),
+                display: shown.display(&archive.display, &names[k]),
                 size,
                 archive: Some(archive.clone()),
                 source: UnitSource::Zip(ZipMember {
@@ -333,6 +357,7 @@ impl Importer<'_> {
     ) -> Result<bool> {
         let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         let mut reader = BufReader::new(file);
+        let mut shown = Names::default();
         loop {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(true);
@@ -349,7 +374,7 @@ impl Importer<'_> {
                 }
             };
             let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-            if entry.is_dir() {
+            if entry.is_dir() || entry.is_symlink() {
                 continue;
             }
             if entry.encrypted() {
@@ -365,7 +390,7 @@ impl Importer<'_> {
                 continue;
             }
             let unit = Unit {
-                display: format!("{}!{}", archive.display, visible(&name)),
+                display: shown.display(&archive.display, &name),
                 size: entry.size(),
                 archive: Some(archive.clone()),
                 source: UnitSource::Reader(Box::new(entry)),
@@ -409,6 +434,7 @@ impl Importer<'_> {
             .with_context(|| format!("cannot read {}", path.display()))?;
         // A ChatGPT export is told apart by its other members, which a tar names only as it
         // goes: tar members are chosen by their own names.
+        let mut shown = Names::default();
         for (n, entry) in entries.enumerate() {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(true);
@@ -448,7 +474,7 @@ impl Importer<'_> {
             }
             let size = entry.header().size().unwrap_or(0);
             let unit = Unit {
-                display: format!("{}!{}", archive.display, visible(&name)),
+                display: shown.display(&archive.display, &name),
                 size,
                 archive: Some(archive.clone()),
                 source: UnitSource::Reader(Box::new(entry)),
@@ -489,7 +515,7 @@ mod tests {
             "user.json",
             "file-abc.png",
         ]));
-        assert_eq!(sel.read, ["conversations.json"]);
+        assert_eq!(sel.read, [1]);
         assert_eq!(sel.skipped.len(), 4);
         assert!(sel.skipped[0].starts_with("chat.html: not conversations"));
     }
@@ -503,7 +529,7 @@ mod tests {
             "inner.zip",
             "x.ndjson.zst",
         ]));
-        assert_eq!(sel.read, ["a/one.jsonl.gz", "b.json", "x.ndjson.zst"]);
+        assert_eq!(sel.read, [0, 1, 4]);
         assert!(
             sel.skipped
                 .iter()
@@ -517,7 +543,13 @@ mod tests {
     }
 
     #[test]
-    fn member_names_are_shown_without_control_characters() {
+    fn member_names_are_shown_without_control_characters_and_apart() {
         assert_eq!(visible("a\x1b[31mred.jsonl"), "a\\u{1b}[31mred.jsonl");
+        let mut n = Names::default();
+        assert_eq!(n.display("z.zip", "a.jsonl"), "z.zip!a.jsonl");
+        assert_eq!(
+            n.display("z.zip", "a.jsonl"),
+            "z.zip!a.jsonl (entry 2 of that name)"
+        );
     }
 }

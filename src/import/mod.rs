@@ -359,6 +359,8 @@ pub(crate) struct Importer<'a> {
     next_ord: u64,
     opts: ImportOptions,
     payload: Option<CommitPayload>,
+    /// The Parquet row group and row (0-based) of the record being read, for rejects.
+    place: Option<(usize, u64)>,
 }
 
 /// Imports `inputs` into the matter. `cancel` stops it cleanly (the work done so far is
@@ -448,6 +450,7 @@ fn import_files(
         table,
         opts: opts.clone(),
         payload,
+        place: None,
     };
     let mut files = Vec::new();
     let mut interrupted = false;
@@ -849,6 +852,22 @@ impl Importer<'_> {
                 return self.reject(display, &raw, reason, summary);
             }
         };
+        self.handle_value(value, &raw, display, format, summary)
+    }
+
+    /// Recognises, parses and admits one record already read as JSON.
+    fn handle_value(
+        &mut self,
+        value: serde_json::Value,
+        raw: &RawRecord,
+        display: &str,
+        format: &mut Option<Format>,
+        summary: &mut FileSummary,
+    ) -> Result<()> {
+        let ctx = common::RecordCtx {
+            file: display,
+            record: raw.number,
+        };
         let fmt = match *format {
             Some(f) => f,
             None => match Format::detect(&value) {
@@ -859,7 +878,7 @@ impl Importer<'_> {
                 }
                 None => {
                     let reason = format::unknown_shape(&value);
-                    return self.reject(display, &raw, reason, summary);
+                    return self.reject(display, raw, reason, summary);
                 }
             },
         };
@@ -867,10 +886,10 @@ impl Importer<'_> {
             Ok(c) => c,
             Err(reason) => {
                 let reason = format!("{} record: {reason}", fmt.name());
-                return self.reject(display, &raw, reason, summary);
+                return self.reject(display, raw, reason, summary);
             }
         };
-        self.admit_all(convs, display, &raw, summary)
+        self.admit_all(convs, display, raw, summary)
     }
 
     /// Deduplicates and indexes the conversations of one record.
@@ -939,6 +958,8 @@ impl Importer<'_> {
             column: raw.column,
             reason,
             excerpt: rejects::excerpt(&raw.bytes, 200),
+            row_group: self.place.map(|p| p.0),
+            row: self.place.map(|p| p.1),
         };
         self.rejects.write(&r)?;
         summary.counts.rejected += 1;

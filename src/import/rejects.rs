@@ -17,11 +17,22 @@ pub struct Reject {
     pub reason: String,
     /// The first bytes of the record (lossy UTF-8), to help find it.
     pub excerpt: String,
+    /// A Parquet record's row group and row within it (0-based, as pyarrow counts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_group: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
 }
 
 impl Reject {
     /// One line for the terminal.
     pub fn describe(&self) -> String {
+        if let (Some(g), Some(r)) = (self.row_group, self.row) {
+            return format!(
+                "{}: row group {g}, row {r} (record {}): {}",
+                self.file, self.record, self.reason
+            );
+        }
         format!(
             "{}: record {} (byte {}, line {}, column {}): {}",
             self.file, self.record, self.offset, self.line, self.column, self.reason

@@ -361,6 +361,11 @@ pub(crate) struct Importer<'a> {
     payload: Option<CommitPayload>,
     /// The Parquet row group and row (0-based) of the record being read, for rejects.
     place: Option<(usize, u64)>,
+    /// Something is recorded that the next commit writes.
+    dirty: bool,
+    last_commit: Instant,
+    /// Records read since the last commit.
+    since_commit: u64,
 }
 
 /// Imports `inputs` into the matter. `cancel` stops it cleanly (the work done so far is
@@ -451,6 +456,9 @@ fn import_files(
         opts: opts.clone(),
         payload,
         place: None,
+        dirty: false,
+        last_commit: Instant::now(),
+        since_commit: 0,
     };
     let mut files = Vec::new();
     let mut interrupted = false;
@@ -484,6 +492,9 @@ fn import_files(
         total.renamed += f.counts.renamed;
         total.text_bytes += f.counts.text_bytes;
         total.truncated |= f.truncated.is_some();
+    }
+    if imp.dirty {
+        imp.commit()?;
     }
     // Merges started by commits finish in the background of the writer; wait for them so the
     // index is compact when we return.
@@ -687,8 +698,6 @@ impl Importer<'_> {
         })?;
 
         progress.begin(&display, Some(size));
-        let mut last_commit = Instant::now();
-        let mut since_commit = 0u64;
         let mut ticks = 0u64;
         let mut stopped = false;
         let mut records_done = skip;
@@ -739,7 +748,6 @@ impl Importer<'_> {
                     });
                 }
             }
-            since_commit += 1;
             ticks += 1;
             if ticks.is_multiple_of(512) {
                 progress.update(tap.bytes(), summary.counts.records);
@@ -748,20 +756,14 @@ impl Importer<'_> {
                     break;
                 }
             }
-            if since_commit >= self.opts.commit_every_records
-                || last_commit.elapsed() >= self.opts.commit_every
-            {
-                self.commit(&display, size, records_done, false, &summary)?;
-                since_commit = 0;
-                last_commit = Instant::now();
-            }
+            self.tick(&display, size, records_done, &summary)?;
         }
         progress.update(tap.bytes(), summary.counts.records);
         progress.end();
         if let Some(note) = scanner.trailing_note() {
             summary.notes.push(note.to_string());
         }
-        self.commit(&display, size, records_done, !stopped, &summary)?;
+        self.mark(&display, size, records_done, !stopped, &summary);
 
         let c = summary.counts;
         summary.failed = summary.error.is_some()
@@ -969,25 +971,24 @@ impl Importer<'_> {
         Ok(())
     }
 
-    fn commit(
+    /// Records where a stream stands in the payload of the next commit (nothing is written).
+    fn mark(
         &mut self,
         display: &str,
         size: u64,
         records_done: u64,
         complete: bool,
         summary: &FileSummary,
-    ) -> Result<()> {
-        self.rejects.sync()?;
-        let rejects_len = std::fs::metadata(self.matter.rejects_path())
-            .map(|m| m.len())
-            .unwrap_or(0);
+    ) {
         let mut partial = BTreeMap::new();
+        let mut rejects_len = 0;
         if let Some(p) = self.payload.take() {
             // A record from before the map still gives its unfinished file's place.
             if let Some(point) = p.resume_point(&p.source) {
                 partial.insert(p.source.clone(), point);
             }
             partial.extend(p.partial);
+            rejects_len = p.rejects_len;
         }
         if complete {
             partial.remove(display);
@@ -1002,7 +1003,7 @@ impl Importer<'_> {
                 },
             );
         }
-        let payload = CommitPayload {
+        self.payload = Some(CommitPayload {
             partial,
             source: display.to_string(),
             size,
@@ -1012,7 +1013,40 @@ impl Importer<'_> {
             next_ord: self.next_ord,
             rejects_len,
             format: summary.format.clone(),
-        };
+        });
+        self.dirty = true;
+    }
+
+    /// Counts a record toward the commit cadence; commits when one is due (after `mark`ing
+    /// the stream being read).
+    fn tick(
+        &mut self,
+        display: &str,
+        size: u64,
+        records_done: u64,
+        summary: &FileSummary,
+    ) -> Result<()> {
+        self.since_commit += 1;
+        if self.since_commit >= self.opts.commit_every_records
+            || self.last_commit.elapsed() >= self.opts.commit_every
+        {
+            self.mark(display, size, records_done, false, summary);
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Commits the index with the marked payload, then writes matter.json: a source is
+    /// recorded complete on disk only once the index holds all of it. Many small files or
+    /// members share one commit (a commit costs a flush and later merges).
+    fn commit(&mut self) -> Result<()> {
+        self.rejects.sync()?;
+        let rejects_len = std::fs::metadata(self.matter.rejects_path())
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let payload = self.payload.as_mut().context("nothing to commit")?;
+        payload.rejects_len = rejects_len;
+        payload.next_ord = self.next_ord;
         let json = serde_json::to_string(&payload).context("cannot serialise commit record")?;
         let mut prepared = self
             .writer
@@ -1020,16 +1054,21 @@ impl Importer<'_> {
             .context("cannot prepare index commit")?;
         prepared.set_payload(&json);
         prepared.commit().context("cannot commit the index")?;
-        self.payload = Some(payload);
+        self.matter.save()?;
+        self.dirty = false;
+        self.since_commit = 0;
+        self.last_commit = Instant::now();
         Ok(())
     }
 
+    /// Records a source in memory; matter.json is written with the next commit.
     pub(crate) fn set_source(&mut self, rec: SourceRecord) -> Result<()> {
         let sources = &mut self.matter.meta.sources;
         match sources.iter_mut().find(|s| s.path == rec.path) {
             Some(s) => *s = rec,
             None => sources.push(rec),
         }
-        self.matter.save()
+        self.dirty = true;
+        Ok(())
     }
 }

@@ -26,7 +26,7 @@ pub struct ImportArgs {
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// Also commit to the index every N records (it always commits once a minute and at the
-    /// end of each file; an interrupted import loses at most the work since the last commit,
+    /// end of the import; an interrupted import loses at most the work since the last commit,
     /// and a rerun resumes there).
     #[arg(long, value_name = "N")]
     commit_every: Option<u64>,

@@ -14,6 +14,7 @@ pub mod format;
 pub mod hh_transcript;
 pub mod lmsys;
 pub mod openai_chat;
+pub mod parquet_rows;
 pub mod records;
 pub mod rejects;
 pub mod sharegpt;

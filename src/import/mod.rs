@@ -18,6 +18,7 @@ pub mod lmsys;
 pub mod manifest;
 pub mod openai_chat;
 mod parquet_import;
+pub mod parquet_rows;
 pub mod records;
 pub mod rejects;
 pub mod sharegpt;

@@ -53,7 +53,8 @@ fn zip_of(jsonl: &Path, out: &Path) {
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .large_file(true);
-    z.start_file("production/conversations.jsonl", opts).unwrap();
+    z.start_file("production/conversations.jsonl", opts)
+        .unwrap();
     std::io::copy(&mut std::fs::File::open(jsonl).unwrap(), &mut z).unwrap();
     z.finish().unwrap();
 }

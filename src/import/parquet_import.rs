@@ -32,7 +32,13 @@ impl Importer<'_> {
             summary.failed = true;
             Ok((vec![summary], false))
         };
-        let map = match self.opts.columns.as_deref().map(ColumnMap::parse).transpose() {
+        let map = match self
+            .opts
+            .columns
+            .as_deref()
+            .map(ColumnMap::parse)
+            .transpose()
+        {
             Ok(m) => m,
             Err(e) => return fail(summary, e),
         };
@@ -51,9 +57,23 @@ impl Importer<'_> {
             let parquet = |s: &&SourceRecord| {
                 s.status == SourceStatus::Complete && s.container.as_deref() == Some("parquet")
             };
-            if self.matter.meta.sources.iter().filter(parquet).any(|s| s.size == size) {
+            if self
+                .matter
+                .meta
+                .sources
+                .iter()
+                .filter(parquet)
+                .any(|s| s.size == size)
+            {
                 let sha = input.sha256()?;
-                if let Some(prev) = self.matter.meta.sources.iter().filter(parquet).find(|s| s.sha256 == sha) {
+                if let Some(prev) = self
+                    .matter
+                    .meta
+                    .sources
+                    .iter()
+                    .filter(parquet)
+                    .find(|s| s.sha256 == sha)
+                {
                     summary.skipped = Some(format!(
                         "already imported (same SHA-256 as {}, imported {})",
                         prev.path,
@@ -161,7 +181,13 @@ impl Importer<'_> {
                         "rows {row}..{} of row group {row_group} ({lost} rows) cannot be read: {reason}",
                         row + lost.saturating_sub(1)
                     );
-                    self.reject_row(&display, first_number, (row_group, row), reason, &mut summary)?;
+                    self.reject_row(
+                        &display,
+                        first_number,
+                        (row_group, row),
+                        reason,
+                        &mut summary,
+                    )?;
                     summary.counts.rejected += lost.saturating_sub(1);
                     summary.notes.push(format!(
                         "row group {row_group}: {lost} rows from row {row} are damaged; the other row groups were read"

@@ -130,7 +130,7 @@ fn a_directory_of_lmsys_shards_imports_every_row_pyarrow_reads() {
         assert!(o.status.success(), "{id}: {}", stderr(&o));
         let v = json(&o);
         assert!(v["source"]["file"].as_str().unwrap().ends_with(".parquet"));
-        assert_eq!(v["model"].as_str().is_some(), true);
+        assert!(v["model"].as_str().is_some());
     }
     let meta = Matter::open(&m).unwrap().meta;
     assert_eq!(meta.sources.len(), 3);

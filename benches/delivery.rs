@@ -34,7 +34,7 @@ fn lmsys_jsonl(src: &Path, out: &Path) -> u64 {
             "model": v["model"],
             "conversation": messages
                 .iter()
-                .map(|m| serde_json::json!({"content": m["content"], "role": m["role"]}))
+                .map(|m| serde_json::json!({"content": text_of(&m["content"]), "role": m["role"]}))
                 .collect::<Vec<_>>(),
             "turn": turn,
             "language": "English",
@@ -46,6 +46,19 @@ fn lmsys_jsonl(src: &Path, out: &Path) -> u64 {
     }
     w.flush().unwrap();
     n
+}
+
+/// LMSYS content is a string: a list of parts is joined.
+fn text_of(content: &serde_json::Value) -> String {
+    match content {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(parts) => parts
+            .iter()
+            .filter_map(|p| p.as_str().or_else(|| p["text"].as_str()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
 }
 
 fn zip_of(jsonl: &Path, out: &Path) {

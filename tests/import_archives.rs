@@ -8,12 +8,11 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use common::*;
 use verbatim::import::{self, ImportOptions, Input};
 use verbatim::matter::{Matter, SourceStatus};
-use verbatim::progress::Progress;
 use zip::write::SimpleFileOptions;
 
 fn lines(prefix: &str, n: usize) -> String {
@@ -134,6 +133,29 @@ fn a_zip_is_read_member_by_member_with_its_provenance() {
         .unwrap();
     assert_eq!(member.archive.as_deref(), Some(archive.path.as_str()));
     assert_eq!(member.status, SourceStatus::Complete);
+
+    // Exports asked for provenance name the member.
+    let out = tmp.path().join("export");
+    let o = run(
+        &m,
+        &[
+            "export",
+            "--query",
+            "id:a3",
+            "--format",
+            "jsonl",
+            "--include",
+            "provenance",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let exported = std::fs::read_to_string(out.join("conversations.jsonl")).unwrap();
+    assert!(
+        exported.contains(&format!("{real}!vol1/a.jsonl")),
+        "{exported}"
+    );
 
     // The same archive again, under another name: nothing changes.
     let copy = tmp.path().join("again.zip");
@@ -266,23 +288,6 @@ fn a_cut_archive_keeps_everything_before_the_cut() {
     let n = docs(&m);
     assert!((20..320).contains(&n), "{n}");
     assert!(stderr(&o).contains("central directory"), "{}", stderr(&o));
-}
-
-/// Asks to stop once `after` records of a member were read.
-struct StopAfter<'a> {
-    after: u64,
-    cancel: &'a AtomicBool,
-}
-
-impl Progress for StopAfter<'_> {
-    fn begin(&mut self, _: &str, _: Option<u64>) {}
-    fn update(&mut self, _: u64, records: u64) {
-        if records >= self.after {
-            self.cancel.store(true, Ordering::SeqCst);
-        }
-    }
-    fn end(&mut self) {}
-    fn note(&mut self, _: &str) {}
 }
 
 #[test]

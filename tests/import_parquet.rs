@@ -7,45 +7,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use common::*;
 use serde_json::{Value, json};
 use verbatim::import::{self, ImportOptions, Input};
 use verbatim::matter::{Matter, SourceStatus};
-use verbatim::progress::Progress;
-
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/parquet_fixture.py");
-
-fn have_pyarrow() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import pyarrow.parquet"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("VERBATIM_REQUIRE_TOOLS").is_none(),
-            "python3 with pyarrow is needed (scripts/test installs scripts/requirements.txt)"
-        );
-        eprintln!("SKIPPED: python3 with pyarrow not found; run scripts/test");
-    }
-    ok
-}
-
-fn fixture(args: &[&str]) -> Value {
-    let out = Command::new("python3")
-        .arg(SCRIPT)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn lmsys(prefix: &str, n: usize) -> Vec<Value> {
     (0..n)
@@ -80,7 +47,7 @@ fn parquet(dir: &Path, name: &str, layout: &str, records: &[Value], extra: &[&st
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    fixture(&args);
+    parquet_fixture(&args);
     std::fs::remove_file(&input).unwrap();
     out
 }
@@ -109,7 +76,7 @@ fn a_directory_of_lmsys_shards_imports_every_row_pyarrow_reads() {
             &recs,
             &["--row-group-size", "256", "--compression", codec],
         );
-        let read = fixture(&["read", f.to_str().unwrap(), "--column", "conversation_id"]);
+        let read = parquet_fixture(&["read", f.to_str().unwrap(), "--column", "conversation_id"]);
         pyarrow_rows += read["rows"].as_u64().unwrap();
         ids.extend(
             read["columns"]["conversation_id"]
@@ -233,7 +200,7 @@ fn a_damaged_page_rejects_its_rows_by_row_group_and_imports_the_rest() {
         &["--row-group-size", "200", "--compression", "none"],
     );
     let bad = tmp.path().join("damaged.parquet");
-    let c = fixture(&[
+    let c = parquet_fixture(&[
         "corrupt",
         f.to_str().unwrap(),
         bad.to_str().unwrap(),
@@ -255,22 +222,6 @@ fn a_damaged_page_rejects_its_rows_by_row_group_and_imports_the_rest() {
     assert_eq!(r["row_group"], 2);
     assert_eq!(r["row"], 0);
     assert!(r["file"].as_str().unwrap().ends_with("damaged.parquet"));
-}
-
-struct StopAfter<'a> {
-    after: u64,
-    cancel: &'a AtomicBool,
-}
-
-impl Progress for StopAfter<'_> {
-    fn begin(&mut self, _: &str, _: Option<u64>) {}
-    fn update(&mut self, _: u64, records: u64) {
-        if records >= self.after {
-            self.cancel.store(true, Ordering::SeqCst);
-        }
-    }
-    fn end(&mut self) {}
-    fn note(&mut self, _: &str) {}
 }
 
 #[test]

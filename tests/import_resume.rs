@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -47,23 +47,6 @@ fn same_file_twice_is_a_no_op() {
             .contains("already imported")
     }));
     assert_eq!(docs(&m), 20);
-}
-
-/// Asks to stop once `after` records were read, like a Ctrl-C would.
-struct StopAfter<'a> {
-    after: u64,
-    cancel: &'a AtomicBool,
-}
-
-impl Progress for StopAfter<'_> {
-    fn begin(&mut self, _: &str, _: Option<u64>) {}
-    fn update(&mut self, _: u64, records: u64) {
-        if records >= self.after {
-            self.cancel.store(true, Ordering::SeqCst);
-        }
-    }
-    fn end(&mut self) {}
-    fn note(&mut self, _: &str) {}
 }
 
 /// Imports `files` into the matter at `m`, committing every 300 records; with `stop_after`,

@@ -4,49 +4,17 @@
 //! boundary, a damaged page, truncated and foreign files, and real conversations from
 //! `../shared/data` when present.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
+use common::{have_pyarrow, parquet_fixture};
 use serde_json::{Value, json};
 use verbatim::import::Format;
 use verbatim::import::common::RecordCtx;
 use verbatim::import::parquet_rows::{ColumnMap, ParquetRows, RowItem};
 use verbatim::model::Conversation;
-
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/parquet_fixture.py");
-
-/// Whether python3 with pyarrow is there (scripts/test installs it); in CI its absence fails.
-fn have_pyarrow() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import pyarrow.parquet"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none()
-                && std::env::var_os("VERBATIM_REQUIRE_TOOLS").is_none(),
-            "python3 with pyarrow is needed (scripts/test installs scripts/requirements.txt)"
-        );
-        eprintln!("SKIPPED: python3 with pyarrow not found; run scripts/test");
-    }
-    ok
-}
-
-/// Runs the fixture script and returns its JSON answer.
-fn fixture(args: &[&str]) -> Value {
-    let out = Command::new("python3")
-        .arg(SCRIPT)
-        .args(args)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "parquet_fixture.py {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn write_jsonl(path: &Path, records: &[Value]) {
     let mut s = String::new();
@@ -70,7 +38,7 @@ fn parquet(dir: &Path, name: &str, layout: &str, records: &[Value], extra: &[&st
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let answer = fixture(&args);
+    let answer = parquet_fixture(&args);
     assert_eq!(answer["rows"].as_u64().unwrap(), records.len() as u64);
     out
 }
@@ -81,7 +49,7 @@ fn pyarrow_read(file: &Path, columns: &[&str]) -> Value {
     for c in columns {
         args.extend(["--column", c]);
     }
-    fixture(&args)
+    parquet_fixture(&args)
 }
 
 fn strings(v: &Value) -> Vec<Option<String>> {
@@ -427,7 +395,7 @@ fn a_damaged_page_loses_its_row_group_and_no_other() {
 
     // The first data page header of the message text in group 2 overwritten.
     let damaged = tmp.path().join("damaged.parquet");
-    let d = fixture(&[
+    let d = parquet_fixture(&[
         "corrupt",
         file.to_str().unwrap(),
         damaged.to_str().unwrap(),
@@ -500,7 +468,7 @@ fn a_damaged_page_loses_its_row_group_and_no_other() {
     // Bytes flipped in the middle of every column chunk of group 1: whatever the decoder makes
     // of them, the other groups are intact and every row is accounted for.
     let flipped = tmp.path().join("flipped.parquet");
-    fixture(&[
+    parquet_fixture(&[
         "corrupt",
         file.to_str().unwrap(),
         flipped.to_str().unwrap(),

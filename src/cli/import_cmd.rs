@@ -70,6 +70,15 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
              .tar.gz, .tgz, .tar.zst archives; .parquet) in the paths given"
         );
     }
+    // The manifest is the list of the delivery, not a file left out of it.
+    let manifest_real = args
+        .manifest
+        .as_ref()
+        .and_then(|m| std::fs::canonicalize(m).ok());
+    let ignored: Vec<PathBuf> = ignored
+        .into_iter()
+        .filter(|p| manifest_real.is_none() || std::fs::canonicalize(p).ok() != manifest_real)
+        .collect();
     if !ctx.quiet && !ignored.is_empty() {
         eprintln!(
             "note: {} file(s) with other extensions left out (e.g. {})",
@@ -224,9 +233,9 @@ fn check_delivery(
 }
 
 /// An archive's own line: its members' lines follow it.
-fn print_archive(f: &import::FileSummary, kind: &str, quiet: bool) {
+fn print_archive(f: &import::FileSummary, kind: &str, read: usize, quiet: bool) {
     println!(
-        "{}: {kind} archive, {} member(s) left out",
+        "{}: {kind} archive, {read} member(s) read, {} left out",
         f.path,
         f.skipped_members.len()
     );
@@ -262,7 +271,12 @@ pub fn print_summary(s: &ImportSummary, quiet: bool) {
             continue;
         }
         if let Some(kind) = f.container.as_deref().filter(|k| *k != "parquet") {
-            print_archive(f, kind, quiet);
+            let read = s
+                .files
+                .iter()
+                .filter(|m| m.archive.as_deref() == Some(f.path.as_str()))
+                .count();
+            print_archive(f, kind, read, quiet);
             continue;
         }
         let c = f.counts;

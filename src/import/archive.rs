@@ -384,25 +384,21 @@ impl Importer<'_> {
                 ));
                 continue;
             }
-            let sel = select(std::slice::from_ref(&name));
-            if sel.read.is_empty() {
-                summary.skipped_members.extend(sel.skipped);
-                continue;
-            }
-            let unit = Unit {
-                display: shown.display(&archive.display, &name),
-                size: entry.size(),
-                archive: Some(archive.clone()),
-                source: UnitSource::Reader(Box::new(entry)),
-            };
-            let (s, stopped) = self.import_stream(unit, progress, cancel)?;
-            let cut = s.error.is_some();
-            members.push(s);
-            if stopped {
-                return Ok(true);
-            }
-            if cut {
-                return Ok(false);
+            let size = entry.size();
+            match self.member_in_order(
+                &name,
+                size,
+                Box::new(entry),
+                archive,
+                &mut shown,
+                summary,
+                members,
+                progress,
+                cancel,
+            )? {
+                Flow::Next => {}
+                Flow::Stopped => return Ok(true),
+                Flow::Cut => return Ok(false),
             }
         }
     }
@@ -467,34 +463,79 @@ impl Importer<'_> {
                 }
                 continue;
             }
-            let sel = select(std::slice::from_ref(&name));
-            if sel.read.is_empty() {
-                summary.skipped_members.extend(sel.skipped);
-                continue;
-            }
             let size = entry.header().size().unwrap_or(0);
-            let unit = Unit {
-                display: shown.display(&archive.display, &name),
+            match self.member_in_order(
+                &name,
                 size,
-                archive: Some(archive.clone()),
-                source: UnitSource::Reader(Box::new(entry)),
-            };
-            let (s, stopped) = self.import_stream(unit, progress, cancel)?;
-            let cut = s.error.is_some();
-            members.push(s);
-            if stopped {
-                return Ok(true);
-            }
-            if cut {
-                summary.error = Some(format!(
-                    "{}: the archive ends inside member {}; every member before it was read",
-                    archive.display,
-                    visible(&name)
-                ));
-                return Ok(false);
+                Box::new(entry),
+                archive,
+                &mut shown,
+                summary,
+                members,
+                progress,
+                cancel,
+            )? {
+                Flow::Next => {}
+                Flow::Stopped => return Ok(true),
+                Flow::Cut => {
+                    summary.error = Some(format!(
+                        "{}: the archive ends inside member {}; every member before it was read",
+                        archive.display,
+                        visible(&name)
+                    ));
+                    return Ok(false);
+                }
             }
         }
         Ok(false)
+    }
+}
+
+/// What reading an archive does after a member read in order.
+enum Flow {
+    Next,
+    Stopped,
+    /// The member could not be read to its end: the archive is cut or damaged there.
+    Cut,
+}
+
+impl Importer<'_> {
+    /// Imports one member of an archive read in order (tar, or a zip by its local headers)
+    /// when its name is one import reads.
+    #[allow(clippy::too_many_arguments)]
+    fn member_in_order<'r>(
+        &mut self,
+        name: &str,
+        size: u64,
+        reader: Box<dyn Read + 'r>,
+        archive: &ArchiveRef,
+        shown: &mut Names,
+        summary: &mut FileSummary,
+        members: &mut Vec<FileSummary>,
+        progress: &mut dyn Progress,
+        cancel: &AtomicBool,
+    ) -> Result<Flow> {
+        let sel = select(&[name.to_string()]);
+        if sel.read.is_empty() {
+            summary.skipped_members.extend(sel.skipped);
+            return Ok(Flow::Next);
+        }
+        let unit = Unit {
+            display: shown.display(&archive.display, name),
+            size,
+            archive: Some(archive.clone()),
+            source: UnitSource::Reader(reader),
+        };
+        let (s, stopped) = self.import_stream(unit, progress, cancel)?;
+        let cut = s.error.is_some();
+        members.push(s);
+        Ok(if stopped {
+            Flow::Stopped
+        } else if cut {
+            Flow::Cut
+        } else {
+            Flow::Next
+        })
     }
 }
 

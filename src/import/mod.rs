@@ -1032,6 +1032,18 @@ impl Importer<'_> {
             || self.last_commit.elapsed() >= self.opts.commit_every
         {
             self.mark(display, size, records_done, false, summary);
+            // The unfinished source says how far it got as of this commit.
+            if let Some(src) = self
+                .matter
+                .meta
+                .sources
+                .iter_mut()
+                .find(|s| s.path == display)
+            {
+                let c = summary.counts;
+                (src.records_read, src.imported, src.duplicates, src.rejected) =
+                    (c.records, c.imported, c.duplicates, c.rejected);
+            }
             self.commit()?;
         }
         Ok(())

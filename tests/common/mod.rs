@@ -85,3 +85,57 @@ pub fn openai_line(id: &str, user: &str, assistant: &str) -> String {
     })
     .to_string()
 }
+
+/// Asks an import to stop once `after` records of a file were read, like a Ctrl-C would.
+pub struct StopAfter<'a> {
+    pub after: u64,
+    pub cancel: &'a AtomicBool,
+}
+
+impl verbatim::progress::Progress for StopAfter<'_> {
+    fn begin(&mut self, _: &str, _: Option<u64>) {}
+    fn update(&mut self, _: u64, records: u64) {
+        if records >= self.after {
+            self.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    fn end(&mut self) {}
+    fn note(&mut self, _: &str) {}
+}
+
+/// The Parquet fixture writer and reader (pyarrow), `scripts/parquet_fixture.py`.
+pub const PARQUET_FIXTURE: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/parquet_fixture.py");
+
+/// Whether python3 with pyarrow is there (scripts/test installs it); where the tools are
+/// required (scripts/test, CI) its absence fails the test instead of skipping it.
+pub fn have_pyarrow() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import pyarrow.parquet"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("VERBATIM_REQUIRE_TOOLS").is_none(),
+            "python3 with pyarrow is needed (scripts/test installs scripts/requirements.txt)"
+        );
+        eprintln!("SKIPPED: python3 with pyarrow not found; run scripts/test");
+    }
+    ok
+}
+
+/// Runs the Parquet fixture script and returns its JSON answer.
+pub fn parquet_fixture(args: &[&str]) -> serde_json::Value {
+    let out = Command::new("python3")
+        .arg(PARQUET_FIXTURE)
+        .args(args)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "parquet_fixture.py {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

@@ -33,7 +33,7 @@ impl Progress for Bar {
             None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
         };
         let template = if total.is_some() {
-            "{spinner} {prefix:.bold} [{bar:20}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
+            "{spinner} {prefix:.bold} [{wide_bar}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}"
         } else {
             "{spinner} {prefix} {bytes} {bytes_per_sec} {msg}"
         };
@@ -44,7 +44,7 @@ impl Progress for Bar {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| label.to_string());
-        bar.set_prefix(name);
+        bar.set_prefix(shorten(&name, 28));
         bar.enable_steady_tick(Duration::from_millis(200));
         self.bar = Some(bar);
     }
@@ -67,5 +67,27 @@ impl Progress for Bar {
             Some(b) => b.println(line),
             None => eprintln!("{line}"),
         }
+    }
+}
+
+/// A name cut to `max` characters from its start, keeping its end (an archive member's own
+/// name and extension), so the bar stays on one line of an 80-column terminal.
+fn shorten(name: &str, max: usize) -> String {
+    let n = name.chars().count();
+    if n <= max {
+        return name.to_string();
+    }
+    let tail: String = name.chars().skip(n - (max - 1)).collect();
+    format!("…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_names_keep_their_end() {
+        assert_eq!(super::shorten("a.jsonl", 28), "a.jsonl");
+        let s = super::shorten("delivery-vol001.zip!production/part-0001.jsonl.gz", 28);
+        assert_eq!(s.chars().count(), 28);
+        assert!(s.starts_with('…') && s.ends_with("part-0001.jsonl.gz"));
     }
 }

@@ -236,7 +236,7 @@ fn check_delivery(
 fn print_archive(f: &import::FileSummary, kind: &str, read: usize, quiet: bool) {
     println!(
         "{}: {kind} archive, {read} member(s) read, {} left out",
-        f.path,
+        visible_line(&f.path),
         f.skipped_members.len()
     );
     if !quiet {
@@ -247,11 +247,11 @@ fn print_archive(f: &import::FileSummary, kind: &str, read: usize, quiet: bool) 
             println!("  ... and {} more", f.skipped_members.len() - 20);
         }
         for n in &f.notes {
-            eprintln!("  note: {n}");
+            eprintln!("  note: {}", visible_line(n));
         }
     }
     if let Some(e) = &f.error {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", visible_line(e));
     }
 }
 
@@ -267,7 +267,7 @@ pub fn exit_code(s: &ImportSummary) -> i32 {
 pub fn print_summary(s: &ImportSummary, quiet: bool) {
     for f in &s.files {
         if let Some(why) = &f.skipped {
-            println!("{}: skipped, {why}", f.path);
+            println!("{}: skipped, {why}", visible_line(&f.path));
             continue;
         }
         if let Some(kind) = f.container.as_deref().filter(|k| *k != "parquet") {
@@ -287,7 +287,7 @@ pub fn print_summary(s: &ImportSummary, quiet: bool) {
         };
         println!(
             "{}: {} records ({}, {}): {} imported, {} duplicates, {} rejected{}",
-            f.path,
+            visible_line(&f.path),
             thousands(c.records),
             f.format.as_deref().unwrap_or("format not recognised"),
             f.layout.as_deref().unwrap_or("?"),
@@ -310,16 +310,16 @@ pub fn print_summary(s: &ImportSummary, quiet: bool) {
             );
         }
         if let Some(e) = &f.error {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", visible_line(e));
         } else if f.failed {
             eprintln!(
                 "error: {}: no conversation could be read from this file",
-                f.path
+                visible_line(&f.path)
             );
         }
         if !quiet {
             for p in &f.problems {
-                eprintln!("  rejected: {p}");
+                eprintln!("  rejected: {}", visible_line(p));
             }
             if c.rejected > f.problems.len() as u64 {
                 eprintln!(
@@ -328,7 +328,7 @@ pub fn print_summary(s: &ImportSummary, quiet: bool) {
                 );
             }
             for n in &f.notes {
-                eprintln!("  note: {n}");
+                eprintln!("  note: {}", visible_line(n));
             }
         }
         if !quiet {

@@ -168,6 +168,13 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
                         // (A URL's `scheme://` is text, not a field.)
                         let glued = chars.get(i + 1).is_some_and(|c| !c.is_whitespace())
                             && !(chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/'));
+                        let rest: String = chars[i + 1..]
+                            .iter()
+                            .take_while(|c| !c.is_whitespace() && !matches!(c, '(' | ')'))
+                            .collect();
+                        if glued && let Some(why) = unsupported_syntax(&format!("{name}:{rest}")) {
+                            return Err(err(col, why));
+                        }
                         if glued && name.len() >= 2 && name.chars().all(|c| c.is_ascii_alphabetic())
                         {
                             let hint = nearest_field(&name)
@@ -186,6 +193,8 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
                 let word: String = chars[start..i].iter().collect();
                 let tok = if let Some(name) = word.strip_suffix(':').filter(|n| is_field_name(n)) {
                     Tok::Field(name.to_ascii_lowercase())
+                } else if let Some(why) = unsupported_syntax(&word) {
+                    return Err(err(col, why));
                 } else if let Some(near) = near_token(&word, col) {
                     let (kind, n) = near?;
                     // `NOT w/N` is one connector.
@@ -220,6 +229,68 @@ fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
         }
     }
     Ok(out)
+}
+
+/// Syntax of dtSearch, Westlaw or Lexis that this language does not read yet. Taken as words it
+/// would quietly count something else (`#smith` would search `smith`, `iran /s oil` the
+/// words `iran`, `s`, `oil`), and counts are compared across the table: it is refused, named.
+fn unsupported_syntax(word: &str) -> Option<String> {
+    let lower = word.to_ascii_lowercase();
+    let letters = |s: &str| !s.is_empty() && s.chars().all(char::is_alphanumeric);
+    let msg = if lower == "xfirstword" || lower == "xlastword" {
+        format!("\"{word}\" (dtSearch's start or end of a field) is not supported yet")
+    } else if let Some(rest) = word.strip_prefix('#').filter(|r| letters(r)) {
+        format!(
+            "\"{word}\": phonic search (#word) is not supported yet; list the spellings with OR \
+             (\"{rest} OR ...\")"
+        )
+    } else if let Some(rest) = word.strip_suffix('&').filter(|r| letters(r)) {
+        format!(
+            "\"{word}\": synonym search (word&) is not supported yet; list the synonyms with OR \
+             (\"{rest} OR ...\")"
+        )
+    } else if word == "&" {
+        "\"&\" (Westlaw's and): write AND".to_string()
+    } else if word.contains('=')
+        && word
+            .split('=')
+            .all(|p| p.chars().all(char::is_alphanumeric))
+        && word.chars().any(char::is_alphanumeric)
+    {
+        format!(
+            "\"{word}\": the one-digit wildcard (=) is not supported yet; ? matches any one character"
+        )
+    } else if let Some(rest) = word.strip_suffix('!').filter(|r| letters(r)) {
+        format!(
+            "\"{word}\": ! is the root expander of Westlaw and Lexis; here write \"{rest}*\" (or put \
+             the text in quotes)"
+        )
+    } else if matches!(
+        lower.as_str(),
+        "/s" | "/p" | "+s" | "+p" | "w/s" | "w/p" | "w/seg" | "pre/s" | "pre/p"
+    ) {
+        format!(
+            "\"{word}\": same-sentence and same-paragraph connectors (Westlaw, Lexis) are not \
+             supported yet; use w/N (within N words)"
+        )
+    } else if let Some(n) = lower
+        .strip_prefix('/')
+        .or_else(|| lower.strip_prefix('+'))
+        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+    {
+        let conn = if lower.starts_with('+') { "pre" } else { "w" };
+        format!("\"{word}\" is Westlaw's connector; here it is written {conn}/{n}")
+    } else if let Some((term, weight)) = word.split_once(':')
+        && letters(term)
+        && term.chars().any(char::is_alphabetic)
+        && !weight.is_empty()
+        && weight.chars().all(|c| c.is_ascii_digit())
+    {
+        format!("\"{word}\": term weighting (word:N) is not supported yet; search \"{term}\"")
+    } else {
+        return None;
+    };
+    Some(msg)
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
@@ -948,6 +1019,33 @@ mod tests {
         }
         // An unknown prefix is just text.
         assert_eq!(p("http://x"), "\"http x\"");
+    }
+
+    #[test]
+    fn syntax_of_other_tools_is_refused_by_name_not_read_as_words() {
+        for (q, want) in [
+            ("iran w/10 xfirstword", "xfirstword"),
+            ("#smith", "phonic"),
+            ("fast& car", "synonym"),
+            ("sh=ll", "one-digit wildcard"),
+            ("iran /s oil", "same-sentence"),
+            ("iran /p oil", "same-paragraph"),
+            ("iran w/p oil", "same-sentence"),
+            ("iran! oil", "root expander"),
+            ("iran /5 oil", "w/5"),
+            ("iran +3 oil", "pre/3"),
+            ("iran & oil", "write AND"),
+        ] {
+            let e = parse(q).unwrap_err();
+            assert!(e.message.contains(want), "{q}: {}", e.message);
+        }
+        let e = parse("oil apple:5").unwrap_err();
+        assert_eq!(e.column, 5, "{}", e.message);
+        assert!(e.message.contains("term weighting"), "{}", e.message);
+        // Quoted, the same characters are text.
+        assert!(parse("\"iran! oil & gas\"").is_ok());
+        assert!(parse("w/5").is_err());
+        assert!(parse("iran w/5 oil").is_ok());
     }
 
     #[test]

@@ -84,6 +84,9 @@ pub struct SourceRecord {
     pub archive: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive_sha256: Option<String>,
+    /// An archive's members that could not be read (the archive is read again next time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_members: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

@@ -515,3 +515,81 @@ fn two_members_under_one_name_are_both_read_and_told_apart() {
     let s = import_files(&m, &[p]);
     assert_eq!(s.imported + s.duplicates, 0);
 }
+
+#[test]
+fn a_bad_member_is_reported_and_the_members_after_it_are_still_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tar = make_tar(&[
+        ("a.jsonl", lines("a", 5).as_bytes()),
+        ("b.json", b"this is not json at all\n"),
+        ("c.jsonl", lines("c", 7).as_bytes()),
+    ]);
+    // Two volumes concatenated: the second is read too.
+    let second = gzip(&make_tar(&[("d.jsonl", lines("d", 3).as_bytes())]));
+    let mut both = gzip(&tar);
+    both.extend_from_slice(&second);
+    let p = write(tmp.path(), "vols.tar.gz", &both);
+    let m = tmp.path().join("m");
+    let o = run(&m, &["import", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "b.json is reported");
+    assert_eq!(docs(&m), 15, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("b.json"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_encrypted_member_left_out_for_want_of_a_password_is_read_when_it_comes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let z = tmp.path().join("enc.zip");
+    let aes = deflated().with_aes_encryption(zip::AesMode::Aes128, "pw");
+    make_zip(
+        &z,
+        &[
+            ("open.jsonl", lines("o", 4).into_bytes(), deflated()),
+            ("secret.jsonl", lines("s", 6).into_bytes(), aes),
+        ],
+    );
+    let m = tmp.path().join("m");
+    assert_eq!(
+        run(&m, &["import", z.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
+    assert_eq!(docs(&m), 4);
+    let pw = write(tmp.path(), "pw.txt", b"pw\n");
+    let o = run(
+        &m,
+        &[
+            "import",
+            "--password-file",
+            pw.to_str().unwrap(),
+            z.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(docs(&m), 10);
+    assert!(stdout(&o).contains("open.jsonl: skipped, already imported from this archive"));
+}
+
+#[test]
+fn names_that_show_alike_are_still_two_members_and_an_empty_archive_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let z = tmp.path().join("alike.zip");
+    make_zip(
+        &z,
+        &[
+            ("x\u{1b}.jsonl", lines("e", 2).into_bytes(), deflated()),
+            ("x\\u{1b}.jsonl", lines("f", 3).into_bytes(), deflated()),
+        ],
+    );
+    let m = tmp.path().join("m");
+    assert_eq!(import_files(&m, std::slice::from_ref(&z)).imported, 5);
+
+    let empty = tmp.path().join("empty.zip");
+    make_zip(&empty, &[("notes.txt", b"n".to_vec(), deflated())]);
+    let o = run(&tmp.path().join("m2"), &["import", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("holds no conversation files"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -210,3 +210,45 @@ fn a_manifest_cannot_point_outside_the_delivery() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_file_outside_the_checked_delivery_cannot_ride_along() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("delivery");
+    delivery(&d);
+    // A manifest that lists itself, as `find . -type f | xargs sha256sum` makes one.
+    let mut listed = sums("sha256sum", &d);
+    listed.push_str(&format!("{}  MANIFEST.sha256\n", "0".repeat(64)));
+    let manifest = write(&d, "MANIFEST.sha256", listed.as_bytes());
+    let stray = write(
+        tmp.path(),
+        "stray.jsonl",
+        (openai_line("s1", "q", "r") + "\n").as_bytes(),
+    );
+    let m = tmp.path().join("m");
+    let o = run(
+        &m,
+        &[
+            "import",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            d.to_str().unwrap(),
+            stray.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("stray.jsonl"), "{}", stdout(&o));
+    assert_eq!(docs(&m), 0);
+    // Without the stray file the same delivery is verified (the manifest's own line aside).
+    let o = run(
+        &m,
+        &[
+            "import",
+            "--manifest",
+            manifest.to_str().unwrap(),
+            d.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(docs(&m), 3);
+}

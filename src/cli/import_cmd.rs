@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         skipped,
     } = import::expand_paths(&args.paths)?;
     for why in &skipped {
-        eprintln!("note: {why}");
+        eprintln!("note: {}", visible_line(why));
     }
     if files.is_empty() {
         bail!(
@@ -83,14 +83,14 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         eprintln!(
             "note: {} file(s) with other extensions left out (e.g. {})",
             ignored.len(),
-            ignored[0].display()
+            visible_line(&ignored[0].display().to_string())
         );
     }
     let dir = ctx.matter_dir()?;
     let mut matter = Matter::open_or_create(&dir)?;
     let mut files = files;
     if let Some(manifest) = &args.manifest {
-        if let Some(code) = check_delivery(ctx, &mut matter, &args, manifest)? {
+        if let Some(code) = check_delivery(ctx, &mut matter, &args, manifest, &files)? {
             return Ok(code);
         }
         // The manifest is the list, not a delivered file.
@@ -143,6 +143,7 @@ fn check_delivery(
     matter: &mut Matter,
     args: &ImportArgs,
     manifest: &std::path::Path,
+    files: &[PathBuf],
 ) -> Result<Option<i32>> {
     let m = manifest::parse(manifest)?;
     let root = match args.paths.as_slice() {
@@ -157,11 +158,42 @@ fn check_delivery(
         eprintln!(
             "checking {} files listed in {} against {}...",
             thousands(m.entries.len() as u64),
-            manifest.display(),
-            root.display()
+            visible_line(&manifest.display().to_string()),
+            visible_line(&root.display().to_string())
         );
     }
-    let v = manifest::verify(&m, &root)?;
+    let mut v = manifest::verify(&m, &root)?;
+    // Every file to be imported must be one the check covered: a path given beside the
+    // delivery is not let through unchecked.
+    let root_real = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+    let manifest_real = std::fs::canonicalize(manifest).ok();
+    let listed: std::collections::HashSet<&str> =
+        m.entries.iter().map(|e| e.path.as_str()).collect();
+    for f in files {
+        let real = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+        if Some(&real) == manifest_real.as_ref() {
+            continue;
+        }
+        let rel = real.strip_prefix(&root_real).ok().map(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        });
+        match rel {
+            Some(rel) if listed.contains(rel.as_str()) => {}
+            Some(rel) => {
+                if !v.extra.contains(&rel) {
+                    v.extra.push(rel);
+                }
+            }
+            None => v.extra.push(format!(
+                "{} (outside {}, the directory checked)",
+                f.display(),
+                root.display()
+            )),
+        }
+    }
     let exceptions = v.exceptions();
     let result = if v.ok() {
         "verified"
@@ -196,12 +228,14 @@ fn check_delivery(
     )?;
     {
         let _lock = matter.lock_writer()?;
+        // Another import may have written matter.json while the files were hashed.
+        matter.meta = Matter::open(&matter.dir)?.meta;
         matter.meta.deliveries.push(record);
         matter.save()?;
     }
     println!(
         "manifest {}: {} of {} listed files match ({}); {} missing, {} mismatched, {} not listed",
-        manifest.display(),
+        visible_line(&manifest.display().to_string()),
         thousands(v.matched as u64),
         thousands(v.listed as u64),
         v.algorithms

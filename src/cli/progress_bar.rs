@@ -44,7 +44,7 @@ impl Progress for Bar {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| label.to_string());
-        bar.set_prefix(shorten(&name, 28));
+        bar.set_prefix(shorten(&verbatim::textfmt::visible_line(&name), 28));
         bar.enable_steady_tick(Duration::from_millis(200));
         self.bar = Some(bar);
     }

@@ -90,12 +90,14 @@ struct Names(std::collections::HashMap<String, u32>);
 
 impl Names {
     fn display(&mut self, archive: &str, name: &str) -> String {
-        let n = self.0.entry(name.to_string()).or_insert(0);
+        // Counted by the name as shown: two raw names can show alike (`\x1b` and `\u{1b}`).
+        let shown = visible(name);
+        let n = self.0.entry(shown.clone()).or_insert(0);
         *n += 1;
         if *n == 1 {
-            format!("{archive}!{}", visible(name))
+            format!("{archive}!{shown}")
         } else {
-            format!("{archive}!{} (entry {n} of that name)", visible(name))
+            format!("{archive}!{shown} (entry {n} of that name)")
         }
     }
 }
@@ -179,7 +181,10 @@ impl Importer<'_> {
         summary.container = Some(container.name().to_string());
         let sha256 = input.sha256()?;
         if let Some(prev) = self.matter.meta.sources.iter().find(|s| {
-            s.status == SourceStatus::Complete && s.container.is_some() && s.sha256 == sha256
+            s.status == SourceStatus::Complete
+                && s.container.is_some()
+                && s.sha256 == sha256
+                && s.failed_members.is_none()
         }) {
             summary.skipped = Some(format!(
                 "already imported (same SHA-256 as {}, imported {})",
@@ -211,6 +216,7 @@ impl Importer<'_> {
             members: None,
             archive: None,
             archive_sha256: None,
+            failed_members: None,
         };
         self.set_source(record.clone())?;
         let archive = ArchiveRef {
@@ -234,8 +240,7 @@ impl Importer<'_> {
             Container::Stream | Container::Parquet => unreachable!("not an archive"),
         };
         summary.seconds = started.elapsed().as_secs_f64();
-        let read = members.iter().filter(|m| m.skipped.is_none()).count();
-        summary.failed = summary.error.is_some() && read == 0;
+        summary.failed |= summary.error.is_some();
         if members.is_empty() && summary.error.is_none() {
             summary.failed = true;
             summary.error = Some(format!(
@@ -260,6 +265,11 @@ impl Importer<'_> {
                 }
             }
             record.members = Some(members.len() as u64);
+            // A member that could not be read (no password, a wrong one, damage) keeps the
+            // archive from being skipped whole next time: a rerun reads the members that failed
+            // and skips those read to their end.
+            record.failed_members =
+                Some(members.iter().filter(|m| m.failed).count() as u64).filter(|n| *n > 0);
             record.status = SourceStatus::Complete;
             record.finished = Some(Utc::now());
             self.set_source(record)?;
@@ -288,6 +298,7 @@ impl Importer<'_> {
                     "the archive's central directory cannot be read ({e}); members were read \
                      from their local headers, as far as the archive goes"
                 ));
+                summary.failed = true;
                 return self.zip_stream_members(path, archive, summary, members, progress, cancel);
             }
         };
@@ -398,7 +409,6 @@ impl Importer<'_> {
             )? {
                 Flow::Next => {}
                 Flow::Stopped => return Ok(true),
-                Flow::Cut => return Ok(false),
             }
         }
     }
@@ -425,6 +435,9 @@ impl Importer<'_> {
             ),
         };
         let mut tar = tar::Archive::new(decoded);
+        // Volumes concatenated (`cat a.tar.gz b.tar.gz`) each end with zero blocks: read on
+        // past them, as `tar --ignore-zeros` does, so no volume after the first is lost.
+        tar.set_ignore_zeros(true);
         let entries = tar
             .entries()
             .with_context(|| format!("cannot read {}", path.display()))?;
@@ -477,26 +490,18 @@ impl Importer<'_> {
             )? {
                 Flow::Next => {}
                 Flow::Stopped => return Ok(true),
-                Flow::Cut => {
-                    summary.error = Some(format!(
-                        "{}: the archive ends inside member {}; every member before it was read",
-                        archive.display,
-                        visible(&name)
-                    ));
-                    return Ok(false);
-                }
             }
         }
         Ok(false)
     }
 }
 
-/// What reading an archive does after a member read in order.
+/// What reading an archive does after a member read in order. A member that could not be
+/// read to its end is that member's failure (reported with it); reading goes on with the next
+/// header, and a cut archive shows as the next header being unreadable.
 enum Flow {
     Next,
     Stopped,
-    /// The member could not be read to its end: the archive is cut or damaged there.
-    Cut,
 }
 
 impl Importer<'_> {
@@ -527,15 +532,8 @@ impl Importer<'_> {
             source: UnitSource::Reader(reader),
         };
         let (s, stopped) = self.import_stream(unit, progress, cancel)?;
-        let cut = s.error.is_some();
         members.push(s);
-        Ok(if stopped {
-            Flow::Stopped
-        } else if cut {
-            Flow::Cut
-        } else {
-            Flow::Next
-        })
+        Ok(if stopped { Flow::Stopped } else { Flow::Next })
     }
 }
 

@@ -93,9 +93,9 @@ pub fn parse(path: &Path) -> Result<Manifest> {
     if entries.is_empty() {
         bail!("the manifest {} lists no files", path.display());
     }
-    let mut seen: BTreeMap<&str, &Entry> = BTreeMap::new();
+    let mut seen: BTreeMap<String, Entry> = BTreeMap::new();
     for e in &entries {
-        if let Some(prev) = seen.insert(&e.path, e)
+        if let Some(prev) = seen.get(&e.path)
             && (prev.hash != e.hash || prev.algorithm != e.algorithm)
         {
             bail!(
@@ -106,7 +106,11 @@ pub fn parse(path: &Path) -> Result<Manifest> {
                 e.line
             );
         }
+        seen.entry(e.path.clone()).or_insert_with(|| e.clone());
     }
+    // A line repeated is one file.
+    let mut entries: Vec<Entry> = seen.into_values().collect();
+    entries.sort_by_key(|e| e.line);
     Ok(Manifest {
         path: path.to_path_buf(),
         sha256,
@@ -360,21 +364,37 @@ impl Verification {
 /// Checks every file under `root` against the manifest: each listed file must be there with
 /// the listed hash, and nothing else may be (the manifest itself aside).
 pub fn verify(manifest: &Manifest, root: &Path) -> Result<Verification> {
-    let received = list_files(root)?;
+    let (received, outside) = list_files(root)?;
     let manifest_real = std::fs::canonicalize(&manifest.path).ok();
+    let root_real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // A manifest made with `find . -type f | xargs sha256sum` lists itself (with the hash of
+    // its unfinished self): that line is not a file of the delivery.
+    let listed_self = |e: &Entry| {
+        manifest_real.is_some()
+            && std::fs::canonicalize(root_real.join(&e.path)).ok() == manifest_real
+    };
+    let entries: Vec<&Entry> = manifest
+        .entries
+        .iter()
+        .filter(|e| !listed_self(e))
+        .collect();
     let received: BTreeSet<String> = received
         .into_iter()
         .filter(|(_, real)| Some(real) != manifest_real.as_ref())
         .map(|(rel, _)| rel)
         .collect();
-    let listed: BTreeSet<&str> = manifest.entries.iter().map(|e| e.path.as_str()).collect();
-    let extra: Vec<String> = received
+    let listed: BTreeSet<&str> = entries.iter().map(|e| e.path.as_str()).collect();
+    let mut extra: Vec<String> = received
         .iter()
         .filter(|p| !listed.contains(p.as_str()))
         .cloned()
         .collect();
-    let results: Vec<Result<(Option<String>, u64)>> = manifest
-        .entries
+    extra.extend(
+        outside
+            .into_iter()
+            .map(|p| format!("{p} (a link leading outside the delivery; not read)")),
+    );
+    let results: Vec<Result<(Option<String>, u64)>> = entries
         .par_iter()
         .map(|e| {
             if !inside(&e.path) || !received.contains(&e.path) {
@@ -389,21 +409,20 @@ pub fn verify(manifest: &Manifest, root: &Path) -> Result<Verification> {
         manifest: manifest.path.display().to_string(),
         manifest_sha256: manifest.sha256.clone(),
         root: root.display().to_string(),
-        algorithms: manifest
-            .entries
+        algorithms: entries
             .iter()
             .map(|e| e.algorithm)
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect(),
-        listed: manifest.entries.len(),
+        listed: entries.len(),
         matched: 0,
         missing: Vec::new(),
         extra,
         mismatched: Vec::new(),
         bytes: 0,
     };
-    for (e, r) in manifest.entries.iter().zip(results) {
+    for (e, r) in entries.iter().zip(results) {
         let (hash, bytes) = r?;
         v.bytes += bytes;
         match hash {
@@ -427,9 +446,15 @@ fn inside(path: &str) -> bool {
         .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
-/// Every regular file below `root`: its path relative to `root` (with `/`) and its real path.
-fn list_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
+/// Every regular file below `root`: its path relative to `root` (with `/`) and its real path;
+/// and the entries that are links leading outside `root` (never followed).
+type Listing = (Vec<(String, PathBuf)>, Vec<String>);
+
+fn list_files(root: &Path) -> Result<Listing> {
     let mut out = Vec::new();
+    let mut outside = Vec::new();
+    let root_real =
+        std::fs::canonicalize(root).with_context(|| format!("cannot read {}", root.display()))?;
     let mut stack = vec![root.to_path_buf()];
     let mut seen = BTreeSet::new();
     while let Some(dir) = stack.pop() {
@@ -446,6 +471,18 @@ fn list_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
             let Ok(meta) = std::fs::metadata(&p) else {
                 continue;
             };
+            let rel_of = |p: &Path| {
+                p.strip_prefix(root)
+                    .unwrap_or(p)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            if std::fs::canonicalize(&p).is_ok_and(|real| !real.starts_with(&root_real)) {
+                outside.push(rel_of(&p));
+                continue;
+            }
             if meta.is_dir() {
                 stack.push(p);
             } else if meta.is_file() {
@@ -461,7 +498,7 @@ fn list_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
             }
         }
     }
-    Ok(out)
+    Ok((out, outside))
 }
 
 fn hash_file(path: &Path, algorithm: Algorithm) -> Result<(String, u64)> {

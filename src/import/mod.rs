@@ -425,6 +425,9 @@ fn import_files(
 ) -> Result<ImportSummary> {
     let started = Instant::now();
     let _lock = matter.lock_writer()?;
+    // What another process recorded before the lock was taken is kept (matter.json was read
+    // when the matter was opened).
+    matter.meta = Matter::open(&matter.dir)?.meta;
     let index = ConvIndex::open_or_create(&matter.index_dir())?;
     let payload: Option<CommitPayload> = match index.commit_payload()? {
         Some(p) => {
@@ -624,7 +627,14 @@ impl Importer<'_> {
                 s.status == SourceStatus::Complete && s.size == size && s.container.is_none()
             });
             if same_size && let Some(sha) = unit_source.prehash() {
-                let sha = sha?;
+                let sha = match sha {
+                    Ok(sha) => sha,
+                    Err(e) => {
+                        summary.error = Some(format!("{display}: cannot import: {e:#}"));
+                        summary.failed = true;
+                        return Ok((summary, false));
+                    }
+                };
                 if let Some(prev) = self.matter.meta.sources.iter().find(|s| {
                     s.status == SourceStatus::Complete && s.sha256 == sha && s.container.is_none()
                 }) {
@@ -696,6 +706,7 @@ impl Importer<'_> {
             members: None,
             archive: archive.as_ref().map(|a| a.display.clone()),
             archive_sha256: archive.as_ref().map(|a| a.sha256.clone()),
+            failed_members: None,
         })?;
 
         progress.begin(&display, Some(size));
@@ -792,6 +803,7 @@ impl Importer<'_> {
                 members: None,
                 archive: archive.as_ref().map(|a| a.display.clone()),
                 archive_sha256: archive.as_ref().map(|a| a.sha256.clone()),
+                failed_members: None,
             })?;
         }
         Ok((summary, stopped))
@@ -1057,16 +1069,18 @@ impl Importer<'_> {
         let rejects_len = std::fs::metadata(self.matter.rejects_path())
             .map(|m| m.len())
             .unwrap_or(0);
-        let payload = self.payload.as_mut().context("nothing to commit")?;
-        payload.rejects_len = rejects_len;
-        payload.next_ord = self.next_ord;
-        let json = serde_json::to_string(&payload).context("cannot serialise commit record")?;
-        let mut prepared = self
-            .writer
-            .prepare_commit()
-            .context("cannot prepare index commit")?;
-        prepared.set_payload(&json);
-        prepared.commit().context("cannot commit the index")?;
+        // Nothing was read yet (an archive with no conversation members): only matter.json.
+        if let Some(payload) = self.payload.as_mut() {
+            payload.rejects_len = rejects_len;
+            payload.next_ord = self.next_ord;
+            let json = serde_json::to_string(&payload).context("cannot serialise commit record")?;
+            let mut prepared = self
+                .writer
+                .prepare_commit()
+                .context("cannot prepare index commit")?;
+            prepared.set_payload(&json);
+            prepared.commit().context("cannot commit the index")?;
+        }
         self.matter.save()?;
         self.dirty = false;
         self.since_commit = 0;

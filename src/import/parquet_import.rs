@@ -127,6 +127,7 @@ impl Importer<'_> {
             members: None,
             archive: None,
             archive_sha256: None,
+            failed_members: None,
         };
         self.set_source(record(&summary, SourceStatus::Partial, String::new()))?;
 

@@ -8,10 +8,8 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
 
 use common::*;
-use verbatim::import::{self, ImportOptions, Input};
 use verbatim::matter::{Matter, SourceStatus};
 use zip::write::SimpleFileOptions;
 
@@ -25,12 +23,6 @@ fn lines(prefix: &str, n: usize) -> String {
             ) + "\n"
         })
         .collect()
-}
-
-fn docs(m: &Path) -> u64 {
-    verbatim::index::ConvIndex::open(&m.join("index"))
-        .unwrap()
-        .num_docs()
 }
 
 /// Builds a zip with the zip crate: (name, bytes, options) per member.
@@ -300,18 +292,7 @@ fn an_interrupted_archive_resumes_member_by_member() {
     ]));
     let p = write(tmp.path(), "d.tar.gz", &tar);
     let m = tmp.path().join("m");
-    let opts = ImportOptions {
-        commit_every_records: 250,
-        ..Default::default()
-    };
-    let cancel = AtomicBool::new(false);
-    let mut stop = StopAfter {
-        after: 1500,
-        cancel: &cancel,
-    };
-    let mut matter = Matter::open_or_create(&m).unwrap();
-    let inputs = [Input::File(p.clone())];
-    let s = import::import(&mut matter, &inputs, &opts, &mut stop, &cancel).unwrap();
+    let s = import_stopping(&m, std::slice::from_ref(&p), 250, Some(1500));
     assert!(s.interrupted);
     let first = docs(&m);
     assert!((2500..4000).contains(&first), "{first}");
@@ -322,15 +303,7 @@ fn an_interrupted_archive_resumes_member_by_member() {
         "the archive is unfinished"
     );
 
-    let mut matter = Matter::open(&m).unwrap();
-    let s = import::import(
-        &mut matter,
-        &inputs,
-        &opts,
-        &mut verbatim::progress::Silent,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let s = import_stopping(&m, std::slice::from_ref(&p), 250, None);
     assert!(!s.interrupted);
     assert_eq!(s.duplicates, 0);
     assert_eq!(docs(&m), 4500);

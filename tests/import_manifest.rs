@@ -48,12 +48,6 @@ fn audit_entries(m: &Path, event: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn docs(m: &Path) -> u64 {
-    verbatim::index::ConvIndex::open(&m.join("index"))
-        .map(|i| i.num_docs())
-        .unwrap_or(0)
-}
-
 #[test]
 fn a_delivery_matching_its_manifest_is_verified_then_imported() {
     for tool in ["sha256sum", "md5sum", "sha1sum"] {

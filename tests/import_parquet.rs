@@ -7,11 +7,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 use common::*;
 use serde_json::{Value, json};
-use verbatim::import::{self, ImportOptions, Input};
 use verbatim::matter::{Matter, SourceStatus};
 
 fn lmsys(prefix: &str, n: usize) -> Vec<Value> {
@@ -50,12 +48,6 @@ fn parquet(dir: &Path, name: &str, layout: &str, records: &[Value], extra: &[&st
     parquet_fixture(&args);
     std::fs::remove_file(&input).unwrap();
     out
-}
-
-fn docs(m: &Path) -> u64 {
-    verbatim::index::ConvIndex::open(&m.join("index"))
-        .map(|i| i.num_docs())
-        .unwrap_or(0)
 }
 
 #[test]
@@ -238,30 +230,11 @@ fn an_interrupted_parquet_import_resumes_after_its_last_commit() {
         &["--row-group-size", "700"],
     );
     let m = tmp.path().join("m");
-    let opts = ImportOptions {
-        commit_every_records: 300,
-        ..Default::default()
-    };
-    let cancel = AtomicBool::new(false);
-    let mut stop = StopAfter {
-        after: 2000,
-        cancel: &cancel,
-    };
-    let inputs = [Input::File(f.clone())];
-    let mut matter = Matter::open_or_create(&m).unwrap();
-    let s = import::import(&mut matter, &inputs, &opts, &mut stop, &cancel).unwrap();
+    let s = import_stopping(&m, std::slice::from_ref(&f), 300, Some(2000));
     assert!(s.interrupted);
     let first = docs(&m);
     assert!((2000..5000).contains(&first), "{first}");
-    let mut matter = Matter::open(&m).unwrap();
-    let s = import::import(
-        &mut matter,
-        &inputs,
-        &opts,
-        &mut verbatim::progress::Silent,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let s = import_stopping(&m, std::slice::from_ref(&f), 300, None);
     assert_eq!(s.files[0].resumed_after, Some(first));
     assert_eq!((s.duplicates, docs(&m)), (0, 5000));
     let src = &Matter::open(&m).unwrap().meta.sources[0];

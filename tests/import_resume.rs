@@ -4,13 +4,10 @@
 
 mod common;
 
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use common::*;
-use verbatim::import::{self, ImportOptions, Input};
 use verbatim::matter::{Matter, SourceStatus};
-use verbatim::progress::Progress;
 
 fn corpus(n: usize) -> String {
     (0..n)
@@ -23,12 +20,6 @@ fn corpus(n: usize) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn docs(matter: &std::path::Path) -> u64 {
-    verbatim::index::ConvIndex::open(&matter.join("index"))
-        .unwrap()
-        .num_docs()
 }
 
 #[test]
@@ -49,35 +40,6 @@ fn same_file_twice_is_a_no_op() {
     assert_eq!(docs(&m), 20);
 }
 
-/// Imports `files` into the matter at `m`, committing every 300 records; with `stop_after`,
-/// asks to stop once that many records were read.
-fn import_stopping(
-    m: &std::path::Path,
-    files: &[std::path::PathBuf],
-    stop_after: Option<u64>,
-) -> import::ImportSummary {
-    let opts = ImportOptions {
-        commit_every_records: 300,
-        ..Default::default()
-    };
-    let inputs: Vec<Input> = files.iter().cloned().map(Input::File).collect();
-    let cancel = AtomicBool::new(false);
-    let mut matter = Matter::open_or_create(m).unwrap();
-    let mut stop;
-    let mut silent = verbatim::progress::Silent;
-    let progress: &mut dyn Progress = match stop_after {
-        Some(after) => {
-            stop = StopAfter {
-                after,
-                cancel: &cancel,
-            };
-            &mut stop
-        }
-        None => &mut silent,
-    };
-    import::import(&mut matter, &inputs, &opts, progress, &cancel).unwrap()
-}
-
 #[test]
 fn interrupted_import_resumes_without_duplicates() {
     let tmp = tempfile::tempdir().unwrap();
@@ -96,7 +58,7 @@ fn interrupted_import_resumes_without_duplicates() {
     );
     let m = tmp.path().join("m");
     let inputs = [f.clone(), g.clone()];
-    let s = import_stopping(&m, &inputs, Some(1500));
+    let s = import_stopping(&m, &inputs, 300, Some(1500));
     assert!(s.interrupted);
     let first = s.imported;
     assert!((1500..5000).contains(&first), "{first}");
@@ -104,7 +66,7 @@ fn interrupted_import_resumes_without_duplicates() {
     let meta = Matter::open(&m).unwrap();
     assert_eq!(meta.meta.sources[0].status, SourceStatus::Partial);
 
-    let s2 = import_stopping(&m, &inputs, None);
+    let s2 = import_stopping(&m, &inputs, 300, None);
     assert!(!s2.interrupted);
     assert_eq!(s2.files[0].resumed_after, Some(first));
     assert_eq!(s2.duplicates, 0);
@@ -210,13 +172,13 @@ fn another_file_imported_between_interruption_and_rerun_keeps_the_place() {
         .as_bytes(),
     );
     let m = tmp.path().join("m");
-    let s = import_stopping(&m, std::slice::from_ref(&f), Some(1500));
+    let s = import_stopping(&m, std::slice::from_ref(&f), 300, Some(1500));
     assert!(s.interrupted);
     let first_records = s.files[0].counts.records;
     // Another file, imported to the end, before the rerun.
-    assert_eq!(import_stopping(&m, &[other], None).imported, 2);
+    assert_eq!(import_stopping(&m, &[other], 300, None).imported, 2);
     // The rerun resumes where the first run stopped: no false duplicates, no reject twice.
-    let s = import_stopping(&m, &[f], None);
+    let s = import_stopping(&m, &[f], 300, None);
     assert_eq!(s.files[0].resumed_after, Some(first_records));
     assert_eq!(s.duplicates, 0);
     let c = s.files[0].counts;

@@ -180,17 +180,10 @@ impl Importer<'_> {
         let mut summary = FileSummary::new(display.clone(), size);
         summary.container = Some(container.name().to_string());
         let sha256 = input.sha256()?;
-        if let Some(prev) = self.matter.meta.sources.iter().find(|s| {
-            s.status == SourceStatus::Complete
-                && s.container.is_some()
-                && s.sha256 == sha256
-                && s.failed_members.is_none()
-        }) {
-            summary.skipped = Some(format!(
-                "already imported (same SHA-256 as {}, imported {})",
-                prev.path,
-                prev.finished.map(|t| t.to_rfc3339()).unwrap_or_default()
-            ));
+        if let Some((why, _)) =
+            self.imported_before(Some(container.name()), size, || Ok(sha256.clone()))?
+        {
+            summary.skipped = Some(why);
             return Ok((vec![summary], false));
         }
         let started_at = self

@@ -367,6 +367,8 @@ pub(crate) struct Importer<'a> {
     last_commit: Instant,
     /// Records read since the last commit.
     since_commit: u64,
+    /// Records read in this run, for the progress cadence.
+    ticks: u64,
 }
 
 /// Imports `inputs` into the matter. `cancel` stops it cleanly (the work done so far is
@@ -463,6 +465,7 @@ fn import_files(
         dirty: false,
         last_commit: Instant::now(),
         since_commit: 0,
+        ticks: 0,
     };
     let mut files = Vec::new();
     let mut interrupted = false;
@@ -526,12 +529,17 @@ pub(crate) enum UnitSource<'r> {
 }
 
 impl<'r> UnitSource<'r> {
-    /// The SHA-256 of the stored bytes, when it can be had without consuming the stream.
-    fn prehash(&mut self) -> Option<Result<String>> {
+    /// Whether the SHA-256 of the stored bytes can be had without consuming the stream.
+    fn can_prehash(&self) -> bool {
+        !matches!(self, UnitSource::Reader(_))
+    }
+
+    /// The SHA-256 of the stored bytes, read ahead of the import (see `can_prehash`).
+    fn prehash(&mut self) -> Result<String> {
         match self {
-            UnitSource::Input(i) => Some(i.sha256()),
-            UnitSource::Zip(m) => Some(m.sha256()),
-            UnitSource::Reader(_) => None,
+            UnitSource::Input(i) => i.sha256(),
+            UnitSource::Zip(m) => m.sha256(),
+            UnitSource::Reader(_) => bail!("a member read in order has no hash before it is read"),
         }
     }
 
@@ -545,6 +553,52 @@ impl<'r> UnitSource<'r> {
 }
 
 impl Importer<'_> {
+    /// Where an interrupted import of `display` stands (the same size, not recorded complete).
+    fn resume_point(&self, display: &str, size: u64) -> Option<ResumePoint> {
+        self.payload
+            .as_ref()
+            .and_then(|p| p.resume_point(display))
+            .filter(|p| p.size == size)
+            .filter(|_| {
+                self.matter
+                    .source_by_path(display)
+                    .is_none_or(|s| s.status == SourceStatus::Partial)
+            })
+    }
+
+    /// A complete source of the same kind (`container`: `None` for a stream) with the same
+    /// bytes: why it is skipped, and its format. The SHA-256 is asked for only when a source
+    /// of that kind and size exists.
+    fn imported_before(
+        &self,
+        container: Option<&str>,
+        size: u64,
+        sha256: impl FnOnce() -> Result<String>,
+    ) -> Result<Option<(String, String)>> {
+        let done = |s: &&SourceRecord| {
+            s.status == SourceStatus::Complete
+                && s.container.as_deref() == container
+                && s.failed_members.is_none()
+        };
+        let sources = &self.matter.meta.sources;
+        if !sources.iter().filter(done).any(|s| s.size == size) {
+            return Ok(None);
+        }
+        let sha = sha256()?;
+        Ok(sources
+            .iter()
+            .filter(done)
+            .find(|s| s.sha256 == sha)
+            .map(|prev| {
+                let why = format!(
+                    "already imported (same SHA-256 as {}, imported {})",
+                    prev.path,
+                    prev.finished.map(|t| t.to_rfc3339()).unwrap_or_default()
+                );
+                (why, prev.format.clone())
+            }))
+    }
+
     /// Imports one input: a stream of records, or each member of an archive, or the rows of a
     /// Parquet file. Returns its summaries (an archive's first, then its members') and whether
     /// the import was stopped.
@@ -597,16 +651,7 @@ impl Importer<'_> {
         summary.archive = archive.as_ref().map(|a| a.display.clone());
 
         // Resume an interrupted import of this very file, or skip one already imported.
-        let resume = self
-            .payload
-            .as_ref()
-            .and_then(|p| p.resume_point(&display))
-            .filter(|p| p.size == size)
-            .filter(|_| {
-                self.matter
-                    .source_by_path(&display)
-                    .is_none_or(|s| s.status == SourceStatus::Partial)
-            });
+        let resume = self.resume_point(&display, size);
         if resume.is_none() {
             // A member of these very archive bytes, read to its end by an earlier run.
             if let Some(a) = &archive
@@ -623,28 +668,20 @@ impl Importer<'_> {
                 summary.format = Some(prev.format.clone());
                 return Ok((summary, false));
             }
-            let same_size = self.matter.meta.sources.iter().any(|s| {
-                s.status == SourceStatus::Complete && s.size == size && s.container.is_none()
-            });
-            if same_size && let Some(sha) = unit_source.prehash() {
-                let sha = match sha {
-                    Ok(sha) => sha,
+            if unit_source.can_prehash() {
+                match self.imported_before(None, size, || unit_source.prehash()) {
+                    Ok(Some((why, format))) => {
+                        summary.skipped = Some(why);
+                        summary.format = Some(format);
+                        return Ok((summary, false));
+                    }
+                    Ok(None) => {}
+                    // The member cannot be read (encrypted, damaged): its own failure.
                     Err(e) => {
                         summary.error = Some(format!("{display}: cannot import: {e:#}"));
                         summary.failed = true;
                         return Ok((summary, false));
                     }
-                };
-                if let Some(prev) = self.matter.meta.sources.iter().find(|s| {
-                    s.status == SourceStatus::Complete && s.sha256 == sha && s.container.is_none()
-                }) {
-                    summary.skipped = Some(format!(
-                        "already imported (same SHA-256 as {}, imported {})",
-                        prev.path,
-                        prev.finished.map(|t| t.to_rfc3339()).unwrap_or_default()
-                    ));
-                    summary.format = Some(prev.format.clone());
-                    return Ok((summary, false));
                 }
             }
         }
@@ -710,7 +747,6 @@ impl Importer<'_> {
         })?;
 
         progress.begin(&display, Some(size));
-        let mut ticks = 0u64;
         let mut stopped = false;
         let mut records_done = skip;
         loop {
@@ -760,15 +796,18 @@ impl Importer<'_> {
                     });
                 }
             }
-            ticks += 1;
-            if ticks.is_multiple_of(512) {
-                progress.update(tap.bytes(), summary.counts.records);
-                if cancel.load(Ordering::Relaxed) {
-                    stopped = true;
-                    break;
-                }
+            if self.after_record(
+                &display,
+                size,
+                records_done,
+                &summary,
+                progress,
+                tap.bytes(),
+                cancel,
+            )? {
+                stopped = true;
+                break;
             }
-            self.tick(&display, size, records_done, &summary)?;
         }
         progress.update(tap.bytes(), summary.counts.records);
         progress.end();
@@ -1030,15 +1069,27 @@ impl Importer<'_> {
         self.dirty = true;
     }
 
-    /// Counts a record toward the commit cadence; commits when one is due (after `mark`ing
-    /// the stream being read).
-    fn tick(
+    /// After each record of a stream: progress and the stop check every 512 records, and the
+    /// commit cadence (a commit when one is due, after `mark`ing the stream). True when asked
+    /// to stop.
+    #[allow(clippy::too_many_arguments)]
+    fn after_record(
         &mut self,
         display: &str,
         size: u64,
         records_done: u64,
         summary: &FileSummary,
-    ) -> Result<()> {
+        progress: &mut dyn Progress,
+        bytes: u64,
+        cancel: &AtomicBool,
+    ) -> Result<bool> {
+        self.ticks += 1;
+        if self.ticks.is_multiple_of(512) {
+            progress.update(bytes, summary.counts.records);
+            if cancel.load(Ordering::Relaxed) {
+                return Ok(true);
+            }
+        }
         self.since_commit += 1;
         if self.since_commit >= self.opts.commit_every_records
             || self.last_commit.elapsed() >= self.opts.commit_every
@@ -1058,7 +1109,7 @@ impl Importer<'_> {
             }
             self.commit()?;
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Commits the index with the marked payload, then writes matter.json: a source is

@@ -2,7 +2,7 @@
 //! one at a time, each row a record; rejects name the row group and row.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -43,46 +43,14 @@ impl Importer<'_> {
             Err(e) => return fail(summary, e),
         };
 
-        let resume = self
-            .payload
-            .as_ref()
-            .and_then(|p| p.resume_point(&display))
-            .filter(|p| p.size == size)
-            .filter(|_| {
-                self.matter
-                    .source_by_path(&display)
-                    .is_none_or(|s| s.status == SourceStatus::Partial)
-            });
-        if resume.is_none() {
-            let parquet = |s: &&SourceRecord| {
-                s.status == SourceStatus::Complete && s.container.as_deref() == Some("parquet")
-            };
-            if self
-                .matter
-                .meta
-                .sources
-                .iter()
-                .filter(parquet)
-                .any(|s| s.size == size)
-            {
-                let sha = input.sha256()?;
-                if let Some(prev) = self
-                    .matter
-                    .meta
-                    .sources
-                    .iter()
-                    .filter(parquet)
-                    .find(|s| s.sha256 == sha)
-                {
-                    summary.skipped = Some(format!(
-                        "already imported (same SHA-256 as {}, imported {})",
-                        prev.path,
-                        prev.finished.map(|t| t.to_rfc3339()).unwrap_or_default()
-                    ));
-                    summary.format = Some(prev.format.clone());
-                    return Ok((vec![summary], false));
-                }
-            }
+        let resume = self.resume_point(&display, size);
+        if resume.is_none()
+            && let Some((why, format)) =
+                self.imported_before(Some("parquet"), size, || input.sha256())?
+        {
+            summary.skipped = Some(why);
+            summary.format = Some(format);
+            return Ok((vec![summary], false));
         }
 
         let mut rows = match ParquetRows::open(path, map.as_ref()) {
@@ -132,7 +100,6 @@ impl Importer<'_> {
         self.set_source(record(&summary, SourceStatus::Partial, String::new()))?;
 
         progress.begin(&display, Some(size));
-        let mut ticks = 0u64;
         let mut stopped = false;
         let mut records_done = skip;
         while let Some(item) = rows.next_item() {
@@ -195,15 +162,19 @@ impl Importer<'_> {
                     ));
                 }
             }
-            ticks += 1;
-            if ticks.is_multiple_of(512) {
-                progress.update(rows.bytes_done(), summary.counts.records);
-                if cancel.load(Ordering::Relaxed) {
-                    stopped = true;
-                    break;
-                }
+            let bytes = rows.bytes_done();
+            if self.after_record(
+                &display,
+                size,
+                records_done,
+                &summary,
+                progress,
+                bytes,
+                cancel,
+            )? {
+                stopped = true;
+                break;
             }
-            self.tick(&display, size, records_done, &summary)?;
         }
         progress.update(rows.bytes_done(), summary.counts.records);
         progress.end();

@@ -139,3 +139,40 @@ pub fn parquet_fixture(args: &[&str]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// Conversations in the matter's index (0 when it has none yet).
+pub fn docs(m: &Path) -> u64 {
+    verbatim::index::ConvIndex::open(&m.join("index"))
+        .map(|i| i.num_docs())
+        .unwrap_or(0)
+}
+
+/// Imports `files` into the matter at `m`, committing every `commit_every` records; with
+/// `stop_after`, asks to stop once that many records of a file were read.
+pub fn import_stopping(
+    m: &Path,
+    files: &[PathBuf],
+    commit_every: u64,
+    stop_after: Option<u64>,
+) -> ImportSummary {
+    let opts = ImportOptions {
+        commit_every_records: commit_every,
+        ..Default::default()
+    };
+    let inputs: Vec<Input> = files.iter().cloned().map(Input::File).collect();
+    let cancel = AtomicBool::new(false);
+    let mut matter = Matter::open_or_create(m).unwrap();
+    let mut stop;
+    let mut silent = Silent;
+    let progress: &mut dyn verbatim::progress::Progress = match stop_after {
+        Some(after) => {
+            stop = StopAfter {
+                after,
+                cancel: &cancel,
+            };
+            &mut stop
+        }
+        None => &mut silent,
+    };
+    import::import(&mut matter, &inputs, &opts, progress, &cancel).unwrap()
+}

@@ -88,7 +88,14 @@ fn main() {
         .map(|i| (i + 1, all[i % all.len()].to_string()))
         .collect();
     let t = Instant::now();
-    let rep = report::run(&index, Default::default(), &terms, None).unwrap();
+    let rep = report::run(
+        &index,
+        Default::default(),
+        &terms,
+        None,
+        &Default::default(),
+    )
+    .unwrap();
     println!(
         "| report over 100 terms | {:.2} s ({} conversations hit by any term) | |",
         t.elapsed().as_secs_f64(),

@@ -23,6 +23,9 @@ pub struct MatterMeta {
     pub written_by: String,
     pub index_version: u32,
     pub analyzer: String,
+    /// How text is indexed (`import --compat relativity`): fixed by the first import.
+    #[serde(default)]
+    pub text_mode: crate::index::analyzer::TextMode,
     #[serde(default)]
     pub sources: Vec<SourceRecord>,
     /// The last reproduction scan (corpus hash, thresholds, version).
@@ -126,6 +129,7 @@ impl Matter {
             written_by: env!("CARGO_PKG_VERSION").to_string(),
             index_version: crate::index::INDEX_VERSION,
             analyzer: crate::index::analyzer::TEXT_ANALYZER.to_string(),
+            text_mode: Default::default(),
             sources: Vec::new(),
             detection: None,
             deliveries: Vec::new(),

@@ -50,6 +50,7 @@ pub fn run(
     lookups: crate::search::Lookups,
     terms: &[(usize, String)],
     within: Option<&str>,
+    opts: &query::QueryOptions,
 ) -> Result<Report> {
     let searcher = index.searcher();
     let env = Env::new(&index.fields, &searcher, lookups.review)
@@ -57,7 +58,7 @@ pub fn run(
         .with_matter(lookups.matter_dir);
     let within_q: Option<Box<dyn Query>> = match within {
         Some(w) => {
-            let node = query::parse(w).context("--within")?;
+            let node = query::parse_with(w, opts).context("--within")?;
             Some(query::compile::compile(&node, &env)?)
         }
         None => None,
@@ -69,7 +70,7 @@ pub fn run(
     let mut sets: Vec<Option<HashSet<DocAddress>>> = Vec::with_capacity(terms.len());
     let mut rows = Vec::with_capacity(terms.len());
     for (line, term) in terms {
-        let compiled = query::parse(term)
+        let compiled = query::parse_with(term, opts)
             .map_err(|e| e.to_string())
             .and_then(|n| query::compile::compile(&n, &env).map_err(|e| format!("{e:#}")));
         match compiled {

@@ -129,6 +129,20 @@ fn compiled(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<Compiled
     })
 }
 
+/// Parses a dtSearch query for this index (its text mode) and matter (its synonym list,
+/// when `matter_dir` is given). A syntax error stays a [`query::QueryError`] inside.
+pub fn parse_for(
+    index: &ConvIndex,
+    matter_dir: Option<&std::path::Path>,
+    text: &str,
+) -> Result<Node> {
+    let opts = match matter_dir {
+        Some(dir) => query::QueryOptions::for_matter(dir, index, query::Dialect::Dtsearch)?,
+        None => query::QueryOptions::new(query::Dialect::Dtsearch, index.text_mode()),
+    };
+    Ok(query::parse_with(text, &opts)?)
+}
+
 /// Parses and runs a query. A syntax error comes back as a [`query::QueryError`] inside the
 /// error, so a caller can point at the column.
 pub fn search(
@@ -136,7 +150,7 @@ pub fn search(
     review: Option<&ReviewState>,
     req: &SearchRequest,
 ) -> Result<SearchResult> {
-    let node = query::parse(&req.query)?;
+    let node = parse_for(index, None, &req.query)?;
     search_parsed(index, review, &node, req)
 }
 
@@ -177,11 +191,12 @@ pub fn search_full(
             let conv = index.load(searcher, addr)?;
             // Marking hits counts against the query's budget, so a cancel stops it too; a
             // query whose budget is spent by now shows the rest of its page unmarked.
-            let per_message = match highlight::hits_metered(node, &conv, &mut meter) {
-                Ok(h) => h,
-                Err(e @ query::budget::Exceeded::Cancelled) => return Err(e.into()),
-                Err(_) => Vec::new(),
-            };
+            let per_message =
+                match highlight::hits_metered(node, &conv, index.text_mode(), &mut meter) {
+                    Ok(h) => h,
+                    Err(e @ query::budget::Exceeded::Cancelled) => return Err(e.into()),
+                    Err(_) => Vec::new(),
+                };
             let (message, snippet, highlights) = match per_message.first() {
                 Some(h) if req.snippet_width > 0 => {
                     let text = &conv.messages[h.message as usize].text;
@@ -344,7 +359,7 @@ pub fn search_lucene(index: &ConvIndex, req: &SearchRequest) -> Result<SearchRes
 
 /// Only the number of matching conversations.
 pub fn count(index: &ConvIndex, review: Option<&ReviewState>, query_text: &str) -> Result<u64> {
-    let node = query::parse(query_text)?;
+    let node = parse_for(index, None, query_text)?;
     count_parsed(index, review, &node)
 }
 

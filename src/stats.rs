@@ -20,6 +20,10 @@ pub struct MessageCounts {
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
     pub matter: String,
+    /// How text is indexed (`standard`, or `relativity` from `import --compat`).
+    pub text_mode: String,
+    /// Whether sentence, paragraph and message boundaries are indexed (w/s, w/p, w/seg).
+    pub boundaries: bool,
     pub conversations: u64,
     pub messages: MessageCounts,
     pub turns: u64,
@@ -65,6 +69,8 @@ pub fn compute(matter: &Matter) -> Result<Stats> {
     let index_dir = matter.index_dir();
     let mut st = Stats {
         matter: matter.dir.display().to_string(),
+        text_mode: matter.meta.text_mode.name().to_string(),
+        boundaries: false,
         conversations: 0,
         messages: MessageCounts::default(),
         turns: 0,
@@ -84,6 +90,8 @@ pub fn compute(matter: &Matter) -> Result<Stats> {
         return Ok(st);
     }
     let index = ConvIndex::open(&index_dir)?;
+    st.text_mode = index.text_mode().name().to_string();
+    st.boundaries = index.has_boundaries();
     let searcher = index.searcher();
     st.segments = searcher.segment_readers().len();
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);

@@ -126,7 +126,8 @@ fn code(ctx: &Ctx, args: CodeArgs, on: bool) -> Result<i32> {
     };
     let ids = match &args.query {
         Some(q) => {
-            let node = verbatim::query::parse(q).context("the query does not parse")?;
+            let node = search::parse_for(&s.index, Some(&s.matter.dir), q)
+                .context("the query does not parse")?;
             search::matching_ids_full(&s.index, s.lookups(), &node)?
         }
         None => {

@@ -215,8 +215,10 @@ pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
     let selected: Option<std::collections::HashSet<String>> = match &args.query {
         Some(q) => {
             let s = super::session::Session::open(ctx)?;
-            let node =
-                anyhow::Context::context(verbatim::query::parse(q), "the query does not parse")?;
+            let node = anyhow::Context::context(
+                verbatim::search::parse_for(&s.index, Some(&s.matter.dir), q),
+                "the query does not parse",
+            )?;
             Some(
                 verbatim::search::matching_ids_full(&s.index, s.lookups(), &node)?
                     .into_iter()

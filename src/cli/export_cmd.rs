@@ -114,7 +114,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
     };
     // An empty production is almost always a mistyped tag or query: say so, write nothing.
     if !args.allow_empty {
-        let node = req.selection.node()?;
+        let node = req.selection.node(&s.index, &s.matter.dir)?;
         if search::count_full(&s.index, s.lookups(), &node)? == 0 {
             bail!(
                 "the selection ({}) matches no conversation; nothing was written (--allow-empty \

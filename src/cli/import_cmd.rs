@@ -47,6 +47,16 @@ pub struct ImportArgs {
     /// `id=COL,messages=COL[,model=COL,timestamp=COL,language=COL]`.
     #[arg(long, value_name = "MAP")]
     columns: Option<String>,
+    /// Index a new matter so counts match another tool's: `relativity` (dtSearch noise words
+    /// not indexed but counted in w/N, words cut to 32 characters, _ inside words). Fixed at
+    /// the first import; `standard` is the default.
+    #[arg(long, value_name = "MODE", value_parser = parse_compat)]
+    compat: Option<verbatim::index::analyzer::TextMode>,
+}
+
+fn parse_compat(s: &str) -> Result<verbatim::index::analyzer::TextMode, String> {
+    verbatim::index::analyzer::TextMode::parse(s)
+        .ok_or_else(|| format!("unknown compatibility mode \"{s}\" (relativity or standard)"))
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -103,6 +113,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     };
     let opts = ImportOptions {
         password,
+        compat: args.compat,
         columns: args.columns.clone(),
         format: args.format,
         writer: verbatim::index::WriterSettings {

@@ -21,6 +21,9 @@ pub struct ReportArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long, value_name = "FILE.csv")]
     out: Option<PathBuf>,
+    /// The syntax the terms (and --within) are written in: dtsearch, westlaw or lexis.
+    #[arg(long, default_value = "dtsearch")]
+    syntax: verbatim::query::Dialect,
 }
 
 pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
@@ -30,7 +33,8 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
     let text = String::from_utf8(bytes.clone())
         .with_context(|| format!("{} is not UTF-8 text", args.terms.display()))?;
     let terms = report::read_terms(&text);
-    let rep = report::run(&s.index, s.lookups(), &terms, args.within.as_deref())?;
+    let opts = verbatim::query::QueryOptions::for_matter(&s.matter.dir, &s.index, args.syntax)?;
+    let rep = report::run(&s.index, s.lookups(), &terms, args.within.as_deref(), &opts)?;
     let header = vec![
         "verbatim search term report".to_string(),
         format!("matter: {}", s.matter.dir.display()),
@@ -40,6 +44,15 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
             // The analyzer this matter's index was built with (older matters keep theirs).
             s.matter.meta.analyzer,
             env!("CARGO_PKG_VERSION")
+        ),
+        format!(
+            "syntax: {}; text mode: {}",
+            args.syntax.name(),
+            match opts.mode {
+                verbatim::index::analyzer::TextMode::Standard => "standard (every word indexed)",
+                verbatim::index::analyzer::TextMode::Relativity =>
+                    "relativity (noise words not indexed, words cut to 32 characters, _ joins words)",
+            }
         ),
         format!("run: {} by {}", chrono::Utc::now().to_rfc3339(), s.reviewer),
         format!(
@@ -61,6 +74,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
             "terms": rep.rows.len(),
             "any": rep.any,
             "within": args.within,
+            "syntax": args.syntax.name(),
         }),
     )?;
     let csv = report::to_csv(&rep, &header);

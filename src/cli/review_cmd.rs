@@ -120,7 +120,8 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
     let mut s = Session::open(ctx)?;
     let (ids, tags): (Vec<String>, Vec<String>) = match &args.query {
         Some(q) => {
-            let node = verbatim::query::parse(q).context("the query does not parse")?;
+            let node = search::parse_for(&s.index, Some(&s.matter.dir), q)
+                .context("the query does not parse")?;
             let ids = search::matching_ids_full(&s.index, s.lookups(), &node)?;
             (ids, args.words.clone())
         }

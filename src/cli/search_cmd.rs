@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::json;
-use verbatim::query::QueryError;
+use verbatim::query::{Dialect, QueryError, QueryOptions};
 use verbatim::search::{self, SearchRequest, SortBy};
 
 use super::Ctx;
@@ -40,8 +40,9 @@ pub struct SearchArgs {
     /// Print how the query was read (a tree) and stop.
     #[arg(long)]
     explain: bool,
-    /// Query syntax: dtsearch (the default) or lucene (tantivy's parser).
-    #[arg(long, default_value = "dtsearch", value_parser = ["dtsearch", "lucene"])]
+    /// Query syntax: dtsearch (the default), westlaw, lexis (terms and connectors), or lucene
+    /// (tantivy's parser).
+    #[arg(long, default_value = "dtsearch", value_parser = ["dtsearch", "westlaw", "lexis", "lucene"])]
     syntax: String,
 }
 
@@ -54,21 +55,46 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
     if args.syntax == "lucene" {
         return run_lucene(ctx, &args);
     }
-    let node = match verbatim::query::parse(&args.query) {
+    let dialect = Dialect::parse(&args.syntax).unwrap_or_default();
+    // The matter decides how words are split (its text mode) and what `word&` expands to; a
+    // query is explained without one too.
+    let session = match Session::open(ctx) {
+        Ok(s) => Some(s),
+        Err(e) if args.explain => {
+            let _ = e;
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let opts = match &session {
+        Some(s) => QueryOptions::for_matter(&s.matter.dir, &s.index, dialect)?,
+        None => QueryOptions::new(dialect, Default::default()),
+    };
+    let node = match verbatim::query::parse_with(&args.query, &opts) {
         Ok(n) => n,
         Err(e) => return Ok(report_syntax(&args.query, &e, ctx.json)),
     };
-    let note = verbatim::query::mixed_connectors(&args.query);
+    let note = (dialect == Dialect::Dtsearch)
+        .then(|| verbatim::query::mixed_connectors(&args.query))
+        .flatten();
     if args.explain {
         if ctx.json {
             print_json(&json!({
                 "query": args.query,
-                "reading": node.to_string(),
+                "syntax": dialect.name(),
+                "text_mode": opts.mode.name(),
+                "reading": node.in_dialect(dialect),
+                "dtsearch": node.to_string(),
                 "tree": node.tree(),
                 "note": note,
             }))?;
         } else {
-            println!("{node}");
+            if dialect != Dialect::Dtsearch {
+                println!("{} reading: {}", dialect.name(), node.in_dialect(dialect));
+                println!("dtSearch equivalent: {node}");
+            } else {
+                println!("{node}");
+            }
             print!("{}", node.tree());
             if let Some(n) = &note {
                 println!("note: {n}");
@@ -76,6 +102,9 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         }
         return Ok(0);
     }
+    let Some(session) = session else {
+        bail!("no matter to search");
+    };
     if let Some(n) = &note
         && !ctx.quiet
         && !ctx.json
@@ -83,7 +112,6 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         eprintln!("note: {n}");
         eprintln!("      read as: {node}");
     }
-    let session = Session::open(ctx)?;
     if !ctx.quiet {
         let palette = verbatim::review::Palette::load(&session.matter.dir)?;
         for w in verbatim::query::warnings(&node, &palette, session.journal.state()) {
@@ -93,7 +121,10 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
     let index = &session.index;
     if args.count {
         let n = search::count_full(index, session.lookups(), &node)?;
-        session.audit("search", json!({"query": args.query, "count": n}))?;
+        session.audit(
+            "search",
+            json!({"query": args.query, "syntax": dialect.name(), "count": n}),
+        )?;
         if ctx.json {
             print_json(&json!({ "total": n }))?;
         } else {
@@ -114,7 +145,7 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
     let res = search::search_full(index, session.lookups(), &node, &req)?;
     session.audit(
         "search",
-        json!({"query": args.query, "count": res.total, "offset": args.offset, "shown": res.hits.len()}),
+        json!({"query": args.query, "syntax": dialect.name(), "count": res.total, "offset": args.offset, "shown": res.hits.len()}),
     )?;
     if ctx.json {
         print_json(&res)?;

@@ -27,6 +27,16 @@ pub fn run(ctx: &Ctx) -> Result<i32> {
 pub fn print(st: &Stats) {
     println!("matter: {}", st.matter);
     println!(
+        "text mode: {}{}",
+        st.text_mode,
+        if st.boundaries || st.conversations == 0 {
+            ""
+        } else {
+            " (indexed before sentence and paragraph boundaries: w/s, w/p, w/seg, xfirstword \
+             and xlastword need a new matter)"
+        }
+    );
+    println!(
         "conversations: {}   turns: {}   message text: {}",
         thousands(st.conversations),
         thousands(st.turns),

@@ -34,7 +34,7 @@ use record::{HistoryEntry, Record};
 use crate::detect::{Finding, FindingsIndex};
 use crate::index::ConvIndex;
 use crate::progress::Progress;
-use crate::query::{self, Filter, Node};
+use crate::query::{Filter, Node};
 use crate::review::ReviewState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -95,8 +95,12 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// The selection as one query tree.
-    pub fn node(&self) -> Result<Node> {
+    /// The selection as one query tree, its query read for `index` in `matter_dir`.
+    pub fn node(
+        &self,
+        index: &crate::index::ConvIndex,
+        matter_dir: &std::path::Path,
+    ) -> Result<Node> {
         let mut parts = Vec::new();
         if !self.tags.is_empty() {
             let tags: Vec<Node> = self
@@ -111,7 +115,10 @@ impl Selection {
             });
         }
         if let Some(q) = &self.query {
-            parts.push(query::parse(q).with_context(|| format!("the query {q:?} does not parse"))?);
+            parts.push(
+                crate::search::parse_for(index, Some(matter_dir), q)
+                    .with_context(|| format!("the query {q:?} does not parse"))?,
+            );
         }
         Ok(match parts.len() {
             0 => bail!("say what to export: --tag TAG, --query QUERY, or both"),
@@ -226,7 +233,7 @@ pub fn run(
         Some(d) => Some(d.clone()),
         None => crate::review::designation::matter_default(inp.matter_dir)?,
     };
-    let node = req.selection.node()?;
+    let node = req.selection.node(inp.index, inp.matter_dir)?;
     progress.begin("selecting the conversations", None);
     // A production may select from tens of millions of conversations: the selection gets
     // more room than an interactive search, but still a bound.

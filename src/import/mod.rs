@@ -58,6 +58,9 @@ pub struct ImportOptions {
     pub password: Option<Vec<u8>>,
     /// The column map of a Parquet layout that is not recognised (`--columns`).
     pub columns: Option<String>,
+    /// How a new matter's text is indexed (`--compat`); an existing index keeps its own and
+    /// refuses another.
+    pub compat: Option<crate::index::analyzer::TextMode>,
 }
 
 impl Default for ImportOptions {
@@ -70,6 +73,7 @@ impl Default for ImportOptions {
             commit_every_records: u64::MAX,
             commit_every: Duration::from_secs(60),
             max_record_bytes: records::DEFAULT_MAX_RECORD,
+            compat: None,
             reviewer: "unknown".to_string(),
             password: None,
             columns: None,
@@ -430,7 +434,27 @@ fn import_files(
     // What another process recorded before the lock was taken is kept (matter.json was read
     // when the matter was opened).
     matter.meta = Matter::open(&matter.dir)?.meta;
-    let index = ConvIndex::open_or_create(&matter.index_dir())?;
+    let index =
+        ConvIndex::open_or_create_with(&matter.index_dir(), opts.compat.unwrap_or_default())?;
+    if let Some(want) = opts.compat
+        && want != index.text_mode()
+    {
+        bail!(
+            "this matter's text is indexed in {} mode; --compat {} applies to a new matter only \
+             (import into another --matter)",
+            index.text_mode().name(),
+            want.name()
+        );
+    }
+    if matter.meta.text_mode != index.text_mode()
+        || (index.has_boundaries() && matter.meta.analyzer != index.text_mode().analyzer())
+    {
+        matter.meta.text_mode = index.text_mode();
+        if index.has_boundaries() {
+            matter.meta.analyzer = index.text_mode().analyzer().to_string();
+        }
+        matter.save()?;
+    }
     let payload: Option<CommitPayload> = match index.commit_payload()? {
         Some(p) => {
             Some(serde_json::from_str(&p).context("the index's commit record is not readable")?)

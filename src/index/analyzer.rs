@@ -2,15 +2,23 @@
 //! custom analyzers with the index, and a changed analyzer must never silently read an index
 //! built with another.
 
+use std::collections::VecDeque;
+
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
     Token, TokenFilter, TokenStream, Tokenizer,
 };
 
+use super::sentences;
+
 /// Name of the analyzer of the message and title fields. Bump the version when its output
 /// changes; an index records the name in its schema.
-pub const TEXT_ANALYZER: &str = "verbatim_text_v2";
+pub const TEXT_ANALYZER: &str = "verbatim_text_v3";
+/// The analyzer of a matter imported with `--compat relativity` (see [`TextMode`]).
+pub const RELATIVITY_ANALYZER: &str = "verbatim_text_relativity_v1";
+/// The analyzer of indexes built before sentence and paragraph boundaries were indexed.
+pub const TEXT_ANALYZER_V2: &str = "verbatim_text_v2";
 /// The analyzer of indexes built before CJK segmentation (long tokens dropped, CJK runs whole):
 /// still registered so that such an index reads as it was built.
 const TEXT_ANALYZER_V1: &str = "verbatim_text_v1";
@@ -25,27 +33,263 @@ pub const MAX_TOKEN_BYTES: usize = 100;
 /// across two messages. Proximity distances are limited below this.
 pub const MESSAGE_GAP: usize = 1000;
 
+/// Boundary marks: terms indexed beside the words, which no text can produce (the tokenizers
+/// only emit letters, digits and `_`), so that the position matcher can tell sentences,
+/// paragraphs and messages apart. A sentence or paragraph mark shares the position of the
+/// sentence's first word; the first- and last-word marks are virtual words just before the
+/// first word and just after the last (dtSearch's `xfirstword` / `xlastword`). Patterns never
+/// expand to them.
+pub const MARK: char = '\u{1}';
+pub const SENTENCE_MARK: &str = "\u{1}s";
+pub const PARAGRAPH_MARK: &str = "\u{1}p";
+pub const FIRST_MARK: &str = "\u{1}f";
+pub const LAST_MARK: &str = "\u{1}l";
+
+/// Relativity's dtSearch indexes at most this many characters of a word.
+pub const RELATIVITY_WORD_CHARS: usize = 32;
+
+/// How a matter's text is indexed, chosen when it is created (`import --compat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextMode {
+    /// Every word indexed, `_` breaks words, long tokens kept in pieces.
+    #[default]
+    Standard,
+    /// Counts as Relativity's dtSearch index reports them: noise words not indexed (their
+    /// positions kept, so they count toward `w/N`), words cut to 32 characters, `_` part of a
+    /// word.
+    Relativity,
+}
+
+impl TextMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            TextMode::Standard => "standard",
+            TextMode::Relativity => "relativity",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TextMode> {
+        match s.to_ascii_lowercase().as_str() {
+            "standard" | "none" | "default" => Some(TextMode::Standard),
+            "relativity" => Some(TextMode::Relativity),
+            _ => None,
+        }
+    }
+
+    /// The analyzer name an index of this mode records in its schema.
+    pub fn analyzer(self) -> &'static str {
+        match self {
+            TextMode::Standard => TEXT_ANALYZER,
+            TextMode::Relativity => RELATIVITY_ANALYZER,
+        }
+    }
+
+    /// The mode of an index whose text fields use `analyzer`, and whether that index holds
+    /// boundary marks.
+    pub fn of_analyzer(analyzer: &str) -> (TextMode, bool) {
+        match analyzer {
+            RELATIVITY_ANALYZER => (TextMode::Relativity, true),
+            TEXT_ANALYZER => (TextMode::Standard, true),
+            _ => (TextMode::Standard, false),
+        }
+    }
+}
+
+/// The default noise words of Relativity's dtSearch indexes (Relativity's documentation,
+/// "Making the dtSearch noise word and alphabet list searchable"; the same list since
+/// Relativity 7.5): not indexed in [`TextMode::Relativity`], nor is any one-character word
+/// (single letters and digits are noise there too). Sorted.
+pub const NOISE_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "all",
+    "also",
+    "an",
+    "and",
+    "another",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "but",
+    "by",
+    "came",
+    "can",
+    "come",
+    "could",
+    "did",
+    "do",
+    "each",
+    "even",
+    "for",
+    "from",
+    "further",
+    "furthermore",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "here",
+    "hi",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "indeed",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "like",
+    "made",
+    "many",
+    "me",
+    "might",
+    "more",
+    "moreover",
+    "most",
+    "much",
+    "must",
+    "my",
+    "never",
+    "not",
+    "now",
+    "of",
+    "on",
+    "only",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "said",
+    "same",
+    "see",
+    "she",
+    "should",
+    "since",
+    "some",
+    "still",
+    "such",
+    "take",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "therefore",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "thus",
+    "to",
+    "too",
+    "under",
+    "up",
+    "very",
+    "was",
+    "way",
+    "we",
+    "well",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+];
+
+/// Whether a normalised word is noise in [`TextMode::Relativity`]: one of [`NOISE_WORDS`] or
+/// a single character.
+pub fn is_noise(word: &str) -> bool {
+    let mut cs = word.chars();
+    let single = cs.next().is_some_and(|c| !is_cjk(c)) && cs.next().is_none();
+    single || NOISE_WORDS.binary_search(&word).is_ok()
+}
+
 /// The analyzer used on the query side: the same normalisation as indexing, without the gap,
 /// and CJK runs as bigrams only (see [`Segment`]).
 pub fn query_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(Segment { index: false })
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    query_analyzer_for(TextMode::Standard)
 }
 
-/// The index's tokens of one message, without the gap: what the highlighter marks.
-fn message_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(Segment { index: true })
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+/// The query side of a mode (no noise-word removal: the parser names noise words itself).
+pub fn query_analyzer_for(mode: TextMode) -> TextAnalyzer {
+    match mode {
+        TextMode::Standard => TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(Segment { index: false })
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+        TextMode::Relativity => TextAnalyzer::builder(WordTokenizer::default())
+            .filter(Truncate(RELATIVITY_WORD_CHARS))
+            .filter(Segment { index: false })
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+    }
 }
 
-/// The analyzer of message fields (v2: CJK bigrams, long tokens split, the message gap).
+/// The analyzer of message fields (v3: CJK bigrams, long tokens split, the message gap,
+/// boundary marks).
 pub fn index_analyzer() -> TextAnalyzer {
+    index_analyzer_for(TextMode::Standard)
+}
+
+/// The index analyzer of a mode.
+pub fn index_analyzer_for(mode: TextMode) -> TextAnalyzer {
+    match mode {
+        TextMode::Standard => TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(Segment { index: true })
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Layout {
+                gap: MESSAGE_GAP,
+                noise: false,
+            })
+            .build(),
+        TextMode::Relativity => TextAnalyzer::builder(WordTokenizer::default())
+            .filter(Truncate(RELATIVITY_WORD_CHARS))
+            .filter(Segment { index: true })
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Layout {
+                gap: MESSAGE_GAP,
+                noise: true,
+            })
+            .build(),
+    }
+}
+
+/// The analyzer of indexes built before v3 (no boundary marks).
+pub fn index_analyzer_v2() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(Segment { index: true })
         .filter(LowerCaser)
@@ -261,6 +505,11 @@ fn keyword_analyzer() -> TextAnalyzer {
 pub fn register(index: &Index) {
     let manager = index.tokenizers();
     manager.register(TEXT_ANALYZER, index_analyzer());
+    manager.register(
+        RELATIVITY_ANALYZER,
+        index_analyzer_for(TextMode::Relativity),
+    );
+    manager.register(TEXT_ANALYZER_V2, index_analyzer_v2());
     manager.register(TEXT_ANALYZER_V1, index_analyzer_v1());
     manager.register(KEYWORD_ANALYZER, keyword_analyzer());
     // Fast-field values are normalised by a separate manager.
@@ -282,10 +531,21 @@ pub fn tokenize(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
         .collect()
 }
 
-/// The index's tokens of `text` (one message), with the position each has in the index: what
-/// the highlighter marks.
-pub fn tokenize_with_positions(text: &str) -> Vec<(String, std::ops::Range<usize>, u32)> {
-    collect(message_analyzer(), text)
+/// The index's tokens of `text` (one message), boundary marks included, with the position
+/// each has in the index (after the message gap): what the highlighter marks.
+pub fn tokenize_with_positions(
+    text: &str,
+    mode: TextMode,
+) -> Vec<(String, std::ops::Range<usize>, u32)> {
+    collect(index_analyzer_for(mode), text)
+}
+
+/// Query-side tokens of a mode.
+pub fn tokenize_query_for(
+    text: &str,
+    mode: TextMode,
+) -> Vec<(String, std::ops::Range<usize>, u32)> {
+    collect(query_analyzer_for(mode), text)
 }
 
 /// Query-side tokens with positions: CJK runs as bigrams only.
@@ -367,6 +627,263 @@ impl<T: TokenStream> TokenStream for PositionGapStream<T> {
     }
 }
 
+/// Words of letters, digits and `_` (Relativity's dtSearch alphabet: `_` is a letter there).
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    token: Token,
+}
+
+pub struct WordTokenStream<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+    token: &'a mut Token,
+}
+
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
+        self.token.reset();
+        WordTokenStream {
+            text,
+            chars: text.char_indices(),
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for WordTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        self.token.position = self.token.position.wrapping_add(1);
+        while let Some((from, c)) = self.chars.next() {
+            if word_char(c) {
+                let to = self
+                    .chars
+                    .find(|(_, c)| !word_char(*c))
+                    .map(|(o, _)| o)
+                    .unwrap_or(self.text.len());
+                self.token.offset_from = from;
+                self.token.offset_to = to;
+                self.token.text.push_str(&self.text[from..to]);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Cuts words without CJK characters to their first N characters (the offsets still cover the
+/// whole word, so a highlight marks all of it).
+#[derive(Clone, Copy)]
+pub struct Truncate(pub usize);
+
+impl TokenFilter for Truncate {
+    type Tokenizer<T: Tokenizer> = TruncateFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> TruncateFilter<T> {
+        TruncateFilter {
+            inner: tokenizer,
+            chars: self.0,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct TruncateFilter<T> {
+    inner: T,
+    chars: usize,
+}
+
+impl<T: Tokenizer> Tokenizer for TruncateFilter<T> {
+    type TokenStream<'a> = TruncateStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        TruncateStream {
+            tail: self.inner.token_stream(text),
+            chars: self.chars,
+        }
+    }
+}
+
+pub struct TruncateStream<T> {
+    tail: T,
+    chars: usize,
+}
+
+impl<T: TokenStream> TokenStream for TruncateStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let t = self.tail.token_mut();
+        if t.text.len() > self.chars
+            && !t.text.chars().any(is_cjk)
+            && let Some((cut, _)) = t.text.char_indices().nth(self.chars)
+        {
+            t.text.truncate(cut);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The last filter of a message's analysis: moves every token past the message gap, adds the
+/// boundary marks ([`SENTENCE_MARK`], [`PARAGRAPH_MARK`] at a sentence's first word,
+/// [`FIRST_MARK`] and [`LAST_MARK`] around the message) and, for [`TextMode::Relativity`],
+/// leaves noise words out while their positions stay taken.
+#[derive(Clone, Copy)]
+struct Layout {
+    gap: usize,
+    noise: bool,
+}
+
+impl TokenFilter for Layout {
+    type Tokenizer<T: Tokenizer> = LayoutFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> LayoutFilter<T> {
+        LayoutFilter {
+            inner: tokenizer,
+            layout: self,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct LayoutFilter<T> {
+    inner: T,
+    layout: Layout,
+}
+
+impl<T: Tokenizer> Tokenizer for LayoutFilter<T> {
+    type TokenStream<'a> = LayoutStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        LayoutStream {
+            tail: self.inner.token_stream(text),
+            layout: self.layout,
+            bounds: sentences::boundaries(text),
+            next: 0,
+            pending: VecDeque::new(),
+            current: Token::default(),
+            last: None,
+            done: false,
+        }
+    }
+}
+
+pub struct LayoutStream<T> {
+    tail: T,
+    layout: Layout,
+    bounds: sentences::Boundaries,
+    /// The next boundary not yet marked.
+    next: usize,
+    pending: VecDeque<Token>,
+    current: Token,
+    /// Position and end offset of the last word seen (noise words too).
+    last: Option<(usize, usize)>,
+    done: bool,
+}
+
+fn mark(text: &str, position: usize, offset: usize) -> Token {
+    Token {
+        offset_from: offset,
+        offset_to: offset,
+        position,
+        text: text.to_string(),
+        position_length: 1,
+    }
+}
+
+impl<T: TokenStream> TokenStream for LayoutStream<T> {
+    fn advance(&mut self) -> bool {
+        if let Some(t) = self.pending.pop_front() {
+            self.current = t;
+            return true;
+        }
+        while !self.done {
+            if !self.tail.advance() {
+                self.done = true;
+                if let Some((pos, end)) = self.last {
+                    self.current = mark(LAST_MARK, pos + 1, end);
+                    return true;
+                }
+                return false;
+            }
+            let t = self.tail.token();
+            let pos = t.position + self.layout.gap;
+            if self.last.is_none() {
+                self.pending
+                    .push_back(mark(FIRST_MARK, pos.saturating_sub(1), t.offset_from));
+            }
+            let (mut sentence, mut paragraph) = (false, false);
+            while self.next < self.bounds.starts.len()
+                && self.bounds.starts[self.next] <= t.offset_from
+            {
+                sentence = true;
+                paragraph |= self.bounds.paragraph[self.next];
+                self.next += 1;
+            }
+            if sentence {
+                self.pending
+                    .push_back(mark(SENTENCE_MARK, pos, t.offset_from));
+            }
+            if paragraph {
+                self.pending
+                    .push_back(mark(PARAGRAPH_MARK, pos, t.offset_from));
+            }
+            self.last = Some((pos, t.offset_to));
+            let keep = !(self.layout.noise && is_noise(&t.text));
+            if self.pending.is_empty() {
+                if keep {
+                    copy_token(&mut self.current, t);
+                    self.current.position = pos;
+                    return true;
+                }
+                continue;
+            }
+            if keep {
+                let mut own = Token::default();
+                copy_token(&mut own, t);
+                own.position = pos;
+                self.pending.push_back(own);
+            }
+            if let Some(first) = self.pending.pop_front() {
+                self.current = first;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,7 +910,11 @@ mod tests {
     #[test]
     fn cjk_runs_are_bigrams_with_offsets_and_positions() {
         let text = "我爱北京天安门。iPhone15坏了";
-        let idx = tokenize_with_positions(text);
+        let idx: Vec<_> = tokenize_with_positions(text, TextMode::Standard)
+            .into_iter()
+            .filter(|t| !t.0.starts_with(MARK))
+            .map(|(t, r, p)| (t, r, p - MESSAGE_GAP as u32))
+            .collect();
         let terms: Vec<&str> = idx.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(
             terms,
@@ -421,7 +942,7 @@ mod tests {
 
     #[test]
     fn index_analyzer_leaves_a_gap() {
-        for mut a in [index_analyzer(), index_analyzer_v1()] {
+        for mut a in [index_analyzer_v2(), index_analyzer_v1()] {
             let mut s = a.token_stream("a b 中华人 c");
             let mut positions = Vec::new();
             while let Some(t) = s.next() {
@@ -431,5 +952,65 @@ mod tests {
             let want: Vec<usize> = (MESSAGE_GAP..MESSAGE_GAP + n).collect();
             assert_eq!(positions, want);
         }
+    }
+
+    fn layout(text: &str, mode: TextMode) -> Vec<(String, u32)> {
+        tokenize_with_positions(text, mode)
+            .into_iter()
+            .map(|(t, _, p)| (t.replace(MARK, "#"), p + 1 - MESSAGE_GAP as u32))
+            .collect()
+    }
+
+    #[test]
+    fn marks_sentences_paragraphs_and_the_message_ends() {
+        let got = layout("Mr. Smith left. He won.\n\nNew one", TextMode::Standard);
+        let want: Vec<(String, u32)> = [
+            ("#f", 0),
+            ("#s", 1),
+            ("#p", 1),
+            ("mr", 1),
+            ("smith", 2),
+            ("left", 3),
+            ("#s", 4),
+            ("he", 4),
+            ("won", 5),
+            ("#s", 6),
+            ("#p", 6),
+            ("new", 6),
+            ("one", 7),
+            ("#l", 8),
+        ]
+        .iter()
+        .map(|(t, p)| (t.to_string(), *p))
+        .collect();
+        assert_eq!(got, want);
+        assert!(layout("  ... ", TextMode::Standard).is_empty());
+    }
+
+    #[test]
+    fn relativity_mode_drops_noise_keeps_positions_cuts_long_words_keeps_underscores() {
+        let long = "x".repeat(40);
+        let got = layout(
+            &format!("The cat_box is on {long} of it"),
+            TextMode::Relativity,
+        );
+        let want: Vec<(String, u32)> = [
+            ("#f", 0),
+            ("#s", 1),
+            ("#p", 1),
+            ("cat_box", 2),
+            (&"x".repeat(32), 5),
+            ("#l", 8),
+        ]
+        .iter()
+        .map(|(t, p)| (t.to_string(), *p))
+        .collect();
+        assert_eq!(got, want);
+        let q: Vec<String> = tokenize_query_for("Cat_Box", TextMode::Relativity)
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(q, ["cat_box"]);
+        assert!(NOISE_WORDS.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -4,6 +4,7 @@ pub mod analyzer;
 pub mod document;
 pub mod merge;
 pub mod schema;
+pub mod sentences;
 
 use std::path::Path;
 
@@ -19,6 +20,8 @@ pub struct ConvIndex {
     pub index: Index,
     pub fields: Fields,
     reader: IndexReader,
+    /// How the text fields were analysed, and whether boundary marks are indexed.
+    mode: (analyzer::TextMode, bool),
 }
 
 /// Segments with more documents than this are not merged further.
@@ -57,13 +60,19 @@ impl WriterSettings {
 impl ConvIndex {
     /// Opens the index in `dir`, creating an empty one when there is none.
     pub fn open_or_create(dir: &Path) -> Result<ConvIndex> {
+        Self::open_or_create_with(dir, analyzer::TextMode::Standard)
+    }
+
+    /// Opens the index in `dir`, creating one that analyses text as `mode` when there is none
+    /// (an existing index keeps its own mode: see [`ConvIndex::text_mode`]).
+    pub fn open_or_create_with(dir: &Path, mode: analyzer::TextMode) -> Result<ConvIndex> {
         crate::fsutil::create_matter_subdir(dir)?;
         let mmap = MmapDirectory::open(dir)
             .with_context(|| format!("cannot open index directory {}", dir.display()))?;
         let index = if Index::exists(&mmap).unwrap_or(false) {
             Index::open(mmap).with_context(|| format!("cannot open index {}", dir.display()))?
         } else {
-            let (schema, _) = schema::build();
+            let (schema, _) = schema::build_with(mode);
             Index::create(mmap, schema, tantivy::IndexSettings::default())
                 .with_context(|| format!("cannot create index in {}", dir.display()))?
         };
@@ -93,11 +102,24 @@ impl ConvIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .context("cannot open an index reader")?;
+        let mode = text_mode_of(&index.schema(), fields.assistant);
         Ok(ConvIndex {
             index,
             fields,
             reader,
+            mode,
         })
+    }
+
+    /// How this index's text was analysed (`import --compat`).
+    pub fn text_mode(&self) -> analyzer::TextMode {
+        self.mode.0
+    }
+
+    /// Whether sentence, paragraph and message boundaries are indexed (indexes built before
+    /// they were have none).
+    pub fn has_boundaries(&self) -> bool {
+        self.mode.1
     }
 
     /// A searcher over the last commit.
@@ -164,4 +186,20 @@ impl ConvIndex {
     pub fn num_docs(&self) -> u64 {
         self.searcher().num_docs()
     }
+}
+
+/// The text mode of an index from the analyzer its text fields record, and whether it holds
+/// boundary marks.
+pub fn text_mode_of(
+    schema: &tantivy::schema::Schema,
+    field: tantivy::schema::Field,
+) -> (analyzer::TextMode, bool) {
+    let name = match schema.get_field_entry(field).field_type() {
+        tantivy::schema::FieldType::Str(o) => o
+            .get_indexing_options()
+            .map(|i| i.tokenizer().to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    analyzer::TextMode::of_analyzer(&name)
 }

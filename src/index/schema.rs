@@ -5,7 +5,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use super::analyzer::{KEYWORD_ANALYZER, TEXT_ANALYZER};
+use super::analyzer::KEYWORD_ANALYZER;
 
 /// Version of the index layout; recorded in the matter and checked on open.
 pub const INDEX_VERSION: u32 = 1;
@@ -47,10 +47,15 @@ pub struct Fields {
 pub const TEXT_FIELDS: [&str; 5] = ["user", "assistant", "title", "system", "tool"];
 
 pub fn build() -> (Schema, Fields) {
+    build_with(super::analyzer::TextMode::Standard)
+}
+
+/// The schema of an index whose text is analysed as `mode`.
+pub fn build_with(mode: super::analyzer::TextMode) -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(TEXT_ANALYZER)
+            .set_tokenizer(mode.analyzer())
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let keyword = TextOptions::default()

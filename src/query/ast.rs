@@ -113,6 +113,40 @@ pub enum Filter {
     Supplied(Bound<u64>, Bound<u64>),
 }
 
+/// How far apart the two sides of a proximity connector may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Within N words (`w/N`, Westlaw `/N`).
+    Words(u32),
+    /// In one sentence (`w/s`, Westlaw `/s`).
+    Sentence,
+    /// In one paragraph (`w/p`, Westlaw `/p`).
+    Paragraph,
+    /// In one message (Lexis `w/seg`: a message is this data's segment).
+    Message,
+}
+
+impl Reach {
+    /// The reach as typed after `w/` (`5`, `s`, `p`, `seg`).
+    pub fn suffix(self) -> String {
+        match self {
+            Reach::Words(n) => n.to_string(),
+            Reach::Sentence => "s".to_string(),
+            Reach::Paragraph => "p".to_string(),
+            Reach::Message => "seg".to_string(),
+        }
+    }
+
+    fn words(self) -> String {
+        match self {
+            Reach::Words(n) => format!("within {n} words"),
+            Reach::Sentence => "in the same sentence".to_string(),
+            Reach::Paragraph => "in the same paragraph".to_string(),
+            Reach::Message => "in the same message".to_string(),
+        }
+    }
+}
+
 /// The proximity connectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NearKind {
@@ -147,8 +181,14 @@ pub enum Node {
     Near {
         left: Box<Node>,
         right: Box<Node>,
-        n: u32,
+        reach: Reach,
         kind: NearKind,
+    },
+    /// `word:N`: the part's weight in relevance order (dtSearch term weighting); what matches
+    /// is unchanged.
+    Weight {
+        node: Box<Node>,
+        weight: u32,
     },
     Filter(Filter),
     /// Matches every conversation (an empty query).
@@ -161,6 +201,7 @@ impl Node {
         match self {
             Node::Near { .. } => true,
             Node::Phrase { items, .. } => items.len() > 1,
+            Node::Weight { node, .. } => node.is_positional(),
             _ => false,
         }
     }
@@ -190,13 +231,17 @@ impl Node {
             Node::And(_) => "AND (all of)".to_string(),
             Node::Or(_) => "OR (any of)".to_string(),
             Node::Not(_) => "NOT (none of)".to_string(),
-            Node::Near { n, kind, .. } => match kind {
-                NearKind::Within => format!("W/{n} (within {n} words, either order)"),
-                NearKind::Pre => format!("PRE/{n} (first before second, within {n} words)"),
-                NearKind::NotWithin => {
-                    format!("NOT W/{n} (first, except within {n} words of second)")
+            Node::Near { reach, kind, .. } => {
+                let (n, words) = (reach.suffix(), reach.words());
+                match kind {
+                    NearKind::Within => format!("W/{n} ({words}, either order)"),
+                    NearKind::Pre => format!("PRE/{n} (first before second, {words})"),
+                    NearKind::NotWithin => {
+                        format!("NOT W/{n} (first, except {words} as second)")
+                    }
                 }
-            },
+            }
+            Node::Weight { weight, .. } => format!("WEIGHT {weight} (relevance order only)"),
             Node::Filter(f) => format!("FILTER {}", describe_filter(f)),
             Node::All => "ALL conversations".to_string(),
         };
@@ -206,6 +251,7 @@ impl Node {
         let kids: Vec<&Node> = match self {
             Node::And(xs) | Node::Or(xs) => xs.iter().collect(),
             Node::Not(x) => vec![x],
+            Node::Weight { node, .. } => vec![node],
             Node::Near { left, right, .. } => vec![left, right],
             _ => Vec::new(),
         };
@@ -383,9 +429,15 @@ impl fmt::Display for Node {
             Node::Near {
                 left,
                 right,
-                n,
+                reach,
                 kind,
-            } => write!(f, "({left} {}/{n} {right})", kind.connector()),
+            } => write!(
+                f,
+                "({left} {}/{} {right})",
+                kind.connector(),
+                reach.suffix()
+            ),
+            Node::Weight { node, weight } => write!(f, "{node}:{weight}"),
             Node::Filter(flt) => write!(f, "{}", filter_text(flt)),
             Node::All => write!(f, "*"),
         }
@@ -395,7 +447,12 @@ impl fmt::Display for Node {
 /// A pattern as it would be typed.
 pub fn pattern_text(p: &Pattern) -> String {
     match p {
-        Pattern::Exact(w) | Pattern::Wildcard(w) => w.clone(),
+        Pattern::Exact(w) => super::pattern::mark_name(w).map_or_else(|| w.clone(), str::to_string),
+        Pattern::Wildcard(w) => w.clone(),
+        Pattern::Phonic { word, .. } => format!("#{word}"),
+        Pattern::Numbers { lo, hi } => format!("{lo}~~{hi}"),
+        Pattern::Synonyms { word, .. } => format!("{word}&"),
+        Pattern::AnyWord(w) => w.clone(),
         Pattern::Stem { word, .. } => format!("{word}~"),
         Pattern::Fuzzy { prefix, word, max } => {
             format!(
@@ -416,4 +473,118 @@ fn join(f: &mut fmt::Formatter<'_>, xs: &[Node], sep: &str) -> fmt::Result {
         write!(f, "{x}")?;
     }
     write!(f, ")")
+}
+
+impl Node {
+    /// The reading written back in `dialect`'s own connectors (`--explain`); what that
+    /// dialect cannot say is given in dtSearch's words, marked.
+    pub fn in_dialect(&self, dialect: super::options::Dialect) -> String {
+        use super::options::Dialect;
+        if dialect == Dialect::Dtsearch {
+            return self.to_string();
+        }
+        let westlaw = dialect == Dialect::Westlaw;
+        let group = |xs: &[Node], sep: &str| {
+            let parts: Vec<String> = xs.iter().map(|x| x.in_dialect(dialect)).collect();
+            format!("({})", parts.join(sep))
+        };
+        match self {
+            Node::Phrase { scope, items } => {
+                let words: Vec<String> =
+                    items.iter().map(|p| dialect_pattern(p, westlaw)).collect();
+                let body = if words.len() == 1 {
+                    words[0].clone()
+                } else {
+                    format!("\"{}\"", words.join(" "))
+                };
+                if *scope == Scope::Any {
+                    body
+                } else {
+                    format!("{}:{body}", scope.name())
+                }
+            }
+            Node::And(xs) => {
+                // A trailing NOT reads as BUT NOT.
+                let (pos, neg): (Vec<&Node>, Vec<&Node>) =
+                    xs.iter().partition(|x| !matches!(x, Node::Not(_)));
+                let and = if westlaw { " & " } else { " and " };
+                let mut s = if pos.len() == 1 {
+                    pos[0].in_dialect(dialect)
+                } else {
+                    let parts: Vec<String> = pos.iter().map(|x| x.in_dialect(dialect)).collect();
+                    format!("({})", parts.join(and))
+                };
+                for n in neg {
+                    if let Node::Not(inner) = n {
+                        let but = if westlaw { " % " } else { " and not " };
+                        s = format!("({s}{but}{})", inner.in_dialect(dialect));
+                    }
+                }
+                s
+            }
+            Node::Or(xs) => group(xs, " or "),
+            Node::Not(x) => format!("[dtSearch: NOT {x}]"),
+            Node::Near {
+                left,
+                right,
+                reach,
+                kind,
+            } => {
+                let conn = match (westlaw, kind, reach) {
+                    (true, NearKind::Within, Reach::Words(n)) => format!("/{n}"),
+                    (true, NearKind::Pre, Reach::Words(n)) => format!("+{n}"),
+                    (true, NearKind::Within, Reach::Sentence) => "/s".into(),
+                    (true, NearKind::Pre, Reach::Sentence) => "+s".into(),
+                    (true, NearKind::Within, Reach::Paragraph) => "/p".into(),
+                    (true, NearKind::Pre, Reach::Paragraph) => "+p".into(),
+                    (false, NearKind::Within, r) => format!("w/{}", r.suffix()),
+                    (false, NearKind::Pre, Reach::Sentence) => "+s".into(),
+                    (false, NearKind::Pre, Reach::Paragraph) => "+p".into(),
+                    (false, NearKind::Pre, r) => format!("pre/{}", r.suffix()),
+                    (false, NearKind::NotWithin, r) => format!("not w/{}", r.suffix()),
+                    _ => return format!("[dtSearch: {self}]"),
+                };
+                format!(
+                    "({} {conn} {})",
+                    left.in_dialect(dialect),
+                    right.in_dialect(dialect)
+                )
+            }
+            Node::Weight { node, weight } => {
+                format!("{} [dtSearch weight :{weight}]", node.in_dialect(dialect))
+            }
+            Node::Filter(_) | Node::All => self.to_string(),
+        }
+    }
+}
+
+/// A word pattern in Westlaw's or Lexis's wildcards (`!` any ending, `*` one character).
+fn dialect_pattern(p: &Pattern, _westlaw: bool) -> String {
+    match p {
+        Pattern::Exact(_) | Pattern::AnyWord(_) => pattern_text(p),
+        Pattern::Wildcard(w) => {
+            let opt = super::pattern::OPTIONAL_CHAR;
+            let body = w.trim_end_matches('*');
+            let ends_any = body.len() < w.len();
+            if body.contains(['*', '=']) || (ends_any && body.contains(opt)) {
+                return format!("[dtSearch: {w}]");
+            }
+            let one = "*";
+            let mut s: String = body
+                .chars()
+                .map(|c| {
+                    if c == '?' || c == opt {
+                        one.to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            if ends_any {
+                s.push('!');
+            }
+            s
+        }
+        other => format!("[dtSearch: {}]", pattern_text(other)),
+    }
 }

@@ -3,8 +3,8 @@
 use std::ops::Bound as StdBound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
-    TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Term};
@@ -91,6 +91,9 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             exact_phrase(*scope, items, ctx.fields)
         }
         Node::Phrase { .. } | Node::Near { .. } => positional(node, ctx)?,
+        Node::Weight { node, weight } => {
+            Box::new(BoostQuery::new(compile(node, ctx)?, *weight as f32))
+        }
         Node::Or(xs) => Box::new(BooleanQuery::new(
             xs.iter()
                 .map(|x| Ok((Occur::Should, compile(x, ctx)?)))
@@ -271,6 +274,17 @@ fn positional(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
         return Ok(Box::new(EmptyQuery));
     };
     let part = super::budget::part_name(node.to_string());
+    if let Some(mark) = leaves.iter().find_map(|l| match &l.pattern {
+        Pattern::Exact(w) => super::pattern::mark_name(w),
+        _ => None,
+    }) && !crate::index::text_mode_of(ctx.searcher.schema(), ctx.fields.assistant).1
+    {
+        anyhow::bail!(
+            "this matter's index was built before sentences, paragraphs and message ends were \
+             indexed, so {mark} (/s, /p, w/seg, xfirstword, xlastword) cannot be searched in it; \
+             import the files into a new matter to use them"
+        );
+    }
     let mut per_field: Vec<Box<dyn Query>> = Vec::new();
     for (name, field) in fields_of(Scope::Any, ctx.fields) {
         let mut leaf_terms = Vec::with_capacity(leaves.len());

@@ -4,7 +4,7 @@
 use super::ast::Node;
 use super::budget::{Budget, Exceeded, Limits, Meter};
 use super::span::{self, Leaf, SpanExpr};
-use crate::index::analyzer;
+use crate::index::analyzer::{self, TextMode};
 use crate::model::{Conversation, Role};
 
 /// Byte ranges of hits in one message.
@@ -28,6 +28,7 @@ fn field_of(role: Role) -> &'static str {
 fn matchers(node: &Node, out: &mut Vec<(SpanExpr, Vec<Leaf>)>) {
     match node {
         Node::And(xs) | Node::Or(xs) => xs.iter().for_each(|x| matchers(x, out)),
+        Node::Weight { node, .. } => matchers(node, out),
         Node::Phrase { .. } | Node::Near { .. } => {
             let mut leaves = Vec::new();
             if let Some(e) = span::build(node, &mut leaves) {
@@ -40,7 +41,7 @@ fn matchers(node: &Node, out: &mut Vec<(SpanExpr, Vec<Leaf>)>) {
 
 /// Hits of `query` in each message of `conv` (messages without hits are left out). The same
 /// matcher as the index decides, so only words that satisfy a phrase or proximity are marked.
-pub fn hits(query: &Node, conv: &Conversation) -> Vec<MessageHits> {
+pub fn hits(query: &Node, conv: &Conversation, mode: TextMode) -> Vec<MessageHits> {
     // Marking hits is for display: a query too costly to mark in full gets no marks after a
     // bounded effort (the search itself already ran under its own budget).
     let budget = Budget::new(Limits {
@@ -48,13 +49,14 @@ pub fn hits(query: &Node, conv: &Conversation) -> Vec<MessageHits> {
         max_time: std::time::Duration::from_secs(2),
         ..Limits::default()
     });
-    hits_metered(query, conv, &mut budget.meter("")).unwrap_or_default()
+    hits_metered(query, conv, mode, &mut budget.meter("")).unwrap_or_default()
 }
 
 /// [`hits`] counted against a query's budget: stops when it is spent or cancelled.
 pub fn hits_metered(
     query: &Node,
     conv: &Conversation,
+    mode: TextMode,
     meter: &mut Meter,
 ) -> Result<Vec<MessageHits>, Exceeded> {
     let mut ms = Vec::new();
@@ -71,7 +73,7 @@ pub fn hits_metered(
         {
             continue;
         }
-        let toks = analyzer::tokenize_with_positions(&m.text);
+        let toks = analyzer::tokenize_with_positions(&m.text, mode);
         let mut ranges = Vec::new();
         for (expr, leaves) in &ms {
             let positions: Vec<Vec<u32>> = leaves
@@ -91,7 +93,8 @@ pub fn hits_metered(
                 for (a, b) in sp.marks {
                     let start = toks.partition_point(|t| t.2 < a);
                     let end = toks.partition_point(|t| t.2 <= b);
-                    if start < end {
+                    // Words only: a boundary mark alone (xlastword) marks no text.
+                    if start < end && toks[start].1.start < toks[end - 1].1.end {
                         ranges.push((toks[start].1.start, toks[end - 1].1.end));
                     }
                 }
@@ -209,12 +212,12 @@ mod tests {
             (Role::Assistant, "I like pie. Apple pie!"),
         ]);
         let q = super::super::parse("\"apple pie\" NOT tart");
-        let h = hits(&q.unwrap(), &c);
+        let h = hits(&q.unwrap(), &c, TextMode::Standard);
         assert_eq!(h.len(), 2);
         assert_eq!(h[0].ranges, vec![(0, 9)]);
         assert_eq!(h[1].ranges, vec![(12, 21)]);
         let q = super::super::parse("assistant:pie").unwrap();
-        let h = hits(&q, &c);
+        let h = hits(&q, &c, TextMode::Standard);
         assert_eq!(h.len(), 1);
         assert_eq!(h[0].message, 1);
     }

@@ -1,340 +1,26 @@
-//! The query parser: dtSearch-style search requests. Words; adjacent words form a phrase;
-//! `"quotes"` make connector words plain; `AND`, `OR`, `NOT`, `AND NOT`; `w/N`, `pre/N` and
-//! `NOT w/N` proximity; `*` `?` wildcards, `word~` stemming, `%` fuzzy; field scopes and
-//! filters; parentheses. Errors carry the 1-based character column.
+//! The query parser of every dialect. Words; in dtSearch and Lexis adjacent words form a
+//! phrase (in Westlaw they are alternatives); `"quotes"` make connector words plain; AND, OR,
+//! NOT, BUT NOT; proximity by words, sentence, paragraph or message; word patterns; field
+//! scopes and filters (verbatim's own, in every dialect); parentheses. Errors carry the
+//! 1-based character column.
 //!
-//! Precedence, tightest first (dtSearch does not document one; this follows the reading
-//! Relativity users are taught, and `--explain` always shows the result):
-//! a phrase or parenthesised group; unary `NOT`; `OR`; `w/N`, `pre/N`, `NOT w/N`; `AND`.
-//! So `a AND b OR c` is `a AND (b OR c)`, and `a OR b w/5 c` is `(a OR b) w/5 c`.
+//! Order of processing, tightest first:
+//! - dtSearch (which documents none; this follows the reading Relativity users are taught,
+//!   and `--explain` always shows the result): a phrase or group; unary `NOT`; `OR`; every
+//!   proximity connector, left to right; `AND`. So `a AND b OR c` is `a AND (b OR c)`.
+//! - Westlaw: a phrase; `or` (a space); `/n` and `+n`, smallest n first; `/s`, `+s`; `/p`,
+//!   `+p`; `&`; `%`.
+//! - Lexis: a phrase; `or`; `w/n`, `pre/n`, `not w/n`, smallest n first; `w/s`; `w/p`;
+//!   `w/seg`; `and`; `and not`.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use super::ast::{Bound, Filter, NearKind, Node, Pattern, Scope};
-use crate::index::analyzer::{self, MESSAGE_GAP};
-
-/// A syntax error at a column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueryError {
-    /// 1-based character column.
-    pub column: usize,
-    pub message: String,
-}
-
-impl std::fmt::Display for QueryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} at column {}", self.message, self.column)
-    }
-}
-
-impl std::error::Error for QueryError {}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    LParen,
-    RParen,
-    And,
-    Or,
-    Not,
-    Near(NearKind, u32),
-    /// `name:` directly followed by something.
-    Field(String),
-    Word(String),
-    Quoted(String),
-}
-
-#[derive(Debug, Clone)]
-struct Spanned {
-    tok: Tok,
-    /// 1-based character column.
-    col: usize,
-    /// The text as typed (for messages).
-    text: String,
-}
-
-fn err(column: usize, message: impl Into<String>) -> QueryError {
-    QueryError {
-        column,
-        message: message.into(),
-    }
-}
-
-/// `w/5`, `W/12`, `pre/3`: the kind and distance, or an error for a bad distance.
-fn near_token(word: &str, col: usize) -> Option<Result<(NearKind, u32), QueryError>> {
-    let lower = word.to_ascii_lowercase();
-    let (kind, digits) = if let Some(d) = lower.strip_prefix("w/") {
-        (NearKind::Within, d)
-    } else if let Some(d) = lower.strip_prefix("pre/") {
-        (NearKind::Pre, d)
-    } else {
-        return None;
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Some(Err(err(
-            col,
-            format!("\"{word}\" needs a number of words, like w/5"),
-        )));
-    }
-    let n: u32 = match digits.parse() {
-        Ok(n) => n,
-        Err(_) => return Some(Err(err(col, format!("\"{word}\": distance too large")))),
-    };
-    if n == 0 {
-        return Some(Err(err(
-            col,
-            format!("\"{word}\": a distance of 0 matches nothing; use a phrase for adjacent words"),
-        )));
-    }
-    if n as usize >= MESSAGE_GAP {
-        return Some(Err(err(
-            col,
-            format!(
-                "\"{word}\": distances are limited to {} words",
-                MESSAGE_GAP - 1
-            ),
-        )));
-    }
-    Some(Ok((kind, n)))
-}
-
-fn lex(input: &str) -> Result<Vec<Spanned>, QueryError> {
-    let chars: Vec<char> = input.chars().collect();
-    let mut out: Vec<Spanned> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let col = i + 1;
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        match c {
-            '(' | ')' => {
-                out.push(Spanned {
-                    tok: if c == '(' { Tok::LParen } else { Tok::RParen },
-                    col,
-                    text: c.to_string(),
-                });
-                i += 1;
-            }
-            '"' | '“' | '”' => {
-                let start = i + 1;
-                let mut j = start;
-                while j < chars.len() && !matches!(chars[j], '"' | '“' | '”') {
-                    j += 1;
-                }
-                if j >= chars.len() {
-                    return Err(err(col, "unclosed quote"));
-                }
-                let text: String = chars[start..j].iter().collect();
-                if text.trim().is_empty() {
-                    return Err(err(col, "empty quotes: put the words to find between them"));
-                }
-                out.push(Spanned {
-                    tok: Tok::Quoted(text.clone()),
-                    col,
-                    text: format!("\"{text}\""),
-                });
-                i = j + 1;
-            }
-            _ => {
-                // `-name:value` is `NOT name:value`.
-                if c == '-' {
-                    let rest: String = chars[i + 1..].iter().take_while(|c| **c != ':').collect();
-                    if chars.get(i + 1 + rest.chars().count()) == Some(&':') && is_field_name(&rest)
-                    {
-                        out.push(Spanned {
-                            tok: Tok::Not,
-                            col,
-                            text: "-".to_string(),
-                        });
-                        i += 1;
-                        continue;
-                    }
-                }
-                let start = i;
-                while i < chars.len()
-                    && !chars[i].is_whitespace()
-                    && !matches!(chars[i], '(' | ')' | '"' | '“' | '”')
-                {
-                    // `name:` ends a field prefix when name is a known field.
-                    if chars[i] == ':' {
-                        let name: String = chars[start..i].iter().collect();
-                        if is_field_name(&name) {
-                            i += 1;
-                            break;
-                        }
-                        // A misspelled field would silently become words that find nothing.
-                        // (A URL's `scheme://` is text, not a field.)
-                        let glued = chars.get(i + 1).is_some_and(|c| !c.is_whitespace())
-                            && !(chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/'));
-                        let rest: String = chars[i + 1..]
-                            .iter()
-                            .take_while(|c| !c.is_whitespace() && !matches!(c, '(' | ')'))
-                            .collect();
-                        if glued && let Some(why) = unsupported_syntax(&format!("{name}:{rest}")) {
-                            return Err(err(col, why));
-                        }
-                        if glued && name.len() >= 2 && name.chars().all(|c| c.is_ascii_alphabetic())
-                        {
-                            let hint = nearest_field(&name)
-                                .map(|f| format!("; did you mean \"{f}:\"?"))
-                                .unwrap_or_default();
-                            return Err(err(
-                                col,
-                                format!(
-                                    "unknown field \"{name}:\"{hint} (a literal colon goes in quotes)"
-                                ),
-                            ));
-                        }
-                    }
-                    i += 1;
-                }
-                let word: String = chars[start..i].iter().collect();
-                let tok = if let Some(name) = word.strip_suffix(':').filter(|n| is_field_name(n)) {
-                    Tok::Field(name.to_ascii_lowercase())
-                } else if let Some(why) = unsupported_syntax(&word) {
-                    return Err(err(col, why));
-                } else if let Some(near) = near_token(&word, col) {
-                    let (kind, n) = near?;
-                    // `NOT w/N` is one connector.
-                    if kind == NearKind::Within
-                        && out
-                            .last()
-                            .is_some_and(|t| t.tok == Tok::Not && t.text != "-")
-                    {
-                        let not = out.pop().map(|t| t.col).unwrap_or(col);
-                        out.push(Spanned {
-                            tok: Tok::Near(NearKind::NotWithin, n),
-                            col: not,
-                            text: format!("NOT {word}"),
-                        });
-                        continue;
-                    }
-                    Tok::Near(kind, n)
-                } else {
-                    match word.to_ascii_uppercase().as_str() {
-                        "AND" => Tok::And,
-                        "OR" => Tok::Or,
-                        "NOT" => Tok::Not,
-                        _ => Tok::Word(word.clone()),
-                    }
-                };
-                out.push(Spanned {
-                    tok,
-                    col,
-                    text: word,
-                });
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Syntax of dtSearch, Westlaw or Lexis that this language does not read yet. Taken as words it
-/// would quietly count something else (`#smith` would search `smith`, `iran /s oil` the
-/// words `iran`, `s`, `oil`), and counts are compared across the table: it is refused, named.
-fn unsupported_syntax(word: &str) -> Option<String> {
-    let lower = word.to_ascii_lowercase();
-    let letters = |s: &str| !s.is_empty() && s.chars().all(char::is_alphanumeric);
-    let msg = if lower == "xfirstword" || lower == "xlastword" {
-        format!("\"{word}\" (dtSearch's start or end of a field) is not supported yet")
-    } else if let Some(rest) = word.strip_prefix('#').filter(|r| letters(r)) {
-        format!(
-            "\"{word}\": phonic search (#word) is not supported yet; list the spellings with OR \
-             (\"{rest} OR ...\")"
-        )
-    } else if let Some(rest) = word.strip_suffix('&').filter(|r| letters(r)) {
-        format!(
-            "\"{word}\": synonym search (word&) is not supported yet; list the synonyms with OR \
-             (\"{rest} OR ...\")"
-        )
-    } else if word == "&" {
-        "\"&\" (Westlaw's and): write AND".to_string()
-    } else if word.contains('=')
-        && word
-            .split('=')
-            .all(|p| p.chars().all(char::is_alphanumeric))
-        && word.chars().any(char::is_alphanumeric)
-    {
-        format!(
-            "\"{word}\": the one-digit wildcard (=) is not supported yet; ? matches any one character"
-        )
-    } else if let Some(rest) = word.strip_suffix('!').filter(|r| letters(r)) {
-        format!(
-            "\"{word}\": ! is the root expander of Westlaw and Lexis; here write \"{rest}*\" (or put \
-             the text in quotes)"
-        )
-    } else if matches!(
-        lower.as_str(),
-        "/s" | "/p" | "+s" | "+p" | "w/s" | "w/p" | "w/seg" | "pre/s" | "pre/p"
-    ) {
-        format!(
-            "\"{word}\": same-sentence and same-paragraph connectors (Westlaw, Lexis) are not \
-             supported yet; use w/N (within N words)"
-        )
-    } else if let Some(n) = lower
-        .strip_prefix('/')
-        .or_else(|| lower.strip_prefix('+'))
-        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
-    {
-        let conn = if lower.starts_with('+') { "pre" } else { "w" };
-        format!("\"{word}\" is Westlaw's connector; here it is written {conn}/{n}")
-    } else if let Some((term, weight)) = word.split_once(':')
-        && letters(term)
-        && term.chars().any(char::is_alphabetic)
-        && !weight.is_empty()
-        && weight.chars().all(|c| c.is_ascii_digit())
-    {
-        format!("\"{word}\": term weighting (word:N) is not supported yet; search \"{term}\"")
-    } else {
-        return None;
-    };
-    Some(msg)
-}
-
-/// Names that take a `name:` prefix: text scopes and filters.
-const FILTER_NAMES: [&str; 21] = [
-    "model",
-    "lang",
-    "language",
-    "id",
-    "created",
-    "turns",
-    "tag",
-    "reviewed",
-    "reviewer",
-    "note",
-    "score",
-    "article",
-    "label",
-    "strong",
-    "viewed",
-    "designation",
-    "produced",
-    "bates",
-    "sample",
-    "elicitation",
-    "supplied",
-];
-
-const SCOPE_NAMES: [&str; 5] = ["user", "assistant", "title", "system", "tool"];
-
-/// The field name closest to a misspelled one (at most two edits away).
-fn nearest_field(name: &str) -> Option<&'static str> {
-    let name = name.to_ascii_lowercase();
-    (1..=2).find_map(|edits| {
-        SCOPE_NAMES
-            .iter()
-            .chain(FILTER_NAMES.iter())
-            .find(|f| super::pattern::within_edits(&name, f, edits))
-            .copied()
-    })
-}
-
-fn is_field_name(name: &str) -> bool {
-    Scope::parse(name).is_some() || FILTER_NAMES.contains(&name.to_ascii_lowercase().as_str())
-}
+use super::ast::{Bound, Filter, NearKind, Node, Reach, Scope};
+pub use super::lex::{QueryError, mixed_connectors};
+use super::lex::{Spanned, Tok, err, lex};
+use super::options::{Dialect, QueryOptions};
+use super::words::phrase;
+use crate::index::analyzer;
 
 /// How deeply groups, `NOT`s, field scopes and proximity chains may nest. Real requests stay
 /// well under ten levels; the limit keeps the recursive parser, compiler and matcher far from
@@ -346,57 +32,21 @@ struct Parser<'a> {
     pos: usize,
     end_col: usize,
     depth: usize,
+    opts: &'a QueryOptions,
 }
 
-/// Connectors mixed at one level without parentheses, where precedence decides the reading
-/// (dtSearch documents none): a note for the user, with the reading shown by `--explain`.
-pub fn mixed_connectors(input: &str) -> Option<String> {
-    let toks = lex(input).ok()?;
-    // Per parenthesis depth: which of AND / OR / proximity appear.
-    let mut stack: Vec<[bool; 3]> = vec![[false; 3]];
-    let mut mixed = false;
-    let mut prev_operand = false;
-    for t in &toks {
-        let kind = match t.tok {
-            Tok::LParen => {
-                stack.push([false; 3]);
-                prev_operand = false;
-                continue;
-            }
-            Tok::RParen => {
-                stack.pop();
-                if stack.is_empty() {
-                    stack.push([false; 3]);
-                }
-                prev_operand = true;
-                continue;
-            }
-            Tok::And => Some(0),
-            // `a NOT b` is an implicit AND.
-            Tok::Not if prev_operand => Some(0),
-            Tok::Or => Some(1),
-            Tok::Near(..) => Some(2),
-            _ => None,
-        };
-        prev_operand = matches!(t.tok, Tok::Word(_) | Tok::Quoted(_));
-        if let (Some(k), Some(level)) = (kind, stack.last_mut()) {
-            level[k] = true;
-            mixed |= level.iter().filter(|x| **x).count() > 1;
-        }
-    }
-    mixed.then(|| {
-        "this query mixes connectors without parentheses; verbatim reads OR before proximity \
-         before AND (dtSearch documents no order): check the reading, or add parentheses"
-            .to_string()
-    })
-}
-
-/// Parses a query. An empty query, or a lone `*`, matches everything.
+/// Parses a dtSearch query for a standard index. An empty query, or a lone `*`, matches
+/// everything.
 pub fn parse(input: &str) -> Result<Node, QueryError> {
+    parse_with(input, &QueryOptions::default())
+}
+
+/// Parses a query in the options' dialect, for an index of the options' text mode.
+pub fn parse_with(input: &str, opts: &QueryOptions) -> Result<Node, QueryError> {
     if input.trim() == "*" {
         return Ok(Node::All);
     }
-    let toks = lex(input)?;
+    let toks = lex(input, opts.dialect)?;
     if toks.is_empty() {
         return Ok(Node::All);
     }
@@ -405,8 +55,9 @@ pub fn parse(input: &str) -> Result<Node, QueryError> {
         pos: 0,
         end_col: input.chars().count() + 1,
         depth: 0,
+        opts,
     };
-    let node = p.and_expr(Scope::Any)?;
+    let node = p.expr(0, Scope::Any)?;
     if let Some(t) = p.peek() {
         return Err(match t.tok {
             Tok::RParen => err(t.col, "unmatched ')'"),
@@ -414,6 +65,28 @@ pub fn parse(input: &str) -> Result<Node, QueryError> {
         });
     }
     Ok(node)
+}
+
+/// The words of a quoted phrase: Westlaw and Lexis quote exact text, so their wildcard
+/// characters inside quotes are searched as punctuation there too.
+fn quoted_words(text: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Dtsearch => text.to_string(),
+        _ => text
+            .chars()
+            .map(|c| if "!*?%~=#&".contains(c) { ' ' } else { c })
+            .collect(),
+    }
+}
+
+/// A level of the order of processing.
+#[derive(Debug, Clone, Copy)]
+enum Level {
+    ButNot,
+    And,
+    /// Proximity connectors of one reach (`Words(_)`: any distance), or all of them (`None`).
+    Near(Option<Reach>),
+    Or,
 }
 
 impl Parser<'_> {
@@ -448,7 +121,12 @@ impl Parser<'_> {
                 after.col,
                 format!("expected a word after \"{}\"", after.text),
             )),
-            Some(t) if matches!(t.tok, Tok::And | Tok::Or | Tok::Near(..) | Tok::RParen) => {
+            Some(t)
+                if matches!(
+                    t.tok,
+                    Tok::And | Tok::Or | Tok::Near(..) | Tok::RParen | Tok::ButNot
+                ) =>
+            {
                 Err(err(
                     t.col,
                     format!(
@@ -461,69 +139,175 @@ impl Parser<'_> {
         }
     }
 
-    fn and_expr(&mut self, scope: Scope) -> Result<Node, QueryError> {
-        let mut items = vec![self.prox_expr(scope)?];
-        loop {
-            match self.peek_tok() {
-                Some(Tok::And) => {
+    /// The operators of `level` in this dialect's order, loosest first.
+    fn levels(&self) -> &'static [Level] {
+        match self.opts.dialect {
+            Dialect::Dtsearch => &[Level::And, Level::Near(None), Level::Or],
+            Dialect::Westlaw => &[
+                Level::ButNot,
+                Level::And,
+                Level::Near(Some(Reach::Paragraph)),
+                Level::Near(Some(Reach::Sentence)),
+                Level::Near(Some(Reach::Words(0))),
+                Level::Or,
+            ],
+            Dialect::Lexis => &[
+                Level::ButNot,
+                Level::And,
+                Level::Near(Some(Reach::Message)),
+                Level::Near(Some(Reach::Paragraph)),
+                Level::Near(Some(Reach::Sentence)),
+                Level::Near(Some(Reach::Words(0))),
+                Level::Or,
+            ],
+        }
+    }
+
+    /// Whether the next token starts an operand (for connectors left out between operands).
+    fn operand_next(&self) -> bool {
+        matches!(
+            self.peek_tok(),
+            Some(Tok::Not | Tok::LParen | Tok::Field(_) | Tok::Quoted(_) | Tok::Word(_))
+        )
+    }
+
+    fn expr(&mut self, level: usize, scope: Scope) -> Result<Node, QueryError> {
+        let Some(&kind) = self.levels().get(level) else {
+            return self.unary(scope);
+        };
+        match kind {
+            Level::ButNot => {
+                let mut left = self.expr(level + 1, scope)?;
+                while matches!(self.peek_tok(), Some(Tok::ButNot)) {
                     let t = self.toks[self.pos].clone();
                     self.pos += 1;
                     self.need_operand(&t)?;
-                    items.push(self.prox_expr(scope)?);
+                    let right = self.expr(level + 1, scope)?;
+                    left = match left {
+                        Node::And(mut xs) => {
+                            xs.push(Node::Not(Box::new(right)));
+                            Node::And(xs)
+                        }
+                        other => Node::And(vec![other, Node::Not(Box::new(right))]),
+                    };
                 }
-                // `a NOT b` reads as `a AND NOT b`; juxtaposed groups and fields join by AND.
-                Some(Tok::Not) | Some(Tok::LParen) | Some(Tok::Field(_)) | Some(Tok::Quoted(_))
-                | Some(Tok::Word(_)) => items.push(self.prox_expr(scope)?),
-                _ => break,
+                Ok(left)
+            }
+            Level::And => {
+                let mut items = vec![self.expr(level + 1, scope)?];
+                loop {
+                    match self.peek_tok() {
+                        Some(Tok::And) => {
+                            let t = self.toks[self.pos].clone();
+                            self.pos += 1;
+                            self.need_operand(&t)?;
+                            items.push(self.expr(level + 1, scope)?);
+                        }
+                        // dtSearch and Lexis: `a NOT b` reads as `a AND NOT b`; juxtaposed
+                        // groups and fields join by AND. (Westlaw joins them by OR, below.)
+                        _ if self.opts.dialect != Dialect::Westlaw && self.operand_next() => {
+                            items.push(self.expr(level + 1, scope)?)
+                        }
+                        _ => break,
+                    }
+                }
+                Ok(if items.len() == 1 {
+                    items.remove(0)
+                } else {
+                    Node::And(items)
+                })
+            }
+            Level::Near(reach) => self.near_level(level, reach, scope),
+            Level::Or => {
+                let mut items = vec![self.expr(level + 1, scope)?];
+                loop {
+                    if matches!(self.peek_tok(), Some(Tok::Or)) {
+                        let t = self.toks[self.pos].clone();
+                        self.pos += 1;
+                        self.need_operand(&t)?;
+                    } else if !(self.opts.dialect == Dialect::Westlaw && self.operand_next()) {
+                        break;
+                    }
+                    items.push(self.expr(level + 1, scope)?);
+                }
+                Ok(if items.len() == 1 {
+                    items.remove(0)
+                } else {
+                    Node::Or(items)
+                })
             }
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            Node::And(items)
-        })
     }
 
-    fn prox_expr(&mut self, scope: Scope) -> Result<Node, QueryError> {
-        let start_col = self.peek().map(|t| t.col).unwrap_or(self.end_col);
-        let mut left = self.or_expr(scope)?;
-        let mut left_col = start_col;
+    /// A chain of proximity connectors of one level: dtSearch reads it left to right;
+    /// Westlaw and Lexis join the smallest distance first (then left to right).
+    fn near_level(
+        &mut self,
+        level: usize,
+        reach: Option<Reach>,
+        scope: Scope,
+    ) -> Result<Node, QueryError> {
+        let belongs = |r: Reach| match reach {
+            None => true,
+            Some(Reach::Words(_)) => matches!(r, Reach::Words(_)),
+            Some(want) => r == want,
+        };
+        let start_col = self.col();
+        let mut operands = vec![(self.expr(level + 1, scope)?, start_col)];
+        let mut links: Vec<(NearKind, Reach, Spanned)> = Vec::new();
         let depth = self.depth;
-        while let Some(Tok::Near(kind, n)) = self.peek_tok().cloned() {
+        while let Some(Tok::Near(kind, r)) = self.peek_tok().cloned() {
+            if !belongs(r) {
+                break;
+            }
             let t = self.toks[self.pos].clone();
-            // Each link nests the chain so far one level deeper in the tree.
+            // Each link nests the chain one level deeper in the tree.
             self.descend(t.col)?;
             self.pos += 1;
             self.need_operand(&t)?;
-            let right_col = self.peek().map(|t| t.col).unwrap_or(self.end_col);
-            let right = self.or_expr(scope)?;
-            check_near_operand(&left, left_col, &t.text)?;
-            check_near_operand(&right, right_col, &t.text)?;
-            left = Node::Near {
-                left: Box::new(left),
-                right: Box::new(right),
-                n,
-                kind,
-            };
-            left_col = start_col;
+            let col = self.col();
+            operands.push((self.expr(level + 1, scope)?, col));
+            links.push((kind, r, t));
         }
         self.depth = depth;
-        Ok(left)
-    }
-
-    fn or_expr(&mut self, scope: Scope) -> Result<Node, QueryError> {
-        let mut items = vec![self.unary(scope)?];
-        while matches!(self.peek_tok(), Some(Tok::Or)) {
-            let t = self.toks[self.pos].clone();
-            self.pos += 1;
-            self.need_operand(&t)?;
-            items.push(self.unary(scope)?);
+        for (k, (kind, _, t)) in links.iter().enumerate() {
+            let _ = kind;
+            check_near_operand(&operands[k].0, operands[k].1, &t.text)?;
+            check_near_operand(&operands[k + 1].0, operands[k + 1].1, &t.text)?;
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            Node::Or(items)
-        })
+        while !links.is_empty() {
+            let pick = if reach.is_none() {
+                0
+            } else {
+                // Smallest distance first; `+n` before `/n` at the same n; then leftmost.
+                (0..links.len())
+                    .min_by_key(|&i| {
+                        let (kind, r, _) = &links[i];
+                        let n = match r {
+                            Reach::Words(n) => *n,
+                            _ => 0,
+                        };
+                        (n, u8::from(*kind != NearKind::Pre), i)
+                    })
+                    .unwrap_or(0)
+            };
+            let (kind, r, _) = links.remove(pick);
+            let (right, _) = operands.remove(pick + 1);
+            let (left, col) = operands.remove(pick);
+            operands.insert(
+                pick,
+                (
+                    Node::Near {
+                        left: Box::new(left),
+                        right: Box::new(right),
+                        reach: r,
+                        kind,
+                    },
+                    col,
+                ),
+            );
+        }
+        Ok(operands.remove(0).0)
     }
 
     fn unary(&mut self, scope: Scope) -> Result<Node, QueryError> {
@@ -553,7 +337,7 @@ impl Parser<'_> {
                     ));
                 }
                 self.descend(t.col)?;
-                let inner = self.and_expr(scope)?;
+                let inner = self.expr(0, scope)?;
                 self.depth -= 1;
                 match self.peek_tok() {
                     Some(Tok::RParen) => {
@@ -564,7 +348,7 @@ impl Parser<'_> {
                 }
             }
             Tok::RParen => Err(err(t.col, "unmatched ')'")),
-            Tok::And | Tok::Or | Tok::Near(..) => {
+            Tok::And | Tok::Or | Tok::Near(..) | Tok::ButNot | Tok::Weight(_) => {
                 Err(err(t.col, format!("expected a word before \"{}\"", t.text)))
             }
             Tok::Not => self.unary(scope),
@@ -589,10 +373,22 @@ impl Parser<'_> {
             }
             Tok::Quoted(text) => {
                 self.pos += 1;
-                phrase(scope, &text, t.col)
+                // A quoted phrase is words as typed: no dialect's operators inside.
+                let plain = QueryOptions {
+                    dialect: Dialect::Dtsearch,
+                    ..self.opts.clone()
+                };
+                let node = phrase(
+                    scope,
+                    &quoted_words(&text, self.opts.dialect),
+                    t.col,
+                    &plain,
+                )?;
+                Ok(self.weighted(node))
             }
             Tok::Word(_) => {
-                // Adjacent plain words form one phrase.
+                // dtSearch and Lexis: adjacent plain words form one phrase. Westlaw: one word
+                // (a space there is OR).
                 let mut words = Vec::new();
                 while let Some(Spanned {
                     tok: Tok::Word(w), ..
@@ -600,10 +396,26 @@ impl Parser<'_> {
                 {
                     words.push(w.clone());
                     self.pos += 1;
+                    if self.opts.dialect == Dialect::Westlaw {
+                        break;
+                    }
                 }
-                phrase(scope, &words.join(" "), t.col)
+                let node = phrase(scope, &words.join(" "), t.col, self.opts)?;
+                Ok(self.weighted(node))
             }
         }
+    }
+
+    /// `node:N` when a weight follows.
+    fn weighted(&mut self, node: Node) -> Node {
+        if let Some(Tok::Weight(w)) = self.peek_tok().cloned() {
+            self.pos += 1;
+            return Node::Weight {
+                node: Box::new(node),
+                weight: w,
+            };
+        }
+        node
     }
 
     fn filter(&mut self, name: &str, col: usize) -> Result<Node, QueryError> {
@@ -733,67 +545,6 @@ impl Parser<'_> {
     }
 }
 
-/// Splits text into phrase items: words are broken at punctuation the way the index breaks
-/// them (`e-mail` is the phrase "e mail"); `*`, `?`, `%` and a final `~` stay with their word.
-fn phrase(scope: Scope, text: &str, col: usize) -> Result<Node, QueryError> {
-    let mut items = Vec::new();
-    for raw in text.split_whitespace() {
-        if raw.contains("~~") {
-            return Err(err(
-                col,
-                format!("\"{raw}\": numeric ranges (~~) are not supported"),
-            ));
-        }
-        let mut piece = String::new();
-        let chars: Vec<char> = raw.chars().collect();
-        for (i, c) in chars.iter().enumerate() {
-            let keep = c.is_alphanumeric()
-                || matches!(c, '*' | '?' | '%')
-                || (*c == '~' && i + 1 == chars.len());
-            if keep {
-                piece.push(*c);
-            } else {
-                push_item(&mut items, &piece, col)?;
-                piece.clear();
-            }
-        }
-        push_item(&mut items, &piece, col)?;
-    }
-    Ok(Node::Phrase { scope, items })
-}
-
-fn push_item(items: &mut Vec<Pattern>, piece: &str, col: usize) -> Result<(), QueryError> {
-    if piece.is_empty() || piece == "~" {
-        return Ok(());
-    }
-    // Split the way the index splits: CJK runs into bigrams (one character alone is read as
-    // `X*`: every indexed CJK token starting with it), over-long words into pieces.
-    let plain = !piece.contains(['*', '?', '%', '~']);
-    if plain && (piece.len() > analyzer::MAX_TOKEN_BYTES || piece.chars().any(analyzer::is_cjk)) {
-        for r in analyzer::segment_pieces(piece, false) {
-            let sub = &piece[r];
-            let mut cs = sub.chars();
-            match (cs.next(), cs.next()) {
-                (Some(c), None) if analyzer::is_cjk(c) => push_one(items, &format!("{c}*"), col)?,
-                _ => push_one(items, sub, col)?,
-            }
-        }
-        return Ok(());
-    }
-    push_one(items, piece, col)
-}
-
-fn push_one(items: &mut Vec<Pattern>, piece: &str, col: usize) -> Result<(), QueryError> {
-    match Pattern::parse(piece) {
-        Ok(Some(p)) => {
-            items.push(p);
-            Ok(())
-        }
-        Ok(None) => Ok(()),
-        Err(message) => Err(err(col, message)),
-    }
-}
-
 /// Proximity works on words, phrases, OR-groups and nested proximity (and AND-groups, whose
 /// members' occurrences all count); NOT and attribute filters have no position.
 fn check_near_operand(n: &Node, col: usize, connector: &str) -> Result<(), QueryError> {
@@ -803,6 +554,7 @@ fn check_near_operand(n: &Node, col: usize, connector: &str) -> Result<(), Query
             format!("\"{connector}\" needs words on both sides"),
         )),
         Node::Phrase { .. } => Ok(()),
+        Node::Weight { node, .. } => check_near_operand(node, col, connector),
         Node::Or(xs) | Node::And(xs) => xs
             .iter()
             .try_for_each(|x| check_near_operand(x, col, connector)),
@@ -1024,28 +776,99 @@ mod tests {
     #[test]
     fn syntax_of_other_tools_is_refused_by_name_not_read_as_words() {
         for (q, want) in [
-            ("iran w/10 xfirstword", "xfirstword"),
-            ("#smith", "phonic"),
-            ("fast& car", "synonym"),
-            ("sh=ll", "one-digit wildcard"),
-            ("iran /s oil", "same-sentence"),
-            ("iran /p oil", "same-paragraph"),
-            ("iran w/p oil", "same-sentence"),
+            ("iran /s oil", "w//s"),
+            ("iran /p oil", "w//p"),
             ("iran! oil", "root expander"),
             ("iran /5 oil", "w/5"),
             ("iran +3 oil", "pre/3"),
             ("iran & oil", "write AND"),
         ] {
             let e = parse(q).unwrap_err();
-            assert!(e.message.contains(want), "{q}: {}", e.message);
+            let want = want.replace("//", "/");
+            assert!(e.message.contains(&want), "{q}: {}", e.message);
+            assert!(e.message.contains("--syntax"), "{q}: {}", e.message);
         }
-        let e = parse("oil apple:5").unwrap_err();
-        assert_eq!(e.column, 5, "{}", e.message);
-        assert!(e.message.contains("term weighting"), "{}", e.message);
         // Quoted, the same characters are text.
         assert!(parse("\"iran! oil & gas\"").is_ok());
         assert!(parse("w/5").is_err());
         assert!(parse("iran w/5 oil").is_ok());
+    }
+
+    #[test]
+    fn dtsearch_operators_read_as_documented() {
+        assert_eq!(p("iran w/10 xfirstword"), "(iran W/10 xfirstword)");
+        assert_eq!(p("#smith"), "#smith");
+        assert_eq!(p("fast& car"), "\"fast& car\"");
+        assert_eq!(p("sh=ll"), "sh=ll");
+        assert_eq!(p("12~~24"), "12~~24");
+        assert_eq!(p("apple:5 AND pear"), "(apple:5 AND pear)");
+        assert_eq!(p("\"apple pie\":3"), "\"apple pie\":3");
+        assert_eq!(p("iran w/s oil"), "(iran W/s oil)");
+        assert_eq!(p("iran pre/p oil"), "(iran PRE/p oil)");
+        assert_eq!(p("iran not w/seg oil"), "(iran NOT W/seg oil)");
+        assert!(parse("24~~12").unwrap_err().message.contains("empty range"));
+        assert!(
+            parse("1.5~~3")
+                .unwrap_err()
+                .message
+                .contains("whole numbers")
+        );
+        assert!(parse("#sm1th").is_err());
+    }
+
+    fn pw(s: &str, d: Dialect) -> String {
+        parse_with(s, &QueryOptions::new(d, Default::default()))
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn westlaw_order_of_processing() {
+        let w = |s| pw(s, Dialect::Westlaw);
+        assert_eq!(w("iran oil"), "(iran OR oil)");
+        assert_eq!(w("iran & oil gas"), "(iran AND (oil OR gas))");
+        assert_eq!(w("a /s b /p c"), "((a W/s b) W/p c)");
+        assert_eq!(w("a /p b /s c"), "(a W/p (b W/s c))");
+        assert_eq!(
+            w("cat or dog /50 custody /10 contract!"),
+            "((cat OR dog) W/50 (custody W/10 contract*))"
+        );
+        assert_eq!(w("a +3 b /3 c"), "((a PRE/3 b) W/3 c)");
+        assert_eq!(w("a & b % c"), "(a AND b AND NOT c)");
+        assert_eq!(w("a % b & c"), "(a AND NOT (b AND c))");
+        assert_eq!(
+            w("\"tidal barrier\" /s collapse"),
+            "(\"tidal barrier\" W/s collapse)"
+        );
+        assert_eq!(w("fea*t"), "fea?t");
+        assert!(
+            parse_with(
+                "iran w/5 oil",
+                &QueryOptions::new(Dialect::Westlaw, Default::default())
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn lexis_order_of_processing() {
+        let l = |s| pw(s, Dialect::Lexis);
+        assert_eq!(l("tidal barrier"), "\"tidal barrier\"");
+        assert_eq!(l("a and b or c"), "(a AND (b OR c))");
+        assert_eq!(l("a w/s b w/5 c"), "(a W/s (b W/5 c))");
+        assert_eq!(l("a w/seg b w/p c"), "(a W/seg (b W/p c))");
+        assert_eq!(l("a and not b w/5 c"), "(a AND NOT (b W/5 c))");
+        assert_eq!(l("a not w/5 b"), "(a NOT W/5 b)");
+        assert_eq!(l("a w/10 b w/3 c"), "(a W/10 (b W/3 c))");
+        assert_eq!(l("obey! or ob*y"), "(obey* OR ob?y)");
+        assert_eq!(l("a /s b"), "(a W/s b)");
+        assert!(
+            parse_with(
+                "a % b",
+                &QueryOptions::new(Dialect::Lexis, Default::default())
+            )
+            .is_err()
+        );
     }
 
     #[test]

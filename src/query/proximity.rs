@@ -57,7 +57,12 @@ fn intersect(mut lists: Vec<Vec<DocId>>) -> Vec<DocId> {
 /// Documents that could match: every required leaf occurs.
 fn candidates(e: &SpanExpr, leaf_docs: &[Vec<DocId>]) -> Vec<DocId> {
     match e {
-        SpanExpr::Phrase(ids) => intersect(ids.iter().map(|i| leaf_docs[*i].clone()).collect()),
+        SpanExpr::Phrase(ids) => intersect(
+            ids.iter()
+                .filter(|i| **i != span::ANY_WORD)
+                .map(|i| leaf_docs[*i].clone())
+                .collect(),
+        ),
         SpanExpr::Or(xs) => union(xs.iter().map(|x| candidates(x, leaf_docs)).collect()),
         SpanExpr::And(xs) => intersect(xs.iter().map(|x| candidates(x, leaf_docs)).collect()),
         SpanExpr::Near {

@@ -2,8 +2,21 @@
 //! positions make each match. The index (postings) and the highlighter (a tokenised
 //! transcript) feed it the same way, so a hit is marked exactly when it counts.
 
-use super::ast::{NearKind, Node, Pattern, Scope};
+use super::ast::{NearKind, Node, Pattern, Reach, Scope};
 use super::budget::{Exceeded, Meter};
+use crate::index::analyzer::{FIRST_MARK, PARAGRAPH_MARK, SENTENCE_MARK};
+
+/// A phrase item that any word satisfies (a noise word of a Relativity-compatible matter).
+pub const ANY_WORD: usize = usize::MAX;
+
+/// How far apart the two sides of a `Near` may be: words, or one unit (sentence, paragraph,
+/// message) whose starts are the positions of a mark leaf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanReach {
+    Words(u32),
+    /// The leaf whose positions start each unit.
+    Unit(usize),
+}
 
 /// A positional expression with its word patterns numbered as leaves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +29,7 @@ pub enum SpanExpr {
     Near {
         left: Box<SpanExpr>,
         right: Box<SpanExpr>,
-        n: u32,
+        reach: SpanReach,
         kind: NearKind,
     },
 }
@@ -36,6 +49,9 @@ pub fn build(node: &Node, leaves: &mut Vec<Leaf>) -> Option<SpanExpr> {
             let ids = items
                 .iter()
                 .map(|p| {
+                    if matches!(p, Pattern::AnyWord(_)) {
+                        return ANY_WORD;
+                    }
                     leaves.push(Leaf {
                         scope: *scope,
                         pattern: p.clone(),
@@ -54,14 +70,34 @@ pub fn build(node: &Node, leaves: &mut Vec<Leaf>) -> Option<SpanExpr> {
         Node::Near {
             left,
             right,
-            n,
+            reach,
             kind,
-        } => Some(SpanExpr::Near {
-            left: Box::new(build(left, leaves)?),
-            right: Box::new(build(right, leaves)?),
-            n: *n,
-            kind: *kind,
-        }),
+        } => {
+            let left = Box::new(build(left, leaves)?);
+            let right = Box::new(build(right, leaves)?);
+            let reach = match reach {
+                Reach::Words(n) => SpanReach::Words(*n),
+                unit => {
+                    let mark = match unit {
+                        Reach::Sentence => SENTENCE_MARK,
+                        Reach::Paragraph => PARAGRAPH_MARK,
+                        _ => FIRST_MARK,
+                    };
+                    leaves.push(Leaf {
+                        scope: Scope::Any,
+                        pattern: Pattern::Exact(mark.to_string()),
+                    });
+                    SpanReach::Unit(leaves.len() - 1)
+                }
+            };
+            Some(SpanExpr::Near {
+                left,
+                right,
+                reach,
+                kind: *kind,
+            })
+        }
+        Node::Weight { node, .. } => build(node, leaves),
         _ => None,
     }
 }
@@ -116,7 +152,7 @@ pub fn eval(
         SpanExpr::Near {
             left,
             right,
-            n,
+            reach,
             kind,
         } => {
             let a = eval(left, positions, meter)?;
@@ -124,7 +160,10 @@ pub fn eval(
                 return Ok(a);
             }
             let b = eval(right, positions, meter)?;
-            near(&a, &b, *n, *kind, meter)?
+            match reach {
+                SpanReach::Words(n) => near(&a, &b, *n, *kind, meter)?,
+                SpanReach::Unit(leaf) => same_unit(&a, &b, &positions[*leaf], *kind, meter)?,
+            }
         }
     })
 }
@@ -137,6 +176,9 @@ fn phrase(ids: &[usize], positions: &[Vec<u32>], meter: &mut Meter) -> Result<Ve
     'starts: for &p in first {
         meter.tick(ids.len() as u64)?;
         for (k, id) in ids.iter().enumerate().skip(1) {
+            if *id == ANY_WORD {
+                continue;
+            }
             let want = p + k as u32;
             if positions[*id].binary_search(&want).is_err() {
                 continue 'starts;
@@ -215,6 +257,69 @@ fn near(
     Ok(out)
 }
 
+/// Spans of `a` and `b` in one unit: no unit start (a position in `starts`) lies after the
+/// first word of the pair and at or before its last (a start shares its first word's
+/// position). `Pre`: the `a` span ends before the `b` span starts. `NotWithin`: the spans of
+/// `a` with no `b` in their unit.
+fn same_unit(
+    a: &[Span],
+    b: &[Span],
+    starts: &[u32],
+    kind: NearKind,
+    meter: &mut Meter,
+) -> Result<Vec<Span>, Exceeded> {
+    // The unit of a position: how many starts are at or before it.
+    let unit = |p: u32| starts.partition_point(|s| *s <= p);
+    let mut out = Vec::new();
+    for x in a {
+        let ux = unit(x.start);
+        if unit(x.end) != ux {
+            // The span itself crosses a unit boundary: in no one unit.
+            continue;
+        }
+        // b spans of the same unit: between the unit's start and the next start.
+        let lo = if ux == 0 { 0 } else { starts[ux - 1] };
+        let hi = starts.get(ux).copied().unwrap_or(u32::MAX);
+        let from = b.partition_point(|s| s.start < lo);
+        let mut found = false;
+        for y in &b[from..] {
+            meter.tick(1 + x.marks.len() as u64)?;
+            if y.start >= hi {
+                break;
+            }
+            if y.end >= hi {
+                continue;
+            }
+            let ok = match kind {
+                NearKind::Within | NearKind::NotWithin => true,
+                NearKind::Pre => x.end < y.start,
+            };
+            if !ok {
+                continue;
+            }
+            found = true;
+            if kind == NearKind::NotWithin {
+                break;
+            }
+            let mut marks = x.marks.clone();
+            marks.extend_from_slice(&y.marks);
+            out.push(Span {
+                start: x.start.min(y.start),
+                end: x.end.max(y.end),
+                marks,
+            });
+            if out.len() >= MAX_SPANS {
+                return Ok(out);
+            }
+        }
+        if kind == NearKind::NotWithin && !found {
+            out.push(x.clone());
+        }
+    }
+    out.sort_by_key(|s| (s.start, s.end));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,9 +346,32 @@ mod tests {
         SpanExpr::Near {
             left: Box::new(SpanExpr::Phrase(vec![0])),
             right: Box::new(SpanExpr::Phrase(vec![1])),
-            n,
+            reach: SpanReach::Words(n),
             kind,
         }
+    }
+
+    #[test]
+    fn same_unit_boundaries() {
+        // Units start at 0, 4 and 8: "a x x b | b x a x | x x x x".
+        let mut pos = positions_of("a x x b b x a x x x x x", &["a", "b"]);
+        pos.push(vec![0, 4, 8]);
+        let e = |kind| SpanExpr::Near {
+            left: Box::new(SpanExpr::Phrase(vec![0])),
+            right: Box::new(SpanExpr::Phrase(vec![1])),
+            reach: SpanReach::Unit(2),
+            kind,
+        };
+        let s = ev(&e(NearKind::Within), &pos);
+        assert_eq!(s.len(), 2, "{s:?}");
+        let s = ev(&e(NearKind::Pre), &pos);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].start, 0);
+        let mut pos = positions_of("a x x x b x a", &["a", "b"]);
+        pos.push(vec![0, 4]);
+        let s = ev(&e(NearKind::NotWithin), &pos);
+        assert_eq!(s.len(), 1, "the a of the first unit has no b there");
+        assert_eq!(s[0].start, 0);
     }
 
     #[test]
@@ -277,7 +405,7 @@ mod tests {
         let e = SpanExpr::Near {
             left: Box::new(SpanExpr::Phrase(vec![0, 1])),
             right: Box::new(SpanExpr::Phrase(vec![2])),
-            n: 2,
+            reach: SpanReach::Words(2),
             kind: NearKind::Within,
         };
         let s = ev(&e, &pos);

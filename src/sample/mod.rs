@@ -165,11 +165,15 @@ pub(crate) fn path(matter_dir: &Path, name: &str) -> PathBuf {
 
 /// The ids matching `query` (and the population query), sorted.
 fn ids_of(index: &ConvIndex, lookups: &Lookups, query: &str) -> Result<Vec<String>> {
-    let node = crate::query::parse(query).map_err(|e| {
+    let node = crate::search::parse_for(index, lookups.matter_dir, query).map_err(|e| {
+        let (message, column) = match e.downcast_ref::<crate::query::QueryError>() {
+            Some(q) => (q.message.clone(), q.column),
+            None => (format!("{e:#}"), 0),
+        };
         anyhow::anyhow!(
             "the query {query:?} does not parse: {} (column {})",
-            e.message,
-            e.column
+            message,
+            column
         )
     })?;
     let mut ids = crate::search::matching_ids_full(

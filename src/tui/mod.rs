@@ -38,6 +38,8 @@ pub struct Settings {
     /// After a call (a tag of an exclusive group), open the next conversation.
     pub auto_advance: bool,
     pub keymap: KeyMap,
+    /// The query dialect this reviewer types (`syntax` in tui.toml: dtsearch, westlaw, lexis).
+    pub syntax: crate::query::Dialect,
     pub problems: Vec<String>,
     pub path: Option<PathBuf>,
 }
@@ -90,9 +92,17 @@ impl Settings {
                 false
             }
         };
+        let syntax = match table.get("syntax").and_then(|v| v.as_str()) {
+            None => crate::query::Dialect::default(),
+            Some(s) => crate::query::Dialect::parse(s).unwrap_or_else(|| {
+                problems.push(format!("syntax \"{s}\" is not dtsearch, westlaw or lexis"));
+                crate::query::Dialect::default()
+            }),
+        };
         Settings {
             theme: theme::ThemeName::named(theme_name),
             auto_advance,
+            syntax,
             keymap,
             problems,
             path,
@@ -142,7 +152,7 @@ pub fn run(matter_dir: &Path, reviewer: &str, sample: Option<&str>) -> Result<()
     let mut trace = Trace::new();
     trace.log("start");
     let settings = Settings::load();
-    let core = Arc::new(Core::open(matter_dir, reviewer)?);
+    let core = Arc::new(Core::open_with(matter_dir, reviewer, settings.syntax)?);
     let total = core.num_docs();
     let mut app = App::new(
         matter_dir,
@@ -152,6 +162,8 @@ pub fn run(matter_dir: &Path, reviewer: &str, sample: Option<&str>) -> Result<()
         total,
     )?;
     app.auto_advance = settings.auto_advance;
+    app.query_options = core.query.clone();
+    app.query.options = core.query.clone();
     if !settings.problems.is_empty() {
         app.status = Some((
             format!("config: {}", settings.problems.join("; ")),

@@ -185,6 +185,8 @@ pub struct Core {
     articles: Mutex<Option<crate::line_index::LineIndex>>,
     /// Which search is current, so that older ones stop early.
     pub searches: Arc<SearchControl>,
+    /// How queries are read: the reviewer's dialect, the matter's text mode and synonyms.
+    pub query: query::QueryOptions,
 }
 
 /// The interface's word on which search is current: a search of an older generation, or one
@@ -214,7 +216,13 @@ impl SearchControl {
 
 impl Core {
     pub fn open(matter_dir: &Path, reviewer: &str) -> Result<Core> {
+        Self::open_with(matter_dir, reviewer, query::Dialect::default())
+    }
+
+    /// [`Core::open`] reading queries in `dialect`.
+    pub fn open_with(matter_dir: &Path, reviewer: &str, dialect: query::Dialect) -> Result<Core> {
         let index = ConvIndex::open(&matter_dir.join("index"))?;
+        let query = query::QueryOptions::for_matter(matter_dir, &index, dialect)?;
         let journal = Journal::open(matter_dir)?;
         let findings = crate::detect::findings::load(matter_dir)?;
         let mut by_conv: HashMap<String, Vec<usize>> = HashMap::new();
@@ -232,6 +240,7 @@ impl Core {
             findings_index,
             articles: Mutex::new(None),
             searches: Arc::default(),
+            query,
         })
     }
 
@@ -370,7 +379,7 @@ impl Core {
         generation: u64,
     ) -> Result<(u64, Vec<Row>, f64)> {
         let started = Instant::now();
-        let node = query::parse(query_text)?;
+        let node = query::parse_with(query_text, &self.query)?;
         let budget = self.budget(generation);
         let result = self.with_state(|j| {
             let lookups = self.lookups(j, &budget);
@@ -412,7 +421,7 @@ impl Core {
         let budget = self.budget(generation);
         const PAGE: usize = 1_000;
         const MAX_SCAN: usize = 50_000;
-        let node = query::parse(query_text)?;
+        let node = query::parse_with(query_text, &self.query)?;
         let mut offset = from;
         let mut scanned = 0;
         while scanned < MAX_SCAN {
@@ -445,7 +454,7 @@ impl Core {
     }
 
     fn ids(&self, query_text: &str, generation: u64) -> Result<Vec<String>> {
-        let node = query::parse(query_text)?;
+        let node = query::parse_with(query_text, &self.query)?;
         let budget = self.budget(generation);
         self.with_state(|j| search::matching_ids_full(&self.index, self.lookups(j, &budget), &node))
     }
@@ -453,8 +462,8 @@ impl Core {
     pub fn load(&self, id: &str, query_text: &str) -> Result<Loaded> {
         let conversation = search::get(&self.index, id)?
             .with_context(|| format!("conversation {id} is not in the index"))?;
-        let node = query::parse(query_text).unwrap_or(Node::All);
-        let hits = query::highlight::hits(&node, &conversation);
+        let node = query::parse_with(query_text, &self.query).unwrap_or(Node::All);
+        let hits = query::highlight::hits(&node, &conversation, self.index.text_mode());
         let findings: Vec<Finding> = self
             .by_conv
             .get(id)
@@ -559,7 +568,7 @@ impl Core {
         let mut st = FindingStats::default();
         // The set: every conversation, or those the query matches.
         let node = match query_text {
-            Some(q) => query::parse(q)?,
+            Some(q) => query::parse_with(q, &self.query)?,
             None => Node::All,
         };
         let set: Option<HashSet<String>> = match query_text {

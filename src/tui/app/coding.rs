@@ -58,7 +58,7 @@ impl App {
                 _ => false,
             }
         }
-        query::parse(&self.results.query).is_ok_and(|n| reads_review(&n))
+        query::parse_with(&self.results.query, &self.query_options).is_ok_and(|n| reads_review(&n))
     }
 
     pub(super) fn toggle_tag(&mut self, n: u8) -> Vec<Effect> {

@@ -94,6 +94,8 @@ pub struct App {
     /// After a call (a tag of an exclusive group) while reading, open the next conversation
     /// (`auto_advance` in tui.toml; off by default).
     pub auto_advance: bool,
+    /// How queries typed here are read (the reviewer's dialect, the matter's text mode).
+    pub query_options: crate::query::QueryOptions,
     pub keymap: KeyMap,
     pub theme: Theme,
     pub screen: Screen,
@@ -154,6 +156,7 @@ impl App {
             designations: crate::review::designation::list(matter_dir)?,
             note_asked: None,
             auto_advance: false,
+            query_options: Default::default(),
             keymap,
             theme,
             screen: Screen::Search,

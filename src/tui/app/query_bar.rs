@@ -27,6 +27,8 @@ pub struct QueryBar {
     /// The parsed reading of the query being typed, or the error and its column.
     pub preview: std::result::Result<String, (String, usize)>,
     pub mixed_note: Option<String>,
+    /// How the typed query is read (dialect, the matter's text mode).
+    pub options: query::QueryOptions,
     history_file: Option<PathBuf>,
 }
 
@@ -48,6 +50,7 @@ impl QueryBar {
             history_pos: None,
             preview: Ok("every conversation".into()),
             mixed_note: None,
+            options: Default::default(),
             history_file,
         }
     }
@@ -97,12 +100,14 @@ impl QueryBar {
 
     pub fn update_preview(&mut self) {
         let text = self.input.text.clone();
-        self.preview = match query::parse(&text) {
+        self.preview = match query::parse_with(&text, &self.options) {
             Ok(query::Node::All) => Ok("every conversation".into()),
             Ok(node) => Ok(node.to_string()),
             Err(e) => Err((e.message.clone(), e.column)),
         };
-        self.mixed_note = query::mixed_connectors(&text);
+        self.mixed_note = (self.options.dialect == query::Dialect::Dtsearch)
+            .then(|| query::mixed_connectors(&text))
+            .flatten();
     }
 
     /// The query to run (trimmed), kept in the history; the parse error and its column if it

@@ -43,7 +43,7 @@ impl App {
         if matches!(self.status, Some((_, Tone::Error))) {
             self.status = None;
         }
-        if let Ok(node) = query::parse(&text)
+        if let Ok(node) = query::parse_with(&text, &self.query_options)
             && let Some(w) = query::warnings(&node, &self.palette, self.journal.state()).first()
         {
             self.say(format!("warning: {w}"), Tone::Info);

@@ -35,6 +35,26 @@ pub struct Report {
     pub universe: u64,
 }
 
+/// The dialect a terms file names in a comment line `# syntax: westlaw` (before its first
+/// term), if any.
+pub fn syntax_line(text: &str) -> Result<Option<query::Dialect>> {
+    for line in text.lines() {
+        let l = line.trim();
+        if l.is_empty() {
+            continue;
+        }
+        let Some(comment) = l.strip_prefix('#') else {
+            break;
+        };
+        if let Some(name) = comment.trim().strip_prefix("syntax:") {
+            return query::Dialect::parse(name)
+                .map(Some)
+                .with_context(|| format!("\"{l}\": the syntax is dtsearch, westlaw or lexis"));
+        }
+    }
+    Ok(None)
+}
+
 /// Reads a terms file: one query per line; blank lines and lines starting with `#` are
 /// skipped (their line numbers still count).
 pub fn read_terms(text: &str) -> Vec<(usize, String)> {

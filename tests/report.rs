@@ -47,7 +47,12 @@ fn search_term_report_csv() {
     assert!(
         comments
             .iter()
-            .any(|l| l.contains("index version: 1; analyzer: verbatim_text_v2"))
+            .any(|l| l.contains("index version: 1; analyzer: verbatim_text_v3"))
+    );
+    assert!(
+        comments
+            .iter()
+            .any(|l| l.contains("syntax: dtsearch; text mode: standard"))
     );
     let rows: Vec<&str> = csv.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(rows[0], "line,term,documents,unique_documents,error");
@@ -71,5 +76,55 @@ fn search_term_report_csv() {
     assert!(
         text.contains("# within: NOT kiwi (3 conversations)"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_terms_file_names_its_syntax() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = [
+        openai_line("a", "apple and pear. Fruit.", "ok"),
+        openai_line("b", "apple only", "ok"),
+        openai_line("c", "pear only. Apple later.", "ok"),
+    ];
+    let f = write(tmp.path(), "in.jsonl", lines.join("\n").as_bytes());
+    let m = tmp.path().join("m");
+    assert!(
+        run(&m, &["--quiet", "import", f.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let terms = write(
+        tmp.path(),
+        "terms.txt",
+        b"# syntax: westlaw\napple pear\napple & pear\napple /s pear\npear +s apple\n",
+    );
+    let out = run(&m, &["report", terms.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("# syntax: westlaw; text mode: standard"),
+        "{text}"
+    );
+    assert!(text.contains("2,apple pear,3,"), "space is OR: {text}");
+    assert!(text.contains("3,apple & pear,2,"), "{text}");
+    assert!(text.contains("4,apple /s pear,1,"), "{text}");
+    assert!(text.contains("5,pear +s apple,0,"), "{text}");
+    // The flag wins over the file's line: read as dtSearch, `/s` is refused by name.
+    let out = run(
+        &m,
+        &["report", terms.to_str().unwrap(), "--syntax", "dtsearch"],
+    );
+    let text = stdout(&out);
+    assert!(text.contains("# syntax: dtsearch"), "{text}");
+    assert!(text.contains("Westlaw's connector"), "{text}");
+    // A syntax line naming no dialect is an error.
+    let bad = write(tmp.path(), "bad.txt", b"# syntax: westlw\napple\n");
+    let out = run(&m, &["report", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("dtsearch, westlaw or lexis"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -21,9 +21,10 @@ pub struct ReportArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long, value_name = "FILE.csv")]
     out: Option<PathBuf>,
-    /// The syntax the terms (and --within) are written in: dtsearch, westlaw or lexis.
-    #[arg(long, default_value = "dtsearch")]
-    syntax: verbatim::query::Dialect,
+    /// The syntax the terms (and --within) are written in: dtsearch, westlaw or lexis. Without
+    /// it, a `# syntax: westlaw` line in the terms file says; else dtsearch.
+    #[arg(long)]
+    syntax: Option<verbatim::query::Dialect>,
 }
 
 pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
@@ -33,7 +34,13 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
     let text = String::from_utf8(bytes.clone())
         .with_context(|| format!("{} is not UTF-8 text", args.terms.display()))?;
     let terms = report::read_terms(&text);
-    let opts = verbatim::query::QueryOptions::for_matter(&s.matter.dir, &s.index, args.syntax)?;
+    let syntax = match args.syntax {
+        Some(d) => d,
+        None => report::syntax_line(&text)
+            .with_context(|| format!("in {}", args.terms.display()))?
+            .unwrap_or_default(),
+    };
+    let opts = verbatim::query::QueryOptions::for_matter(&s.matter.dir, &s.index, syntax)?;
     let rep = report::run(&s.index, s.lookups(), &terms, args.within.as_deref(), &opts)?;
     let header = vec![
         "verbatim search term report".to_string(),
@@ -47,7 +54,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
         ),
         format!(
             "syntax: {}; text mode: {}",
-            args.syntax.name(),
+            syntax.name(),
             match opts.mode {
                 verbatim::index::analyzer::TextMode::Standard => "standard (every word indexed)",
                 verbatim::index::analyzer::TextMode::Relativity =>
@@ -74,7 +81,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
             "terms": rep.rows.len(),
             "any": rep.any,
             "within": args.within,
-            "syntax": args.syntax.name(),
+            "syntax": syntax.name(),
         }),
     )?;
     let csv = report::to_csv(&rep, &header);

@@ -71,8 +71,8 @@ fn is_terminal(c: char) -> bool {
 }
 
 /// A line that starts a list item: `-`, `*`, `•` or `1.` / `1)` and a space.
-fn list_item(line: &[(usize, char)]) -> bool {
-    let mut it = line.iter().map(|x| x.1);
+fn list_item(line: &str) -> bool {
+    let mut it = line.chars();
     match it.next() {
         Some('-' | '*' | '•' | '–' | '·') => it.next().is_some_and(char::is_whitespace),
         Some(d) if d.is_ascii_digit() => {
@@ -122,35 +122,41 @@ fn abbreviation_before(text: &str, dot: usize, next: char) -> bool {
         || (next.is_ascii_digit() && BEFORE_NUMBERS.contains(&lower.as_str()))
 }
 
-/// Sentence and paragraph starts of one message's text.
+/// Sentence and paragraph starts of one message's text. One pass over the bytes, nothing
+/// allocated per character (a message can be tens of megabytes).
 pub fn boundaries(text: &str) -> Boundaries {
     let mut out = Boundaries::default();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    // Next non-whitespace character index at or after i.
-    let next_word = |mut i: usize| {
-        while i < n && chars[i].1.is_whitespace() {
-            i += 1;
+    let n = text.len();
+    let at = |b: usize| text[b..].chars().next();
+    // The first non-whitespace byte at or after b.
+    let next_word = |mut b: usize| {
+        while let Some(c) = at(b) {
+            if !c.is_whitespace() {
+                break;
+            }
+            b += c.len_utf8();
         }
-        i
+        b
     };
     let first = next_word(0);
     if first < n {
-        out.push(chars[first].0, true);
+        out.push(first, true);
     }
     let mut i = 0;
-    while i < n {
-        let c = chars[i].1;
+    while let Some(c) = at(i) {
         if c == '\n' {
             // Blank line(s) ahead: a paragraph. Otherwise maybe a sentence.
             let mut j = i + 1;
             let mut blank = false;
             loop {
                 let mut k = j;
-                while k < n && chars[k].1 != '\n' && chars[k].1.is_whitespace() {
-                    k += 1;
+                while let Some(d) = at(k)
+                    && d != '\n'
+                    && d.is_whitespace()
+                {
+                    k += d.len_utf8();
                 }
-                if k < n && chars[k].1 == '\n' {
+                if at(k) == Some('\n') {
                     blank = true;
                     j = k + 1;
                 } else {
@@ -158,67 +164,54 @@ pub fn boundaries(text: &str) -> Boundaries {
                 }
             }
             let w = next_word(j);
-            if w >= n {
-                break;
-            }
+            let Some(next) = at(w) else { break };
             if blank {
-                out.push(chars[w].0, true);
+                out.push(w, true);
             } else {
-                let prev = chars[..i]
-                    .iter()
-                    .rev()
-                    .find(|(_, c)| !c.is_whitespace())
-                    .map(|x| x.1);
-                let line_from = chars[..i]
-                    .iter()
-                    .rposition(|x| x.1 == '\n')
-                    .map_or(0, |p| p + 1);
+                let prev = text[..i].chars().rev().find(|c| !c.is_whitespace());
+                let line_from = text[..i].rfind('\n').map_or(0, |p| p + 1);
                 let wrapped = prev.is_some_and(|p| p.is_lowercase() || p == ',')
-                    && chars[w].1.is_lowercase()
-                    && !list_item(&chars[next_word(line_from)..])
-                    && !list_item(&chars[w..]);
+                    && next.is_lowercase()
+                    && !list_item(&text[next_word(line_from)..])
+                    && !list_item(&text[w..]);
                 if !wrapped {
-                    out.push(chars[w].0, false);
+                    out.push(w, false);
                 }
             }
             i = w;
             continue;
         }
         if is_terminal(c) {
-            let mut j = i + 1;
-            while j < n && (is_terminal(chars[j].1) || is_closer(chars[j].1)) {
-                j += 1;
+            let mut j = i + c.len_utf8();
+            while let Some(d) = at(j)
+                && (is_terminal(d) || is_closer(d))
+            {
+                j += d.len_utf8();
             }
             let cjk_stop = matches!(c, '。' | '！' | '？');
-            if j < n && !cjk_stop && !chars[j].1.is_whitespace() {
+            if at(j).is_some_and(|d| !d.is_whitespace()) && !cjk_stop {
                 i = j;
                 continue;
             }
             // A line break after the stop is handled as a line break (paragraphs).
-            if j < n
-                && chars[j..]
-                    .iter()
-                    .take_while(|x| x.1.is_whitespace())
-                    .any(|x| x.1 == '\n')
+            if text[j..]
+                .chars()
+                .take_while(|d| d.is_whitespace())
+                .any(|d| d == '\n')
             {
                 i = j;
                 continue;
             }
             let w = next_word(j);
-            if w >= n {
-                break;
-            }
-            let next = chars[w].1;
-            let abbreviation =
-                c == '.' && j == i + 1 && abbreviation_before(text, chars[i].0, next);
-            let ends = !(next.is_lowercase() || abbreviation);
-            if ends {
-                out.push(chars[w].0, false);
+            let Some(next) = at(w) else { break };
+            let abbreviation = c == '.' && j == i + 1 && abbreviation_before(text, i, next);
+            if !(next.is_lowercase() || abbreviation) {
+                out.push(w, false);
             }
             i = w;
             continue;
         }
-        i += 1;
+        i += c.len_utf8();
     }
     out
 }
@@ -337,5 +330,11 @@ mod tests {
             assert!(b.starts.windows(2).all(|w| w[0] < w[1]), "{t:?}");
             assert!(b.starts.iter().all(|s| t.is_char_boundary(*s)));
         }
+        // Megabytes of odd text: one pass, every start on a character boundary.
+        let big = "é. \n\n x? «Y» … 3.5 Mr. Z!\n- a\n".repeat(60_000);
+        let b = boundaries(&big);
+        assert!(b.starts.len() > 300_000);
+        assert!(b.starts.windows(2).all(|w| w[0] < w[1]));
+        assert!(b.starts.iter().all(|s| big.is_char_boundary(*s)));
     }
 }

@@ -312,6 +312,19 @@ pub(crate) fn lex(input: &str, dialect: Dialect) -> Result<Vec<Spanned>, QueryEr
                         ),
                     ));
                 }
+                // Westlaw and Lexis `but not`: one connector.
+                if dialect != Dialect::Dtsearch
+                    && word.eq_ignore_ascii_case("not")
+                    && matches!(out.last(), Some(Spanned { tok: Tok::Word(b), .. }) if b.eq_ignore_ascii_case("but"))
+                {
+                    let but = out.pop().map(|t| t.col).unwrap_or(col);
+                    out.push(Spanned {
+                        tok: Tok::ButNot,
+                        col: but,
+                        text: "but not".to_string(),
+                    });
+                    continue;
+                }
                 let t = word_token(word, col, dialect, &out)?;
                 match (&t.tok, out.last().map(|l| &l.tok)) {
                     // `NOT w/N`, Lexis `not /5`: one connector.
@@ -334,20 +347,22 @@ pub(crate) fn lex(input: &str, dialect: Dialect) -> Result<Vec<Spanned>, QueryEr
                             text: "and not".to_string(),
                         });
                     }
-                    (Tok::Word(w), Some(Tok::Word(b)))
-                        if dialect != Dialect::Dtsearch
-                            && w.eq_ignore_ascii_case("not")
-                            && b.eq_ignore_ascii_case("but") =>
-                    {
-                        let but = out.pop().map(|t| t.col).unwrap_or(col);
-                        out.push(Spanned {
-                            tok: Tok::ButNot,
-                            col: but,
-                            text: "but not".to_string(),
-                        });
-                    }
                     _ => out.push(t),
                 }
+            }
+        }
+    }
+    // Lexis: `a not b` is `a and not b` (its lowest connector); a `not` that joined a
+    // proximity connector is gone by now.
+    if dialect == Dialect::Lexis {
+        for k in 1..out.len() {
+            if out[k].tok == Tok::Not
+                && matches!(
+                    out[k - 1].tok,
+                    Tok::Word(_) | Tok::Quoted(_) | Tok::RParen | Tok::Weight(_)
+                )
+            {
+                out[k].tok = Tok::ButNot;
             }
         }
     }
@@ -447,7 +462,11 @@ fn unsupported_syntax(word: &str, dialect: Dialect) -> Option<String> {
             }
         }
         Dialect::Westlaw => {
-            if matches!(lower.as_str(), "w/s" | "w/p" | "w/seg" | "pre/s" | "pre/p")
+            if lower == "not" {
+                "\"not\": Westlaw's exclusion is % (or but not); to search the word, put it in \
+                 quotes"
+                    .to_string()
+            } else if matches!(lower.as_str(), "w/s" | "w/p" | "w/seg" | "pre/s" | "pre/p")
                 || lower.starts_with("w/")
                 || lower.starts_with("pre/")
             {

@@ -97,6 +97,15 @@ fn dialect_word(raw: &str, col: usize, dialect: Dialect) -> Result<String, Query
     } else {
         raw
     };
+    if matches!(
+        raw.to_ascii_lowercase().as_str(),
+        "xfirstword" | "xlastword"
+    ) {
+        return Err(err(
+            col,
+            format!("\"{raw}\" is dtSearch's; search with --syntax dtsearch"),
+        ));
+    }
     if let Some(c) = raw
         .chars()
         .find(|c| matches!(c, '%' | '~' | '=' | '#' | '&'))

@@ -102,7 +102,7 @@ impl QueryBar {
         let text = self.input.text.clone();
         self.preview = match query::parse_with(&text, &self.options) {
             Ok(query::Node::All) => Ok("every conversation".into()),
-            Ok(node) => Ok(node.to_string()),
+            Ok(node) => Ok(node.in_dialect(self.options.dialect)),
             Err(e) => Err((e.message.clone(), e.column)),
         };
         self.mixed_note = (self.options.dialect == query::Dialect::Dtsearch)

@@ -28,10 +28,15 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     .areas(area);
     let t = app.theme.clone();
     let editing = app.focus == Focus::Query;
+    // A reviewer who types Westlaw or Lexis sees it named on the bar.
+    let dialect = match app.query.options.dialect {
+        crate::query::Dialect::Dtsearch => String::new(),
+        d => format!(" · {}", d.name()),
+    };
     let title = if editing {
-        " Query (Enter: search · ↑↓: history · Esc: results · ^U: clear) "
+        format!(" Query{dialect} (Enter: search · ↑↓: history · Esc: results · ^U: clear) ")
     } else {
-        " Query (/ to edit) "
+        format!(" Query{dialect} (/ to edit) ")
     };
     let query_block = block(app, title).border_style(if editing { t.title } else { t.border });
     let inner = query_block.inner(bar);

@@ -73,6 +73,7 @@ fn main() {
                     selection: Selection {
                         tags: vec![],
                         query: Some("*".into()),
+                        ..Default::default()
                     },
                     format,
                     contents: None,

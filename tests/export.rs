@@ -844,6 +844,7 @@ fn an_export_stopped_after_the_last_conversation_leaves_nothing() {
         selection: verbatim::export::Selection {
             tags: vec!["hot".into()],
             query: None,
+            ..Default::default()
         },
         format: verbatim::export::Format::Dat,
         contents: None,

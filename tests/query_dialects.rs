@@ -505,3 +505,27 @@ fn relativity_compatible_index_counts_as_relativity_does() {
     .unwrap_err();
     assert!(format!("{e:#}").contains("relativity mode"), "{e:#}");
 }
+
+#[test]
+fn an_export_selection_reads_its_query_in_its_dialect() {
+    let tmp = tempfile::tempdir().unwrap();
+    let idx = matter(tmp.path(), TextMode::Standard);
+    let sel = verbatim::export::Selection {
+        tags: Vec::new(),
+        query: Some("iran +s oil".into()),
+        syntax: Dialect::Westlaw,
+    };
+    let node = sel.node(&idx, &tmp.path().join("m")).unwrap();
+    let got: BTreeSet<String> = search::matching_ids(&idx, None, &node)
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(got, ["d01", "d05"].iter().map(|s| s.to_string()).collect());
+    // The same text as dtSearch is refused by name, not searched as words.
+    let sel = verbatim::export::Selection {
+        syntax: Dialect::Dtsearch,
+        ..sel
+    };
+    let e = sel.node(&idx, &tmp.path().join("m")).unwrap_err();
+    assert!(format!("{e:#}").contains("Westlaw's connector"), "{e:#}");
+}

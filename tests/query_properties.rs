@@ -1,5 +1,6 @@
 //! Properties of the query language: proximity counts equal a brute-force scan of word
-//! positions on random documents, and the parser never panics on any input.
+//! positions on random documents, and the parser of every dialect never panics on any
+//! input; what it reads, written back in dtSearch's words, reads again.
 
 mod common;
 
@@ -42,6 +43,20 @@ fn brute(doc: &[Vec<usize>], a: usize, b: usize, n: usize, pre: bool, not_within
             })
         })
     })
+}
+
+/// Every dialect, each for both text modes.
+fn dialect_options() -> Vec<verbatim::query::QueryOptions> {
+    let mut out = Vec::new();
+    for d in verbatim::query::Dialect::ALL {
+        for m in [
+            verbatim::index::analyzer::TextMode::Standard,
+            verbatim::index::analyzer::TextMode::Relativity,
+        ] {
+            out.push(verbatim::query::QueryOptions::new(d, m));
+        }
+    }
+    out
 }
 
 proptest! {
@@ -99,6 +114,40 @@ proptest! {
     fn parser_never_panics(s in "\\PC{0,60}") {
         let _ = verbatim::query::parse(&s);
         let _ = verbatim::query::mixed_connectors(&s);
+        for opts in dialect_options() {
+            let _ = verbatim::query::parse_with(&s, &opts);
+        }
+    }
+
+    #[test]
+    fn dialect_parsers_never_panic_and_round_trip(
+        parts in prop::collection::vec(
+            prop::sample::select(vec![
+                "a", "b", "and", "or", "not", "but", "AND", "NOT", "&", "%", "/s", "/p", "+s",
+                "+p", "/3", "+2", "w/s", "w/p", "w/seg", "pre/3", "not w/2", "and not", "!",
+                "ab!", "a*b", "ab*", "a?b", "(", ")", "\"", "#ab", "ab&", "1~~9", "ab:3", "a=b",
+                "xfirstword", "xlastword", "the", "of", "cat_box", "user:", "tag:", "ti(", ":",
+            ]),
+            0..14,
+        )
+    ) {
+        for q in [parts.join(" "), parts.concat()] {
+            for opts in dialect_options() {
+                // Whatever parses reads back the same in dtSearch's words.
+                if let Ok(n) = verbatim::query::parse_with(&q, &opts) {
+                    let _ = n.in_dialect(opts.dialect);
+                    // A reading in brackets has no dtSearch form.
+                    if n.to_string().contains('[') {
+                        continue;
+                    }
+                    let again = verbatim::query::parse_with(&n.to_string(), &verbatim::query::QueryOptions {
+                        dialect: verbatim::query::Dialect::Dtsearch,
+                        ..opts.clone()
+                    });
+                    prop_assert!(again.is_ok(), "{q} ({}) read as {n}: {:?}", opts.dialect, again.err());
+                }
+            }
+        }
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct ExportArgs {
     /// Conversations matching this query (with --tag: tagged and matching).
     #[arg(long, value_name = "QUERY")]
     query: Option<String>,
+    /// The syntax --query is written in: dtsearch (the default), westlaw or lexis.
+    #[arg(long, default_value = "dtsearch")]
+    syntax: verbatim::query::Dialect,
     /// jsonl, csv, txt, md, html, dat (a Concordance production with Bates numbers) or
     /// exhibit (printable exhibit pages with Bates numbers; --pdf for one PDF of all) or rsmf
     /// (Relativity Short Message Format, one .rsmf file per conversation, Bates-numbered).
@@ -89,6 +92,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
         selection: Selection {
             tags: args.tags,
             query: args.query,
+            syntax: args.syntax,
         },
         format: args.format,
         contents: args.include,

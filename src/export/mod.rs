@@ -92,6 +92,9 @@ impl Format {
 pub struct Selection {
     pub tags: Vec<String>,
     pub query: Option<String>,
+    /// The dialect the query is written in.
+    #[serde(default)]
+    pub syntax: crate::query::Dialect,
 }
 
 impl Selection {
@@ -116,7 +119,8 @@ impl Selection {
         }
         if let Some(q) = &self.query {
             parts.push(
-                crate::search::parse_for(index, Some(matter_dir), q)
+                crate::query::QueryOptions::for_matter(matter_dir, index, self.syntax)
+                    .and_then(|opts| Ok(crate::query::parse_with(q, &opts)?))
                     .with_context(|| format!("the query {q:?} does not parse"))?,
             );
         }

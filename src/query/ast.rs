@@ -448,6 +448,15 @@ impl fmt::Display for Node {
 pub fn pattern_text(p: &Pattern) -> String {
     match p {
         Pattern::Exact(w) => super::pattern::mark_name(w).map_or_else(|| w.clone(), str::to_string),
+        // Westlaw's final `*` (at most one character) has no dtSearch form: said in brackets.
+        Pattern::Wildcard(w) if w.contains(super::pattern::OPTIONAL_CHAR) => {
+            let opt = super::pattern::OPTIONAL_CHAR;
+            format!(
+                "[{} and up to {} more characters]",
+                w.replace(opt, ""),
+                w.matches(opt).count()
+            )
+        }
         Pattern::Wildcard(w) => w.clone(),
         Pattern::Phonic { word, .. } => format!("#{word}"),
         Pattern::Numbers { lo, hi } => format!("{lo}~~{hi}"),
@@ -540,7 +549,7 @@ impl Node {
                     (false, NearKind::Within, r) => format!("w/{}", r.suffix()),
                     (false, NearKind::Pre, Reach::Sentence) => "+s".into(),
                     (false, NearKind::Pre, Reach::Paragraph) => "+p".into(),
-                    (false, NearKind::Pre, r) => format!("pre/{}", r.suffix()),
+                    (false, NearKind::Pre, r @ Reach::Words(_)) => format!("pre/{}", r.suffix()),
                     (false, NearKind::NotWithin, r) => format!("not w/{}", r.suffix()),
                     _ => return format!("[dtSearch: {self}]"),
                 };

@@ -57,6 +57,8 @@ pub struct Choices {
 #[derive(Debug, Clone)]
 pub struct ExportDialog {
     pub query: String,
+    /// The dialect the query is written in (the reviewer's).
+    pub syntax: crate::query::Dialect,
     pub tags: Vec<String>,
     /// 0: the current query; 1..: tag i-1.
     pub selection: usize,
@@ -152,6 +154,7 @@ impl ExportDialog {
         };
         ExportDialog {
             query: query.to_string(),
+            syntax: Default::default(),
             tags,
             selection: 0,
             format,
@@ -353,10 +356,12 @@ impl ExportDialog {
                 } else {
                     self.query.clone()
                 }),
+                syntax: self.syntax,
             },
             i => Selection {
                 tags: vec![self.tags.get(i - 1).cloned().unwrap_or_default()],
                 query: None,
+                syntax: self.syntax,
             },
         };
         let numbered = self.format.numbered();

@@ -375,12 +375,14 @@ impl App {
                 if self.export_running {
                     self.say("an export is running", Tone::Info);
                 } else {
-                    self.overlay = Some(Overlay::Export(Box::new(ExportDialog::new(
+                    let mut dialog = ExportDialog::new(
                         &self.results.query,
                         self.palette.tags.iter().map(|t| t.name.clone()).collect(),
                         self.designations.clone(),
                         super::export_dialog::recall(&self.matter_dir, &self.reviewer),
-                    ))));
+                    );
+                    dialog.syntax = self.query_options.dialect;
+                    self.overlay = Some(Overlay::Export(Box::new(dialog)));
                 }
                 Vec::new()
             }

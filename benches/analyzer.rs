@@ -1,6 +1,8 @@
-//! Tokenising speed of the message analyzer (v2: CJK bigrams, long tokens split, the message
-//! gap) against the analyzer it replaced (v1: CJK runs whole, long tokens dropped), on the
-//! same synthetic English text and on text with Chinese and Japanese runs, in one process.
+//! Tokenising speed of the message analyzers on the same synthetic English text and on text
+//! with Chinese and Japanese runs, in one process: v1 (CJK runs whole, long tokens dropped),
+//! v2 (CJK bigrams, long tokens split, the message gap), v3 (v2 with sentence, paragraph and
+//! message boundary marks) and the Relativity-compatible analyzer (v3 with noise words left
+//! out, words cut to 32 characters, `_` inside words).
 //!
 //! cargo bench --bench analyzer
 
@@ -36,7 +38,9 @@ fn main() {
             vec![format!("{}{cjk}", english.repeat(20)); 2_000],
         ),
     ];
-    println!("| text | MB | v1 MB/s | v2 MB/s | v2 / v1 |\n|---|---|---|---|---|");
+    println!(
+        "| text | MB | v1 MB/s | v2 MB/s | v3 MB/s | relativity MB/s | v2 / v1 | v3 / v2 |\n|---|---|---|---|---|---|---|---|"
+    );
     for (name, texts) in sets {
         let mb = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
         let rate = |mut a: TextAnalyzer| {
@@ -50,7 +54,13 @@ fn main() {
             median(runs)
         };
         let v1 = rate(analyzer::index_analyzer_v1());
-        let v2 = rate(analyzer::index_analyzer());
-        println!("| {name} | {mb:.0} | {v1:.0} | {v2:.0} | {:.2} |", v2 / v1);
+        let v2 = rate(analyzer::index_analyzer_v2());
+        let v3 = rate(analyzer::index_analyzer());
+        let rel = rate(analyzer::index_analyzer_for(analyzer::TextMode::Relativity));
+        println!(
+            "| {name} | {mb:.0} | {v1:.0} | {v2:.0} | {v3:.0} | {rel:.0} | {:.2} | {:.2} |",
+            v2 / v1,
+            v3 / v2
+        );
     }
 }

@@ -38,27 +38,56 @@ pub struct Report {
 /// The dialect a terms file names in a comment line `# syntax: westlaw` (before its first
 /// term), if any.
 pub fn syntax_line(text: &str) -> Result<Option<query::Dialect>> {
-    for line in text.lines() {
+    let mut seen_term = false;
+    let mut found = None;
+    for (n, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
         let l = line.trim();
         if l.is_empty() {
             continue;
         }
         let Some(comment) = l.strip_prefix('#') else {
-            break;
+            seen_term = true;
+            continue;
         };
-        if let Some(name) = comment.trim().strip_prefix("syntax:") {
-            return query::Dialect::parse(name)
-                .map(Some)
-                .with_context(|| format!("\"{l}\": the syntax is dtsearch, westlaw or lexis"));
+        // `# syntax: westlaw`, `# Syntax westlaw`, `#syntax=lexis`.
+        let c = comment.trim();
+        let Some(rest) = c
+            .get(..6)
+            .filter(|k| k.eq_ignore_ascii_case("syntax"))
+            .map(|_| &c[6..])
+        else {
+            continue;
+        };
+        if !rest.is_empty() && !rest.starts_with([':', '=', ' ', '\t']) {
+            continue;
         }
+        let name = rest.trim_start_matches([':', '=', ' ', '\t']).trim();
+        let d = query::Dialect::parse(name).with_context(|| {
+            format!(
+                "line {}: \"{l}\": the syntax is dtsearch, westlaw or lexis",
+                n + 1
+            )
+        })?;
+        if seen_term {
+            anyhow::bail!(
+                "line {}: \"{l}\" comes after a term; a syntax line goes before the first term",
+                n + 1
+            );
+        }
+        if found.is_some_and(|f| f != d) {
+            anyhow::bail!("line {}: a second syntax line names another syntax", n + 1);
+        }
+        found = Some(d);
     }
-    Ok(None)
+    Ok(found)
 }
 
 /// Reads a terms file: one query per line; blank lines and lines starting with `#` are
 /// skipped (their line numbers still count).
 pub fn read_terms(text: &str) -> Vec<(usize, String)> {
-    text.lines()
+    // A byte-order mark (as Notepad saves) is not part of the first line.
+    text.trim_start_matches('\u{feff}')
+        .lines()
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim().to_string()))
         .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
@@ -175,10 +204,12 @@ pub fn to_csv(report: &Report, header_lines: &[String]) -> String {
         out.push_str(&format!(
             "{},{},{},{},{}\n",
             r.line,
-            csv_field(&r.term),
+            csv_field(&crate::textfmt::visible_line(&r.term)),
             n(r.documents),
             n(r.unique),
-            csv_field(r.error.as_deref().unwrap_or(""))
+            csv_field(&crate::textfmt::visible_line(
+                r.error.as_deref().unwrap_or("")
+            ))
         ));
     }
     out.push_str(&format!(",(any term),{},,\n", report.any));

@@ -320,8 +320,26 @@ pub fn page_ids(
 pub fn search_lucene(index: &ConvIndex, req: &SearchRequest) -> Result<SearchResult> {
     let started = Instant::now();
     let searcher = index.searcher();
-    let parser =
-        tantivy::query::QueryParser::for_index(&index.index, index.fields.all_text().to_vec());
+    // tantivy's parser recurses once per parenthesis: deep nesting would end the process.
+    let mut depth = 0usize;
+    for c in req.query.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > query::parse::MAX_DEPTH {
+            anyhow::bail!(
+                "the query nests more than {} levels deep",
+                query::parse::MAX_DEPTH
+            );
+        }
+    }
+    let parser = tantivy::query::QueryParser::new(
+        index.index.schema(),
+        index.fields.all_text().to_vec(),
+        crate::index::analyzer::query_tokenizers(),
+    );
     let q = parser
         .parse_query(&req.query)
         .map_err(|e| anyhow::anyhow!("the query does not parse (lucene syntax): {e}"))?;

@@ -400,7 +400,7 @@ fn same_sentence_agrees_with_a_scan_of_sentence_spans() {
     let f = write(tmp.path(), "p.jsonl", convs.join("\n").as_bytes());
     import_files(&tmp.path().join("m"), &[f]);
     let idx = ConvIndex::open(&tmp.path().join("m/index")).unwrap();
-    let sentence_words = |text: &str| -> Vec<BTreeSet<String>> {
+    let sentence_words = |text: &str| -> Vec<Vec<String>> {
         let b = verbatim::index::sentences::boundaries(text);
         (0..b.starts.len())
             .map(|k| {
@@ -418,10 +418,16 @@ fn same_sentence_agrees_with_a_scan_of_sentence_spans() {
             let want: BTreeSet<String> = texts
                 .iter()
                 .filter(|(_, msgs)| {
+                    // Two occurrences in one sentence (one word does not pair with itself).
                     msgs.iter().any(|m| {
-                        sentence_words(m)
-                            .iter()
-                            .any(|s| s.contains(a) && s.contains(b))
+                        sentence_words(m).iter().any(|s| {
+                            let count = |w: &str| s.iter().filter(|t| *t == w).count();
+                            if a == b {
+                                count(a) >= 2
+                            } else {
+                                count(a) >= 1 && count(b) >= 1
+                            }
+                        })
                     })
                 })
                 .map(|(id, _)| id.clone())
@@ -528,4 +534,119 @@ fn an_export_selection_reads_its_query_in_its_dialect() {
     };
     let e = sel.node(&idx, &tmp.path().join("m")).unwrap_err();
     assert!(format!("{e:#}").contains("Westlaw's connector"), "{e:#}");
+}
+
+/// What a hostile reading of the dialects found, kept fixed.
+#[test]
+fn odd_queries_are_refused_or_read_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let idx = matter(tmp.path(), TextMode::Standard);
+    let q = |s: &str, d| ids(&idx, tmp.path(), s, d);
+    let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    let iran = set(IRAN);
+    for (d, text, want) in [
+        (Dialect::Dtsearch, "iran AND .", "no letters or digits"),
+        (Dialect::Dtsearch, "iran OR #", "no letters or digits"),
+        (Dialect::Westlaw, "iran \"!!\"", "no letters or digits"),
+        (
+            Dialect::Dtsearch,
+            "-iran",
+            "a leading - excludes only filters",
+        ),
+        (Dialect::Dtsearch, "iran % oil", "BUT NOT"),
+        (Dialect::Dtsearch, "iran but not oil", "here write AND NOT"),
+        (Dialect::Dtsearch, "iran near/2 oil", "w/2"),
+        (Dialect::Dtsearch, "iran andnot oil", "AND NOT"),
+        (Dialect::Dtsearch, "iran~2", "Lucene"),
+        (Dialect::Dtsearch, "iran/2 oil", "spaces around a connector"),
+        (Dialect::Westlaw, "iran/s oil", "spaces around a connector"),
+        (
+            Dialect::Lexis,
+            "iran w/s oil+p gas",
+            "spaces around a connector",
+        ),
+        (Dialect::Lexis, "not iran", "needs something before it"),
+        (Dialect::Lexis, "[dtSearch: NOT iran]", "brackets"),
+    ] {
+        let e = q(text, d).unwrap_err();
+        assert!(e.contains(want), "{d}: {text}: {e}");
+    }
+    // A weight on a group changes the order only.
+    assert_eq!(q("(iran OR oil):3", Dialect::Dtsearch).unwrap(), iran);
+    assert_eq!(
+        q("(iran):2 AND gas", Dialect::Dtsearch).unwrap(),
+        set(&["d01"])
+    );
+    // A word does not pair with itself in a sentence, as it does not within N words.
+    assert_eq!(q("iran w/s iran", Dialect::Dtsearch).unwrap(), set(&[]));
+    assert_eq!(q("iran not w/s iran", Dialect::Dtsearch).unwrap(), iran);
+    assert_eq!(q("iran /p iran", Dialect::Westlaw).unwrap(), set(&[]));
+    assert_eq!(
+        q("iran w/seg iran", Dialect::Dtsearch).unwrap(),
+        set(&["d01"])
+    );
+    // 24/7 and URLs stay text; a filter value keeps its colons.
+    assert!(q("24/7", Dialect::Dtsearch).is_ok());
+    assert!(q("created:<=2023-12-31T23:59:59", Dialect::Dtsearch).is_ok());
+    // Every reading --explain shows parses again, in its dialect, to the same reading.
+    let opts = |d| QueryOptions::for_matter(&tmp.path().join("m"), &idx, d).unwrap();
+    for (d, text) in [
+        (Dialect::Westlaw, "\"or\" \"and\" /s iran"),
+        (Dialect::Westlaw, "iran oil % gas & (sold /3 iran)"),
+        (Dialect::Lexis, "iran and not \"not\" w/s oil"),
+        (Dialect::Lexis, "a w/10 b w/3 c or d"),
+        (Dialect::Dtsearch, "created:2023 AND \"and\""),
+    ] {
+        let o = opts(d);
+        let n = verbatim::query::parse_with(text, &o).unwrap();
+        let again = verbatim::query::parse_with(&n.in_dialect(d), &o)
+            .unwrap_or_else(|e| panic!("{d}: {text} -> {}: {e}", n.in_dialect(d)));
+        assert_eq!(again.to_string(), n.to_string(), "{d}: {text}");
+    }
+}
+
+#[test]
+fn lucene_syntax_reads_words_not_whole_messages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let idx = matter(tmp.path(), TextMode::Standard);
+    let mut req = search::SearchRequest::new("iran");
+    req.limit = 0;
+    assert_eq!(search::search_lucene(&idx, &req).unwrap().total, 6);
+    req.query = "user:iran AND assistant:oil".into();
+    assert_eq!(search::search_lucene(&idx, &req).unwrap().total, 2);
+    req.query = "(".repeat(5_000) + "iran";
+    assert!(search::search_lucene(&idx, &req).is_err());
+}
+
+#[test]
+fn an_empty_matter_may_still_choose_its_mode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m");
+    let bad = write(tmp.path(), "bad.jsonl", b"{\"not\": \"a conversation\"}\n");
+    let import_as = |f: &Path, mode| {
+        let mut matter = Matter::open_or_create(&m).unwrap();
+        import::import(
+            &mut matter,
+            &[Input::File(f.to_path_buf())],
+            &ImportOptions {
+                compat: Some(mode),
+                ..Default::default()
+            },
+            &mut Silent,
+            &AtomicBool::new(false),
+        )
+    };
+    let _ = import_as(&bad, TextMode::Relativity);
+    let good = write(
+        tmp.path(),
+        "good.jsonl",
+        br#"{"id":"g","messages":[{"role":"user","content":"the cat_box"}]}"#,
+    );
+    import_as(&good, TextMode::Standard).unwrap();
+    let idx = ConvIndex::open(&m.join("index")).unwrap();
+    assert_eq!(idx.text_mode(), TextMode::Standard);
+    assert_eq!(Matter::open(&m).unwrap().meta.text_mode, TextMode::Standard);
+    // Once it holds conversations, the mode is fixed.
+    let e = import_as(&good, TextMode::Relativity).unwrap_err();
+    assert!(format!("{e:#}").contains("new matter only"), "{e:#}");
 }

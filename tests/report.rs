@@ -118,6 +118,24 @@ fn a_terms_file_names_its_syntax() {
     let text = stdout(&out);
     assert!(text.contains("# syntax: dtsearch"), "{text}");
     assert!(text.contains("Westlaw's connector"), "{text}");
+    // A byte-order mark and another spelling of the line: still read.
+    let bom = write(
+        tmp.path(),
+        "bom.txt",
+        "\u{feff}# Syntax westlaw\napple pear\n".as_bytes(),
+    );
+    let text = stdout(&run(&m, &["report", bom.to_str().unwrap()]));
+    assert!(text.contains("# syntax: westlaw"), "{text}");
+    assert!(text.contains("2,apple pear,3,"), "{text}");
+    // After the first term it is an error, not a comment quietly ignored.
+    let late = write(tmp.path(), "late.txt", b"apple\n# syntax: westlaw\npear\n");
+    let out = run(&m, &["report", late.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("before the first term"),
+        "{}",
+        stderr(&out)
+    );
     // A syntax line naming no dialect is an error.
     let bad = write(tmp.path(), "bad.txt", b"# syntax: westlw\napple\n");
     let out = run(&m, &["report", bad.to_str().unwrap()]);

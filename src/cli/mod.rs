@@ -239,7 +239,9 @@ pub fn run() -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // An error may quote the user's text (a query, a config line, a file name): control
+            // characters in it are shown, not sent to the terminal.
+            eprintln!("error: {}", verbatim::textfmt::visible(&format!("{e:#}")));
             // A query that does not parse, or is too broad to run, is a usage error, whichever
             // command it came to.
             if e.chain().any(|c| {

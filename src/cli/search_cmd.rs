@@ -232,8 +232,8 @@ fn report_syntax(query: &str, e: &QueryError, json: bool) -> i32 {
     if json {
         let _ = print_json(&json!({"error": e.message, "column": e.column}));
     } else {
-        eprintln!("error: {e}");
-        eprintln!("  {query}");
+        eprintln!("error: {}", verbatim::textfmt::visible_line(&e.to_string()));
+        eprintln!("  {}", verbatim::textfmt::visible_line(query));
         eprintln!("  {}^", " ".repeat(e.column.saturating_sub(1)));
     }
     2

@@ -434,8 +434,22 @@ fn import_files(
     // What another process recorded before the lock was taken is kept (matter.json was read
     // when the matter was opened).
     matter.meta = Matter::open(&matter.dir)?.meta;
-    let index =
+    let mut index =
         ConvIndex::open_or_create_with(&matter.index_dir(), opts.compat.unwrap_or_default())?;
+    // A matter that holds nothing yet (a first import that failed) may still choose its mode.
+    if let Some(want) = opts.compat
+        && want != index.text_mode()
+        && index.num_docs() == 0
+        && matter.meta.sources.iter().all(|s| s.imported == 0)
+    {
+        drop(index);
+        std::fs::remove_dir_all(matter.index_dir())
+            .with_context(|| format!("cannot replace {}", matter.index_dir().display()))?;
+        index = ConvIndex::open_or_create_with(&matter.index_dir(), want)?;
+        // Files that gave nothing are read again, in the new mode.
+        matter.meta.sources.clear();
+        matter.save()?;
+    }
     if let Some(want) = opts.compat
         && want != index.text_mode()
     {

@@ -2,8 +2,6 @@
 //! custom analyzers with the index, and a changed analyzer must never silently read an index
 //! built with another.
 
-use std::collections::VecDeque;
-
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
@@ -229,9 +227,28 @@ pub const NOISE_WORDS: &[&str] = &[
 /// Whether a normalised word is noise in [`TextMode::Relativity`]: one of [`NOISE_WORDS`] or
 /// a single character.
 pub fn is_noise(word: &str) -> bool {
+    // Called for every word of a Relativity-compatible matter: the list is looked up as
+    // integers (each word's bytes packed into a u128), not by string comparison.
+    static KEYS: std::sync::LazyLock<Vec<u128>> = std::sync::LazyLock::new(|| {
+        let mut k: Vec<u128> = NOISE_WORDS.iter().filter_map(|w| noise_key(w)).collect();
+        k.sort_unstable();
+        k
+    });
     let mut cs = word.chars();
     let single = cs.next().is_some_and(|c| !is_cjk(c)) && cs.next().is_none();
-    single || NOISE_WORDS.binary_search(&word).is_ok()
+    single || noise_key(word).is_some_and(|k| KEYS.binary_search(&k).is_ok())
+}
+
+/// A word of at most 15 bytes as one integer (its length in the top byte).
+fn noise_key(word: &str) -> Option<u128> {
+    let b = word.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..b.len()].copy_from_slice(b);
+    buf[15] = b.len() as u8;
+    Some(u128::from_le_bytes(buf))
 }
 
 /// The analyzer used on the query side: the same normalisation as indexing, without the gap,
@@ -518,6 +535,22 @@ pub fn register(index: &Index) {
         .register(KEYWORD_ANALYZER, keyword_analyzer());
 }
 
+/// The analyzers for tantivy's own query parser (`search --syntax lucene`): under each index
+/// analyzer's name, its query side (no gap, no boundary marks), so that a query word is not
+/// read as a whole message.
+pub fn query_tokenizers() -> tantivy::tokenizer::TokenizerManager {
+    let manager = tantivy::tokenizer::TokenizerManager::default();
+    manager.register(TEXT_ANALYZER, query_analyzer());
+    manager.register(TEXT_ANALYZER_V2, query_analyzer());
+    manager.register(TEXT_ANALYZER_V1, query_analyzer());
+    manager.register(
+        RELATIVITY_ANALYZER,
+        query_analyzer_for(TextMode::Relativity),
+    );
+    manager.register(KEYWORD_ANALYZER, keyword_analyzer());
+    manager
+}
+
 /// Normalises a keyword value the way the keyword analyzer does.
 pub fn normalize_keyword(value: &str) -> String {
     value.to_lowercase()
@@ -783,7 +816,11 @@ impl<T: Tokenizer> Tokenizer for LayoutFilter<T> {
             layout: self.layout,
             bounds: sentences::boundaries(text),
             next: 0,
-            pending: VecDeque::new(),
+            marks: [("", 0, 0); 3],
+            marks_len: 0,
+            marks_at: 0,
+            held: Token::default(),
+            holding: false,
             current: Token::default(),
             last: None,
             done: false,
@@ -797,43 +834,61 @@ pub struct LayoutStream<T> {
     bounds: sentences::Boundaries,
     /// The next boundary not yet marked.
     next: usize,
-    pending: VecDeque<Token>,
+    /// Marks to emit before the held word: (mark, position, offset).
+    marks: [(&'static str, usize, usize); 3],
+    marks_len: usize,
+    marks_at: usize,
+    /// The word that follows the marks (its buffer is reused, like `current`'s).
+    held: Token,
+    holding: bool,
     current: Token,
     /// Position and end offset of the last word seen (noise words too).
     last: Option<(usize, usize)>,
     done: bool,
 }
 
-fn mark(text: &str, position: usize, offset: usize) -> Token {
-    Token {
-        offset_from: offset,
-        offset_to: offset,
-        position,
-        text: text.to_string(),
-        position_length: 1,
+impl<T> LayoutStream<T> {
+    /// Makes `current` a mark, reusing its text buffer.
+    fn emit_mark(&mut self, mark: &str, position: usize, offset: usize) {
+        let t = &mut self.current;
+        t.text.clear();
+        t.text.push_str(mark);
+        t.position = position;
+        t.offset_from = offset;
+        t.offset_to = offset;
+        t.position_length = 1;
     }
 }
 
 impl<T: TokenStream> TokenStream for LayoutStream<T> {
     fn advance(&mut self) -> bool {
-        if let Some(t) = self.pending.pop_front() {
-            self.current = t;
+        if self.marks_at < self.marks_len {
+            let (m, p, o) = self.marks[self.marks_at];
+            self.marks_at += 1;
+            self.emit_mark(m, p, o);
+            return true;
+        }
+        if self.holding {
+            self.holding = false;
+            std::mem::swap(&mut self.current, &mut self.held);
             return true;
         }
         while !self.done {
             if !self.tail.advance() {
                 self.done = true;
                 if let Some((pos, end)) = self.last {
-                    self.current = mark(LAST_MARK, pos + 1, end);
+                    self.emit_mark(LAST_MARK, pos + 1, end);
                     return true;
                 }
                 return false;
             }
             let t = self.tail.token();
             let pos = t.position + self.layout.gap;
+            self.marks_len = 0;
+            self.marks_at = 0;
             if self.last.is_none() {
-                self.pending
-                    .push_back(mark(FIRST_MARK, pos.saturating_sub(1), t.offset_from));
+                self.marks[0] = (FIRST_MARK, pos.saturating_sub(1), t.offset_from);
+                self.marks_len = 1;
             }
             let (mut sentence, mut paragraph) = (false, false);
             while self.next < self.bounds.starts.len()
@@ -844,16 +899,16 @@ impl<T: TokenStream> TokenStream for LayoutStream<T> {
                 self.next += 1;
             }
             if sentence {
-                self.pending
-                    .push_back(mark(SENTENCE_MARK, pos, t.offset_from));
+                self.marks[self.marks_len] = (SENTENCE_MARK, pos, t.offset_from);
+                self.marks_len += 1;
             }
             if paragraph {
-                self.pending
-                    .push_back(mark(PARAGRAPH_MARK, pos, t.offset_from));
+                self.marks[self.marks_len] = (PARAGRAPH_MARK, pos, t.offset_from);
+                self.marks_len += 1;
             }
             self.last = Some((pos, t.offset_to));
             let keep = !(self.layout.noise && is_noise(&t.text));
-            if self.pending.is_empty() {
+            if self.marks_len == 0 {
                 if keep {
                     copy_token(&mut self.current, t);
                     self.current.position = pos;
@@ -862,15 +917,14 @@ impl<T: TokenStream> TokenStream for LayoutStream<T> {
                 continue;
             }
             if keep {
-                let mut own = Token::default();
-                copy_token(&mut own, t);
-                own.position = pos;
-                self.pending.push_back(own);
+                copy_token(&mut self.held, t);
+                self.held.position = pos;
+                self.holding = true;
             }
-            if let Some(first) = self.pending.pop_front() {
-                self.current = first;
-                return true;
-            }
+            let (m, p, o) = self.marks[0];
+            self.marks_at = 1;
+            self.emit_mark(m, p, o);
+            return true;
         }
         false
     }

@@ -122,6 +122,20 @@ fn abbreviation_before(text: &str, dot: usize, next: char) -> bool {
         || (next.is_ascii_digit() && BEFORE_NUMBERS.contains(&lower.as_str()))
 }
 
+/// Bytes that may start a line break or a stop: `\n . ! ?` and the lead bytes of the
+/// non-ASCII stops.
+static STOP_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[0xE2] = true;
+    t[0xE3] = true;
+    t[0xEF] = true;
+    t
+};
+
 /// Sentence and paragraph starts of one message's text. One pass over the bytes, nothing
 /// allocated per character (a message can be tens of megabytes).
 pub fn boundaries(text: &str) -> Boundaries {
@@ -142,8 +156,17 @@ pub fn boundaries(text: &str) -> Boundaries {
     if first < n {
         out.push(first, true);
     }
+    let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(c) = at(i) {
+    while i < n {
+        // Most bytes are letters, digits and spaces: skip them without decoding. Only line
+        // breaks and stops matter, and the non-ASCII stops (… 。 ！ ？ ‼ ⁇) start with
+        // E2, E3 or EF (never a continuation byte, so `i` is at a character then).
+        if !STOP_BYTES[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
+        let Some(c) = at(i) else { break };
         if c == '\n' {
             // Blank line(s) ahead: a paragraph. Otherwise maybe a sentence.
             let mut j = i + 1;
@@ -203,9 +226,17 @@ pub fn boundaries(text: &str) -> Boundaries {
                 continue;
             }
             let w = next_word(j);
-            let Some(next) = at(w) else { break };
+            if w >= n {
+                break;
+            }
+            // The next word's first letter, past opening quotes and brackets.
+            let next = text[w..]
+                .chars()
+                .take(4)
+                .find(|c| c.is_alphanumeric())
+                .unwrap_or(' ');
             let abbreviation = c == '.' && j == i + 1 && abbreviation_before(text, i, next);
-            if !(next.is_lowercase() || abbreviation) {
+            if cjk_stop || !(next.is_lowercase() || abbreviation) {
                 out.push(w, false);
             }
             i = w;
@@ -276,6 +307,10 @@ mod tests {
         );
         assert_eq!(split("Wait... what?! No."), ["¶Wait... what?!", "No."]);
         assert_eq!(
+            split("It rose. (then fell) Later."),
+            ["¶It rose. (then fell) Later."]
+        );
+        assert_eq!(
             split("(This is one.) And two."),
             ["¶(This is one.)", "And two."]
         );
@@ -308,6 +343,7 @@ mod tests {
             split("我爱北京。天安门很大！真的？"),
             ["¶我爱北京。", "天安门很大！", "真的？"]
         );
+        assert_eq!(split("iran。oil ok"), ["¶iran。", "oil ok"]);
     }
 
     #[test]

@@ -417,7 +417,7 @@ impl fmt::Display for Node {
                     write!(f, "{}:", scope.name())?;
                 }
                 let words: Vec<String> = items.iter().map(pattern_text).collect();
-                if words.len() == 1 {
+                if words.len() == 1 && !is_connector_word(&words[0]) {
                     write!(f, "{}", words[0])
                 } else {
                     write!(f, "\"{}\"", words.join(" "))
@@ -442,6 +442,14 @@ impl fmt::Display for Node {
             Node::All => write!(f, "*"),
         }
     }
+}
+
+/// A word that some dialect reads as a connector: written in quotes when shown back.
+fn is_connector_word(w: &str) -> bool {
+    matches!(
+        w.to_ascii_lowercase().as_str(),
+        "and" | "or" | "not" | "andnot" | "but"
+    )
 }
 
 /// A pattern as it would be typed.
@@ -501,7 +509,7 @@ impl Node {
             Node::Phrase { scope, items } => {
                 let words: Vec<String> =
                     items.iter().map(|p| dialect_pattern(p, westlaw)).collect();
-                let body = if words.len() == 1 {
+                let body = if words.len() == 1 && !is_connector_word(&words[0]) {
                     words[0].clone()
                 } else {
                     format!("\"{}\"", words.join(" "))

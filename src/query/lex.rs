@@ -197,6 +197,16 @@ pub(crate) fn lex(input: &str, dialect: Dialect) -> Result<Vec<Spanned>, QueryEr
                     text: c.to_string(),
                 });
                 i += 1;
+                if c == ')' {
+                    weight_suffix(&chars, &mut i, &mut out);
+                }
+            }
+            '[' | ']' => {
+                return Err(err(
+                    col,
+                    "brackets mark a part of a reading that has no form in this syntax \
+                     (--explain); they are not query syntax (put bracketed text in quotes)",
+                ));
             }
             '"' | '“' | '”' => {
                 let start = i + 1;
@@ -220,6 +230,31 @@ pub(crate) fn lex(input: &str, dialect: Dialect) -> Result<Vec<Spanned>, QueryEr
                 weight_suffix(&chars, &mut i, &mut out);
             }
             _ => {
+                // `-word` is not an exclusion here (only `-name:value` is): refused rather
+                // than searched as the word.
+                if c == '-'
+                    && chars
+                        .get(i + 1)
+                        .is_some_and(|n| n.is_alphabetic() || matches!(n, '(' | '"' | '“'))
+                {
+                    let rest: String = chars[i + 1..].iter().take_while(|c| **c != ':').collect();
+                    let field = chars.get(i + 1 + rest.chars().count()) == Some(&':')
+                        && is_field_name(&rest);
+                    if !field {
+                        let shown: String = chars[i..]
+                            .iter()
+                            .take_while(|c| !c.is_whitespace())
+                            .collect();
+                        return Err(err(
+                            col,
+                            format!(
+                                "\"{shown}\": a leading - excludes only filters (-tag:hot); to \
+                                 exclude words write NOT {}",
+                                &shown[1..]
+                            ),
+                        ));
+                    }
+                }
                 // `-name:value` is `NOT name:value`.
                 if c == '-' {
                     let rest: String = chars[i + 1..].iter().take_while(|c| **c != ':').collect();
@@ -253,8 +288,16 @@ pub(crate) fn lex(input: &str, dialect: Dialect) -> Result<Vec<Spanned>, QueryEr
                             .take_while(|c| !c.is_whitespace() && !matches!(c, '(' | ')'))
                             .collect();
                         // `word:N`: dtSearch term weighting.
+                        let filter_value = matches!(
+                            out.last().map(|t| &t.tok),
+                            Some(Tok::Field(f)) if Scope::parse(f).is_none()
+                        );
                         if dialect == Dialect::Dtsearch
+                            && !filter_value
                             && !name.is_empty()
+                            && name
+                                .chars()
+                                .all(|c| c.is_alphanumeric() || "*?%~=#&_".contains(c))
                             && !rest.is_empty()
                             && rest.chars().all(|c| c.is_ascii_digit())
                             && name.chars().any(char::is_alphabetic)
@@ -355,16 +398,37 @@ pub(crate) fn lex(input: &str, dialect: Dialect) -> Result<Vec<Spanned>, QueryEr
     // Lexis: `a not b` is `a and not b` (its lowest connector); a `not` that joined a
     // proximity connector is gone by now.
     if dialect == Dialect::Lexis {
-        for k in 1..out.len() {
-            if out[k].tok == Tok::Not
+        for k in 0..out.len() {
+            if out[k].tok != Tok::Not {
+                continue;
+            }
+            let after_operand = k > 0
                 && matches!(
                     out[k - 1].tok,
                     Tok::Word(_) | Tok::Quoted(_) | Tok::RParen | Tok::Weight(_)
-                )
-            {
-                out[k].tok = Tok::ButNot;
+                );
+            if !after_operand {
+                return Err(err(
+                    out[k].col,
+                    "Lexis reads not as and not: it needs something before it to exclude from \
+                     (iran and not oil)",
+                ));
             }
+            out[k].tok = Tok::ButNot;
         }
+    }
+    // dtSearch has no BUT NOT: `a but NOT b` would search the word "but".
+    if dialect == Dialect::Dtsearch
+        && let Some(k) = (1..out.len()).find(|&k| {
+            out[k].tok == Tok::Not
+                && matches!(&out[k - 1].tok, Tok::Word(w) if w.eq_ignore_ascii_case("but"))
+        })
+    {
+        return Err(err(
+            out[k - 1].col,
+            "\"but not\" is Westlaw's and Lexis's exclusion; here write AND NOT (or search with \
+             --syntax westlaw or lexis)",
+        ));
     }
     Ok(out)
 }
@@ -438,9 +502,50 @@ fn unsupported_syntax(word: &str, dialect: Dialect) -> Option<String> {
             .strip_prefix('/')
             .or_else(|| lower.strip_prefix('+'))
             .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
+    // A connector glued to a word (`iran/2`, `iran+s`) would be read as the words.
+    if let Some(k) = word.find(['/', '+'])
+        && word[..k].chars().last().is_some_and(char::is_alphabetic)
+        && !lower.starts_with("w/")
+        && !lower.starts_with("pre/")
+        && !lower.starts_with("near/")
+        && !lower.starts_with("onear/")
+    {
+        let tail = &lower[k + 1..];
+        if matches!(tail, "s" | "p" | "seg")
+            || (!tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Some(format!(
+                "\"{word}\": put spaces around a connector ({} {})",
+                &word[..k],
+                &word[k..]
+            ));
+        }
+    }
     let msg = match dialect {
         Dialect::Dtsearch => {
-            if word == "&" {
+            if word == "%" {
+                "\"%\" (Westlaw's BUT NOT): write AND NOT, or search with --syntax westlaw"
+                    .to_string()
+            } else if lower == "andnot" {
+                "\"andnot\" (Lexis's and not): write AND NOT".to_string()
+            } else if lower.starts_with("near/") || lower.starts_with("onear/") {
+                let n = &lower[lower.find('/').map_or(0, |k| k + 1)..];
+                let conn = if lower.starts_with('o') { "pre" } else { "w" };
+                format!("\"{word}\" is Lexis's connector; here it is written {conn}/{n}")
+            } else if lower == "/seg" {
+                "\"/seg\" is Lexis's; here it is written w/seg".to_string()
+            } else if let Some((w, n)) = word.rsplit_once('~')
+                && letters(w)
+                && !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+            {
+                format!(
+                    "\"{word}\": ~N is Lucene's fuzzy search; dtSearch writes a fuzzy word with % \
+                     ({}%{})",
+                    &w[..1],
+                    &w[1..]
+                )
+            } else if word == "&" {
                 "\"&\" (Westlaw's and): write AND, or search with --syntax westlaw".to_string()
             } else if let Some(rest) = word.strip_suffix('!').filter(|r| letters(r)) {
                 format!(

@@ -117,8 +117,26 @@ pub fn load_synonyms(matter_dir: &Path) -> Result<Synonyms> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Synonyms::new()),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    let cfg: SynonymConfig =
+    let table: toml::Table =
         toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
+    // A misspelt table would leave every `word&` to the word alone, silently.
+    if let Some(k) = table.keys().find(|k| {
+        k.as_str() != "synonyms" && {
+            let l = k.to_ascii_lowercase();
+            l == "synonyms" || l == "synonym" || l == "thesaurus"
+        }
+    }) {
+        anyhow::bail!(
+            "{}: \"{k}\" is not read; the synonym list is the table [synonyms]",
+            path.display()
+        );
+    }
+    let cfg: SynonymConfig = table.try_into().with_context(|| {
+        format!(
+            "{}: [synonyms] takes word = [\"word\", ...]",
+            path.display()
+        )
+    })?;
     Ok(groups(&cfg.synonyms))
 }
 

@@ -79,6 +79,22 @@ fn quoted_words(text: &str, dialect: Dialect) -> String {
     }
 }
 
+/// Text with nothing to search (only punctuation or symbols) is an error: read as an empty
+/// phrase it would match nothing, and quietly turn `a AND .` into no hits or `a OR -b` into
+/// an AND.
+fn searchable(node: &Node, text: &str, col: usize) -> Result<(), QueryError> {
+    match node {
+        Node::Phrase { items, .. } if items.is_empty() => Err(err(
+            col,
+            format!(
+                "\"{}\" has no letters or digits to search (punctuation is not indexed)",
+                text.trim()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A level of the order of processing.
 #[derive(Debug, Clone, Copy)]
 enum Level {
@@ -171,76 +187,87 @@ impl Parser<'_> {
         )
     }
 
+    /// The expression of `level` and tighter. Each level's loop is its own function, kept out
+    /// of line: nesting recurses through every level, so small frames keep deep (refused)
+    /// nesting far from the stack's end.
     fn expr(&mut self, level: usize, scope: Scope) -> Result<Node, QueryError> {
-        let Some(&kind) = self.levels().get(level) else {
-            return self.unary(scope);
-        };
-        match kind {
-            Level::ButNot => {
-                let mut left = self.expr(level + 1, scope)?;
-                while matches!(self.peek_tok(), Some(Tok::ButNot)) {
+        match self.levels().get(level) {
+            None => self.unary(scope),
+            Some(Level::ButNot) => self.but_not_level(level, scope),
+            Some(Level::And) => self.and_level(level, scope),
+            Some(Level::Near(reach)) => self.near_level(level, *reach, scope),
+            Some(Level::Or) => self.or_level(level, scope),
+        }
+    }
+
+    #[inline(never)]
+    fn but_not_level(&mut self, level: usize, scope: Scope) -> Result<Node, QueryError> {
+        let mut left = self.expr(level + 1, scope)?;
+        while matches!(self.peek_tok(), Some(Tok::ButNot)) {
+            let t = self.toks[self.pos].clone();
+            self.pos += 1;
+            self.need_operand(&t)?;
+            let right = self.expr(level + 1, scope)?;
+            left = match left {
+                Node::And(mut xs) => {
+                    xs.push(Node::Not(Box::new(right)));
+                    Node::And(xs)
+                }
+                other => Node::And(vec![other, Node::Not(Box::new(right))]),
+            };
+        }
+        Ok(left)
+    }
+
+    #[inline(never)]
+    fn and_level(&mut self, level: usize, scope: Scope) -> Result<Node, QueryError> {
+        let mut items = vec![self.expr(level + 1, scope)?];
+        loop {
+            match self.peek_tok() {
+                Some(Tok::And) => {
                     let t = self.toks[self.pos].clone();
                     self.pos += 1;
                     self.need_operand(&t)?;
-                    let right = self.expr(level + 1, scope)?;
-                    left = match left {
-                        Node::And(mut xs) => {
-                            xs.push(Node::Not(Box::new(right)));
-                            Node::And(xs)
-                        }
-                        other => Node::And(vec![other, Node::Not(Box::new(right))]),
-                    };
-                }
-                Ok(left)
-            }
-            Level::And => {
-                let mut items = vec![self.expr(level + 1, scope)?];
-                loop {
-                    match self.peek_tok() {
-                        Some(Tok::And) => {
-                            let t = self.toks[self.pos].clone();
-                            self.pos += 1;
-                            self.need_operand(&t)?;
-                            items.push(self.expr(level + 1, scope)?);
-                        }
-                        // dtSearch and Lexis: `a NOT b` reads as `a AND NOT b`; juxtaposed
-                        // groups and fields join by AND. (Westlaw joins them by OR, below.)
-                        _ if self.opts.dialect != Dialect::Westlaw && self.operand_next() => {
-                            items.push(self.expr(level + 1, scope)?)
-                        }
-                        _ => break,
-                    }
-                }
-                Ok(if items.len() == 1 {
-                    items.remove(0)
-                } else {
-                    Node::And(items)
-                })
-            }
-            Level::Near(reach) => self.near_level(level, reach, scope),
-            Level::Or => {
-                let mut items = vec![self.expr(level + 1, scope)?];
-                loop {
-                    if matches!(self.peek_tok(), Some(Tok::Or)) {
-                        let t = self.toks[self.pos].clone();
-                        self.pos += 1;
-                        self.need_operand(&t)?;
-                    } else if !(self.opts.dialect == Dialect::Westlaw && self.operand_next()) {
-                        break;
-                    }
                     items.push(self.expr(level + 1, scope)?);
                 }
-                Ok(if items.len() == 1 {
-                    items.remove(0)
-                } else {
-                    Node::Or(items)
-                })
+                // dtSearch and Lexis: `a NOT b` reads as `a AND NOT b`; juxtaposed groups and
+                // fields join by AND. (Westlaw joins them by OR, in `or_level`.)
+                _ if self.opts.dialect != Dialect::Westlaw && self.operand_next() => {
+                    items.push(self.expr(level + 1, scope)?)
+                }
+                _ => break,
             }
         }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Node::And(items)
+        })
+    }
+
+    #[inline(never)]
+    fn or_level(&mut self, level: usize, scope: Scope) -> Result<Node, QueryError> {
+        let mut items = vec![self.expr(level + 1, scope)?];
+        loop {
+            if matches!(self.peek_tok(), Some(Tok::Or)) {
+                let t = self.toks[self.pos].clone();
+                self.pos += 1;
+                self.need_operand(&t)?;
+            } else if !(self.opts.dialect == Dialect::Westlaw && self.operand_next()) {
+                break;
+            }
+            items.push(self.expr(level + 1, scope)?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Node::Or(items)
+        })
     }
 
     /// A chain of proximity connectors of one level: dtSearch reads it left to right;
     /// Westlaw and Lexis join the smallest distance first (then left to right).
+    #[inline(never)]
     fn near_level(
         &mut self,
         level: usize,
@@ -342,7 +369,7 @@ impl Parser<'_> {
                 match self.peek_tok() {
                     Some(Tok::RParen) => {
                         self.pos += 1;
-                        Ok(inner)
+                        Ok(self.weighted(inner))
                     }
                     _ => Err(err(t.col, "unclosed '('")),
                 }
@@ -384,6 +411,7 @@ impl Parser<'_> {
                     t.col,
                     &plain,
                 )?;
+                searchable(&node, &t.text, t.col)?;
                 Ok(self.weighted(node))
             }
             Tok::Word(_) => {
@@ -400,7 +428,9 @@ impl Parser<'_> {
                         break;
                     }
                 }
-                let node = phrase(scope, &words.join(" "), t.col, self.opts)?;
+                let text = words.join(" ");
+                let node = phrase(scope, &text, t.col, self.opts)?;
+                searchable(&node, &text, t.col)?;
                 Ok(self.weighted(node))
             }
         }
@@ -628,6 +658,12 @@ fn range<T: Copy + PartialOrd>(
 /// when it is an upper bound (so `created:2023` covers the whole year).
 fn parse_date_bound(s: &str, upper: bool) -> Result<i64, String> {
     let bad = || format!("\"{s}\" is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)");
+    // A second, as a reading shows the end of a day (`2023-12-31T23:59:59`).
+    if s.contains('T') {
+        return chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+            .map(|d| d.and_utc().timestamp())
+            .map_err(|_| bad());
+    }
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str| p.parse::<u32>().map_err(|_| bad());
     let (start, next) = match parts.as_slice() {
@@ -711,7 +747,15 @@ mod tests {
         assert_eq!(p("e-mail"), "\"e mail\"");
         assert_eq!(p("a and (b or c)"), "(a AND (b OR c))");
         assert_eq!(p("a NOT b"), "(a AND NOT b)");
-        assert_eq!(p("\"and\" or \"not\""), "(and OR not)");
+        assert_eq!(p("\"and\" or \"not\""), "(\"and\" OR \"not\")");
+        // What a reading shows parses again to the same reading.
+        for q in [
+            "created:2023",
+            "created:2023-02..2023-03-04",
+            "\"or\" \"and\"",
+        ] {
+            assert_eq!(p(&p(q)), p(q), "{q}");
+        }
         assert_eq!(
             p("user:(foo OR bar) assistant:\"x y\""),
             "((user:foo OR user:bar) AND assistant:\"x y\")"
@@ -915,6 +959,11 @@ mod tests {
         ] {
             let e = parse(&q).unwrap_err();
             assert!(e.message.contains("nests more than"), "{e}");
+            for d in [Dialect::Westlaw, Dialect::Lexis] {
+                let q = q.replace("NOT ", "(").replace(" w/5 ", " /5 ");
+                let e = parse_with(&q, &QueryOptions::new(d, Default::default())).unwrap_err();
+                assert!(e.message.contains("nests more than"), "{d}: {e}");
+            }
         }
         let ok = "(".repeat(50) + "a" + &")".repeat(50);
         assert!(parse(&ok).is_ok());

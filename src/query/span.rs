@@ -287,7 +287,8 @@ fn same_unit(
             if y.start >= hi {
                 break;
             }
-            if y.end >= hi {
+            // Two occurrences, not one word paired with itself (as `w/N` counts).
+            if y.end >= hi || !(x.end < y.start || y.end < x.start) {
                 continue;
             }
             let ok = match kind {
@@ -372,6 +373,15 @@ mod tests {
         let s = ev(&e(NearKind::NotWithin), &pos);
         assert_eq!(s.len(), 1, "the a of the first unit has no b there");
         assert_eq!(s[0].start, 0);
+        // A word does not pair with itself: one "a" in a unit is not "a w/s a".
+        let mut pos = positions_of("a x x x a x a", &["a", "a"]);
+        pos.push(vec![0, 4]);
+        assert_eq!(
+            ev(&e(NearKind::Within), &pos).len(),
+            2,
+            "only the second unit's pair"
+        );
+        assert_eq!(ev(&e(NearKind::NotWithin), &pos).len(), 1);
     }
 
     #[test]

@@ -258,5 +258,5 @@ fn parser_and_compiler_survive_a_hundred_thousand_queries() {
             ran += 1;
         }
     }
-    assert!(parsed > 10_000 && ran > 1_000, "{parsed} parsed, {ran} ran");
+    assert!(parsed > 9_000 && ran > 900, "{parsed} parsed, {ran} ran");
 }

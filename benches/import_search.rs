@@ -47,9 +47,14 @@ fn read_all(file: &Path) -> Vec<Conversation> {
 }
 
 fn baseline(convs: &[Conversation], settings: WriterSettings) -> f64 {
+    baseline_with(convs, settings, verbatim::index::analyzer::TEXT_ANALYZER).0
+}
+
+/// The bare writer with the text analyzer `analyzer`: seconds and index bytes.
+fn baseline_with(convs: &[Conversation], settings: WriterSettings, analyzer: &str) -> (f64, u64) {
     let dir = tempfile::tempdir().unwrap();
     let t = Instant::now();
-    let idx = ConvIndex::open_or_create(dir.path()).unwrap();
+    let idx = ConvIndex::create_with_analyzer(dir.path(), analyzer).unwrap();
     let mut w = idx.writer(settings).unwrap();
     for (i, c) in convs.iter().enumerate() {
         let d = document::build(c, &idx.fields, i as u64, i as u64, i as u64).unwrap();
@@ -57,7 +62,7 @@ fn baseline(convs: &[Conversation], settings: WriterSettings) -> f64 {
     }
     w.commit().unwrap();
     w.wait_merging_threads().unwrap();
-    t.elapsed().as_secs_f64()
+    (t.elapsed().as_secs_f64(), verbatim::fsutil::dir_size(dir.path()))
 }
 
 fn ours(file: &Path, settings: WriterSettings) -> (f64, PathBuf, tempfile::TempDir) {
@@ -141,9 +146,18 @@ fn main() {
         convs.len()
     );
 
-    let (mut base, mut mine) = (Vec::new(), Vec::new());
+    let (mut base, mut mine, mut v2) = (Vec::new(), Vec::new(), Vec::new());
+    let mut v2_size = 0;
     let mut last_index = None;
     for _ in 0..rounds {
+        // The same writer with the analyzer before boundary marks (v2): what they cost.
+        let (t, size) = baseline_with(
+            &convs,
+            settings,
+            verbatim::index::analyzer::TEXT_ANALYZER_V2,
+        );
+        v2.push(t);
+        v2_size = size;
         base.push(baseline(&convs, settings));
         let (t, idx, dir) = ours(&file, settings);
         mine.push(t);
@@ -166,6 +180,15 @@ fn main() {
         mbps(m)
     );
     println!("| ratio verbatim / bare | {:.2} |", b / m);
+    let b2 = median(&mut v2);
+    println!(
+        "| bare writer, analyzer v2 (no sentence and paragraph marks; median of {rounds}) | {:.1} s, {:.1} MB/s; index {:.1} MiB, {:.2} GB per GB |",
+        b2,
+        mbps(b2),
+        v2_size as f64 / 1048576.0,
+        v2_size as f64 / text as f64
+    );
+    println!("| bare writer v3 / v2 (speed) | {:.2} |", b2 / b);
 
     let (index_dir, _keep) = last_index.unwrap();
     let size = verbatim::fsutil::dir_size(&index_dir);

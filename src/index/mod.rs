@@ -79,6 +79,17 @@ impl ConvIndex {
         Self::from_index(index)
     }
 
+    /// Creates an index in `dir` whose text fields use the analyzer registered as `analyzer`
+    /// (for benchmarks: an index of an older analyzer, written the same way).
+    pub fn create_with_analyzer(dir: &Path, analyzer: &str) -> Result<ConvIndex> {
+        let (schema, _) = schema::build_named(analyzer);
+        let mmap = MmapDirectory::open(dir)
+            .with_context(|| format!("cannot open index directory {}", dir.display()))?;
+        let index = Index::create(mmap, schema, tantivy::IndexSettings::default())
+            .with_context(|| format!("cannot create index in {}", dir.display()))?;
+        Self::from_index(index)
+    }
+
     /// Opens an existing index read-only; an absent index is an error.
     pub fn open(dir: &Path) -> Result<ConvIndex> {
         if !dir.join("meta.json").exists() {

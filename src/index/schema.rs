@@ -52,10 +52,16 @@ pub fn build() -> (Schema, Fields) {
 
 /// The schema of an index whose text is analysed as `mode`.
 pub fn build_with(mode: super::analyzer::TextMode) -> (Schema, Fields) {
+    build_named(mode.analyzer())
+}
+
+/// The schema with text fields analysed by the analyzer registered as `analyzer` (an older
+/// one too: the benchmarks measure what a newer analyzer costs against it).
+pub fn build_named(analyzer: &str) -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(mode.analyzer())
+            .set_tokenizer(analyzer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let keyword = TextOptions::default()

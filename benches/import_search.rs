@@ -62,7 +62,10 @@ fn baseline_with(convs: &[Conversation], settings: WriterSettings, analyzer: &st
     }
     w.commit().unwrap();
     w.wait_merging_threads().unwrap();
-    (t.elapsed().as_secs_f64(), verbatim::fsutil::dir_size(dir.path()))
+    (
+        t.elapsed().as_secs_f64(),
+        verbatim::fsutil::dir_size(dir.path()),
+    )
 }
 
 fn ours(file: &Path, settings: WriterSettings) -> (f64, PathBuf, tempfile::TempDir) {

@@ -355,15 +355,24 @@ fn each_dialect_refuses_the_others_syntax_by_name() {
     }
 }
 
-/// Same-sentence connectors against a brute-force scan: each message split into sentences by
-/// [`verbatim::index::sentences::boundaries`] and tokenised sentence by sentence.
-#[test]
-fn same_sentence_agrees_with_a_scan_of_sentence_spans() {
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 4, ..Default::default() })]
+
+    /// Same-sentence connectors against a brute-force scan, on 300 random conversations per
+    /// case: each message split into sentences by [`verbatim::index::sentences::boundaries`]
+    /// and tokenised sentence by sentence.
+    #[test]
+    fn same_sentence_agrees_with_a_scan_of_sentence_spans(start in 1u64..u64::MAX) {
+        same_sentence_case(start);
+    }
+}
+
+fn same_sentence_case(start: u64) {
     let words = ["alpha", "beta", "gamma", "delta", "mr", "no"];
     let seps = [
         " ", " ", " ", ". ", "! ", "? ", ".\n", "\n\n", " \"", "\" ", ", ", " 3.5 ", ". The ",
     ];
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut seed: u64 = start;
     let mut next = |n: usize| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -649,4 +658,93 @@ fn an_empty_matter_may_still_choose_its_mode() {
     // Once it holds conversations, the mode is fixed.
     let e = import_as(&good, TextMode::Relativity).unwrap_err();
     assert!(format!("{e:#}").contains("new matter only"), "{e:#}");
+}
+
+/// README's table of every example in each dialect: the forms in a row parse, and find the
+/// same conversations, on a corpus made of the examples' words.
+#[test]
+fn readme_examples_mean_the_same_in_each_dialect() {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("#### Every example in each dialect")
+        .expect("README has the table");
+    let table = &readme[start..];
+    let table = &table[..table[4..].find("\n####").map_or(table.len(), |e| e + 4)];
+    let texts = [
+        "I like apple pie and cake. The contract breach was clear.",
+        "The agreement was in breach of contract claims, said the draft.",
+        "According to the report, fruit and apple sales rose. Iran sold oil.",
+        "Iran said the oil deal was done.\n\nSanctions followed on Iran.",
+        "The tidal barrier and the Thames barrier held. apple application applied",
+        "Please paste the article. The article was long.",
+        "banana apply applies. Apple pie. #12 and 18 and p1234",
+        "the report said: according to the report sanctions and oil",
+    ];
+    let lines: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            json!({"id": format!("r{i}"), "created": "2023-03-01T00:00:00Z", "model": "gpt-4", "messages": [
+                {"role": "user", "content": format!("{t} draft paste")},
+                {"role": "assistant", "content": t},
+                {"role": "user", "content": "and more"},
+                {"role": "assistant", "content": "ok"},
+                {"role": "user", "content": "more"},
+                {"role": "assistant", "content": "ok"},
+                {"role": "user", "content": "end"},
+                {"role": "assistant", "content": "ok"}
+            ]})
+            .to_string()
+        })
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "r.jsonl", lines.join("\n").as_bytes());
+    import_files(&tmp.path().join("m"), &[f]);
+    let idx = ConvIndex::open(&tmp.path().join("m/index")).unwrap();
+    let cell_items = |cell: &str| -> Vec<Option<String>> {
+        // `a`, `b` or — (no form), in order.
+        let mut out = Vec::new();
+        let mut rest = cell.trim();
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix('`') {
+                let end = r.find('`').expect("closing backtick");
+                out.push(Some(r[..end].replace("\\|", "|")));
+                rest = r[end + 1..].trim_start_matches([',', ' ']);
+            } else if let Some(r) = rest.strip_prefix('—') {
+                out.push(None);
+                rest = r.trim_start_matches([',', ' ']);
+            } else {
+                panic!("cannot read the cell {cell:?}");
+            }
+        }
+        out
+    };
+    let mut rows = 0;
+    let mut compared = 0;
+    let mut nonempty = 0;
+    for line in table.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").collect();
+        assert_eq!(cells.len(), 3, "{line}");
+        let base = cell_items(cells[0]);
+        for (k, d) in [(1, Dialect::Westlaw), (2, Dialect::Lexis)] {
+            let forms = cell_items(cells[k]);
+            assert_eq!(forms.len(), base.len(), "{line}");
+            for (b, f) in base.iter().zip(&forms) {
+                let (Some(b), Some(f)) = (b, f) else {
+                    continue;
+                };
+                let want = ids(&idx, tmp.path(), b, Dialect::Dtsearch)
+                    .unwrap_or_else(|e| panic!("{b}: {e}"));
+                let got = ids(&idx, tmp.path(), f, d).unwrap_or_else(|e| panic!("{d}: {f}: {e}"));
+                assert_eq!(got, want, "{d}: {f} against {b}");
+                nonempty += usize::from(!want.is_empty());
+                compared += 1;
+            }
+        }
+        rows += 1;
+    }
+    assert!(
+        rows >= 15 && compared >= 25 && nonempty >= 15,
+        "{rows} rows, {compared} forms, {nonempty} finding something"
+    );
 }

@@ -207,6 +207,51 @@ fn starts_on_every_conversation_and_searches() {
 }
 
 #[test]
+fn a_westlaw_reviewer_types_westlaw() {
+    let mut r = rig();
+    let total = |r: &mut Rig, q: &str| {
+        r.search(q);
+        r.app.results.total
+    };
+    let dt_sentence = total(&mut r, "according w/s report");
+    let dt_either = total(&mut r, "according OR report");
+    let err = r.app.results.error.clone();
+    let both = total(&mut r, "according AND report");
+    assert!(
+        dt_sentence.is_some_and(|n| n > 0),
+        "{dt_sentence:?} {err:?} {both:?}"
+    );
+    let opts =
+        verbatim::query::QueryOptions::new(verbatim::query::Dialect::Westlaw, Default::default());
+    r.core.query = opts.clone();
+    r.app.query_options = opts.clone();
+    r.app.query.options = opts;
+    r.press(code(KeyCode::Esc));
+    r.press(key('/'));
+    r.keys("according report");
+    let Ok(reading) = r.app.query.preview.clone() else {
+        panic!("{:?}", r.app.query.preview)
+    };
+    assert_eq!(reading, "(according or report)", "a space is OR in Westlaw");
+    let screen = r.text(80, 24);
+    assert!(screen.contains("Query · westlaw"), "{screen}");
+    assert_eq!(total(&mut r, "according report"), dt_either);
+    assert_eq!(total(&mut r, "according /s report"), dt_sentence);
+    // dtSearch's connector is refused by name, at its column, and runs nothing.
+    r.press(key('/'));
+    r.press(Action::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    r.keys("according w/5 report");
+    let Err((msg, col)) = r.app.query.preview.clone() else {
+        panic!("no error")
+    };
+    assert!(msg.contains("Westlaw writes"), "{msg}");
+    assert_eq!(col, 11);
+}
+
+#[test]
 fn syntax_errors_point_at_the_column_and_run_nothing() {
     let mut r = rig();
     r.press(code(KeyCode::Esc));

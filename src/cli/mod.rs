@@ -15,6 +15,7 @@ mod report_cmd;
 mod review_cmd;
 mod review_ui;
 mod sample_cmd;
+mod saved_cmd;
 mod search_cmd;
 mod session;
 mod show_cmd;
@@ -101,6 +102,12 @@ enum Command {
     Estimate(estimate_cmd::EstimateArgs),
     /// Every coding event of a conversation.
     History(review_cmd::HistoryArgs),
+    /// Saved searches shared by the matter: `saved add NAME QUERY`, `list`, `rm`; `@NAME` in
+    /// any query.
+    Saved(saved_cmd::SavedArgs),
+    /// Lists: the conversations a query matched, frozen: `list add NAME --query Q`, `ls`,
+    /// `show`, `rm`; `list:NAME` in any query.
+    List(saved_cmd::ListArgs),
     /// Print the audit trail, or `audit verify` its hash chain.
     Audit(audit_cmd::AuditArgs),
     /// Counts: conversations, messages, models, dates, sources, rejects.
@@ -230,6 +237,8 @@ pub fn run() -> i32 {
         Some(Command::Estimate(a)) => estimate_cmd::run(&ctx, a),
         Some(Command::Audit(a)) => audit_cmd::run(&ctx, a),
         Some(Command::Stats) => stats_cmd::run(&ctx),
+        Some(Command::Saved(a)) => saved_cmd::saved(&ctx, a),
+        Some(Command::List(a)) => saved_cmd::list(&ctx, a),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),
         Some(Command::Completions(a)) => docs_cmd::completions(&ctx, a),
         Some(Command::Man(a)) => docs_cmd::man(&ctx, a),

@@ -107,6 +107,8 @@ pub enum Filter {
     Bates(String),
     /// Members of the matter's sample of this name (`samples/NAME.json`).
     Sample(String),
+    /// Conversations of the matter's list of this name (`lists/NAME.json`).
+    List(String),
     /// Conversations with a finding of this elicitation (unprompted, requested, primed, echo).
     Elicitation(String),
     /// Most article words supplied before a reproduction, over the conversation's findings.
@@ -332,6 +334,7 @@ fn filter_text(f: &Filter) -> String {
         Filter::Produced(b) => format!("produced:{}", yes(*b)),
         Filter::Bates(n) => format!("bates:{}", word(n)),
         Filter::Sample(n) => format!("sample:{}", word(n)),
+        Filter::List(n) => format!("list:{}", word(n)),
         Filter::Elicitation(e) => format!("elicitation:{e}"),
         Filter::Supplied(lo, hi) => bounds("supplied", num(lo), num(hi)),
     }
@@ -396,6 +399,7 @@ fn describe_filter(f: &Filter) -> String {
         Filter::Produced(false) => "never produced".to_string(),
         Filter::Bates(n) => format!("produced as {n}"),
         Filter::Sample(n) => format!("in sample {n}"),
+        Filter::List(n) => format!("in list {n}"),
         Filter::Elicitation(e) => format!("a finding elicited: {e}"),
         Filter::Supplied(lo, hi) => format!(
             "{} article words supplied",

@@ -130,6 +130,13 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             if *yes { q } else { all_except(q) }
         }
         Node::Filter(Filter::Bates(number)) => id_set(register(ctx)?.ids_with_bates(number)),
+        Node::Filter(Filter::List(name)) => match ctx.matter_dir {
+            Some(dir) => {
+                let list = crate::review::saved::load_list(dir, name)?;
+                id_set(list.ids.iter().map(String::as_str).collect())
+            }
+            None => Box::new(EmptyQuery),
+        },
         Node::Filter(Filter::Sample(name)) => match ctx.matter_dir {
             Some(dir) => {
                 let ids = crate::sample::member_ids(dir, name)?;
@@ -364,6 +371,7 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         | Filter::Produced(_)
         | Filter::Bates(_)
         | Filter::Sample(_)
+        | Filter::List(_)
         | Filter::ModelLike(_)
         | Filter::IdLike(_) => Box::new(EmptyQuery),
         Filter::NoteWord(word) => {

@@ -42,6 +42,8 @@ pub(crate) enum Tok {
     Near(NearKind, Reach),
     /// `:N` right after a word or phrase (dtSearch term weighting).
     Weight(u32),
+    /// `@NAME`: a saved search.
+    Saved(String),
     /// `name:` directly followed by something.
     Field(String),
     Word(String),
@@ -200,6 +202,26 @@ pub(crate) fn lex(input: &str, dialect: Dialect) -> Result<Vec<Spanned>, QueryEr
                 if c == ')' {
                     weight_suffix(&chars, &mut i, &mut out);
                 }
+            }
+            '@' if chars
+                .get(i + 1)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_') =>
+            {
+                let start = i + 1;
+                let mut j = start;
+                while j < chars.len()
+                    && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '-')
+                {
+                    j += 1;
+                }
+                let name: String = chars[start..j].iter().collect();
+                out.push(Spanned {
+                    tok: Tok::Saved(name.clone()),
+                    col,
+                    text: format!("@{name}"),
+                });
+                i = j;
+                weight_suffix(&chars, &mut i, &mut out);
             }
             '[' | ']' => {
                 return Err(err(
@@ -405,7 +427,7 @@ pub(crate) fn lex(input: &str, dialect: Dialect) -> Result<Vec<Spanned>, QueryEr
             let after_operand = k > 0
                 && matches!(
                     out[k - 1].tok,
-                    Tok::Word(_) | Tok::Quoted(_) | Tok::RParen | Tok::Weight(_)
+                    Tok::Word(_) | Tok::Quoted(_) | Tok::RParen | Tok::Weight(_) | Tok::Saved(_)
                 );
             if !after_operand {
                 return Err(err(
@@ -599,7 +621,8 @@ fn unsupported_syntax(word: &str, dialect: Dialect) -> Option<String> {
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
-pub(crate) const FILTER_NAMES: [&str; 21] = [
+pub(crate) const FILTER_NAMES: [&str; 22] = [
+    "list",
     "model",
     "lang",
     "language",

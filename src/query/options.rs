@@ -71,6 +71,10 @@ pub struct QueryOptions {
     /// Normalised word to its group (the word included), from `[synonyms]` in the matter's
     /// `config.toml`.
     pub synonyms: Synonyms,
+    /// The matter's saved searches (`@NAME`): name to query and its dialect.
+    pub saved: BTreeMap<String, (String, Dialect)>,
+    /// The saved searches being expanded, outermost first (a cycle is an error).
+    pub expanding: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -84,7 +88,7 @@ impl QueryOptions {
         QueryOptions {
             dialect,
             mode,
-            synonyms: Synonyms::new(),
+            ..Default::default()
         }
     }
 
@@ -94,10 +98,17 @@ impl QueryOptions {
         index: &crate::index::ConvIndex,
         dialect: Dialect,
     ) -> Result<QueryOptions> {
+        let saved = crate::review::saved::load(matter_dir)?
+            .searches
+            .into_iter()
+            .map(|(k, v)| (k, (v.query, v.syntax)))
+            .collect();
         Ok(QueryOptions {
             dialect,
             mode: index.text_mode(),
             synonyms: load_synonyms(matter_dir)?,
+            saved,
+            expanding: Vec::new(),
         })
     }
 

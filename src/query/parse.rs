@@ -183,7 +183,14 @@ impl Parser<'_> {
     fn operand_next(&self) -> bool {
         matches!(
             self.peek_tok(),
-            Some(Tok::Not | Tok::LParen | Tok::Field(_) | Tok::Quoted(_) | Tok::Word(_))
+            Some(
+                Tok::Not
+                    | Tok::LParen
+                    | Tok::Field(_)
+                    | Tok::Quoted(_)
+                    | Tok::Word(_)
+                    | Tok::Saved(_)
+            )
         )
     }
 
@@ -398,6 +405,11 @@ impl Parser<'_> {
                 }
                 self.filter(&name, t.col)
             }
+            Tok::Saved(name) => {
+                self.pos += 1;
+                let node = self.saved(&name, t.col)?;
+                Ok(self.weighted(node))
+            }
             Tok::Quoted(text) => {
                 self.pos += 1;
                 // A quoted phrase is words as typed: no dialect's operators inside.
@@ -434,6 +446,46 @@ impl Parser<'_> {
                 Ok(self.weighted(node))
             }
         }
+    }
+
+    /// `@NAME`: the saved search read in its own dialect (saved searches inside it too; a
+    /// cycle is an error).
+    fn saved(&mut self, name: &str, col: usize) -> Result<Node, QueryError> {
+        let Some((query, dialect)) = self.opts.saved.get(name).cloned() else {
+            let known: Vec<&str> = self.opts.saved.keys().map(String::as_str).collect();
+            return Err(err(
+                col,
+                if known.is_empty() {
+                    format!("no saved search \"{name}\" (verbatim saved add NAME QUERY)")
+                } else {
+                    format!("no saved search \"{name}\" (saved: {})", known.join(", "))
+                },
+            ));
+        };
+        if let Some(k) = self.opts.expanding.iter().position(|n| n == name) {
+            let chain: Vec<String> = self.opts.expanding[k..]
+                .iter()
+                .chain(std::iter::once(&name.to_string()))
+                .map(|n| format!("@{n}"))
+                .collect();
+            return Err(err(
+                col,
+                format!("saved searches refer to each other: {}", chain.join(" → ")),
+            ));
+        }
+        self.descend(col)?;
+        if self.opts.expanding.len() >= 20 {
+            return Err(err(col, "saved searches nest more than 20 deep"));
+        }
+        let mut inner = QueryOptions {
+            dialect,
+            ..self.opts.clone()
+        };
+        inner.expanding.push(name.to_string());
+        let node = parse_with(&query, &inner)
+            .map_err(|e| err(col, format!("in @{name} ({query}): {}", e.message)))?;
+        self.depth -= 1;
+        Ok(node)
     }
 
     /// `node:N` when a weight follows.
@@ -556,6 +608,13 @@ impl Parser<'_> {
                 })
                 .map_err(err)?;
                 Filter::Supplied(lo, hi)
+            }
+            "list" => {
+                let n = value.trim();
+                if crate::review::saved::check_name(n).is_err() {
+                    return Err(err(format!("list: takes a list's name, not \"{n}\"")));
+                }
+                Filter::List(n.to_string())
             }
             "sample" => {
                 let n = value.trim();

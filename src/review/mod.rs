@@ -4,6 +4,7 @@
 pub mod designation;
 pub mod journal;
 pub mod palette;
+pub mod saved;
 pub mod state;
 
 pub use journal::{Action, Draft, Event, Journal};

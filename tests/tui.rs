@@ -252,6 +252,57 @@ fn a_westlaw_reviewer_types_westlaw() {
 }
 
 #[test]
+fn the_saved_picker_runs_a_saved_search_or_a_list() {
+    let mut r = rig();
+    r.press(code(KeyCode::Esc));
+    // Nothing saved yet: said, no overlay.
+    r.press(key('\''));
+    assert!(r.app.overlay.is_none());
+    // A colleague saves a search and a list while this reviewer works.
+    let search = verbatim::review::saved::SavedSearch {
+        query: "according w/s report".into(),
+        syntax: Default::default(),
+        description: String::new(),
+        by: "bob".into(),
+        time: chrono::Utc::now(),
+    };
+    verbatim::review::saved::save_search(&r.dir, "acc", search, false).unwrap();
+    r.search("according w/s report");
+    let want = r.app.results.total;
+    let list = verbatim::review::saved::List {
+        name: "two".into(),
+        query: "x".into(),
+        syntax: Default::default(),
+        by: "bob".into(),
+        time: chrono::Utc::now(),
+        ids: (0..2)
+            .map(|i| r.app.results.row(i).unwrap().id.clone())
+            .collect(),
+    };
+    verbatim::review::saved::save_list(&r.dir, &list, false).unwrap();
+    r.search("tag:nothing-here");
+    r.press(code(KeyCode::Esc));
+    r.press(key('\''));
+    let Some(Overlay::Saved { items, selected }) = &r.app.overlay else {
+        panic!("no picker: {:?}", r.app.status)
+    };
+    assert_eq!(items.len(), 2);
+    assert_eq!(*selected, 0);
+    let screen = r.text(80, 24);
+    assert!(screen.contains("@acc  according w/s report"), "{screen}");
+    assert!(screen.contains("list:two  (2 conversations)"), "{screen}");
+    r.press(code(KeyCode::Enter));
+    assert!(r.app.overlay.is_none());
+    assert_eq!(r.app.results.query, "@acc");
+    assert_eq!(r.app.results.total, want);
+    r.press(key('\''));
+    r.press(key('j'));
+    r.press(code(KeyCode::Enter));
+    assert_eq!(r.app.results.query, "list:two");
+    assert_eq!(r.app.results.total, Some(2));
+}
+
+#[test]
 fn syntax_errors_point_at_the_column_and_run_nothing() {
     let mut r = rig();
     r.press(code(KeyCode::Esc));
@@ -739,6 +790,27 @@ fn screens() -> Vec<(&'static str, Setup)> {
             "help",
             Box::new(|r: &mut Rig| {
                 r.press(key('?'));
+            }),
+        ),
+        (
+            "saved",
+            Box::new(|r: &mut Rig| {
+                for (name, q) in [
+                    ("climate", "\"climate change\" w/s (report OR study)"),
+                    ("replies", "assistant:(@climate)"),
+                ] {
+                    let s = verbatim::review::saved::SavedSearch {
+                        query: q.into(),
+                        syntax: Default::default(),
+                        description: String::new(),
+                        by: "ann".into(),
+                        time: chrono::Utc::now(),
+                    };
+                    verbatim::review::saved::save_search(&r.dir, name, s, false).unwrap();
+                }
+                r.press(code(KeyCode::Esc));
+                r.press(key('\''));
+                r.press(key('j'));
             }),
         ),
         (

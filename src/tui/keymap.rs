@@ -43,6 +43,7 @@ pub enum Cmd {
     Sort,
     Mouse,
     Theme,
+    Saved,
 }
 
 /// (command, config name, default keys, what it does)
@@ -196,6 +197,12 @@ const TABLE: &[(Cmd, &str, &[&str], &str)] = &[
     (Cmd::Progress, "progress", &["p"], "review progress"),
     (Cmd::Help, "help", &["?"], "this help"),
     (Cmd::Export, "export", &["e"], "export dialog"),
+    (
+        Cmd::Saved,
+        "saved",
+        &["'"],
+        "saved searches and lists: pick one to run",
+    ),
     (
         Cmd::Sort,
         "sort",

@@ -244,6 +244,17 @@ impl Core {
         })
     }
 
+    /// Reads a query with the reviewer's options; saved searches are read afresh when the
+    /// query names one (a colleague may have saved it since the interface opened).
+    fn parse(&self, text: &str) -> std::result::Result<Node, query::QueryError> {
+        if text.contains('@') {
+            let mut opts = self.query.clone();
+            opts.saved = crate::tui::app::saved_queries(&self.matter_dir);
+            return query::parse_with(text, &opts);
+        }
+        query::parse_with(text, &self.query)
+    }
+
     pub fn num_docs(&self) -> u64 {
         self.index.num_docs()
     }
@@ -379,7 +390,7 @@ impl Core {
         generation: u64,
     ) -> Result<(u64, Vec<Row>, f64)> {
         let started = Instant::now();
-        let node = query::parse_with(query_text, &self.query)?;
+        let node = self.parse(query_text)?;
         let budget = self.budget(generation);
         let result = self.with_state(|j| {
             let lookups = self.lookups(j, &budget);
@@ -421,7 +432,7 @@ impl Core {
         let budget = self.budget(generation);
         const PAGE: usize = 1_000;
         const MAX_SCAN: usize = 50_000;
-        let node = query::parse_with(query_text, &self.query)?;
+        let node = self.parse(query_text)?;
         let mut offset = from;
         let mut scanned = 0;
         while scanned < MAX_SCAN {
@@ -454,7 +465,7 @@ impl Core {
     }
 
     fn ids(&self, query_text: &str, generation: u64) -> Result<Vec<String>> {
-        let node = query::parse_with(query_text, &self.query)?;
+        let node = self.parse(query_text)?;
         let budget = self.budget(generation);
         self.with_state(|j| search::matching_ids_full(&self.index, self.lookups(j, &budget), &node))
     }
@@ -462,7 +473,7 @@ impl Core {
     pub fn load(&self, id: &str, query_text: &str) -> Result<Loaded> {
         let conversation = search::get(&self.index, id)?
             .with_context(|| format!("conversation {id} is not in the index"))?;
-        let node = query::parse_with(query_text, &self.query).unwrap_or(Node::All);
+        let node = self.parse(query_text).unwrap_or(Node::All);
         let hits = query::highlight::hits(&node, &conversation, self.index.text_mode());
         let findings: Vec<Finding> = self
             .by_conv
@@ -568,7 +579,7 @@ impl Core {
         let mut st = FindingStats::default();
         // The set: every conversation, or those the query matches.
         let node = match query_text {
-            Some(q) => query::parse_with(q, &self.query)?,
+            Some(q) => self.parse(q)?,
             None => Node::All,
         };
         let set: Option<HashSet<String>> = match query_text {

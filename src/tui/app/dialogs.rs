@@ -36,6 +36,11 @@ pub enum Overlay {
         generation: u64,
     },
     Export(Box<ExportDialog>),
+    /// The matter's saved searches and lists: (label, query to run), the one selected.
+    Saved {
+        items: Vec<(String, String)>,
+        selected: usize,
+    },
 }
 
 impl App {
@@ -56,6 +61,26 @@ impl App {
                 if let Some(scroll) = self.scrolled(&k, scroll) {
                     self.overlay = Some(Overlay::Help { scroll });
                 }
+                Vec::new()
+            }
+            Overlay::Saved { items, selected } => {
+                let last = items.len().saturating_sub(1);
+                let selected = match (k.code, self.keymap.lookup(&k)) {
+                    (KeyCode::Enter, _) => {
+                        let Some((_, q)) = items.get(selected).cloned() else {
+                            return Vec::new();
+                        };
+                        self.query.set(&q);
+                        return self.search(&q, self.results.sort);
+                    }
+                    (KeyCode::Esc, _) => return Vec::new(),
+                    (_, Some(Cmd::Down)) => (selected + 1).min(last),
+                    (_, Some(Cmd::Up)) => selected.saturating_sub(1),
+                    (_, Some(Cmd::Top)) => 0,
+                    (_, Some(Cmd::Bottom)) => last,
+                    _ => selected,
+                };
+                self.overlay = Some(Overlay::Saved { items, selected });
                 Vec::new()
             }
             Overlay::Details { scroll } => {

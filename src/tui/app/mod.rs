@@ -31,6 +31,7 @@ pub use dialogs::Overlay;
 pub use progress::ProgressScope;
 pub use query_bar::QueryBar;
 pub use reading::{ReadOutcome, Reading, hit_count};
+pub use search::saved_queries;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -355,6 +356,10 @@ impl App {
                 };
                 self.say(format!("mouse capture {on}"), Tone::Info);
                 vec![Effect::Mouse(self.mouse)]
+            }
+            Cmd::Saved => {
+                self.open_saved();
+                Vec::new()
             }
             Cmd::Theme => {
                 self.theme = Theme::new(self.theme.name.next(), self.theme.color);

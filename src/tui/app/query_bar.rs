@@ -100,6 +100,12 @@ impl QueryBar {
 
     pub fn update_preview(&mut self) {
         let text = self.input.text.clone();
+        // A saved search named here may be newer than the interface.
+        if text.contains('@')
+            && let Some(dir) = self.history_file.as_ref().and_then(|p| p.parent())
+        {
+            self.options.saved = super::search::saved_queries(dir);
+        }
         self.preview = match query::parse_with(&text, &self.options) {
             Ok(query::Node::All) => Ok("every conversation".into()),
             Ok(node) => Ok(node.in_dialect(self.options.dialect)),

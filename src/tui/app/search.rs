@@ -11,7 +11,59 @@ use crate::tui::keymap::Cmd;
 use crate::tui::results::{PAGE, Results};
 use crate::tui::worker::Request;
 
+/// The matter's saved searches as query options take them (read afresh: a colleague may
+/// have saved one since the interface opened).
+pub fn saved_queries(
+    matter_dir: &std::path::Path,
+) -> std::collections::BTreeMap<String, (String, crate::query::Dialect)> {
+    crate::review::saved::load(matter_dir)
+        .map(|f| {
+            f.searches
+                .into_iter()
+                .map(|(k, v)| (k, (v.query, v.syntax)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl App {
+    /// The picker of saved searches and lists (`'`): Enter runs the one selected.
+    pub(super) fn open_saved(&mut self) {
+        let saved = saved_queries(&self.matter_dir);
+        self.query_options.saved = saved.clone();
+        self.query.options.saved = saved.clone();
+        let mut items: Vec<(String, String)> = saved
+            .iter()
+            .map(|(name, (q, d))| {
+                let syntax = if *d == crate::query::Dialect::Dtsearch {
+                    String::new()
+                } else {
+                    format!(" [{}]", d.name())
+                };
+                (format!("@{name}  {q}{syntax}"), format!("@{name}"))
+            })
+            .collect();
+        for name in crate::review::saved::list_names(&self.matter_dir).unwrap_or_default() {
+            let size = crate::review::saved::load_list(&self.matter_dir, &name)
+                .map(|l| {
+                    format!(
+                        "{} conversations",
+                        crate::textfmt::thousands(l.ids.len() as u64)
+                    )
+                })
+                .unwrap_or_else(|e| format!("unreadable: {e:#}"));
+            items.push((format!("list:{name}  ({size})"), format!("list:{name}")));
+        }
+        if items.is_empty() {
+            self.say(
+                "no saved searches or lists (verbatim saved add NAME QUERY; verbatim list add NAME --query Q)",
+                Tone::Info,
+            );
+            return;
+        }
+        self.overlay = Some(super::Overlay::Saved { items, selected: 0 });
+    }
+
     pub(super) fn query_key(&mut self, k: KeyEvent) -> Vec<Effect> {
         match self.query.key(&k) {
             QueryOutcome::Stay => Vec::new(),

@@ -18,6 +18,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     match o {
         Overlay::Help { scroll } => help(f, app, area, *scroll),
+        Overlay::Saved { items, selected } => saved(f, app, area, items, *selected),
         Overlay::Details { scroll } => {
             let r = popup(f, area, 100, area.height.saturating_sub(2));
             let lines = super::transcript::details_lines(app, true);
@@ -377,4 +378,32 @@ fn export(f: &mut Frame, app: &App, area: Rect, d: &ExportDialog) {
             inner.y + row,
         ));
     }
+}
+
+/// The picker of saved searches and lists.
+fn saved(f: &mut Frame, app: &App, area: Rect, items: &[(String, String)], selected: usize) {
+    let h = (items.len() as u16 + 2)
+        .min(area.height.saturating_sub(2))
+        .max(3);
+    let r = popup(f, area, 76, h);
+    let b = block(app, " saved searches and lists (Enter: run · Esc: close) ");
+    let inner = b.inner(r);
+    let rows = inner.height.max(1) as usize;
+    let first = selected.saturating_sub(rows.saturating_sub(1));
+    let width = inner.width as usize;
+    let lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, (label, _))| {
+            let text = clip(&crate::textfmt::visible_line(label), width);
+            if i == selected {
+                Line::styled(text, app.theme.selected)
+            } else {
+                Line::styled(text, app.theme.base)
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(b), r);
 }

@@ -37,8 +37,13 @@ pub fn build(
     if let Some(lang) = &conv.language {
         doc.add_text(fields.language, lang);
     }
-    if let Some(c) = conv.created {
-        doc.add_date(fields.created, DateTime::from_timestamp_secs(c.timestamp()));
+    // tantivy keeps dates as i64 nanoseconds (years 1677 to 2262): a date outside (a damaged
+    // or nonsense timestamp) is kept in the transcript but not indexed, rather than
+    // overflowing.
+    if let Some(c) = conv.created
+        && let Some(nanos) = c.timestamp().checked_mul(1_000_000_000)
+    {
+        doc.add_date(fields.created, DateTime::from_timestamp_nanos(nanos));
     }
     doc.add_u64(fields.turns, conv.turns());
     doc.add_u64(fields.messages, conv.messages.len() as u64);
@@ -67,4 +72,38 @@ pub fn conversation_of(doc: &TantivyDocument, fields: &Fields) -> Result<Convers
         .and_then(|v| v.as_str())
         .context("document has no stored transcript")?;
     serde_json::from_str(json).context("stored transcript is not valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Message, SourceRef};
+
+    #[test]
+    fn a_date_tantivy_cannot_hold_is_left_out_not_overflowed() {
+        let (_, fields) = crate::index::schema::build();
+        for (secs, indexed) in [(1_700_000_000i64, true), (253_402_300_799, false)] {
+            let conv = Conversation {
+                id: "c".into(),
+                source: SourceRef {
+                    file: "f".into(),
+                    record: 1,
+                },
+                title: None,
+                created: chrono::DateTime::from_timestamp(secs, 0),
+                model: None,
+                language: None,
+                messages: vec![Message {
+                    index: 0,
+                    role: Role::User,
+                    author: None,
+                    created: None,
+                    text: "hi".into(),
+                }],
+                metadata: Default::default(),
+            };
+            let doc = build(&conv, &fields, 0, 0, 0).unwrap();
+            assert_eq!(doc.get_first(fields.created).is_some(), indexed, "{secs}");
+        }
+    }
 }

@@ -347,7 +347,12 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         )),
         Filter::Created(lo, hi) => {
             let t =
-                |s: i64| Term::from_field_date(fields.created, DateTime::from_timestamp_secs(s));
+                // Dates are indexed as i64 nanoseconds: a bound past that range (`created:>=99999`)
+                // is held at its end instead of overflowing.
+                |s: i64| {
+                    let s = s.clamp(-9_223_372_036, 9_223_372_035);
+                    Term::from_field_date(fields.created, DateTime::from_timestamp_secs(s))
+                };
             Box::new(RangeQuery::new(bound(*lo, t), bound(*hi, t)))
         }
         Filter::Turns(lo, hi) => {

@@ -499,6 +499,24 @@ pub fn get(index: &ConvIndex, id: &str) -> Result<Option<crate::model::Conversat
     }
 }
 
+/// The ids of every matching conversation in production order (oldest first, undated last).
+pub fn production_ids(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<Vec<String>> {
+    let (searcher, docs) = production_order(index, lookups, node)?;
+    let order: std::collections::HashMap<DocAddress, usize> =
+        docs.iter().enumerate().map(|(k, (a, _))| (*a, k)).collect();
+    let mut ids = vec![String::new(); docs.len()];
+    each_id(
+        &searcher,
+        docs.into_iter().map(|(a, _)| a).collect(),
+        |addr, id| {
+            if let Some(k) = order.get(&addr) {
+                ids[*k] = id.to_string();
+            }
+        },
+    )?;
+    Ok(ids)
+}
+
 /// A matching document and its creation time (epoch nanoseconds).
 pub type DatedDoc = (DocAddress, Option<i64>);
 

@@ -36,6 +36,23 @@ fn query(session: &str, q: &str) {
     send(session, &[q, "Enter"]);
 }
 
+/// Enter opens the selected row once the new results are in: pressed until a transcript is
+/// open.
+fn open_selected(session: &str) {
+    let t = Instant::now();
+    loop {
+        send(session, &["Enter"]);
+        std::thread::sleep(Duration::from_millis(300));
+        if tmux(&["capture-pane", "-p", "-t", session]).contains("message 1/") {
+            return;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "the transcript never opened"
+        );
+    }
+}
+
 fn send(session: &str, keys: &[&str]) {
     let mut args = vec!["send-keys", "-t", session];
     args.extend_from_slice(keys);
@@ -58,9 +75,21 @@ impl Review {
         env: &str,
         size: (u16, u16),
     ) -> Review {
+        Self::start_with(session, matter, reviewer, env, size, "")
+    }
+
+    /// [`Review::start`] with more arguments after `review`.
+    fn start_with(
+        session: &str,
+        matter: &std::path::Path,
+        reviewer: &str,
+        env: &str,
+        size: (u16, u16),
+        extra: &str,
+    ) -> Review {
         let done = matter.with_file_name(format!("{session}.done"));
         let script = format!(
-            "{env} NO_COLOR=1 VERBATIM_TUI_CONFIG=/nonexistent '{}' --matter '{}' --reviewer {reviewer} review 2>/dev/null; echo $? > '{d}.code'; stty -a > '{d}.stty'; touch '{d}'; sleep 30",
+            "{env} NO_COLOR=1 VERBATIM_TUI_CONFIG=/nonexistent '{}' --matter '{}' --reviewer {reviewer} review {extra} 2>/dev/null; echo $? > '{d}.code'; stty -a > '{d}.stty'; touch '{d}'; sleep 30",
             env!("CARGO_BIN_EXE_verbatim"),
             matter.display(),
             d = done.display(),
@@ -175,6 +204,61 @@ fn search_open_hit_tag_undo_tag_quit_in_tmux() {
     assert!(verbatim::audit::verify(&m).is_ok());
 }
 
+/// A reviewer checks out a batch, reviews it as the queue in the real binary at 80x24, codes
+/// each conversation, and checks it in: the batch is coded whole, by that reviewer.
+#[test]
+fn a_reviewer_checks_out_a_batch_codes_it_and_checks_it_in_in_tmux() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("demo");
+    verbatim::demo::build(&m, &mut verbatim::progress::Silent).unwrap();
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+            .arg("--matter")
+            .arg(&m)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    cli(&[
+        "batch",
+        "create",
+        "b",
+        "--query",
+        "reviewed:no",
+        "--size",
+        "5",
+    ]);
+    assert!(cli(&["--reviewer", "bq", "batch", "checkout"]).contains("b-001"));
+    let session = format!("verbatim-batch-{}", std::process::id());
+    let review = Review::start_with(&session, &m, "bq", "", (80, 24), "--batch");
+    wait_for(&session, "5 of 300 conversations", 30);
+    wait_for(&session, "batch b-001: 0 of 5 coded", 10);
+    open_selected(&session);
+    for i in 1..=5 {
+        send(&session, &["1"]);
+        wait_for(&session, &format!("saved #{i}:"), 15);
+        if i < 5 {
+            send(&session, &["]"]);
+            std::thread::sleep(Duration::from_millis(400));
+        }
+    }
+    send(&session, &["q"]);
+    wait_for(&session, "Query (", 10);
+    send(&session, &["q"]);
+    assert_eq!(review.ended("quit"), "0");
+    let text = cli(&["--reviewer", "bq", "batch", "checkin"]);
+    assert!(text.contains("b-001 checked in: 5 of 5 coded"), "{text}");
+    let j = verbatim::review::Journal::open(&m).unwrap();
+    assert!(j.state().events.iter().all(|e| e.reviewer == "bq"));
+    assert_eq!(j.state().events.len(), 5);
+}
+
 struct KillSession(String);
 
 impl Drop for KillSession {
@@ -211,19 +295,7 @@ fn code_queue_in_tmux(step: &str) {
     wait_for(&session, "300 of 300 conversations", 30);
     query(&session, "reviewed:no");
     wait_for(&session, "Query (/ to edit)", 30);
-    // Enter opens the selected row once the new results are in; press again until open.
-    let t = Instant::now();
-    loop {
-        send(&session, &["Enter"]);
-        std::thread::sleep(Duration::from_millis(300));
-        if tmux(&["capture-pane", "-p", "-t", &session]).contains("message 1/") {
-            break;
-        }
-        assert!(
-            t.elapsed() < Duration::from_secs(20),
-            "the transcript never opened"
-        );
-    }
+    open_selected(&session);
     // The open conversation's id is the transcript frame's title.
     let open_id = |screen: &str| {
         screen

@@ -1,6 +1,7 @@
 //! Command-line front-end: argument parsing (clap) and dispatch to the commands.
 
 mod audit_cmd;
+mod batch_cmd;
 mod demo_cmd;
 mod designation_cmd;
 mod detect_cmd;
@@ -86,6 +87,9 @@ enum Command {
     Tags(review_cmd::TagsArgs),
     /// Export tagged or matching conversations: jsonl, csv, txt, md, html, or a DAT production.
     Export(export_cmd::ExportArgs),
+    /// Batches for a review team: `batch create SET --query Q --size N`, `checkout`,
+    /// `checkin`, `status`, `reassign`.
+    Batch(batch_cmd::BatchArgs),
     /// Confidentiality designations: the matter's default (`set`, `clear`), a conversation's
     /// own (`code`, `uncode`), and `show`.
     Designation(designation_cmd::DesignationArgs),
@@ -126,6 +130,9 @@ struct ReviewArgs {
     /// findings and others' coding withheld until you make your call.
     #[arg(long, value_name = "NAME")]
     sample: Option<String>,
+    /// Open a batch as the queue: the one you hold (`batch checkout`), or the one named.
+    #[arg(long, value_name = "BATCH", num_args = 0..=1, default_missing_value = "", conflicts_with = "sample")]
+    batch: Option<String>,
 }
 
 /// Shared context of every command.
@@ -238,12 +245,13 @@ pub fn run() -> i32 {
         Some(Command::Audit(a)) => audit_cmd::run(&ctx, a),
         Some(Command::Stats) => stats_cmd::run(&ctx),
         Some(Command::Saved(a)) => saved_cmd::saved(&ctx, a),
+        Some(Command::Batch(a)) => batch_cmd::run(&ctx, a),
         Some(Command::List(a)) => saved_cmd::list(&ctx, a),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),
         Some(Command::Completions(a)) => docs_cmd::completions(&ctx, a),
         Some(Command::Man(a)) => docs_cmd::man(&ctx, a),
-        Some(Command::Review(a)) => review_ui::run(&ctx, a.sample.as_deref()),
-        None => review_ui::run(&ctx, None),
+        Some(Command::Review(a)) => review_ui::run(&ctx, a.sample.as_deref(), a.batch.as_deref()),
+        None => review_ui::run(&ctx, None, None),
     };
     match result {
         Ok(code) => code,

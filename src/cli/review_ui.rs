@@ -12,7 +12,7 @@ pub fn interactive() -> bool {
     std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
 }
 
-pub fn run(ctx: &Ctx, sample: Option<&str>) -> Result<i32> {
+pub fn run(ctx: &Ctx, sample: Option<&str>, batch: Option<&str>) -> Result<i32> {
     let dir = ctx.matter_dir()?;
     if !interactive() {
         bail!(
@@ -21,7 +21,20 @@ pub fn run(ctx: &Ctx, sample: Option<&str>) -> Result<i32> {
         );
     }
     verbatim::matter::Matter::open(&dir)?;
-    verbatim::tui::run(&dir, &ctx.reviewer, sample)?;
+    // A batch opens as the queue: its conversations, by the `batch:` filter.
+    let start = match batch {
+        None => None,
+        Some("") => match verbatim::review::batches::held_by(&dir, &ctx.reviewer)? {
+            Some(b) => Some(b.id),
+            None => bail!(
+                "{} holds no batch: verbatim --reviewer {} batch checkout",
+                ctx.reviewer,
+                ctx.reviewer
+            ),
+        },
+        Some(id) => Some(verbatim::review::batches::find(&dir, id)?.id),
+    };
+    verbatim::tui::run_with(&dir, &ctx.reviewer, sample, start.as_deref())?;
     Ok(0)
 }
 

@@ -109,6 +109,8 @@ pub enum Filter {
     Sample(String),
     /// Conversations of the matter's list of this name (`lists/NAME.json`).
     List(String),
+    /// Conversations of a batch (`SET-003`) or of every batch of a set (`SET`).
+    Batch(String),
     /// Conversations with a finding of this elicitation (unprompted, requested, primed, echo).
     Elicitation(String),
     /// Most article words supplied before a reproduction, over the conversation's findings.
@@ -335,6 +337,7 @@ fn filter_text(f: &Filter) -> String {
         Filter::Bates(n) => format!("bates:{}", word(n)),
         Filter::Sample(n) => format!("sample:{}", word(n)),
         Filter::List(n) => format!("list:{}", word(n)),
+        Filter::Batch(n) => format!("batch:{}", word(n)),
         Filter::Elicitation(e) => format!("elicitation:{e}"),
         Filter::Supplied(lo, hi) => bounds("supplied", num(lo), num(hi)),
     }
@@ -400,6 +403,7 @@ fn describe_filter(f: &Filter) -> String {
         Filter::Bates(n) => format!("produced as {n}"),
         Filter::Sample(n) => format!("in sample {n}"),
         Filter::List(n) => format!("in list {n}"),
+        Filter::Batch(n) => format!("in batch {n}"),
         Filter::Elicitation(e) => format!("a finding elicited: {e}"),
         Filter::Supplied(lo, hi) => format!(
             "{} article words supplied",

@@ -130,6 +130,13 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             if *yes { q } else { all_except(q) }
         }
         Node::Filter(Filter::Bates(number)) => id_set(register(ctx)?.ids_with_bates(number)),
+        Node::Filter(Filter::Batch(name)) => match ctx.matter_dir {
+            Some(dir) => {
+                let ids = crate::review::batches::ids_of(dir, name)?;
+                id_set(ids.iter().map(String::as_str).collect())
+            }
+            None => Box::new(EmptyQuery),
+        },
         Node::Filter(Filter::List(name)) => match ctx.matter_dir {
             Some(dir) => {
                 let list = crate::review::saved::load_list(dir, name)?;
@@ -377,6 +384,7 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         | Filter::Bates(_)
         | Filter::Sample(_)
         | Filter::List(_)
+        | Filter::Batch(_)
         | Filter::ModelLike(_)
         | Filter::IdLike(_) => Box::new(EmptyQuery),
         Filter::NoteWord(word) => {

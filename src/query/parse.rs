@@ -609,6 +609,15 @@ impl Parser<'_> {
                 .map_err(err)?;
                 Filter::Supplied(lo, hi)
             }
+            "batch" => {
+                let n = value.trim();
+                if crate::review::saved::check_name(n).is_err() {
+                    return Err(err(format!(
+                        "batch: takes a batch (SET-001) or a set, not \"{n}\""
+                    )));
+                }
+                Filter::Batch(n.to_string())
+            }
             "list" => {
                 let n = value.trim();
                 if crate::review::saved::check_name(n).is_err() {

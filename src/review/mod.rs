@@ -1,8 +1,10 @@
 //! Review: the journal of coding decisions (tags, notes, designations, undo), the state it
 //! replays to, the tag palette and the confidentiality designations.
 
+pub mod batches;
 pub mod designation;
 pub mod journal;
+pub mod named;
 pub mod palette;
 pub mod saved;
 pub mod state;

@@ -64,35 +64,18 @@ pub fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// A matter file's bytes (a symlink refused), or `None` when it is missing.
-fn read(path: &Path) -> Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let Some(mut f) = fsutil::open_read(path)? else {
-        return Ok(None);
-    };
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(Some(bytes))
-}
-
 /// The saved searches (none when nothing was saved).
 pub fn load(dir: &Path) -> Result<SavedFile> {
     let path = saved_path(dir);
-    match read(&path)? {
+    match super::named::read(&path)? {
         Some(bytes) => serde_json::from_slice(&bytes)
             .with_context(|| format!("{} is not readable", path.display())),
         None => Ok(SavedFile::default()),
     }
 }
 
-/// Runs `f` under the matter's lock for saved searches and lists.
 fn locked<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    let lock = fsutil::open_append_private(&dir.join("saved.lock"))?;
-    lock.lock().context("cannot lock the saved searches")?;
-    let out = f();
-    let _ = lock.unlock();
-    out
+    super::named::locked(dir, "saved.lock", f)
 }
 
 /// Saves a search; an existing name is replaced only when `replace` is set.
@@ -146,7 +129,7 @@ pub fn save_list(dir: &Path, list: &List, replace: bool) -> Result<()> {
 pub fn load_list(dir: &Path, name: &str) -> Result<List> {
     check_name(name)?;
     let path = list_path(dir, name);
-    let bytes = match read(&path)? {
+    let bytes = match super::named::read(&path)? {
         Some(b) => b,
         None => {
             let known = list_names(dir).unwrap_or_default();
@@ -165,24 +148,7 @@ pub fn load_list(dir: &Path, name: &str) -> Result<List> {
 
 /// The names of the matter's lists, sorted.
 pub fn list_names(dir: &Path) -> Result<Vec<String>> {
-    let d = lists_dir(dir);
-    let entries = match std::fs::read_dir(&d) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", d.display())),
-    };
-    let mut out: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()
-                .and_then(|n| n.strip_suffix(".json"))
-                .map(str::to_string)
-        })
-        .filter(|n| check_name(n).is_ok())
-        .collect();
-    out.sort();
-    Ok(out)
+    super::named::names(&lists_dir(dir))
 }
 
 /// Removes a list.

@@ -138,6 +138,16 @@ impl Trace {
 /// Opens the review interface on a matter and runs it until the user quits; with `sample`,
 /// a blind review of that sample.
 pub fn run(matter_dir: &Path, reviewer: &str, sample: Option<&str>) -> Result<()> {
+    run_with(matter_dir, reviewer, sample, None)
+}
+
+/// [`run`], opening on a batch (`batch:ID` as the first query) when one is given.
+pub fn run_with(
+    matter_dir: &Path,
+    reviewer: &str,
+    sample: Option<&str>,
+    batch: Option<&str>,
+) -> Result<()> {
     let blind = match sample {
         Some(name) => {
             let s = crate::sample::load(matter_dir, name)?;
@@ -174,7 +184,7 @@ pub fn run(matter_dir: &Path, reviewer: &str, sample: Option<&str>) -> Result<()
         matter_dir,
         reviewer,
         "open",
-        serde_json::json!({"command": "review", "sample": sample}),
+        serde_json::json!({"command": "review", "sample": sample, "batch": batch}),
     )?;
     crate::audit::reconcile::reconcile_journal(matter_dir, app.journal.state(), reviewer)?;
 
@@ -201,9 +211,10 @@ pub fn run(matter_dir: &Path, reviewer: &str, sample: Option<&str>) -> Result<()
     terminal::install_panic_hook();
     spawn_input(tx.clone());
 
-    let mut effects = match blind {
-        Some((name, members)) => app.start_blind(&name, members),
-        None => app.start(),
+    let mut effects = match (blind, batch) {
+        (Some((name, members)), _) => app.start_blind(&name, members),
+        (None, Some(b)) => app.start_batch(b),
+        (None, None) => app.start(),
     };
     let mut exec = |effects: Vec<Effect>, app: &mut App| -> bool {
         for e in effects {

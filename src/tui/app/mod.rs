@@ -213,6 +213,28 @@ impl App {
         fx
     }
 
+    /// Opens on a batch: its conversations as the queue, its progress said.
+    pub fn start_batch(&mut self, batch: &str) -> Vec<Effect> {
+        let q = format!("batch:{batch}");
+        if let Ok(b) = crate::review::batches::find(&self.matter_dir, batch) {
+            let st = self.journal.state();
+            let coded = b
+                .ids
+                .iter()
+                .filter(|id| st.get(id).is_some_and(|c| c.reviewed()))
+                .count();
+            self.say(
+                format!(
+                    "batch {batch}: {coded} of {} coded (batch:{batch} AND reviewed:no for the rest)",
+                    b.ids.len()
+                ),
+                Tone::Info,
+            );
+        }
+        self.query.set(&q);
+        self.run_query()
+    }
+
     /// Quits, keeping this reviewer's place for the next start.
     fn quit_now(&mut self) -> Vec<Effect> {
         if self.blind.is_some() {

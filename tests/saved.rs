@@ -216,3 +216,42 @@ fn two_processes_saving_at_once_lose_nothing() {
         }
     }
 }
+
+#[test]
+fn a_highlight_set_is_kept_checked_and_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = matter(tmp.path());
+    let ok = |args: &[&str]| {
+        let out = run(&m, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let f = write(
+        tmp.path(),
+        "hl.txt",
+        b"# the team's terms\nred: iran w/s oil\ngas\n@nope\n",
+    );
+    // A term that does not parse: refused with its line, nothing kept.
+    let out = run(&m, &["highlights", "set", f.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("line 4"), "{}", stderr(&out));
+    assert!(ok(&["highlights", "show"]).contains("no highlight set"));
+    let f = write(tmp.path(), "hl.txt", b"red: iran w/s oil\ngas\n");
+    assert!(ok(&["highlights", "set", f.to_str().unwrap()]).contains("2 terms"));
+    let text = ok(&["highlights", "show"]);
+    assert!(
+        text.contains("red      iran w/s oil") && text.contains("cyan     gas"),
+        "{text}"
+    );
+    // The search term report can make its terms the set.
+    let terms = write(tmp.path(), "t.txt", b"oil\nprices\n");
+    ok(&["report", terms.to_str().unwrap(), "--set-highlights"]);
+    let text = ok(&["highlights", "show"]);
+    assert!(
+        text.contains("yellow   oil") && text.contains("cyan     prices"),
+        "{text}"
+    );
+    assert!(ok(&["highlights", "clear"]).contains("removed"));
+    let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("\"highlights\"") && audit.contains("\"highlights-cleared\""));
+}

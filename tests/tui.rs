@@ -303,6 +303,42 @@ fn the_saved_picker_runs_a_saved_search_or_a_list() {
 }
 
 #[test]
+fn the_highlight_set_is_marked_in_its_colours_and_counted() {
+    let mut r = rig_with(true);
+    verbatim::review::highlights::save(
+        &r.dir,
+        &verbatim::review::highlights::HighlightSet {
+            syntax: Default::default(),
+            by: "lead".into(),
+            time: chrono::Utc::now(),
+            terms: verbatim::review::highlights::parse_terms(
+                "red: report\ncyan: \"according to\"\n",
+            )
+            .unwrap(),
+        },
+    )
+    .unwrap();
+    r.search("assistant:\"according to\"");
+    r.press(code(KeyCode::Enter));
+    let loaded = r.app.reading.as_ref().unwrap().loaded.as_ref().unwrap();
+    assert_eq!(loaded.highlights.len(), 2);
+    let according = loaded.highlights[1].clone();
+    assert!(according.count > 0 && according.error.is_none());
+    // The details list each term with its count here.
+    r.press(key('i'));
+    let screen = r.text(120, 40);
+    assert!(screen.contains("highlights (hits here):"), "{screen}");
+    assert!(
+        screen.contains(&format!("\"according to\"  {}", according.count)),
+        "{screen}"
+    );
+    // The transcript carries the set's colours (red underline for "report").
+    r.press(code(KeyCode::Esc));
+    let styled = styled(&r.draw(120, 40));
+    assert!(styled.contains("Red"), "no red mark");
+}
+
+#[test]
 fn syntax_errors_point_at_the_column_and_run_nothing() {
     let mut r = rig();
     r.press(code(KeyCode::Esc));

@@ -8,6 +8,7 @@ mod detect_cmd;
 mod docs_cmd;
 mod estimate_cmd;
 mod export_cmd;
+mod highlights_cmd;
 mod import_cmd;
 mod output;
 mod productions_cmd;
@@ -90,6 +91,9 @@ enum Command {
     /// Batches for a review team: `batch create SET --query Q --size N`, `checkout`,
     /// `checkin`, `status`, `reassign`.
     Batch(batch_cmd::BatchArgs),
+    /// The team's highlight set: `highlights set FILE` (one query per line, `red: query`),
+    /// `show`, `clear`; marked in every transcript.
+    Highlights(highlights_cmd::HighlightsArgs),
     /// Confidentiality designations: the matter's default (`set`, `clear`), a conversation's
     /// own (`code`, `uncode`), and `show`.
     Designation(designation_cmd::DesignationArgs),
@@ -246,6 +250,7 @@ pub fn run() -> i32 {
         Some(Command::Stats) => stats_cmd::run(&ctx),
         Some(Command::Saved(a)) => saved_cmd::saved(&ctx, a),
         Some(Command::Batch(a)) => batch_cmd::run(&ctx, a),
+        Some(Command::Highlights(a)) => highlights_cmd::run(&ctx, a),
         Some(Command::List(a)) => saved_cmd::list(&ctx, a),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),
         Some(Command::Completions(a)) => docs_cmd::completions(&ctx, a),

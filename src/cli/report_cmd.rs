@@ -25,6 +25,9 @@ pub struct ReportArgs {
     /// it, a `# syntax: westlaw` line in the terms file says; else dtsearch.
     #[arg(long)]
     syntax: Option<verbatim::query::Dialect>,
+    /// Also make the terms the matter's highlight set (marked in every transcript).
+    #[arg(long)]
+    set_highlights: bool,
 }
 
 pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
@@ -84,6 +87,13 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
             "syntax": syntax.name(),
         }),
     )?;
+    if args.set_highlights {
+        let n = super::highlights_cmd::set_from_terms(&s, &text, syntax)?;
+        s.audit(
+            "highlights",
+            json!({"file": args.terms.display().to_string(), "sha256": verbatim::hashing::sha256_hex(&bytes), "terms": n, "syntax": syntax.name(), "from": "report"}),
+        )?;
+    }
     let csv = report::to_csv(&rep, &header);
     match &args.out {
         Some(p) => {

@@ -3,6 +3,7 @@
 
 pub mod batches;
 pub mod designation;
+pub mod highlights;
 pub mod journal;
 pub mod named;
 pub mod palette;

@@ -58,6 +58,9 @@ pub struct Theme {
     pub echoed: Style,
     /// Article text the user supplied (the compare view's article pane, user messages).
     pub supplied: Style,
+    /// The highlight set's colours (`review::highlights::COLOURS` order); without colour,
+    /// distinct modifiers.
+    pub highlights: [Style; 6],
     pub user: Style,
     pub assistant: Style,
     pub other_role: Style,
@@ -149,6 +152,31 @@ impl Theme {
             reproduced: c(b, rep).add_modifier(bold | Modifier::UNDERLINED),
             echoed: c(b, echo).add_modifier(Modifier::ITALIC),
             supplied: c(b, echo).add_modifier(Modifier::DIM),
+            highlights: if color {
+                [
+                    Color::Yellow,
+                    Color::Cyan,
+                    Color::Magenta,
+                    Color::Green,
+                    Color::Blue,
+                    Color::Red,
+                ]
+                .map(|col| {
+                    b.underline_color(col)
+                        .fg(col)
+                        .add_modifier(Modifier::UNDERLINED)
+                })
+            } else {
+                [
+                    Modifier::UNDERLINED,
+                    Modifier::ITALIC,
+                    Modifier::UNDERLINED | Modifier::ITALIC,
+                    Modifier::CROSSED_OUT,
+                    Modifier::BOLD | Modifier::UNDERLINED,
+                    Modifier::BOLD | Modifier::ITALIC,
+                ]
+                .map(|m| b.add_modifier(m))
+            },
             user: c(b, user).add_modifier(bold),
             assistant: c(b, asst).add_modifier(bold),
             other_role: c(b, dimc).add_modifier(bold),

@@ -87,6 +87,19 @@ pub struct Loaded {
     /// Per matched article: its text supplied earlier in the conversation (marked in the
     /// compare view's article pane and in the transcript's user messages).
     pub supplied: HashMap<String, crate::detect::elicitation::SuppliedText>,
+    /// The matter's highlight set: each term's hits here, in its colour.
+    pub highlights: Vec<HighlightHits>,
+}
+
+/// One term of the highlight set in one conversation.
+#[derive(Debug, Clone)]
+pub struct HighlightHits {
+    pub term: crate::review::highlights::Term,
+    pub hits: Vec<query::highlight::MessageHits>,
+    /// Marked stretches in the conversation.
+    pub count: usize,
+    /// The term does not parse (a set saved with another matter's synonyms, say).
+    pub error: Option<String>,
 }
 
 /// One sample on the progress screen.
@@ -513,6 +526,7 @@ impl Core {
         let produced = crate::export::register::load_cached(&self.matter_dir)?
             .places(id)
             .to_vec();
+        let highlights = self.highlights(&conversation);
         Ok(Loaded {
             conversation,
             hits,
@@ -521,7 +535,40 @@ impl Core {
             produced,
             matter_designation: crate::review::designation::matter_default(&self.matter_dir)?,
             supplied,
+            highlights,
         })
+    }
+
+    /// The matter's highlight set marked in a conversation (read afresh: a lead may change it
+    /// while the team works).
+    fn highlights(&self, conv: &crate::model::Conversation) -> Vec<HighlightHits> {
+        let Ok(Some(set)) = crate::review::highlights::load(&self.matter_dir) else {
+            return Vec::new();
+        };
+        let mut opts = self.query.clone();
+        opts.dialect = set.syntax;
+        opts.saved = crate::tui::app::saved_queries(&self.matter_dir);
+        set.terms
+            .into_iter()
+            .map(|term| match query::parse_with(&term.query, &opts) {
+                Ok(node) => {
+                    let hits = query::highlight::hits(&node, conv, self.index.text_mode());
+                    let count = hits.iter().map(|h| h.ranges.len()).sum();
+                    HighlightHits {
+                        term,
+                        hits,
+                        count,
+                        error: None,
+                    }
+                }
+                Err(e) => HighlightHits {
+                    term,
+                    hits: Vec::new(),
+                    count: 0,
+                    error: Some(e.to_string()),
+                },
+            })
+            .collect()
     }
 
     /// One article from the store (the id index is built on first use).

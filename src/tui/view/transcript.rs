@@ -78,6 +78,19 @@ pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -
                 });
             }
         }
+        // The highlight set's terms, each in its colour (the query's hits over them).
+        for h in &l.highlights {
+            let style = t.highlights[h.term.colour_index() % t.highlights.len()];
+            for mh in h.hits.iter().filter(|x| x.message == m.index) {
+                for &(s, e) in &mh.ranges {
+                    marks.push(Mark {
+                        start: s,
+                        end: e,
+                        style,
+                    });
+                }
+            }
+        }
         let first_hit_mark = marks.len();
         let mut my_hits = 0;
         if let Some(h) = l.hits.iter().find(|h| h.message == m.index) {
@@ -313,6 +326,27 @@ pub fn details_lines(app: &App, full: bool) -> Vec<Line<'static>> {
                     if on { t.tag } else { t.base },
                 ),
             ]));
+        }
+        if let Some(l) = rd.loaded.as_ref()
+            && !l.highlights.is_empty()
+        {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("highlights (hits here):", t.dim));
+            for h in &l.highlights {
+                let style = t.highlights[h.term.colour_index() % t.highlights.len()];
+                let count = match &h.error {
+                    Some(e) => format!("error: {e}"),
+                    None => h.count.to_string(),
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {:<7} ", h.term.colour), style),
+                    Span::styled(
+                        crate::textfmt::visible_line(&h.term.query).into_owned(),
+                        t.base,
+                    ),
+                    Span::styled(format!("  {count}"), t.dim),
+                ]));
+            }
         }
         if let Some(l) = rd.loaded.as_ref()
             && !l.findings.is_empty()

@@ -22,21 +22,22 @@ fn matter(tmp: &std::path::Path) -> std::path::PathBuf {
     m
 }
 
-fn count(m: &std::path::Path, args: &[&str]) -> String {
+/// The output of a command that must succeed.
+fn ok_in(m: &std::path::Path, args: &[&str]) -> String {
     let out = run(m, args);
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-    stdout(&out).trim().to_string()
+    stdout(&out)
+}
+
+fn count(m: &std::path::Path, args: &[&str]) -> String {
+    ok_in(m, args).trim().to_string()
 }
 
 #[test]
 fn saved_searches_expand_everywhere_a_query_is() {
     let tmp = tempfile::tempdir().unwrap();
     let m = matter(tmp.path());
-    let ok = |args: &[&str]| {
-        let out = run(&m, args);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    };
+    let ok = |args: &[&str]| ok_in(&m, args);
     ok(&[
         "saved",
         "add",
@@ -221,11 +222,7 @@ fn two_processes_saving_at_once_lose_nothing() {
 fn a_highlight_set_is_kept_checked_and_audited() {
     let tmp = tempfile::tempdir().unwrap();
     let m = matter(tmp.path());
-    let ok = |args: &[&str]| {
-        let out = run(&m, args);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        stdout(&out)
-    };
+    let ok = |args: &[&str]| ok_in(&m, args);
     let f = write(
         tmp.path(),
         "hl.txt",

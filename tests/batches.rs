@@ -162,3 +162,62 @@ fn two_processes_never_get_the_same_batch() {
     let distinct: BTreeSet<&String> = all.iter().collect();
     assert_eq!(distinct.len(), 100, "a batch was given twice");
 }
+
+/// Second-level review: reviewers' differing calls are listed, an undone call withdraws, and
+/// a lead's decision settles the conflict (kept, tagged, audited).
+#[test]
+fn conflicting_calls_are_listed_and_a_lead_decides() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = matter(tmp.path(), 3);
+    ok(&m, &["--reviewer", "bob", "tag", "c002", "hot"]);
+    ok(&m, &["--reviewer", "ann", "tag", "c001", "echo-only"]);
+    ok(&m, &["--reviewer", "bob", "tag", "c001", "echo-only"]);
+    ok(
+        &m,
+        &["--reviewer", "ann", "tag", "c000", "reproduces-article"],
+    );
+    ok(&m, &["--reviewer", "bob", "tag", "c000", "not-relevant"]);
+    let text = ok(&m, &["conflicts"]);
+    assert_eq!(
+        text.trim(),
+        "c000  call: ann reproduces-article · bob not-relevant",
+        "{text}"
+    );
+    // Bob takes his call back: no conflict; he calls again: the conflict is back.
+    ok(&m, &["--reviewer", "bob", "undo"]);
+    assert!(ok(&m, &["conflicts"]).contains("no conflicting calls"));
+    ok(&m, &["--reviewer", "bob", "tag", "c000", "not-relevant"]);
+    assert!(ok(&m, &["conflicts"]).contains("c000"));
+    // A lead decides; only a call of an exclusive group is a decision.
+    let out = run(
+        &m,
+        &["--reviewer", "lead", "conflicts", "resolve", "c000", "hot"],
+    );
+    assert!(!out.status.success());
+    ok(
+        &m,
+        &[
+            "--reviewer",
+            "lead",
+            "conflicts",
+            "resolve",
+            "c000",
+            "reproduces-article",
+            "--note",
+            "the reply copies the article",
+        ],
+    );
+    assert!(ok(&m, &["conflicts"]).contains("no conflicting calls"));
+    let all = ok(&m, &["conflicts", "--all"]);
+    assert!(all.contains("decided reproduces-article by lead"), "{all}");
+    let held = ok(
+        &m,
+        &["search", "--count", "id:c000 AND tag:reproduces-article"],
+    );
+    assert_eq!(held.trim(), "1", "the decision is the conversation's call");
+    let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("\"conflict-decision\""));
+    // A later call that differs again opens the conflict again.
+    ok(&m, &["--reviewer", "bob", "tag", "c000", "not-relevant"]);
+    assert!(ok(&m, &["conflicts"]).contains("c000"));
+}

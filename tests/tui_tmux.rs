@@ -239,6 +239,7 @@ fn a_reviewer_checks_out_a_batch_codes_it_and_checks_it_in_in_tmux() {
     let review = Review::start_with(&session, &m, "bq", "", (80, 24), "--batch");
     wait_for(&session, "5 of 300 conversations", 30);
     wait_for(&session, "batch b-001: 0 of 5 coded", 10);
+    wait_for(&session, "batch b-001: 0/5 coded", 10);
     open_selected(&session);
     for i in 1..=5 {
         send(&session, &["1"]);
@@ -249,7 +250,7 @@ fn a_reviewer_checks_out_a_batch_codes_it_and_checks_it_in_in_tmux() {
         }
     }
     send(&session, &["q"]);
-    wait_for(&session, "Query (", 10);
+    wait_for(&session, "batch b-001: 5/5 coded", 10);
     send(&session, &["q"]);
     assert_eq!(review.ended("quit"), "0");
     let text = cli(&["--reviewer", "bq", "batch", "checkin"]);

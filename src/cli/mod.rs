@@ -2,6 +2,7 @@
 
 mod audit_cmd;
 mod batch_cmd;
+mod conflicts_cmd;
 mod demo_cmd;
 mod designation_cmd;
 mod detect_cmd;
@@ -91,6 +92,9 @@ enum Command {
     /// Batches for a review team: `batch create SET --query Q --size N`, `checkout`,
     /// `checkin`, `status`, `reassign`.
     Batch(batch_cmd::BatchArgs),
+    /// Second-level review: the calls reviewers disagree on (`conflicts`), and a lead's
+    /// decision (`conflicts resolve ID CALL --note N`).
+    Conflicts(conflicts_cmd::ConflictsArgs),
     /// The team's highlight set: `highlights set FILE` (one query per line, `red: query`),
     /// `show`, `clear`; marked in every transcript.
     Highlights(highlights_cmd::HighlightsArgs),
@@ -250,6 +254,7 @@ pub fn run() -> i32 {
         Some(Command::Stats) => stats_cmd::run(&ctx),
         Some(Command::Saved(a)) => saved_cmd::saved(&ctx, a),
         Some(Command::Batch(a)) => batch_cmd::run(&ctx, a),
+        Some(Command::Conflicts(a)) => conflicts_cmd::run(&ctx, a),
         Some(Command::Highlights(a)) => highlights_cmd::run(&ctx, a),
         Some(Command::List(a)) => saved_cmd::list(&ctx, a),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),

@@ -116,6 +116,19 @@ pub(super) fn require_conversation(s: &Session, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Tags one conversation, as `verbatim tag ID TAG` does.
+pub fn tag_one(ctx: &Ctx, id: &str, tag_name: &str) -> Result<i32> {
+    tag(
+        ctx,
+        TagArgs {
+            words: vec![id.to_string(), tag_name.to_string()],
+            query: None,
+            yes: true,
+        },
+        Action::Tag,
+    )
+}
+
 pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
     let mut s = Session::open(ctx)?;
     let (ids, tags): (Vec<String>, Vec<String>) = match &args.query {

@@ -2,6 +2,7 @@
 //! replays to, the tag palette and the confidentiality designations.
 
 pub mod batches;
+pub mod conflicts;
 pub mod designation;
 pub mod highlights;
 pub mod journal;

@@ -97,6 +97,8 @@ pub struct App {
     pub auto_advance: bool,
     /// How queries typed here are read (the reviewer's dialect, the matter's text mode).
     pub query_options: crate::query::QueryOptions,
+    /// The batch this interface opened on (`review --batch`): its id and conversations.
+    pub batch: Option<(String, Vec<String>)>,
     pub keymap: KeyMap,
     pub theme: Theme,
     pub screen: Screen,
@@ -158,6 +160,7 @@ impl App {
             note_asked: None,
             auto_advance: false,
             query_options: Default::default(),
+            batch: None,
             keymap,
             theme,
             screen: Screen::Search,
@@ -217,6 +220,7 @@ impl App {
     pub fn start_batch(&mut self, batch: &str) -> Vec<Effect> {
         let q = format!("batch:{batch}");
         if let Ok(b) = crate::review::batches::find(&self.matter_dir, batch) {
+            self.batch = Some((b.id.clone(), b.ids.clone()));
             let st = self.journal.state();
             let coded = b
                 .ids

@@ -98,11 +98,12 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         (_, Some((e, _))) => format!(" {} ", clip(e, 40)),
         (None, _) => " searching… ".to_string(),
         (Some(n), _) => format!(
-            " {} of {} conversations · {:.0} ms · {} ",
+            " {} of {} conversations · {:.0} ms · {}{} ",
             thousands(n),
             thousands(app.total_conversations),
             r.millis,
-            sort_label(r.sort)
+            sort_label(r.sort),
+            batch_progress(app)
         ),
     };
     let pos = if r.is_empty() {
@@ -308,4 +309,20 @@ fn snippet_spans(
     }
     push(&flat[at..], t.base, &mut used, &mut spans);
     spans
+}
+
+/// ` · batch SET-001: 12/50 coded` while the queue is the batch this interface opened on.
+fn batch_progress(app: &App) -> String {
+    let Some((id, ids)) = &app.batch else {
+        return String::new();
+    };
+    if app.results.query != format!("batch:{id}") {
+        return String::new();
+    }
+    let st = app.journal.state();
+    let coded = ids
+        .iter()
+        .filter(|i| st.get(i).is_some_and(|c| c.reviewed()))
+        .count();
+    format!(" · batch {id}: {coded}/{} coded", ids.len())
 }

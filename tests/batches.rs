@@ -85,6 +85,11 @@ fn create_checkout_code_checkin_status() {
         text.contains("first-001 checked in: 10 of 10 coded"),
         "{text}"
     );
+    let tags = ok(&m, &["tags"]);
+    assert!(
+        tags.contains("batches:") && tags.contains("first-001"),
+        "{tags}"
+    );
     let status = ok(&m, &["batch", "status", "first"]);
     let line = |id: &str| {
         status

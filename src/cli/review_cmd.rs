@@ -371,6 +371,19 @@ pub fn tags(ctx: &Ctx, args: TagsArgs) -> Result<i32> {
     }
     let counts = st.tag_counts();
     let palette = Palette::load(&s.matter.dir)?;
+    // Per batch: who holds it and how much of it is coded.
+    let batches: Vec<serde_json::Value> = verbatim::review::batches::all(&s.matter.dir)?
+        .iter()
+        .flat_map(|set| set.batches.iter())
+        .map(|b| {
+            let coded = b
+                .ids
+                .iter()
+                .filter(|id| st.get(id).is_some_and(|c| c.reviewed()))
+                .count();
+            json!({"batch": b.id, "assigned": b.assigned, "checked_in": b.checked_in.is_some(), "coded": coded, "size": b.ids.len()})
+        })
+        .collect();
     if ctx.json {
         print_json(&json!({
             "conversations": total,
@@ -378,6 +391,7 @@ pub fn tags(ctx: &Ctx, args: TagsArgs) -> Result<i32> {
             "unreviewed": total.saturating_sub(reviewed),
             "tags": counts,
             "by_reviewer": per_reviewer,
+            "batches": batches,
             "events": st.last_seq(),
         }))?;
         return Ok(0);
@@ -412,6 +426,23 @@ pub fn tags(ctx: &Ctx, args: TagsArgs) -> Result<i32> {
             thousands(n),
             who.join(", ")
         );
+    }
+    if !batches.is_empty() {
+        println!("batches:");
+        for b in &batches {
+            println!(
+                "  {:<16} {:<14} {:>5} of {}{}",
+                b["batch"].as_str().unwrap_or(""),
+                visible_line(b["assigned"].as_str().unwrap_or("-")),
+                b["coded"],
+                b["size"],
+                if b["checked_in"] == true {
+                    "  checked in"
+                } else {
+                    ""
+                }
+            );
+        }
     }
     Ok(0)
 }

@@ -11,6 +11,7 @@ pub mod detect;
 pub mod estimate;
 pub mod export;
 pub mod fsutil;
+pub mod groups;
 pub mod hashing;
 pub mod idplace;
 pub mod import;

@@ -9,6 +9,7 @@ mod detect_cmd;
 mod docs_cmd;
 mod estimate_cmd;
 mod export_cmd;
+mod groups_cmd;
 mod highlights_cmd;
 mod import_cmd;
 mod output;
@@ -92,6 +93,9 @@ enum Command {
     /// Batches for a review team: `batch create SET --query Q --size N`, `checkout`,
     /// `checkin`, `status`, `reassign`.
     Batch(batch_cmd::BatchArgs),
+    /// Near-duplicate groups: `groups build [--threshold 0.8] [--scope conversation|reply]`,
+    /// `list`, `show ID`; `group:ID`, `principal:yes`, `similarity:>=0.9` in queries.
+    Groups(groups_cmd::GroupsArgs),
     /// Second-level review: the calls reviewers disagree on (`conflicts`), and a lead's
     /// decision (`conflicts resolve ID CALL --note N`).
     Conflicts(conflicts_cmd::ConflictsArgs),
@@ -254,6 +258,7 @@ pub fn run() -> i32 {
         Some(Command::Stats) => stats_cmd::run(&ctx),
         Some(Command::Saved(a)) => saved_cmd::saved(&ctx, a),
         Some(Command::Batch(a)) => batch_cmd::run(&ctx, a),
+        Some(Command::Groups(a)) => groups_cmd::run(&ctx, a),
         Some(Command::Conflicts(a)) => conflicts_cmd::run(&ctx, a),
         Some(Command::Highlights(a)) => highlights_cmd::run(&ctx, a),
         Some(Command::List(a)) => saved_cmd::list(&ctx, a),

@@ -111,6 +111,12 @@ pub enum Filter {
     List(String),
     /// Conversations of a batch (`SET-003`) or of every batch of a set (`SET`).
     Batch(String),
+    /// Members of a near-duplicate group (`G000012`).
+    Group(String),
+    /// Conversations that are (or are not) a group's principal.
+    Principal(bool),
+    /// Group members whose similarity to their principal is in range, in thousandths.
+    Similarity(Bound<u64>, Bound<u64>),
     /// Conversations with a finding of this elicitation (unprompted, requested, primed, echo).
     Elicitation(String),
     /// Most article words supplied before a reproduction, over the conversation's findings.
@@ -338,6 +344,16 @@ fn filter_text(f: &Filter) -> String {
         Filter::Sample(n) => format!("sample:{}", word(n)),
         Filter::List(n) => format!("list:{}", word(n)),
         Filter::Batch(n) => format!("batch:{}", word(n)),
+        Filter::Group(n) => format!("group:{}", word(n)),
+        Filter::Principal(b) => format!("principal:{}", yes(*b)),
+        Filter::Similarity(lo, hi) => {
+            let th = |b: &Bound<u64>| match b {
+                Bound::Included(v) => Bound::Included(format!("{}", *v as f64 / 1000.0)),
+                Bound::Excluded(v) => Bound::Excluded(format!("{}", *v as f64 / 1000.0)),
+                Bound::Unbounded => Bound::Unbounded,
+            };
+            bounds("similarity", th(lo), th(hi))
+        }
         Filter::Elicitation(e) => format!("elicitation:{e}"),
         Filter::Supplied(lo, hi) => bounds("supplied", num(lo), num(hi)),
     }
@@ -404,6 +420,19 @@ fn describe_filter(f: &Filter) -> String {
         Filter::Sample(n) => format!("in sample {n}"),
         Filter::List(n) => format!("in list {n}"),
         Filter::Batch(n) => format!("in batch {n}"),
+        Filter::Group(n) => format!("in near-duplicate group {n}"),
+        Filter::Principal(true) => "a group's principal".to_string(),
+        Filter::Principal(false) => "not a group's principal".to_string(),
+        Filter::Similarity(lo, hi) => {
+            format!(
+                "similarity to the principal {} {}",
+                b(&map_n(lo), true),
+                b(&map_n(hi), false)
+            )
+            .trim_end()
+            .to_string()
+                + " (thousandths)"
+        }
         Filter::Elicitation(e) => format!("a finding elicited: {e}"),
         Filter::Supplied(lo, hi) => format!(
             "{} article words supplied",

@@ -130,6 +130,42 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
             if *yes { q } else { all_except(q) }
         }
         Node::Filter(Filter::Bates(number)) => id_set(register(ctx)?.ids_with_bates(number)),
+        Node::Filter(f @ (Filter::Group(_) | Filter::Principal(_) | Filter::Similarity(_, _))) => {
+            match ctx.matter_dir {
+                Some(dir) => {
+                    let groups = crate::groups::require(dir)?;
+                    let mut ids: Vec<&str> = Vec::new();
+                    for g in &groups.groups {
+                        for (k, m) in g.members.iter().enumerate() {
+                            let keep = match f {
+                                Filter::Group(id) => g.id == *id,
+                                Filter::Principal(yes) => (k == 0) == *yes,
+                                Filter::Similarity(lo, hi) => {
+                                    in_bounds((m.similarity * 1000.0).round() as u64, *lo, *hi)
+                                }
+                                _ => false,
+                            };
+                            if keep {
+                                ids.push(m.conversation.as_str());
+                            }
+                        }
+                    }
+                    let q = id_set(ids);
+                    // `principal:no`: every conversation that leads no group.
+                    if matches!(f, Filter::Principal(false)) {
+                        let leaders: Vec<&str> = groups
+                            .groups
+                            .iter()
+                            .map(|g| g.members[0].conversation.as_str())
+                            .collect();
+                        all_except(id_set(leaders))
+                    } else {
+                        q
+                    }
+                }
+                None => Box::new(EmptyQuery),
+            }
+        }
         Node::Filter(Filter::Batch(name)) => match ctx.matter_dir {
             Some(dir) => {
                 let ids = crate::review::batches::ids_of(dir, name)?;
@@ -385,6 +421,9 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         | Filter::Sample(_)
         | Filter::List(_)
         | Filter::Batch(_)
+        | Filter::Group(_)
+        | Filter::Principal(_)
+        | Filter::Similarity(_, _)
         | Filter::ModelLike(_)
         | Filter::IdLike(_) => Box::new(EmptyQuery),
         Filter::NoteWord(word) => {

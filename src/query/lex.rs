@@ -621,7 +621,10 @@ fn unsupported_syntax(word: &str, dialect: Dialect) -> Option<String> {
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
-pub(crate) const FILTER_NAMES: [&str; 23] = [
+pub(crate) const FILTER_NAMES: [&str; 26] = [
+    "group",
+    "principal",
+    "similarity",
     "list",
     "batch",
     "model",

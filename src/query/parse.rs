@@ -609,6 +609,25 @@ impl Parser<'_> {
                 .map_err(err)?;
                 Filter::Supplied(lo, hi)
             }
+            "group" => Filter::Group(value.trim().to_ascii_uppercase()),
+            "principal" => match value.to_ascii_lowercase().as_str() {
+                "yes" | "true" | "y" => Filter::Principal(true),
+                "no" | "false" | "n" => Filter::Principal(false),
+                _ => return Err(err("principal: takes yes or no".to_string())),
+            },
+            "similarity" => {
+                let (lo, hi) = range(&value, |s, _| {
+                    let v: f64 = s
+                        .parse()
+                        .map_err(|_| format!("\"{s}\" is not a similarity (0 to 1)"))?;
+                    if !(0.0..=1.0).contains(&v) {
+                        return Err(format!("\"{s}\" is not a similarity (0 to 1)"));
+                    }
+                    Ok((v * 1000.0).round() as u64)
+                })
+                .map_err(err)?;
+                Filter::Similarity(lo, hi)
+            }
             "batch" => {
                 let n = value.trim();
                 if crate::review::saved::check_name(n).is_err() {

@@ -1,0 +1,148 @@
+//! `verbatim groups build|list|show`: near-duplicate groups of conversations or replies.
+
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Result, bail};
+use clap::{Args, Subcommand};
+use serde_json::json;
+use verbatim::groups::{self, Scope};
+
+use super::Ctx;
+use super::output::{print_json, thousands, visible_line};
+use super::session::Session;
+
+#[derive(Args, Debug)]
+pub struct GroupsArgs {
+    #[command(subcommand)]
+    command: GroupsCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum GroupsCommand {
+    /// Find near-duplicates (MinHash over 5-word shingles, confirmed by exact Jaccard) and
+    /// keep them as groups with a principal (the longest member).
+    #[command(after_help = "Examples:
+  verbatim groups build                       # whole conversations, similarity 0.8
+  verbatim groups build --scope reply --threshold 0.9
+  verbatim search 'group:G000001 AND NOT principal:yes'
+  verbatim search 'similarity:>=0.95 AND reviewed:no'")]
+    Build {
+        #[arg(long, default_value_t = 0.8)]
+        threshold: f64,
+        /// conversation (every message) or reply (each assistant message).
+        #[arg(long, default_value = "conversation")]
+        scope: String,
+        /// Leave out conversations (or replies) of fewer words.
+        #[arg(long, default_value_t = 20)]
+        min_words: usize,
+    },
+    /// The groups, largest first.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// A group's members with their similarity to the principal.
+    Show { id: String },
+}
+
+pub fn run(ctx: &Ctx, args: GroupsArgs) -> Result<i32> {
+    let s = Session::open(ctx)?;
+    let dir = &s.matter.dir;
+    match args.command {
+        GroupsCommand::Build {
+            threshold,
+            scope,
+            min_words,
+        } => {
+            let Some(scope) = Scope::parse(&scope) else {
+                bail!("--scope is conversation or reply");
+            };
+            let t = std::time::Instant::now();
+            let g = groups::build(
+                &s.index,
+                threshold,
+                scope,
+                min_words,
+                &s.reviewer,
+                &AtomicBool::new(false),
+            )?;
+            groups::save(dir, &g)?;
+            let grouped: usize = g.groups.iter().map(|x| x.members.len()).sum();
+            s.audit(
+                "groups-build",
+                json!({"threshold": threshold, "scope": scope, "min_words": min_words, "units": g.units, "groups": g.groups.len(), "grouped": grouped, "pairs": g.pairs}),
+            )?;
+            if ctx.json {
+                print_json(
+                    &json!({"units": g.units, "groups": g.groups.len(), "grouped": grouped, "pairs": g.pairs}),
+                )?;
+            } else if !ctx.quiet {
+                println!(
+                    "{} groups of near-duplicates ({} of {} {} grouped, {} pairs at similarity >= {threshold}) in {:.1} s",
+                    thousands(g.groups.len() as u64),
+                    thousands(grouped as u64),
+                    thousands(g.units as u64),
+                    if scope == Scope::Reply {
+                        "replies"
+                    } else {
+                        "conversations"
+                    },
+                    thousands(g.pairs as u64),
+                    t.elapsed().as_secs_f64()
+                );
+            }
+        }
+        GroupsCommand::List { limit } => {
+            let g = groups::require(dir)?;
+            if ctx.json {
+                print_json(&g.groups.iter().take(limit).collect::<Vec<_>>())?;
+                return Ok(0);
+            }
+            println!(
+                "{} groups (threshold {}, {:?}, built {} by {})",
+                thousands(g.groups.len() as u64),
+                g.params.threshold,
+                g.params.scope,
+                g.built.format("%Y-%m-%d %H:%M"),
+                visible_line(&g.by)
+            );
+            for grp in g.groups.iter().take(limit) {
+                let p = &grp.members[0];
+                let low = grp
+                    .members
+                    .iter()
+                    .map(|m| m.similarity)
+                    .fold(1.0f64, f64::min);
+                println!(
+                    "{}  {:>5} members  principal {}{}  lowest similarity {low:.2}",
+                    grp.id,
+                    grp.members.len(),
+                    visible_line(&p.conversation),
+                    p.message.map(|m| format!(" #{m}")).unwrap_or_default()
+                );
+            }
+        }
+        GroupsCommand::Show { id } => {
+            let g = groups::require(dir)?;
+            let want = id.to_ascii_uppercase();
+            let Some(grp) = g.groups.iter().find(|x| x.id == want) else {
+                bail!("no group \"{id}\"");
+            };
+            if ctx.json {
+                print_json(grp)?;
+                return Ok(0);
+            }
+            for (k, m) in grp.members.iter().enumerate() {
+                println!(
+                    "{}{}{}  {:.3}  {} words",
+                    if k == 0 { "principal " } else { "          " },
+                    visible_line(&m.conversation),
+                    m.message.map(|x| format!(" #{x}")).unwrap_or_default(),
+                    m.similarity,
+                    m.words
+                );
+            }
+        }
+    }
+    Ok(0)
+}

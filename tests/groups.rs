@@ -1,0 +1,145 @@
+//! Near-duplicate groups against brute force over the same shingles, on planted near-duplicate
+//! families among unrelated texts: every pair of conversations at Jaccard >= 0.8 ends in one
+//! group (recall), and every member is at 0.8 or above against its principal (precision of
+//! what a group claims).
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+
+use common::*;
+use verbatim::groups::{self, Scope, minhash};
+use verbatim::index::ConvIndex;
+
+fn texts() -> Vec<String> {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let vocab: Vec<String> = (0..3000).map(|i| format!("w{i}")).collect();
+    let mut out = Vec::new();
+    for _family in 0..15 {
+        let base: Vec<String> = (0..150).map(|_| vocab[next(vocab.len())].clone()).collect();
+        out.push(base.join(" "));
+        // Variants: a word in 100 changed (near), one in 45 (about the threshold), or one in
+        // 12 (far below it).
+        for v in 0..8 {
+            let rate = match v {
+                0..3 => 100,
+                3..6 => 45,
+                _ => 12,
+            };
+            let t: Vec<String> = base
+                .iter()
+                .map(|w| {
+                    if next(rate) == 0 {
+                        vocab[next(vocab.len())].clone()
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect();
+            out.push(t.join(" "));
+        }
+    }
+    for _ in 0..150 {
+        let t: Vec<String> = (0..150).map(|_| vocab[next(vocab.len())].clone()).collect();
+        out.push(t.join(" "));
+    }
+    out
+}
+
+#[test]
+fn groups_find_the_pairs_brute_force_finds() {
+    let texts = texts();
+    let lines: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| openai_line(&format!("t{i:03}"), t, ""))
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "g.jsonl", lines.join("\n").as_bytes());
+    let m = tmp.path().join("m");
+    import_files(&m, &[f]);
+    let idx = ConvIndex::open(&m.join("index")).unwrap();
+    let g = groups::build(
+        &idx,
+        0.8,
+        Scope::Conversation,
+        20,
+        "t",
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    // The conversation text as the builder reads it: every message joined by a line break.
+    let sh: Vec<Vec<u64>> = texts
+        .iter()
+        .map(|t| minhash::shingles(&format!("{t}\n")))
+        .collect();
+    let group_of: HashMap<String, &str> = g
+        .groups
+        .iter()
+        .flat_map(|grp| {
+            grp.members
+                .iter()
+                .map(move |m| (m.conversation.clone(), grp.id.as_str()))
+        })
+        .collect();
+    let id = |i: usize| format!("t{i:03}");
+    let (mut truth, mut found, mut joined, mut joined_true) = (0, 0, 0, 0);
+    let index_of = |c: &str| c[1..].parse::<usize>().unwrap();
+    let (mut claims, mut claims_true) = (0, 0);
+    for grp in &g.groups {
+        let p = index_of(&grp.members[0].conversation);
+        for m in &grp.members[1..] {
+            let jac = minhash::jaccard(&sh[p], &sh[index_of(&m.conversation)]);
+            claims += 1;
+            claims_true += usize::from(jac >= 0.8);
+            assert!(
+                (jac - m.similarity).abs() < 1e-9,
+                "stated similarity is exact"
+            );
+        }
+    }
+    for i in 0..texts.len() {
+        for j in i + 1..texts.len() {
+            let jac = minhash::jaccard(&sh[i], &sh[j]);
+            let same = matches!((group_of.get(&id(i)), group_of.get(&id(j))), (Some(a), Some(b)) if a == b);
+            if jac >= 0.8 {
+                truth += 1;
+                found += usize::from(same);
+            }
+            if same {
+                joined += 1;
+                joined_true += usize::from(jac >= 0.8);
+            }
+        }
+    }
+    let recall = found as f64 / truth as f64;
+    let precision = claims_true as f64 / claims.max(1) as f64;
+    let pairwise = joined_true as f64 / joined.max(1) as f64;
+    assert!(truth >= 120, "{truth} true pairs: the data plants too few");
+    assert!(recall >= 0.95, "recall {recall} ({found} of {truth})");
+    assert!(
+        precision >= 0.99,
+        "precision {precision} ({claims_true} of {claims})"
+    );
+    // Each family's near variants share a group whose principal is a member.
+    assert!(g.groups.len() >= 15);
+    for grp in &g.groups {
+        assert_eq!(grp.members[0].similarity, 1.0);
+        assert!(
+            grp.members
+                .iter()
+                .all(|m| m.similarity >= 0.0 && m.similarity <= 1.0)
+        );
+    }
+    eprintln!(
+        "recall {recall:.3} ({found}/{truth}), precision {precision:.3} ({claims_true}/{claims}), \
+         any two members of a group at 0.8 or above: {pairwise:.3} ({joined_true}/{joined})"
+    );
+}

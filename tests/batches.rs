@@ -222,6 +222,12 @@ fn conflicting_calls_are_listed_and_a_lead_decides() {
     assert_eq!(held.trim(), "1", "the decision is the conversation's call");
     let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
     assert!(audit.contains("\"conflict-decision\""));
+    // A later call that agrees with the decision leaves it settled.
+    ok(
+        &m,
+        &["--reviewer", "ann", "tag", "c000", "reproduces-article"],
+    );
+    assert!(ok(&m, &["conflicts"]).contains("no conflicting calls"));
     // A later call that differs again opens the conflict again.
     ok(&m, &["--reviewer", "bob", "tag", "c000", "not-relevant"]);
     assert!(ok(&m, &["conflicts"]).contains("c000"));

@@ -70,6 +70,15 @@ fn saved_searches_expand_everywhere_a_query_is() {
         ),
         "2"
     );
+    // A field scope reaches the saved search's words; a clash is said.
+    assert_eq!(
+        count(&m, &["search", "--count", "user:(@oily)"]),
+        count(&m, &["search", "--count", "user:(iran w/s oil)"])
+    );
+    assert_eq!(count(&m, &["search", "--count", "assistant:(@oily)"]), "0");
+    ok(&["saved", "add", "in-user", "user:oil"]);
+    let out = run(&m, &["search", "--count", "assistant:(@in-user)"]);
+    assert!(stderr(&out).contains("can never match"), "{}", stderr(&out));
     // --explain shows the expansion.
     let text = ok(&["search", "--explain", "@fuel"]);
     assert!(text.contains("((iran W/s oil) OR gas)"), "{text}");

@@ -257,7 +257,7 @@ pub(crate) fn lex(input: &str, dialect: Dialect) -> Result<Vec<Spanned>, QueryEr
                 if c == '-'
                     && chars
                         .get(i + 1)
-                        .is_some_and(|n| n.is_alphabetic() || matches!(n, '(' | '"' | '“'))
+                        .is_some_and(|n| n.is_alphabetic() || matches!(n, '(' | '"' | '“' | '@'))
                 {
                     let rest: String = chars[i + 1..].iter().take_while(|c| **c != ':').collect();
                     let field = chars.get(i + 1 + rest.chars().count()) == Some(&':')

@@ -79,6 +79,51 @@ fn quoted_words(text: &str, dialect: Dialect) -> String {
     }
 }
 
+/// `node` with its unscoped words put in `scope` (a saved search inside a field scope); a word
+/// already scoped elsewhere can never match there.
+fn rescope(node: Node, scope: Scope, what: &str, col: usize) -> Result<Node, QueryError> {
+    if scope == Scope::Any {
+        return Ok(node);
+    }
+    let again = |n: Node| rescope(n, scope, what, col);
+    Ok(match node {
+        Node::Phrase {
+            scope: Scope::Any,
+            items,
+        } => Node::Phrase { scope, items },
+        Node::Phrase { scope: s, items } if s == scope => Node::Phrase { scope: s, items },
+        Node::Phrase { scope: s, .. } => {
+            return Err(err(
+                col,
+                format!(
+                    "{what} searches {}:, which inside {}: can never match",
+                    s.name(),
+                    scope.name()
+                ),
+            ));
+        }
+        Node::And(xs) => Node::And(xs.into_iter().map(again).collect::<Result<_, _>>()?),
+        Node::Or(xs) => Node::Or(xs.into_iter().map(again).collect::<Result<_, _>>()?),
+        Node::Not(x) => Node::Not(Box::new(again(*x)?)),
+        Node::Near {
+            left,
+            right,
+            reach,
+            kind,
+        } => Node::Near {
+            left: Box::new(again(*left)?),
+            right: Box::new(again(*right)?),
+            reach,
+            kind,
+        },
+        Node::Weight { node, weight } => Node::Weight {
+            node: Box::new(again(*node)?),
+            weight,
+        },
+        other @ (Node::Filter(_) | Node::All) => other,
+    })
+}
+
 /// Text with nothing to search (only punctuation or symbols) is an error: read as an empty
 /// phrase it would match nothing, and quietly turn `a AND .` into no hits or `a OR -b` into
 /// an AND.
@@ -408,6 +453,8 @@ impl Parser<'_> {
             Tok::Saved(name) => {
                 self.pos += 1;
                 let node = self.saved(&name, t.col)?;
+                // `assistant:(@NAME)`: the scope reaches the saved search's words.
+                let node = rescope(node, scope, &format!("@{name}"), t.col)?;
                 Ok(self.weighted(node))
             }
             Tok::Quoted(text) => {

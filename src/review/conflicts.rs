@@ -99,14 +99,17 @@ pub fn find(events: &[Event], palette: &Palette, decisions: &[Decision]) -> Vec<
             tags.any(|t| Some(t) != first)
         })
         .map(|((conversation, group), calls)| {
-            let last = calls.values().map(|c| c.time).max();
+            // A decision settles the conflict while every call that differs from it is older
+            // (a later call agreeing with it changes nothing).
             let decision = decisions
                 .iter()
                 .rev()
-                .find(|d| {
-                    d.conversation == conversation
-                        && d.group == group
-                        && last.is_none_or(|l| d.time >= l)
+                .find(|d| d.conversation == conversation && d.group == group)
+                .filter(|d| {
+                    calls
+                        .values()
+                        .filter(|c| c.tag != d.call)
+                        .all(|c| c.time <= d.time)
                 })
                 .cloned();
             Conflict {

@@ -55,13 +55,17 @@ impl StratumSpec {
         if query.trim().is_empty() {
             bail!("--stratum {text:?}: the stratum needs a query");
         }
-        crate::query::parse(query).map_err(|e| {
-            anyhow::anyhow!(
-                "--stratum {name}: the query does not parse: {} (column {})",
-                e.message,
-                e.column
-            )
-        })?;
+        // A saved search (`@NAME`) is the matter's: such a query is read when the sample is
+        // drawn, with the matter.
+        if !query.contains('@') {
+            crate::query::parse(query).map_err(|e| {
+                anyhow::anyhow!(
+                    "--stratum {name}: the query does not parse: {} (column {})",
+                    e.message,
+                    e.column
+                )
+            })?;
+        }
         Ok(StratumSpec {
             name: name.to_string(),
             size,

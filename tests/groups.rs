@@ -143,3 +143,81 @@ fn groups_find_the_pairs_brute_force_finds() {
          any two members of a group at 0.8 or above: {pairwise:.3} ({joined_true}/{joined})"
     );
 }
+
+/// Exports carry each conversation's group, principal and similarity (CSV, DAT, JSONL).
+#[test]
+fn exports_carry_the_group_fields() {
+    let texts = texts();
+    let lines: Vec<String> = texts
+        .iter()
+        .take(30)
+        .enumerate()
+        .map(|(i, t)| openai_line(&format!("t{i:03}"), t, ""))
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "g.jsonl", lines.join("\n").as_bytes());
+    let m = tmp.path().join("m");
+    assert!(
+        run(&m, &["--quiet", "import", f.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = run(&m, &["groups", "build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // t001 is a near variant of t000 (the family's base, its principal).
+    for (format, file) in [
+        ("csv", "conversations.csv"),
+        ("jsonl", "conversations.jsonl"),
+    ] {
+        let dir = tmp.path().join(format);
+        let out = run(
+            &m,
+            &[
+                "export",
+                "--query",
+                "*",
+                "--format",
+                format,
+                "--out",
+                dir.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.contains("\"t001\"") || l.starts_with("t001,"))
+            .unwrap();
+        assert!(
+            line.contains("G000001") && line.contains("t000"),
+            "{format}: {line}"
+        );
+    }
+    let dir = tmp.path().join("dat");
+    let out = run(
+        &m,
+        &[
+            "export",
+            "--query",
+            "*",
+            "--format",
+            "dat",
+            "--bates-prefix",
+            "GRP-",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dat = std::fs::read_to_string(
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "dat"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(dat.contains("GROUP_ID") && dat.contains("PRINCIPAL") && dat.contains("SIMILARITY"));
+    assert!(dat.contains("G000001"));
+}

@@ -3,7 +3,7 @@
 //! a byte-order mark. Paths in the file are relative to it, with backslashes, as review
 //! platforms expect.
 
-pub const FIELDS: [&str; 18] = [
+pub const FIELDS: [&str; 21] = [
     "BEGBATES",
     "ENDBATES",
     "CONFIDENTIALITY",
@@ -19,6 +19,9 @@ pub const FIELDS: [&str; 18] = [
     "ELICITATION",
     "SUPPLIED_WORDS",
     "BEYOND_SUPPLIED_WORDS",
+    "GROUP_ID",
+    "PRINCIPAL",
+    "SIMILARITY",
     "SHA256",
     "NATIVEPATH",
     "TEXTPATH",

@@ -323,6 +323,11 @@ pub fn run(
         }
         Ok(())
     };
+    // Each conversation's near-duplicate group, when groups were built.
+    let groups = match crate::groups::load(inp.matter_dir)? {
+        Some(g) => record::GroupPlace::map(&g),
+        None => Default::default(),
+    };
     for (i, (addr, _)) in docs.iter().enumerate() {
         stop_if_cancelled()?;
         let conv = inp
@@ -358,6 +363,7 @@ pub fn run(
             req.redact,
             contents,
         );
+        rec.group = groups.get(&id).cloned();
         rec.bates = numbering.as_mut().map(|n| n.take());
         rec.designation = crate::review::designation::effective(
             inp.review.get(&id),

@@ -47,6 +47,50 @@ pub struct Record {
     /// Values masked by `--redact-pii`, per kind (never the values).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub redactions: Counts,
+    /// The near-duplicate group the conversation is in (`groups build`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupPlace>,
+}
+
+/// A conversation's place in the matter's near-duplicate groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupPlace {
+    pub id: String,
+    /// The group's principal conversation.
+    pub principal: String,
+    /// Similarity to the principal (1 for the principal).
+    pub similarity: f64,
+}
+
+impl GroupPlace {
+    /// Each conversation's first group (the largest it is in), from the matter's groups.
+    pub fn map(groups: &crate::groups::Groups) -> HashMap<String, GroupPlace> {
+        let mut out = HashMap::new();
+        for g in &groups.groups {
+            let principal = g.members[0].conversation.clone();
+            for m in &g.members {
+                out.entry(m.conversation.clone())
+                    .or_insert_with(|| GroupPlace {
+                        id: g.id.clone(),
+                        principal: principal.clone(),
+                        similarity: (m.similarity * 1000.0).round() / 1000.0,
+                    });
+            }
+        }
+        out
+    }
+
+    /// The three load-file values: group id, principal, similarity (empty outside a group).
+    pub fn fields(place: Option<&GroupPlace>) -> [String; 3] {
+        match place {
+            Some(p) => [
+                p.id.clone(),
+                p.principal.clone(),
+                format!("{:.3}", p.similarity),
+            ],
+            None => Default::default(),
+        }
+    }
 }
 
 /// A coding event as exported: bulk events name only this conversation's part in them.
@@ -171,6 +215,7 @@ impl Record {
             history,
             findings,
             redactions: counts,
+            group: None,
             conversation,
         };
         if redact {

@@ -68,7 +68,7 @@ impl Sink for Jsonl {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 20] = [
+pub const CSV_COLUMNS: [&str; 23] = [
     "id",
     "bates",
     "designation",
@@ -87,6 +87,9 @@ pub const CSV_COLUMNS: [&str; 20] = [
     "supplied_words",
     "beyond_supplied_words",
     "matched_articles",
+    "group_id",
+    "principal",
+    "similarity",
     "source_file",
     "source_record",
 ];
@@ -142,6 +145,7 @@ impl Sink for Csv {
             Some(b) => b.clone(),
             None => r.produced_as.join(";"),
         };
+        let group = super::record::GroupPlace::fields(r.group.as_ref());
         let row = [
             c.id.clone(),
             bates,
@@ -169,6 +173,9 @@ impl Sink for Csv {
                 .map(|f| f.beyond_supplied_words.to_string())
                 .unwrap_or_default(),
             r.matched_articles().join(";"),
+            group[0].clone(),
+            group[1].clone(),
+            group[2].clone(),
             c.source.file.clone(),
             c.source.record.to_string(),
         ];
@@ -349,6 +356,7 @@ impl Sink for Dat {
         out.write(&text_rel, transcript::text(r, articles).as_bytes())?;
         let c = &r.conversation;
         let bates = r.bates.clone().unwrap_or_default();
+        let group = super::record::GroupPlace::fields(r.group.as_ref());
         let raw = [
             bates.clone(),
             bates,
@@ -371,6 +379,9 @@ impl Sink for Dat {
             r.strongest()
                 .map(|f| f.beyond_supplied_words.to_string())
                 .unwrap_or_default(),
+            group[0].clone(),
+            group[1].clone(),
+            group[2].clone(),
             crate::hashing::sha256_hex(&native),
             native_rel.replace('/', "\\"),
             text_rel.replace('/', "\\"),

@@ -215,46 +215,22 @@ fn near(
     kind: NearKind,
     meter: &mut Meter,
 ) -> Result<Vec<Span>, Exceeded> {
-    let mut out = Vec::new();
     // b is sorted by start; the spans near x start no earlier than this.
     let longest = b.iter().map(|s| s.end - s.start).max().unwrap_or(0);
-    for x in a {
-        let lo = x.start.saturating_sub(n + longest);
-        let from = b.partition_point(|s| s.start < lo);
-        let mut found = false;
-        for y in &b[from..] {
-            meter.tick(1 + x.marks.len() as u64)?;
-            if y.start > x.end + n {
-                break;
-            }
-            let ok = match kind {
-                NearKind::Within | NearKind::NotWithin => gap(x, y).is_some_and(|g| g <= n),
-                NearKind::Pre => x.end < y.start && y.start - x.end <= n,
-            };
-            if !ok {
-                continue;
-            }
-            found = true;
-            if kind == NearKind::NotWithin {
-                break;
-            }
-            let mut marks = x.marks.clone();
-            marks.extend_from_slice(&y.marks);
-            out.push(Span {
-                start: x.start.min(y.start),
-                end: x.end.max(y.end),
-                marks,
-            });
-            if out.len() >= MAX_SPANS {
-                return Ok(out);
-            }
-        }
-        if kind == NearKind::NotWithin && !found {
-            out.push(x.clone());
-        }
-    }
-    out.sort_by_key(|s| (s.start, s.end));
-    Ok(out)
+    pair_up(
+        a,
+        b,
+        kind,
+        meter,
+        |x| {
+            let lo = x.start.saturating_sub(n + longest);
+            Some((b.partition_point(|s| s.start < lo), x.end + n))
+        },
+        |x, y| match kind {
+            NearKind::Within | NearKind::NotWithin => gap(x, y).is_some_and(|g| g <= n),
+            NearKind::Pre => x.end < y.start && y.start - x.end <= n,
+        },
+    )
 }
 
 /// Spans of `a` and `b` in one unit: no unit start (a position in `starts`) lies after the
@@ -270,32 +246,54 @@ fn same_unit(
 ) -> Result<Vec<Span>, Exceeded> {
     // The unit of a position: how many starts are at or before it.
     let unit = |p: u32| starts.partition_point(|s| *s <= p);
+    pair_up(
+        a,
+        b,
+        kind,
+        meter,
+        |x| {
+            let ux = unit(x.start);
+            // A span that itself crosses a unit boundary is in no one unit.
+            if unit(x.end) != ux {
+                return None;
+            }
+            // b spans of the same unit: from the unit's start to before the next start.
+            let lo = if ux == 0 { 0 } else { starts[ux - 1] };
+            let last = starts.get(ux).map_or(u32::MAX, |h| h - 1);
+            Some((b.partition_point(|s| s.start < lo), last))
+        },
+        // Two occurrences in the unit, not one word paired with itself (as `w/N` counts).
+        |x, y| {
+            unit(y.end) == unit(x.start)
+                && (x.end < y.start || y.end < x.start)
+                && (kind != NearKind::Pre || x.end < y.start)
+        },
+    )
+}
+
+/// The pairing both connectors share: for each span of `a`, the spans of `b` from the start
+/// `window` gives up to those starting after its limit, paired where `ok` says; `NotWithin`
+/// keeps the spans of `a` that pair with none. A span `window` refuses is left out.
+fn pair_up(
+    a: &[Span],
+    b: &[Span],
+    kind: NearKind,
+    meter: &mut Meter,
+    window: impl Fn(&Span) -> Option<(usize, u32)>,
+    ok: impl Fn(&Span, &Span) -> bool,
+) -> Result<Vec<Span>, Exceeded> {
     let mut out = Vec::new();
     for x in a {
-        let ux = unit(x.start);
-        if unit(x.end) != ux {
-            // The span itself crosses a unit boundary: in no one unit.
+        let Some((from, last_start)) = window(x) else {
             continue;
-        }
-        // b spans of the same unit: between the unit's start and the next start.
-        let lo = if ux == 0 { 0 } else { starts[ux - 1] };
-        let hi = starts.get(ux).copied().unwrap_or(u32::MAX);
-        let from = b.partition_point(|s| s.start < lo);
+        };
         let mut found = false;
         for y in &b[from..] {
             meter.tick(1 + x.marks.len() as u64)?;
-            if y.start >= hi {
+            if y.start > last_start {
                 break;
             }
-            // Two occurrences, not one word paired with itself (as `w/N` counts).
-            if y.end >= hi || !(x.end < y.start || y.end < x.start) {
-                continue;
-            }
-            let ok = match kind {
-                NearKind::Within | NearKind::NotWithin => true,
-                NearKind::Pre => x.end < y.start,
-            };
-            if !ok {
+            if !ok(x, y) {
                 continue;
             }
             found = true;

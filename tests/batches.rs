@@ -11,20 +11,11 @@ fn matter(tmp: &std::path::Path, n: usize) -> std::path::PathBuf {
     let lines: Vec<String> = (0..n)
         .map(|i| openai_line(&format!("c{i:03}"), &format!("oil report {i}"), "ok"))
         .collect();
-    let f = write(tmp, "in.jsonl", lines.join("\n").as_bytes());
-    let m = tmp.join("m");
-    assert!(
-        run(&m, &["--quiet", "import", f.to_str().unwrap()])
-            .status
-            .success()
-    );
-    m
+    matter_of_lines(tmp, &lines)
 }
 
 fn ok(m: &std::path::Path, args: &[&str]) -> String {
-    let out = run(m, args);
-    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-    stdout(&out)
+    run_ok(m, args)
 }
 
 #[test]

@@ -155,22 +155,15 @@ fn exports_carry_the_group_fields() {
         .map(|(i, t)| openai_line(&format!("t{i:03}"), t, ""))
         .collect();
     let tmp = tempfile::tempdir().unwrap();
-    let f = write(tmp.path(), "g.jsonl", lines.join("\n").as_bytes());
-    let m = tmp.path().join("m");
-    assert!(
-        run(&m, &["--quiet", "import", f.to_str().unwrap()])
-            .status
-            .success()
-    );
-    let out = run(&m, &["groups", "build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let m = matter_of_lines(tmp.path(), &lines);
+    run_ok(&m, &["groups", "build"]);
     // t001 is a near variant of t000 (the family's base, its principal).
     for (format, file) in [
         ("csv", "conversations.csv"),
         ("jsonl", "conversations.jsonl"),
     ] {
         let dir = tmp.path().join(format);
-        let out = run(
+        run_ok(
             &m,
             &[
                 "export",
@@ -182,7 +175,6 @@ fn exports_carry_the_group_fields() {
                 dir.to_str().unwrap(),
             ],
         );
-        assert!(out.status.success(), "{}", stderr(&out));
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         let line = text
             .lines()
@@ -194,7 +186,7 @@ fn exports_carry_the_group_fields() {
         );
     }
     let dir = tmp.path().join("dat");
-    let out = run(
+    run_ok(
         &m,
         &[
             "export",
@@ -208,7 +200,6 @@ fn exports_carry_the_group_fields() {
             dir.to_str().unwrap(),
         ],
     );
-    assert!(out.status.success(), "{}", stderr(&out));
     let dat = std::fs::read_to_string(
         std::fs::read_dir(&dir)
             .unwrap()

@@ -87,13 +87,7 @@ fn a_terms_file_names_its_syntax() {
         openai_line("b", "apple only", "ok"),
         openai_line("c", "pear only. Apple later.", "ok"),
     ];
-    let f = write(tmp.path(), "in.jsonl", lines.join("\n").as_bytes());
-    let m = tmp.path().join("m");
-    assert!(
-        run(&m, &["--quiet", "import", f.to_str().unwrap()])
-            .status
-            .success()
-    );
+    let m = matter_of_lines(tmp.path(), &lines);
     let terms = write(
         tmp.path(),
         "terms.txt",

@@ -12,32 +12,18 @@ fn matter(tmp: &std::path::Path) -> std::path::PathBuf {
         openai_line("c", "Gas prices only.", "ok"),
         openai_line("d", "Nothing here.", "ok"),
     ];
-    let f = write(tmp, "in.jsonl", lines.join("\n").as_bytes());
-    let m = tmp.join("m");
-    assert!(
-        run(&m, &["--quiet", "import", f.to_str().unwrap()])
-            .status
-            .success()
-    );
-    m
-}
-
-/// The output of a command that must succeed.
-fn ok_in(m: &std::path::Path, args: &[&str]) -> String {
-    let out = run(m, args);
-    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-    stdout(&out)
+    matter_of_lines(tmp, &lines)
 }
 
 fn count(m: &std::path::Path, args: &[&str]) -> String {
-    ok_in(m, args).trim().to_string()
+    run_ok(m, args).trim().to_string()
 }
 
 #[test]
 fn saved_searches_expand_everywhere_a_query_is() {
     let tmp = tempfile::tempdir().unwrap();
     let m = matter(tmp.path());
-    let ok = |args: &[&str]| ok_in(&m, args);
+    let ok = |args: &[&str]| run_ok(&m, args);
     ok(&[
         "saved",
         "add",
@@ -231,7 +217,7 @@ fn two_processes_saving_at_once_lose_nothing() {
 fn a_highlight_set_is_kept_checked_and_audited() {
     let tmp = tempfile::tempdir().unwrap();
     let m = matter(tmp.path());
-    let ok = |args: &[&str]| ok_in(&m, args);
+    let ok = |args: &[&str]| run_ok(&m, args);
     let f = write(
         tmp.path(),
         "hl.txt",

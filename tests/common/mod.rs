@@ -66,6 +66,21 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Runs the binary on `dir` with `args`, which must succeed; its standard output.
+pub fn run_ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+/// A matter `m` under `tmp` holding these JSON Lines, imported by the binary.
+pub fn matter_of_lines(tmp: &Path, lines: &[String]) -> PathBuf {
+    let f = write(tmp, "in.jsonl", lines.join("\n").as_bytes());
+    let m = tmp.join("m");
+    run_ok(&m, &["--quiet", "import", f.to_str().unwrap()]);
+    m
+}
+
 /// Parses the binary's `--json` output.
 pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout)

@@ -185,30 +185,26 @@ fn exports_carry_the_group_fields() {
             "{format}: {line}"
         );
     }
-    let dir = tmp.path().join("dat");
-    run_ok(
-        &m,
-        &[
+    // A production carries the groups only when the analysis is asked for, as findings.
+    let production = |name: &str, prefix: &str, extra: &[&str]| {
+        let dir = tmp.path().join(name);
+        let mut args = vec![
             "export",
             "--query",
             "*",
             "--format",
             "dat",
             "--bates-prefix",
-            "GRP-",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-    );
-    let dat = std::fs::read_to_string(
-        std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "dat"))
-            .unwrap(),
-    )
-    .unwrap();
+        ];
+        args.push(prefix);
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", dir.to_str().unwrap()]);
+        run_ok(&m, &args);
+        std::fs::read_to_string(dir.join("loadfile.dat")).unwrap()
+    };
+    let dat = production("dat", "GRP-", &[]);
     assert!(dat.contains("GROUP_ID") && dat.contains("PRINCIPAL") && dat.contains("SIMILARITY"));
+    assert!(!dat.contains("G000001"), "groups left a default production");
+    let dat = production("dat2", "GRQ-", &["--include", "transcript,findings"]);
     assert!(dat.contains("G000001"));
 }

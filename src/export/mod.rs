@@ -363,7 +363,8 @@ pub fn run(
             req.redact,
             contents,
         );
-        rec.group = groups.get(&id).cloned();
+        // Groups are the reviewing side's analysis, like findings: out only when asked for.
+        rec.group = groups.get(&id).filter(|_| contents.findings).cloned();
         rec.bates = numbering.as_mut().map(|n| n.take());
         rec.designation = crate::review::designation::effective(
             inp.review.get(&id),

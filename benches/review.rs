@@ -55,6 +55,7 @@ fn main() {
                 },
                 prev: json!([]),
                 replaces: Vec::new(),
+                via: None,
             };
             serde_json::to_writer(&mut w, &e).unwrap();
             w.write_all(b"\n").unwrap();
@@ -86,6 +87,7 @@ fn main() {
                     action: Action::Tag,
                     value: json!("hot"),
                     replaces: Vec::new(),
+                    via: None,
                 }])
             })
             .unwrap();

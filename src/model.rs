@@ -71,6 +71,11 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     pub messages: Vec<Message>,
+    /// The family the conversation belongs to, from the data itself: the branches of one
+    /// ChatGPT conversation (regenerations, edits), an Arena battle's two sides, an HH
+    /// record's chosen and rejected transcripts. The family's id is the source record's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
     /// Every field of the source record that is not mapped above, kept as found.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub metadata: serde_json::Map<String, serde_json::Value>,

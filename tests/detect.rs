@@ -337,6 +337,7 @@ fn reformatted_replies_match_as_plain_text() {
             })
             .collect(),
             metadata: Default::default(),
+            family: None,
         };
         let found = detect::findings::scan(&conv, &table, &Thresholds::default());
         assert_eq!(found.len(), 1, "{form}: {found:?}");

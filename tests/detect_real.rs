@@ -360,6 +360,7 @@ fn real_conversation(v: &Value, i: usize) -> Option<Conversation> {
         language: None,
         messages,
         metadata: Default::default(),
+        family: None,
     })
 }
 

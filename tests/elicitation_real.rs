@@ -57,6 +57,7 @@ fn conversation(id: &str, msgs: Vec<(Role, String)>) -> Conversation {
             })
             .collect(),
         metadata: Default::default(),
+        family: None,
     }
 }
 

@@ -208,3 +208,126 @@ fn exports_carry_the_group_fields() {
     let dat = production("dat2", "GRQ-", &["--include", "transcript,findings"]);
     assert!(dat.contains("G000001"));
 }
+
+/// `groups code` applies the principal's call to the members at a floor as one bulk event
+/// naming the group; one `undo` reverts it; `groups variance` lists the groups coded apart.
+#[test]
+fn a_group_is_coded_from_its_principal_in_one_undoable_event() {
+    let texts = texts();
+    let lines: Vec<String> = texts
+        .iter()
+        .take(9)
+        .enumerate()
+        .map(|(i, t)| openai_line(&format!("t{i:03}"), t, ""))
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let m = matter_of_lines(tmp.path(), &lines);
+    run_ok(&m, &["groups", "build"]);
+    let g = groups::require(&m).unwrap();
+    let grp = g.groups[0].clone();
+    let principal = grp.members[0].conversation.clone();
+    let tag = "reproduces-article";
+    // The principal is read and coded first: the group follows its call, never before.
+    let refused = run(&m, &["groups", "code", &grp.id, tag, "--yes"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("code it first"),
+        "{}",
+        stderr(&refused)
+    );
+    run_ok(&m, &["tag", &principal, tag]);
+    let members = groups::coding::targets(&grp, 0.8);
+    assert!(members.len() >= 2, "{members:?}");
+    let out = run_ok(
+        &m,
+        &[
+            "groups",
+            "code",
+            &grp.id,
+            tag,
+            "--min-similarity",
+            "0.8",
+            "--yes",
+        ],
+    );
+    assert!(
+        out.contains(&format!("{} conversations", members.len())),
+        "{out}"
+    );
+    let j = verbatim::review::Journal::open(&m).unwrap();
+    let last = j.state().events.last().unwrap().clone();
+    assert_eq!(last.via.as_ref().unwrap()["group"], grp.id.as_str());
+    assert_eq!(last.via.as_ref().unwrap()["min_similarity"], 0.8);
+    for id in &members {
+        assert!(j.state().has_tag(id, tag));
+    }
+    let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("\"group_coding\""));
+    // A member coded otherwise is a variance for the lead.
+    assert!(run_ok(&m, &["groups", "variance"]).contains("every group is coded alike"));
+    run_ok(&m, &["tag", &members[0], "echo-only"]);
+    let v = run_ok(&m, &["groups", "variance"]);
+    assert!(v.contains(&grp.id) && v.contains("echo-only 1"), "{v}");
+    // Undo goes newest first: the member's own call, then the whole group in one step.
+    run_ok(&m, &["undo"]);
+    run_ok(&m, &["undo"]);
+    let j = verbatim::review::Journal::open(&m).unwrap();
+    // (The member recoded since is left as it stands, and the undo says so.)
+    for id in &members[1..] {
+        assert!(
+            !j.state().has_tag(id, tag),
+            "{id} still tagged after one undo"
+        );
+    }
+    assert!(j.state().has_tag(&principal, tag));
+    // The history names the group the call came from.
+    let h = run_ok(&m, &["history", &members[1]]);
+    assert!(h.contains(&grp.id), "{h}");
+}
+
+/// An Arena battle's two sides are one family; exports carry FAMILY_ID (CSV, DAT, JSONL).
+#[test]
+fn families_come_from_the_data_and_leave_in_every_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let arena = serde_json::json!({"question_id": "q7", "model_a": "a-13b", "model_b": "b-13b",
+        "conversation_a": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello from a"}],
+        "conversation_b": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello from b"}],
+        "turn": 1, "language": "English", "tstamp": 1682351591.1});
+    let m = matter_of_lines(tmp.path(), &[arena.to_string()]);
+    let out = run_ok(&m, &["search", "family:q7", "--count"]);
+    assert_eq!(out.trim(), "2", "{out}");
+    let csv_dir = tmp.path().join("csv");
+    run_ok(
+        &m,
+        &[
+            "export",
+            "--query",
+            "*",
+            "--format",
+            "csv",
+            "--out",
+            csv_dir.to_str().unwrap(),
+        ],
+    );
+    let csv = std::fs::read_to_string(csv_dir.join("conversations.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().contains("family_id"));
+    assert_eq!(csv.matches(",q7,").count(), 2, "{csv}");
+    let dat_dir = tmp.path().join("dat");
+    run_ok(
+        &m,
+        &[
+            "export",
+            "--query",
+            "*",
+            "--format",
+            "dat",
+            "--bates-prefix",
+            "FAM-",
+            "--out",
+            dat_dir.to_str().unwrap(),
+        ],
+    );
+    let dat = std::fs::read_to_string(dat_dir.join("loadfile.dat")).unwrap();
+    assert!(dat.contains("FAMILY_ID"));
+    assert_eq!(dat.matches("\u{fe}q7\u{fe}").count(), 2, "{dat}");
+}

@@ -54,7 +54,8 @@ fn chatgpt_export_follows_current_node() {
         chatgpt_export().to_string().as_bytes(),
     );
     let s = import_files(&tmp.path().join("m"), &[f]);
-    assert_eq!((s.imported, s.rejected), (1, 0));
+    // The shown thread and the abandoned branch: one family.
+    assert_eq!((s.imported, s.rejected), (2, 0));
     assert_eq!(s.files[0].format.as_deref(), Some("chatgpt"));
     let idx = open(&tmp.path().join("m"));
     let c = search::get(&idx, "conv-branch").unwrap().unwrap();
@@ -72,14 +73,23 @@ fn chatgpt_export_follows_current_node() {
     assert_eq!(c.title.as_deref(), Some("Branching chat"));
     assert_eq!(c.model.as_deref(), Some("gpt-4o"));
     assert_eq!(c.created.unwrap().timestamp(), 1710328903);
-    // The abandoned branch is kept as metadata, not shown, not searchable as a message.
-    let branches = c.metadata["other_branches"].as_array().unwrap();
-    assert_eq!(branches.len(), 1);
+    assert_eq!(c.family.as_deref(), Some("conv-branch"));
+    assert_eq!(c.metadata["branch"]["shown"], true);
+    assert!(c.metadata.get("other_branches").is_none());
+    // The abandoned branch is a conversation of its own: the prompt and the draft.
+    let b = search::get(&idx, "conv-branch/branch-2").unwrap().unwrap();
+    assert_eq!(b.family.as_deref(), Some("conv-branch"));
+    let texts: Vec<&str> = b.messages.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(
-        branches[0]["text"],
-        "An abandoned first draft about zebras."
+        texts,
+        vec![
+            "What did the council decide?",
+            "An abandoned first draft about zebras."
+        ]
     );
-    assert_eq!(search::count(&idx, None, "zebras").unwrap(), 0);
+    assert_eq!(b.metadata["branch"]["number"], 2);
+    assert_eq!(search::count(&idx, None, "zebras").unwrap(), 1);
+    assert_eq!(search::count(&idx, None, "family:conv-branch").unwrap(), 2);
     assert_eq!(search::count(&idx, None, "tool:bridge").unwrap(), 1);
 }
 

@@ -37,6 +37,7 @@ fn journal_child_writer() {
                     },
                     value: json!(format!("t{}", i % 7)),
                     replaces: Vec::new(),
+                    via: None,
                 }])
             })
             .unwrap();
@@ -350,6 +351,7 @@ fn a_required_note_is_enforced_and_tags_check_lists_what_breaks_a_rule() {
                 action: Action::Tag,
                 value: json!(t),
                 replaces: Vec::new(),
+                via: None,
             })
             .collect())
     })

@@ -631,6 +631,7 @@ fn next_unreviewed_looks_beyond_the_fetched_rows() {
                 action: verbatim::review::Action::Tag,
                 value: serde_json::json!("hot"),
                 replaces: Vec::new(),
+                via: None,
             }])
         })
         .unwrap();
@@ -1144,6 +1145,7 @@ fn i_shows_every_detail_with_a_long_note_on_a_narrow_screen() {
                 action: verbatim::review::Action::Note,
                 value: serde_json::json!(long),
                 replaces: Vec::new(),
+                via: None,
             }])
         })
         .unwrap();
@@ -1506,6 +1508,7 @@ fn a_blind_review_withholds_findings_and_others_calls_until_the_call() {
             action: verbatim::review::Action::Tag,
             value: serde_json::json!("not-relevant"),
             replaces: Vec::new(),
+            via: None,
         }])
     })
     .unwrap();
@@ -1635,4 +1638,193 @@ fn the_compare_view_marks_what_the_user_supplied() {
     assert!(screen.contains("« »: supplied, not copied"), "{screen}");
     let screen = r.text(80, 24);
     assert!(screen.contains("«»: supplied"), "{screen}");
+}
+
+/// The demo with its replies grouped: the same article reproduced in several conversations.
+fn grouped_rig() -> Rig {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    verbatim::demo::build(&dir, &mut verbatim::progress::Silent).unwrap();
+    let idx = verbatim::index::ConvIndex::open(&dir.join("index")).unwrap();
+    let g = verbatim::groups::build(
+        &idx,
+        0.8,
+        verbatim::groups::Scope::Reply,
+        20,
+        "lead",
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .unwrap();
+    assert!(g.groups.len() > 5, "the demo's reproductions group");
+    verbatim::groups::save(&dir, &g).unwrap();
+    drop(idx);
+    rig_on(tmp, dir, false)
+}
+
+#[test]
+fn groups_fold_to_one_row_and_a_member_shows_its_differences() {
+    let mut r = grouped_rig();
+    r.press(key('s'));
+    r.search("group:any");
+    let all = r.app.results.total.unwrap();
+    r.press(key('z'));
+    assert!(r.app.results.fold);
+    let folded = r.app.results.total.unwrap() as usize;
+    assert!((folded as u64) < all, "{folded} rows for {all}");
+    let rows: Vec<_> = (0..folded)
+        .map(|i| r.app.results.row(i).cloned().unwrap())
+        .collect();
+    // Every row stands for a group, and together they stand for every match.
+    let stood: usize = rows
+        .iter()
+        .map(|row| row.group.as_ref().unwrap().folded.unwrap())
+        .sum();
+    assert!(stood as u64 >= all, "{stood} < {all}");
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        r.app.results.millis = 0.0;
+        let t = r.draw(w, h);
+        insta::assert_snapshot!(format!("groups_folded_{w}x{h}"), stable(styled(&t)));
+    }
+    r.press(key('z'));
+    assert_eq!(r.app.results.total, Some(all));
+
+    // A member that is not its group's principal: its changed words are marked.
+    let placed = verbatim::groups::load(&r.dir).unwrap().unwrap();
+    let (gid, member) = placed
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.members
+                .iter()
+                .filter(|m| m.conversation != g.members[0].conversation)
+                .map(move |m| (m.similarity, g.id.clone(), m.conversation.clone()))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, g, m)| (g, m))
+        .unwrap();
+    r.search(&format!("id:{member}"));
+    r.press(code(KeyCode::Enter));
+    let d = r
+        .app
+        .reading
+        .as_ref()
+        .unwrap()
+        .loaded
+        .as_ref()
+        .unwrap()
+        .diff
+        .clone();
+    let d = d.expect("a member is compared with its principal");
+    assert_eq!(d.group, gid);
+    assert!(d.marks.changed_words + d.marks.missing_words > 0);
+    for (w, h) in [(80u16, 24u16), (160, 48)] {
+        let t = r.draw(w, h);
+        insta::assert_snapshot!(format!("groups_diff_{w}x{h}"), stable(styled(&t)));
+    }
+    r.press(key('d'));
+    assert!(!r.app.reading.as_ref().unwrap().show_diff);
+    // Z lists the member's group.
+    r.press(key('Z'));
+    assert_eq!(r.app.screen, Screen::Search);
+    assert_eq!(r.app.results.query, format!("group:{gid}"));
+    assert!(r.app.results.total.unwrap() >= 2);
+}
+
+#[test]
+fn coding_a_principal_offers_its_group_as_one_event_one_undo_reverts() {
+    let mut r = grouped_rig();
+    let placed = verbatim::groups::load(&r.dir).unwrap().unwrap();
+    let g = placed
+        .groups
+        .iter()
+        .max_by_key(|g| verbatim::groups::coding::targets(g, 0.8).len())
+        .unwrap()
+        .clone();
+    let principal = g.members[0].conversation.clone();
+    let targets = verbatim::groups::coding::targets(&g, 0.8);
+    assert!(!targets.is_empty());
+    let tag = r.app.palette.by_key(1).unwrap().name.clone();
+    r.search(&format!("id:{principal}"));
+    r.press(code(KeyCode::Enter));
+    r.press(key('1'));
+    let Some(Overlay::GroupOffer(o)) = r.app.overlay.clone() else {
+        panic!("no offer after coding a principal: {:?}", r.app.overlay);
+    };
+    assert_eq!(o.group, g.id);
+    // Down to the lowest floor (0.80): every member.
+    for _ in 0..5 {
+        r.press(code(KeyCode::Right));
+    }
+    let Some(Overlay::GroupOffer(o)) = r.app.overlay.clone() else {
+        panic!("the offer closed on an arrow key");
+    };
+    assert_eq!(o.floor(), (0.8, targets.len()));
+    r.press(key('y'));
+    let st = r.app.journal.state();
+    for id in &targets {
+        assert!(st.has_tag(id, &tag), "{id} not coded with the group");
+    }
+    let last = st.events.last().unwrap().clone();
+    assert_eq!(last.targets().count(), targets.len());
+    assert_eq!(last.via.as_ref().unwrap()["group"], g.id.as_str());
+    assert_eq!(last.via.as_ref().unwrap()["principal"], principal.as_str());
+    let audit = std::fs::read_to_string(r.dir.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("\"group_coding\""));
+    // One undo reverts the group; the principal's own call stays.
+    r.press(key('u'));
+    let st = r.app.journal.state();
+    assert!(targets.iter().all(|id| !st.has_tag(id, &tag)));
+    assert!(st.has_tag(&principal, &tag));
+    // Declined: nothing but the principal's call is written.
+    r.press(key('1'));
+    assert!(!r.app.journal.state().has_tag(&principal, &tag));
+    let before = r.app.journal.state().events.len();
+    r.press(key('1'));
+    assert!(matches!(r.app.overlay, Some(Overlay::GroupOffer(_))));
+    r.press(key('n'));
+    assert!(r.app.overlay.is_none());
+    assert_eq!(r.app.journal.state().events.len(), before + 1);
+}
+
+#[test]
+fn a_chatgpt_conversation_s_branches_are_one_family() {
+    let tmp = tempfile::tempdir().unwrap();
+    let node = |id: &str, parent: Option<&str>, role: &str, text: &str, t: f64| {
+        serde_json::json!({"id": id, "parent": parent, "children": [], "message": {
+            "id": id, "author": {"role": role}, "create_time": t,
+            "content": {"content_type": "text", "parts": [text]}}})
+    };
+    let export = serde_json::json!([{
+        "title": "Regenerated", "conversation_id": "c1", "current_node": "a2",
+        "mapping": {
+            "u": node("u", None, "user", "Give me the article about the bridge vote.", 1.0),
+            "a1": node("a1", Some("u"), "assistant", "A first answer about the bridge vote.", 2.0),
+            "a2": node("a2", Some("u"), "assistant", "The regenerated answer about the vote.", 3.0),
+        }
+    }]);
+    let f = tmp.path().join("conversations.json");
+    std::fs::write(&f, export.to_string()).unwrap();
+    let dir = tmp.path().join("m");
+    let mut matter = verbatim::matter::Matter::open_or_create(&dir).unwrap();
+    verbatim::import::import(
+        &mut matter,
+        &[verbatim::import::Input::File(f)],
+        &verbatim::import::ImportOptions::default(),
+        &mut verbatim::progress::Silent,
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .unwrap();
+    let mut r = rig_on(tmp, dir, false);
+    assert_eq!(r.app.results.total, Some(2));
+    r.search("id:c1");
+    r.press(code(KeyCode::Enter));
+    let text = r.text(100, 30);
+    assert!(text.contains("family: c1"), "{text}");
+    r.press(key('f'));
+    assert_eq!(r.app.results.query, "family:c1");
+    assert_eq!(r.app.results.total, Some(2));
+    r.press(code(KeyCode::Enter));
+    r.press(key(']'));
+    let shown = r.app.reading.as_ref().unwrap().id.clone();
+    assert_eq!(shown, "c1/branch-2");
 }

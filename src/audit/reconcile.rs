@@ -156,5 +156,9 @@ pub fn coding_data(e: &Event, reconciled: bool) -> Value {
         ids.sort_unstable();
         v["conversations_sha256"] = json!(crate::hashing::sha256_hex(ids.join("\n").as_bytes()));
     }
+    if let Some(via) = &e.via {
+        // Group coding: the source conversation, the group and the similarity floor.
+        v["group_coding"] = via.clone();
+    }
     v
 }

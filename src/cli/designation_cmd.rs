@@ -188,6 +188,7 @@ fn code(ctx: &Ctx, args: CodeArgs, on: bool) -> Result<i32> {
                 action: Action::Designate,
                 value: json!(value),
                 replaces: Vec::new(),
+                via: None,
             }]
         })
     })?;

@@ -5,7 +5,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::json;
-use verbatim::groups::{self, Scope};
+use verbatim::groups::{self, Scope, coding};
 
 use super::Ctx;
 use super::output::{print_json, thousands, visible_line};
@@ -43,11 +43,33 @@ enum GroupsCommand {
     },
     /// A group's members with their similarity to the principal.
     Show { id: String },
+    /// Code a group from its principal: TAG, which the principal already carries, goes to
+    /// every other member at --min-similarity or above, as one bulk event naming the group
+    /// (one `undo` reverts it).
+    #[command(after_help = "Examples:
+  verbatim tag conv-17 reproduces-article      # read and code the principal first
+  verbatim groups code G000001 reproduces-article --min-similarity 0.9")]
+    Code {
+        id: String,
+        tag: String,
+        #[arg(long, default_value_t = 0.9)]
+        min_similarity: f64,
+        /// Do not ask before the bulk change.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Groups whose members are coded differently (for a lead to resolve).
+    Variance {
+        /// Also groups coded alike where some members are not coded yet.
+        #[arg(long)]
+        include_uncoded: bool,
+    },
 }
 
 pub fn run(ctx: &Ctx, args: GroupsArgs) -> Result<i32> {
-    let s = Session::open(ctx)?;
-    let dir = &s.matter.dir;
+    let mut s = Session::open(ctx)?;
+    let dir = s.matter.dir.clone();
+    let dir = &dir;
     match args.command {
         GroupsCommand::Build {
             threshold,
@@ -143,6 +165,98 @@ pub fn run(ctx: &Ctx, args: GroupsArgs) -> Result<i32> {
                 );
             }
         }
+        GroupsCommand::Code {
+            id,
+            tag,
+            min_similarity,
+            yes,
+        } => return code(ctx, &mut s, &id, &tag, min_similarity, yes),
+        GroupsCommand::Variance { include_uncoded } => {
+            let g = groups::require(dir)?;
+            let rows = coding::variance(&g, s.journal.state(), include_uncoded);
+            s.audit(
+                "groups-variance",
+                json!({"include_uncoded": include_uncoded, "groups": rows.len()}),
+            )?;
+            if ctx.json {
+                print_json(&rows)?;
+                return Ok(0);
+            }
+            if rows.is_empty() {
+                println!("every group is coded alike");
+                return Ok(0);
+            }
+            for v in &rows {
+                let parts: Vec<String> = v
+                    .codings
+                    .iter()
+                    .map(|(k, ids)| format!("{} {}", visible_line(k), ids.len()))
+                    .collect();
+                println!(
+                    "{}  {:>5} conversations  principal {}  {}{}",
+                    v.group,
+                    v.conversations,
+                    visible_line(&v.principal),
+                    parts.join(", "),
+                    if v.conflicting {
+                        ""
+                    } else {
+                        "  (partly coded)"
+                    }
+                );
+            }
+        }
     }
     Ok(0)
+}
+
+/// `groups code`: the principal's call on the group's other members, one bulk event.
+fn code(ctx: &Ctx, s: &mut Session, id: &str, tag: &str, floor: f64, yes: bool) -> Result<i32> {
+    if !(0.0..=1.0).contains(&floor) {
+        bail!("--min-similarity is from 0 to 1");
+    }
+    let g = groups::require(&s.matter.dir)?;
+    let Some(grp) = coding::find(&g, id) else {
+        bail!("no group \"{}\" (verbatim groups list)", visible_line(id));
+    };
+    let principal = grp.members[0].conversation.clone();
+    if !s.journal.state().has_tag(&principal, tag) {
+        bail!(
+            "the principal {} does not carry {}: read and code it first (verbatim tag {} {}); \
+             the group follows the principal's call",
+            visible_line(&principal),
+            visible_line(tag),
+            visible_line(&principal),
+            visible_line(tag)
+        );
+    }
+    let ids = coding::targets(grp, floor);
+    if ids.is_empty() {
+        println!(
+            "no other member of {} stands at similarity {floor} or above; nothing to do",
+            grp.id
+        );
+        return Ok(0);
+    }
+    if !yes {
+        let question = format!(
+            "Apply {} to the {} members of {} with similarity >= {floor}? [y/N] ",
+            visible_line(tag),
+            thousands(ids.len() as u64),
+            grp.id
+        );
+        if !super::review_cmd::confirm(&question)? {
+            println!("nothing changed");
+            return Ok(1);
+        }
+    }
+    let via = coding::via(grp, floor);
+    super::review_cmd::write_tags(
+        ctx,
+        s,
+        &ids,
+        &[tag.to_string()],
+        verbatim::review::Action::Tag,
+        Some(via),
+    )
 }

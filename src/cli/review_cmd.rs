@@ -178,6 +178,20 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
             return Ok(1);
         }
     }
+    write_tags(ctx, &mut s, &ids, &tags, action, None)
+}
+
+/// Writes one event per tag over `ids` (only those it changes) and audits them; `via` names
+/// what a group coding came from.
+pub(super) fn write_tags(
+    ctx: &Ctx,
+    s: &mut Session,
+    ids: &[String],
+    tags: &[String],
+    action: Action,
+    via: Option<serde_json::Value>,
+) -> Result<i32> {
+    let palette = Palette::load(&s.matter.dir)?;
     let reviewer = s.reviewer.clone();
     let add = action == Action::Tag;
     // A tag that requires a note is refused where the conversation has none.
@@ -229,6 +243,7 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
                     action,
                     value: json!(t),
                     replaces,
+                    via: via.clone(),
                 })
             })
             .collect())
@@ -242,7 +257,7 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
         }
         return Ok(0);
     }
-    audit_events(&s, &events)?;
+    audit_events(s, &events)?;
     print_saved(ctx, s.journal.state(), &events)?;
     Ok(0)
 }
@@ -276,6 +291,7 @@ pub fn note(ctx: &Ctx, args: NoteArgs) -> Result<i32> {
             action: Action::Note,
             value: json!(text),
             replaces: Vec::new(),
+            via: None,
         }])
     })?;
     audit_events(&s, &events)?;
@@ -302,6 +318,7 @@ pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
             action: Action::Undo,
             value: json!(target.seq),
             replaces: Vec::new(),
+            via: None,
         }])
     })?;
     audit_events(&s, &events)?;
@@ -471,7 +488,15 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
             serde_json::Value::String(v) => v.clone(),
             other => other.to_string(),
         };
-        let bulk = if e.is_bulk() {
+        let bulk = if let Some(via) = &e.via {
+            format!(
+                " (group {} from its principal {} at similarity >= {}, {} conversations)",
+                via["group"].as_str().unwrap_or("?"),
+                visible_line(via["principal"].as_str().unwrap_or("?")),
+                via["min_similarity"],
+                e.targets().count()
+            )
+        } else if e.is_bulk() {
             format!(" (bulk, {} conversations)", e.conversations.len())
         } else {
             String::new()

@@ -376,6 +376,7 @@ mod tests {
                 msg(1, Role::Assistant, "the operators said on Monday."),
             ],
             metadata: Default::default(),
+            family: None,
         };
         let s = supplied_text(&conv, 1, article);
         assert_eq!(s.article.len(), 1);

@@ -3,7 +3,7 @@
 //! a byte-order mark. Paths in the file are relative to it, with backslashes, as review
 //! platforms expect.
 
-pub const FIELDS: [&str; 21] = [
+pub const FIELDS: [&str; 22] = [
     "BEGBATES",
     "ENDBATES",
     "CONFIDENTIALITY",
@@ -22,6 +22,7 @@ pub const FIELDS: [&str; 21] = [
     "GROUP_ID",
     "PRINCIPAL",
     "SIMILARITY",
+    "FAMILY_ID",
     "SHA256",
     "NATIVEPATH",
     "TEXTPATH",

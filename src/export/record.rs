@@ -102,6 +102,9 @@ pub struct HistoryEntry {
     pub action: &'static str,
     pub value: serde_json::Value,
     pub bulk: bool,
+    /// Group coding: the group, its principal and the similarity floor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<serde_json::Value>,
 }
 
 impl HistoryEntry {
@@ -113,6 +116,7 @@ impl HistoryEntry {
             action: e.action.as_str(),
             value: e.value.clone(),
             bulk: e.is_bulk(),
+            via: e.via.clone(),
         }
     }
 }

@@ -68,7 +68,7 @@ impl Sink for Jsonl {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 23] = [
+pub const CSV_COLUMNS: [&str; 24] = [
     "id",
     "bates",
     "designation",
@@ -90,6 +90,7 @@ pub const CSV_COLUMNS: [&str; 23] = [
     "group_id",
     "principal",
     "similarity",
+    "family_id",
     "source_file",
     "source_record",
 ];
@@ -176,6 +177,7 @@ impl Sink for Csv {
             group[0].clone(),
             group[1].clone(),
             group[2].clone(),
+            c.family.clone().unwrap_or_default(),
             c.source.file.clone(),
             c.source.record.to_string(),
         ];
@@ -382,6 +384,7 @@ impl Sink for Dat {
             group[0].clone(),
             group[1].clone(),
             group[2].clone(),
+            c.family.clone().unwrap_or_default(),
             crate::hashing::sha256_hex(&native),
             native_rel.replace('/', "\\"),
             text_rel.replace('/', "\\"),

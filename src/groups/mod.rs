@@ -4,7 +4,10 @@
 //! every member is near its principal, with its similarity to it. Kept in `groups.json` with the parameters
 //! they were built with.
 
+pub mod coding;
+pub mod diff;
 pub mod minhash;
+pub mod place;
 
 use std::collections::HashMap;
 use std::path::Path;

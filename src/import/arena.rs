@@ -1,5 +1,6 @@
 //! Chatbot Arena: one record holds two conversations, `conversation_a` (by `model_a`) and
-//! `conversation_b`; imported as `<question_id>/a` and `<question_id>/b`.
+//! `conversation_b`; imported as `<question_id>/a` and `<question_id>/b`, a family named by
+//! the question id.
 
 use serde_json::{Map, Value};
 
@@ -40,6 +41,8 @@ pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Vec<Conversation>, Reason> {
             language: language.clone(),
             messages,
             metadata,
+            // The battle's two sides are one family.
+            family: Some(base.clone()),
         });
     }
     Ok(out)

@@ -101,7 +101,7 @@ impl Format {
     /// Reads one record into its conversations (two for Arena and HH pairs).
     pub fn parse(self, v: Value, ctx: &RecordCtx) -> Result<Vec<Conversation>, Reason> {
         match self {
-            Format::ChatGptExport => chatgpt_export::parse(v, ctx).map(|c| vec![c]),
+            Format::ChatGptExport => chatgpt_export::parse(v, ctx),
             Format::OpenAiChat => openai_chat::parse(v, ctx).map(|c| vec![c]),
             Format::ShareGpt => sharegpt::parse(v, ctx).map(|c| vec![c]),
             Format::Lmsys => lmsys::parse(v, ctx).map(|c| vec![c]),

@@ -1,6 +1,7 @@
 //! Plain transcripts in the HH-RLHF style: strings of the form
 //! `"\n\nHuman: ...\n\nAssistant: ..."`. A `{"chosen", "rejected"}` record holds two
-//! conversations (`<record>/chosen`, `<record>/rejected`); a bare string holds one.
+//! conversations (`<record>/chosen`, `<record>/rejected`), a family named by the record; a
+//! bare string holds one.
 
 use serde_json::{Map, Value};
 
@@ -68,6 +69,7 @@ pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Vec<Conversation>, Reason> {
             language: None,
             messages,
             metadata,
+            family: None,
         }
     };
     match v {
@@ -101,6 +103,12 @@ pub fn parse(v: Value, ctx: &RecordCtx) -> Result<Vec<Conversation>, Reason> {
             }
             if out.is_empty() {
                 return Err("record has no transcript string (chosen, rejected or text)".into());
+            }
+            // Chosen and rejected answers to one prompt are a family.
+            if out.len() > 1 {
+                for c in &mut out {
+                    c.family = Some(ctx.record.to_string());
+                }
             }
             Ok(out)
         }

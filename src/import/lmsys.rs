@@ -34,5 +34,6 @@ pub fn build(obj: Map<String, Value>, messages: Vec<Message>, ctx: &RecordCtx) -
             obj,
             &["conversation", "conversation_id", "model", "language"],
         ),
+        family: None,
     }
 }

@@ -30,5 +30,6 @@ pub fn build(obj: Map<String, Value>, messages: Vec<Message>, ctx: &RecordCtx) -
         language: lookup_string(&obj, &["language", "lang"]),
         messages,
         metadata: rest(obj, &["messages", "id", "title", "model", "language"]),
+        family: None,
     }
 }

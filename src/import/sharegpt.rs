@@ -29,5 +29,6 @@ pub fn build(obj: Map<String, Value>, messages: Vec<Message>, ctx: &RecordCtx) -
         language: lookup_string(&obj, &["language", "lang"]),
         messages,
         metadata: rest(obj, &["conversations", "id", "title", "model", "language"]),
+        family: None,
     }
 }

@@ -57,6 +57,9 @@ pub fn build(
     doc.add_u64(fields.id_key, id_key(&conv.id));
     let json = serde_json::to_string(conv).context("cannot serialise conversation")?;
     doc.add_text(fields.transcript, json);
+    if let (Some(field), Some(family)) = (fields.family, &conv.family) {
+        doc.add_text(field, family);
+    }
     Ok(doc)
 }
 
@@ -101,6 +104,7 @@ mod tests {
                     text: "hi".into(),
                 }],
                 metadata: Default::default(),
+                family: None,
             };
             let doc = build(&conv, &fields, 0, 0, 0).unwrap();
             assert_eq!(doc.get_first(fields.created).is_some(), indexed, "{secs}");

@@ -41,6 +41,8 @@ pub struct Fields {
     pub id_key: tantivy::schema::Field,
     /// The whole conversation as JSON (the doc store is compressed).
     pub transcript: tantivy::schema::Field,
+    /// The conversation's family (`family:`), absent from indexes built before families.
+    pub family: Option<tantivy::schema::Field>,
 }
 
 /// Names of the fields that hold message and title text, in the order unscoped words search.
@@ -101,6 +103,7 @@ pub fn build_named(analyzer: &str) -> (Schema, Fields) {
         content_hash: b.add_u64_field("content_hash", FAST),
         id_key: b.add_u64_field("id_key", FAST),
         transcript: b.add_text_field("transcript", STORED),
+        family: Some(b.add_text_field("family", STRING)),
     };
     (b.build(), fields)
 }
@@ -131,6 +134,8 @@ impl Fields {
             content_hash: f("content_hash")?,
             id_key: f("id_key")?,
             transcript: f("transcript")?,
+            // Indexes built before families were recorded have none.
+            family: f("family").ok(),
         })
     }
 

@@ -111,8 +111,14 @@ pub enum Filter {
     List(String),
     /// Conversations of a batch (`SET-003`) or of every batch of a set (`SET`).
     Batch(String),
-    /// Members of a near-duplicate group (`G000012`).
+    /// Members of a near-duplicate group (`G000012`; `any`: of any group, `none`: of none).
     Group(String),
+    /// Conversations of one family (`family:ID`): a ChatGPT conversation's branches, an Arena
+    /// battle's sides, an HH record's chosen and rejected transcripts.
+    Family(String),
+    /// These conversations (built by the interface, e.g. the members a collapsed list hides;
+    /// never typed).
+    Ids(Vec<String>),
     /// Conversations that are (or are not) a group's principal.
     Principal(bool),
     /// Group members whose similarity to their principal is in range, in thousandths.
@@ -279,7 +285,7 @@ impl Node {
 
 /// A filter in the query language's own words (`strong:yes`, `turns:>3`), so that the reading
 /// shown back to the user can be typed again.
-fn filter_text(f: &Filter) -> String {
+pub(crate) fn filter_text(f: &Filter) -> String {
     let word = |s: &str| {
         if s.is_empty() || s.chars().any(|c| c.is_whitespace() || "()\"*?".contains(c)) {
             format!("\"{s}\"")
@@ -344,7 +350,10 @@ fn filter_text(f: &Filter) -> String {
         Filter::Sample(n) => format!("sample:{}", word(n)),
         Filter::List(n) => format!("list:{}", word(n)),
         Filter::Batch(n) => format!("batch:{}", word(n)),
+        Filter::Group(n) if n == "ANY" || n == "NONE" => format!("group:{}", n.to_lowercase()),
         Filter::Group(n) => format!("group:{}", word(n)),
+        Filter::Family(n) => format!("family:{}", word(n)),
+        Filter::Ids(ids) => format!("ids:({} conversations)", ids.len()),
         Filter::Principal(b) => format!("principal:{}", yes(*b)),
         Filter::Similarity(lo, hi) => {
             let th = |b: &Bound<u64>| match b {
@@ -420,7 +429,11 @@ fn describe_filter(f: &Filter) -> String {
         Filter::Sample(n) => format!("in sample {n}"),
         Filter::List(n) => format!("in list {n}"),
         Filter::Batch(n) => format!("in batch {n}"),
+        Filter::Group(n) if n == "ANY" => "in a near-duplicate group".to_string(),
+        Filter::Group(n) if n == "NONE" => "in no near-duplicate group".to_string(),
         Filter::Group(n) => format!("in near-duplicate group {n}"),
+        Filter::Family(n) => format!("in family {n}"),
+        Filter::Ids(ids) => format!("one of {} conversations", ids.len()),
         Filter::Principal(true) => "a group's principal".to_string(),
         Filter::Principal(false) => "not a group's principal".to_string(),
         Filter::Similarity(lo, hi) => {

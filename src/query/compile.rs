@@ -138,7 +138,7 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
                     for g in &groups.groups {
                         for (k, m) in g.members.iter().enumerate() {
                             let keep = match f {
-                                Filter::Group(id) => g.id == *id,
+                                Filter::Group(id) => g.id == *id || id == "ANY" || id == "NONE",
                                 Filter::Principal(yes) => (k == 0) == *yes,
                                 Filter::Similarity(lo, hi) => {
                                     in_bounds((m.similarity * 1000.0).round() as u64, *lo, *hi)
@@ -152,7 +152,9 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
                     }
                     let q = id_set(ids);
                     // `principal:no`: every conversation that leads no group.
-                    if matches!(f, Filter::Principal(false)) {
+                    if matches!(f, Filter::Group(id) if id == "NONE") {
+                        all_except(q)
+                    } else if matches!(f, Filter::Principal(false)) {
                         let leaders: Vec<&str> = groups
                             .groups
                             .iter()
@@ -166,6 +168,17 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
                 None => Box::new(EmptyQuery),
             }
         }
+        Node::Filter(Filter::Family(name)) => match ctx.fields.family {
+            Some(field) => Box::new(TermQuery::new(
+                Term::from_field_text(field, name),
+                IndexRecordOption::Basic,
+            )),
+            None => anyhow::bail!(
+                "this matter's index was built before families were recorded: family: needs \
+                 the conversations imported into a new matter"
+            ),
+        },
+        Node::Filter(Filter::Ids(ids)) => id_set(ids.iter().map(String::as_str).collect()),
         Node::Filter(Filter::Batch(name)) => match ctx.matter_dir {
             Some(dir) => {
                 let ids = crate::review::batches::ids_of(dir, name)?;
@@ -422,6 +435,8 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         | Filter::List(_)
         | Filter::Batch(_)
         | Filter::Group(_)
+        | Filter::Family(_)
+        | Filter::Ids(_)
         | Filter::Principal(_)
         | Filter::Similarity(_, _)
         | Filter::ModelLike(_)

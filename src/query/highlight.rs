@@ -202,6 +202,7 @@ mod tests {
                 })
                 .collect(),
             metadata: Default::default(),
+            family: None,
         }
     }
 

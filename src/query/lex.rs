@@ -621,8 +621,9 @@ fn unsupported_syntax(word: &str, dialect: Dialect) -> Option<String> {
 }
 
 /// Names that take a `name:` prefix: text scopes and filters.
-pub(crate) const FILTER_NAMES: [&str; 26] = [
+pub(crate) const FILTER_NAMES: [&str; 27] = [
     "group",
+    "family",
     "principal",
     "similarity",
     "list",

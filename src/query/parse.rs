@@ -657,6 +657,13 @@ impl Parser<'_> {
                 Filter::Supplied(lo, hi)
             }
             "group" => Filter::Group(value.trim().to_ascii_uppercase()),
+            "family" => {
+                let v = value.trim();
+                if v.is_empty() {
+                    return Err(err("family: takes a family's id".to_string()));
+                }
+                Filter::Family(v.to_string())
+            }
             "principal" => match value.to_ascii_lowercase().as_str() {
                 "yes" | "true" | "y" => Filter::Principal(true),
                 "no" | "false" | "n" => Filter::Principal(false),

@@ -67,6 +67,10 @@ pub struct Event {
     /// the same event (so one undo restores them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<String>,
+    /// What a bulk action came from, when it is more than a query: coding a near-duplicate
+    /// group names the group, its principal and the similarity floor the reviewer chose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Value>,
 }
 
 impl Event {
@@ -91,6 +95,8 @@ pub struct Draft {
     pub value: Value,
     /// For a tag: the other tags of its exclusive group, removed in the same event.
     pub replaces: Vec<String>,
+    /// See `Event::via`.
+    pub via: Option<Value>,
 }
 
 /// A line of the journal that could not be read.
@@ -287,6 +293,7 @@ impl Journal {
             value: d.value,
             prev,
             replaces: d.replaces,
+            via: d.via,
         })
     }
 
@@ -350,6 +357,7 @@ mod tests {
             action: Action::Tag,
             value: json!(t),
             replaces: Vec::new(),
+            via: None,
         }
     }
 
@@ -365,6 +373,7 @@ mod tests {
                 action: Action::Note,
                 value: json!("first"),
                 replaces: Vec::new(),
+                via: None,
             }])
         })
         .unwrap();
@@ -375,6 +384,7 @@ mod tests {
                     action: Action::Note,
                     value: json!("second"),
                     replaces: Vec::new(),
+                    via: None,
                 }])
             })
             .unwrap();
@@ -387,6 +397,7 @@ mod tests {
                 action: Action::Undo,
                 value: json!(4),
                 replaces: Vec::new(),
+                via: None,
             }])
         })
         .unwrap();
@@ -411,6 +422,7 @@ mod tests {
                     action: Action::Tag,
                     value: json!("hot"),
                     replaces: Vec::new(),
+                    via: None,
                 }])
             })
             .unwrap();
@@ -422,6 +434,7 @@ mod tests {
                 action: Action::Undo,
                 value: json!(bulk[0].seq),
                 replaces: Vec::new(),
+                via: None,
             }])
         })
         .unwrap();
@@ -436,6 +449,7 @@ mod tests {
             action: Action::Undo,
             value: json!(seq),
             replaces: Vec::new(),
+            via: None,
         }
     }
 
@@ -445,6 +459,7 @@ mod tests {
             action: Action::Note,
             value: json!(text),
             replaces: Vec::new(),
+            via: None,
         }
     }
 
@@ -486,6 +501,7 @@ mod tests {
                     action: Action::Untag,
                     value: json!("hot"),
                     replaces: Vec::new(),
+                    via: None,
                 }])
             })
             .unwrap();

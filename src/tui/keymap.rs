@@ -44,6 +44,10 @@ pub enum Cmd {
     Mouse,
     Theme,
     Saved,
+    Fold,
+    GroupList,
+    Family,
+    Diff,
 }
 
 /// (command, config name, default keys, what it does)
@@ -220,6 +224,30 @@ const TABLE: &[(Cmd, &str, &[&str], &str)] = &[
         "theme",
         &["t"],
         "next theme: dark, light, high contrast",
+    ),
+    (
+        Cmd::Fold,
+        "fold",
+        &["z"],
+        "one row per near-duplicate group / every row",
+    ),
+    (
+        Cmd::GroupList,
+        "group",
+        &["Z"],
+        "list the conversation's near-duplicate group",
+    ),
+    (
+        Cmd::Family,
+        "family",
+        &["f"],
+        "list the conversation's family (branches, sides)",
+    ),
+    (
+        Cmd::Diff,
+        "diff",
+        &["d"],
+        "transcript: mark words that differ from the principal on/off",
     ),
 ];
 

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod export_dialog;
+pub mod fold;
 pub mod keymap;
 pub mod place;
 pub mod results;

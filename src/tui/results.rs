@@ -33,6 +33,8 @@ pub struct Results {
     past_end: bool,
     /// The search was cancelled (Esc): its failure is expected, and not retried.
     pub cancelled: bool,
+    /// One row per near-duplicate group (`z`).
+    pub fold: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +60,7 @@ impl Results {
             on_follower: false,
             past_end: false,
             cancelled: false,
+            fold: false,
         }
     }
 

@@ -58,6 +58,8 @@ pub struct Theme {
     pub echoed: Style,
     /// Article text the user supplied (the compare view's article pane, user messages).
     pub supplied: Style,
+    /// A near-duplicate's words that differ from its principal's.
+    pub changed: Style,
     /// The highlight set's colours (`review::highlights::COLOURS` order); without colour,
     /// distinct modifiers.
     pub highlights: [Style; 6],
@@ -152,6 +154,7 @@ impl Theme {
             reproduced: c(b, rep).add_modifier(bold | Modifier::UNDERLINED),
             echoed: c(b, echo).add_modifier(Modifier::ITALIC),
             supplied: c(b, echo).add_modifier(Modifier::DIM),
+            changed: c(b, Color::Magenta).add_modifier(Modifier::ITALIC | Modifier::UNDERLINED),
             highlights: if color {
                 [
                     Color::Yellow,

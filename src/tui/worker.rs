@@ -38,6 +38,8 @@ pub struct Row {
     pub elicitation: Option<crate::detect::elicitation::Elicitation>,
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
+    /// The near-duplicate group the row is in (folded: the group it stands for).
+    pub group: Option<super::fold::RowGroup>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +51,8 @@ pub enum Request {
         sort: SortBy,
         offset: usize,
         limit: usize,
+        /// One row per near-duplicate group.
+        fold: bool,
     },
     /// A transcript with the query's hits, its findings and the matched articles.
     Load {
@@ -71,6 +75,7 @@ pub enum Request {
         sort: SortBy,
         from: usize,
         open: bool,
+        fold: bool,
     },
 }
 
@@ -89,6 +94,8 @@ pub struct Loaded {
     pub supplied: HashMap<String, crate::detect::elicitation::SuppliedText>,
     /// The matter's highlight set: each term's hits here, in its colour.
     pub highlights: Vec<HighlightHits>,
+    /// A near-duplicate's words that differ from its group's principal.
+    pub diff: Option<super::fold::DiffView>,
 }
 
 /// One term of the highlight set in one conversation.
@@ -200,7 +207,13 @@ pub struct Core {
     pub searches: Arc<SearchControl>,
     /// How queries are read: the reviewer's dialect, the matter's text mode and synonyms.
     pub query: query::QueryOptions,
+    /// The matter's near-duplicate groups, read again when `groups.json` changes.
+    groups: Mutex<crate::groups::place::Cache>,
+    /// The last folded list: (query, journal sequence, groups), and the fold.
+    folded: Mutex<Option<(FoldKey, Arc<super::fold::Fold>)>>,
 }
+
+type FoldKey = (String, u64, usize);
 
 /// The interface's word on which search is current: a search of an older generation, or one
 /// cancelled, stops at its budget's next check.
@@ -254,6 +267,8 @@ impl Core {
             articles: Mutex::new(None),
             searches: Arc::default(),
             query,
+            groups: Mutex::default(),
+            folded: Mutex::default(),
         })
     }
 
@@ -303,7 +318,8 @@ impl Core {
                 sort,
                 offset,
                 limit,
-            } => match self.search(&query, sort, offset, limit, generation) {
+                fold,
+            } => match self.search(&query, sort, offset, limit, fold, generation) {
                 Ok((total, rows, millis)) => {
                     if offset == 0 {
                         self.audit(
@@ -345,7 +361,8 @@ impl Core {
                 sort,
                 from,
                 open,
-            } => match self.find_unreviewed(&query, sort, from, generation) {
+                fold,
+            } => match self.find_unreviewed(&query, sort, from, fold, generation) {
                 Ok((index, scanned)) => Response::Found {
                     generation,
                     index,
@@ -400,10 +417,12 @@ impl Core {
         sort: SortBy,
         offset: usize,
         limit: usize,
+        fold: bool,
         generation: u64,
     ) -> Result<(u64, Vec<Row>, f64)> {
         let started = Instant::now();
-        let node = self.parse(query_text)?;
+        let placed = self.placed();
+        let (node, folded) = self.folded(self.parse(query_text)?, query_text, fold, generation)?;
         let budget = self.budget(generation);
         let result = self.with_state(|j| {
             let lookups = self.lookups(j, &budget);
@@ -420,6 +439,9 @@ impl Core {
             .hits
             .into_iter()
             .map(|h| Row {
+                group: placed
+                    .as_deref()
+                    .and_then(|p| super::fold::row_group(p, &h.id, folded.as_deref())),
                 finding: self.findings_index.score(&h.id),
                 echo: self.findings_index.echo(&h.id),
                 elicitation: self.findings_index.elicitation(&h.id),
@@ -440,12 +462,13 @@ impl Core {
         query_text: &str,
         sort: SortBy,
         from: usize,
+        fold: bool,
         generation: u64,
     ) -> Result<(Option<usize>, usize)> {
         let budget = self.budget(generation);
         const PAGE: usize = 1_000;
         const MAX_SCAN: usize = 50_000;
-        let node = self.parse(query_text)?;
+        let (node, _) = self.folded(self.parse(query_text)?, query_text, fold, generation)?;
         let mut offset = from;
         let mut scanned = 0;
         while scanned < MAX_SCAN {
@@ -475,6 +498,57 @@ impl Core {
             }
         }
         Ok((None, scanned))
+    }
+
+    /// The matter's groups (none when not built or unreadable: the list is then unfolded).
+    fn placed(&self) -> Option<Arc<crate::groups::place::Placed>> {
+        let mut cache = self.groups.lock().ok()?;
+        cache.get(&self.matter_dir).ok().flatten()
+    }
+
+    /// The query as the list runs it: folded, the members a group's row stands for are left
+    /// out. The fold is kept for the pages of one list (same query, journal and groups).
+    fn folded(
+        &self,
+        node: Node,
+        query_text: &str,
+        fold: bool,
+        generation: u64,
+    ) -> Result<(Node, Option<Arc<super::fold::Fold>>)> {
+        let Some(placed) = self.placed().filter(|_| fold) else {
+            return Ok((node, None));
+        };
+        let seq = self.with_state(|j| Ok(j.state().last_seq()))?;
+        let key: FoldKey = (query_text.to_string(), seq, Arc::as_ptr(&placed) as usize);
+        let cached = self.folded.lock().ok().and_then(|c| {
+            c.as_ref()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, f)| f.clone())
+        });
+        let f = match cached {
+            Some(f) => f,
+            None => {
+                // Only grouped conversations can be folded: match those alone.
+                let grouped = Node::And(vec![
+                    node.clone(),
+                    Node::Filter(query::Filter::Group("ANY".into())),
+                ]);
+                let budget = self.budget(generation);
+                let ids = self.with_state(|j| {
+                    search::matching_ids_full(&self.index, self.lookups(j, &budget), &grouped)
+                })?;
+                let f = Arc::new(super::fold::fold(&placed, &ids));
+                if let Ok(mut c) = self.folded.lock() {
+                    *c = Some((key, f.clone()));
+                }
+                f
+            }
+        };
+        if f.hidden.is_empty() {
+            return Ok((node, Some(f)));
+        }
+        let hidden = Node::Filter(query::Filter::Ids(f.hidden.clone()));
+        Ok((Node::And(vec![node, Node::Not(Box::new(hidden))]), Some(f)))
     }
 
     fn ids(&self, query_text: &str, generation: u64) -> Result<Vec<String>> {
@@ -527,7 +601,14 @@ impl Core {
             .places(id)
             .to_vec();
         let highlights = self.highlights(&conversation);
+        let diff = match self.placed() {
+            Some(p) => {
+                super::fold::diff_view(&p, &conversation, |id| search::get(&self.index, id))?
+            }
+            None => None,
+        };
         Ok(Loaded {
+            diff,
             conversation,
             hits,
             findings,

@@ -81,6 +81,10 @@ impl App {
             !self.journal.state().has_tag(&id, &tag)
         };
         let saved = self.apply_tag(&id, &tag, add);
+        // A principal's call may go to its group: asked, never assumed.
+        if saved && add && self.offer_group(&id, &tag) {
+            return Vec::new();
+        }
         let call = saved && add && self.palette.group_of(&tag).is_some();
         if call && self.auto_advance && self.screen != Screen::Search {
             return self.step_conversation(1);
@@ -110,6 +114,7 @@ impl App {
             } else {
                 Vec::new()
             },
+            via: None,
         }]) {
             let seq = ev.last().map(|e| e.seq).unwrap_or(0);
             let sign = if add { "+" } else { "-" };
@@ -152,6 +157,7 @@ impl App {
             action: Coding::Designate,
             value: json!(next.clone().unwrap_or_default()),
             replaces: Vec::new(),
+            via: None,
         }]) {
             let seq = ev.last().map(|e| e.seq).unwrap_or(0);
             let what = next.unwrap_or_else(|| "none of its own (the matter's applies)".into());
@@ -173,6 +179,7 @@ impl App {
             action: Coding::Note,
             value: json!(text),
             replaces: Vec::new(),
+            via: None,
         }]) {
             let seq = ev.last().map(|e| e.seq).unwrap_or(0);
             self.say(format!("saved #{seq}: note on {id}"), Tone::Saved);
@@ -192,6 +199,7 @@ impl App {
             action: Coding::Undo,
             value: json!(target.seq),
             replaces: Vec::new(),
+            via: None,
         }]) {
             let seq = ev.last().map(|e| e.seq).unwrap_or(0);
             let what = match target.action {

@@ -36,6 +36,8 @@ pub enum Overlay {
         generation: u64,
     },
     Export(Box<ExportDialog>),
+    /// After a principal was coded: code its group too?
+    GroupOffer(super::GroupOffer),
     /// The matter's saved searches and lists: (label, query to run), the one selected.
     Saved {
         items: Vec<(String, String)>,
@@ -124,6 +126,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Overlay::GroupOffer(o) => self.offer_key(o, k),
             Overlay::BulkPick => {
                 let digit = match k.code {
                     KeyCode::Char(c) => c.to_digit(10),
@@ -163,6 +166,7 @@ impl App {
                         action: Coding::Tag,
                         value: json!(tag),
                         replaces,
+                        via: None,
                     }]) {
                         let seq = ev.last().map(|e| e.seq).unwrap_or(0);
                         self.say(

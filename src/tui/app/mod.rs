@@ -19,6 +19,7 @@ use crate::search::SortBy;
 mod blind;
 mod coding;
 mod dialogs;
+mod groups;
 mod progress;
 mod query_bar;
 mod queue;
@@ -28,6 +29,7 @@ mod search;
 
 pub use blind::Blind;
 pub use dialogs::Overlay;
+pub use groups::GroupOffer;
 pub use progress::ProgressScope;
 pub use query_bar::QueryBar;
 pub use reading::{ReadOutcome, Reading, hit_count};
@@ -134,6 +136,8 @@ pub struct App {
     pub page_height: usize,
     pub size: (u16, u16),
     pub quit: bool,
+    /// The matter's near-duplicate groups (read again when rebuilt).
+    groups: crate::groups::place::Cache,
 }
 
 impl App {
@@ -189,6 +193,7 @@ impl App {
             page_height: 10,
             size: (80, 24),
             quit: false,
+            groups: Default::default(),
         })
     }
 
@@ -447,6 +452,34 @@ impl App {
             }
             Cmd::Repeat => {
                 self.repeat();
+                Vec::new()
+            }
+            Cmd::Fold => self.toggle_fold(),
+            Cmd::GroupList => self.list_group(),
+            Cmd::Family => self.list_family(),
+            Cmd::Diff => {
+                match self
+                    .reading
+                    .as_mut()
+                    .filter(|_| self.screen != Screen::Search)
+                {
+                    Some(rd) if rd.loaded.as_ref().is_some_and(|l| l.diff.is_some()) => {
+                        rd.show_diff = !rd.show_diff;
+                        let on = rd.show_diff;
+                        self.say(
+                            if on {
+                                "words that differ from the principal are marked"
+                            } else {
+                                "differences from the principal not marked"
+                            },
+                            Tone::Info,
+                        );
+                    }
+                    _ => self.say(
+                        "not a near-duplicate: nothing to compare with a principal",
+                        Tone::Info,
+                    ),
+                }
                 Vec::new()
             }
             Cmd::BulkTag => {

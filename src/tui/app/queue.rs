@@ -137,6 +137,7 @@ impl App {
                 sort: self.results.sort,
                 from: fetched_to,
                 open,
+                fold: self.results.fold,
             })];
         }
         self.jump_to_unreviewed(found, open)

@@ -29,6 +29,8 @@ pub struct Reading {
     pub cmp_pane: usize,
     /// Blind review: the findings and matched articles, held back until the reviewer's call.
     pub withheld: Option<Withheld>,
+    /// A near-duplicate's differences from its principal are marked (`d` toggles).
+    pub show_diff: bool,
 }
 
 /// What a blind review holds back from the transcript until the call.
@@ -73,6 +75,7 @@ impl Reading {
             cmp_unlocked: false,
             cmp_pane: 0,
             withheld: None,
+            show_diff: true,
         }
     }
 
@@ -105,7 +108,7 @@ impl Reading {
         } else {
             Some(0)
         };
-        self.jump_to_hit = self.hit.is_some();
+        self.jump_to_hit = self.hit.is_some() || loaded.diff.is_some();
         self.loaded = Some(loaded);
     }
 

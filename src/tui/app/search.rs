@@ -114,13 +114,16 @@ impl App {
 
     pub(super) fn search(&mut self, text: &str, sort: SortBy) -> Vec<Effect> {
         let g = self.generation();
+        let fold = self.results.fold;
         self.results = Results::new(g, text, sort);
+        self.results.fold = fold;
         vec![Effect::Request(Request::Search {
             generation: g,
             query: text.to_string(),
             sort,
             offset: 0,
             limit: PAGE,
+            fold,
         })]
     }
 
@@ -129,6 +132,7 @@ impl App {
         let g = self.results.generation;
         let q = self.results.query.clone();
         let sort = self.results.sort;
+        let fold = self.results.fold;
         self.results
             .wanted(self.list_height)
             .into_iter()
@@ -139,6 +143,7 @@ impl App {
                     sort,
                     offset,
                     limit: PAGE,
+                    fold,
                 })
             })
             .collect()

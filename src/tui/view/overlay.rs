@@ -115,7 +115,50 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             );
         }
         Overlay::Export(d) => export(f, app, area, d),
+        Overlay::GroupOffer(o) => group_offer(f, app, area, o),
     }
+}
+
+/// After a principal's call: the group's members at each similarity floor, one chosen.
+fn group_offer(f: &mut Frame, app: &App, area: Rect, o: &crate::tui::app::GroupOffer) {
+    let t = &app.theme;
+    let r = popup(f, area, 66, 9);
+    let (floor, n) = o.floor();
+    let mut floors = vec![Span::styled("similarity ≥ ", t.dim)];
+    for (i, (fl, count)) in o.floors.iter().enumerate() {
+        let label = format!(" {fl:.2}: {count} ");
+        floors.push(if i == o.chosen {
+            Span::styled(label, t.selected)
+        } else {
+            Span::styled(label, t.base)
+        });
+    }
+    let lines = vec![
+        Line::from(vec![
+            Span::raw(format!(
+                "{} leads group {}. Apply ",
+                crate::textfmt::visible(&o.principal),
+                o.group
+            )),
+            Span::styled(o.tag.clone(), t.tag),
+            Span::raw(" to the "),
+            Span::styled(format!("{} other members", thousands(n as u64)), t.title),
+            Span::raw(format!(" with similarity ≥ {floor:.2}?")),
+        ]),
+        Line::raw(""),
+        Line::from(floors),
+        Line::raw(""),
+        Line::styled(
+            "←/→: similarity · y: apply (one event, u undoes it) · other key: no",
+            t.dim,
+        ),
+    ];
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block(app, " code the group? "))
+            .wrap(Wrap { trim: false }),
+        r,
+    );
 }
 
 /// A help entry: the key column, then the description and the command's config name, wrapped

@@ -97,14 +97,16 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     let count = match (r.total, &r.error) {
         (_, Some((e, _))) => format!(" {} ", clip(e, 40)),
         (None, _) => " searching… ".to_string(),
-        (Some(n), _) => format!(
-            " {} of {} conversations · {:.0} ms · {}{} ",
-            thousands(n),
-            thousands(app.total_conversations),
-            r.millis,
-            sort_label(r.sort),
-            batch_progress(app)
-        ),
+        (Some(n), _) => {
+            format!(
+                " {} of {} conversations · {:.0} ms · {}{} ",
+                thousands(n),
+                thousands(app.total_conversations),
+                r.millis,
+                sort_label(r.sort),
+                batch_progress(app)
+            ) + if r.fold { "· one row per group " } else { "" }
+        }
     };
     let pos = if r.is_empty() {
         String::new()
@@ -149,15 +151,42 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         .max()
         .unwrap_or(0)
         .max(if wide { 22 } else { 16 });
+    // The group column, when a row on the page is in a near-duplicate group.
+    let grouped = (app.results.top..(app.results.top + h).min(app.results.len()))
+        .filter_map(|i| app.results.row(i))
+        .any(|r| r.group.is_some());
+    let group_col = |g: Option<&crate::tui::fold::RowGroup>| -> String {
+        if grouped {
+            format!(
+                "{:<11} ",
+                clip(&g.map(|g| g.label()).unwrap_or_default(), 11)
+            )
+        } else {
+            String::new()
+        }
+    };
     let header = if wide {
         format!(
-            "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5} {:<3} snippet",
-            "id", "date", "model", "turns", "tags", "run", "how"
+            "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5} {:<3} {}snippet",
+            "id",
+            "date",
+            "model",
+            "turns",
+            "tags",
+            "run",
+            "how",
+            if grouped { "group       " } else { "" }
         )
     } else {
         format!(
-            "{:<id_w$} {:<10} {:>3} {:<12} {:>4} {:<1} snippet",
-            "id", "date", "trn", "tags", "run", "h"
+            "{:<id_w$} {:<10} {:>3} {:<12} {:>4} {:<1} {}snippet",
+            "id",
+            "date",
+            "trn",
+            "tags",
+            "run",
+            "h",
+            if grouped { "group       " } else { "" }
         )
     };
     let mut lines = vec![Line::styled(clip(&header, w), t.dim)];
@@ -197,24 +226,26 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
             .unwrap_or_default();
         let lead = if wide {
             format!(
-                "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5} {:<3} ",
+                "{:<id_w$} {:<10} {:<16} {:>5} {:<22} {:>5} {:<3} {}",
                 id,
                 date(row.created),
                 clip(row.model.as_deref().unwrap_or("-"), 16),
                 row.turns,
                 clip(&tags, 22),
                 run,
-                how
+                how,
+                group_col(row.group.as_ref())
             )
         } else {
             format!(
-                "{:<id_w$} {:<10} {:>3} {:<12} {:>4} {:<1} ",
+                "{:<id_w$} {:<10} {:>3} {:<12} {:>4} {:<1} {}",
                 id,
                 date(row.created),
                 row.turns,
                 clip(&tags, 12),
                 run,
-                how
+                how,
+                group_col(row.group.as_ref())
             )
         };
         let room = w.saturating_sub(lead.chars().count());

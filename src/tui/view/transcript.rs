@@ -23,6 +23,8 @@ pub struct TranscriptLayout {
     pub hit_lines: Vec<usize>,
     /// First line of each message.
     pub message_lines: Vec<usize>,
+    /// The first line with a word that differs from the principal.
+    pub diff_line: Option<usize>,
 }
 
 fn role_style(t: &Theme, role: Role) -> Style {
@@ -33,11 +35,18 @@ fn role_style(t: &Theme, role: Role) -> Style {
     }
 }
 
-pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -> TranscriptLayout {
+pub fn layout(
+    l: &Loaded,
+    width: usize,
+    t: &Theme,
+    current_hit: Option<usize>,
+    show_diff: bool,
+) -> TranscriptLayout {
     let mut lines = Vec::new();
     let mut hit_lines = Vec::new();
     let mut message_lines = Vec::new();
     let mut hit_no = 0;
+    let mut diff_line = None;
     for m in &l.conversation.messages {
         message_lines.push(lines.len());
         let who = match &m.author {
@@ -55,6 +64,16 @@ pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -
             Span::styled("─".repeat(fill), t.border),
         ]));
         let mut marks: Vec<Mark> = Vec::new();
+        // Words that differ from the group's principal, under every other mark.
+        if let Some(d) = l.diff.as_ref().filter(|_| show_diff) {
+            for &(s, e) in d.marks.in_message(m.index) {
+                marks.push(Mark {
+                    start: s,
+                    end: e,
+                    style: t.changed,
+                });
+            }
+        }
         for f in &l.findings {
             for s in f.spans.iter().filter(|s| s.message == m.index) {
                 let style = match s.label {
@@ -116,6 +135,15 @@ pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -
         let base = lines.len();
         hit_lines.extend(hit_starts.into_iter().map(|s| base + line_at(&ranges, s)));
         hit_no += my_hits;
+        if diff_line.is_none()
+            && show_diff
+            && let Some(&(s, _)) = l
+                .diff
+                .as_ref()
+                .and_then(|d| d.marks.in_message(m.index).first())
+        {
+            diff_line = Some(base + line_at(&ranges, s));
+        }
         lines.extend(wrapped);
         lines.push(Line::raw(""));
     }
@@ -123,6 +151,7 @@ pub fn layout(l: &Loaded, width: usize, t: &Theme, current_hit: Option<usize>) -
         lines,
         hit_lines,
         message_lines,
+        diff_line,
     }
 }
 
@@ -167,11 +196,18 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
     };
     let inner_w = main.width.saturating_sub(2) as usize;
     let height = main.height.saturating_sub(2) as usize;
-    let lay = layout(l, inner_w.max(10), &t, rd.hit);
+    let lay = layout(l, inner_w.max(10), &t, rd.hit, rd.show_diff);
     let total_hits = hit_count(l);
     if rd.jump_to_hit
         && let Some(line) = rd.hit.and_then(|h| lay.hit_lines.get(h))
     {
+        rd.scroll = line.saturating_sub(height / 3);
+        rd.jump_to_hit = false;
+    } else if rd.jump_to_hit
+        && rd.hit.is_none()
+        && let Some(line) = lay.diff_line
+    {
+        // No hit to show: the first word that differs from the principal is.
         rd.scroll = line.saturating_sub(height / 3);
         rd.jump_to_hit = false;
     }
@@ -194,12 +230,24 @@ pub fn draw(f: &mut Frame, app: &mut App, area: Rect) {
         rd.scroll + 1,
         lay.lines.len().max(1)
     );
+    // A near-duplicate says whose copy it is and how its words differ.
+    let diff_note = l.diff.as_ref().map(|d| {
+        let marked = if rd.show_diff {
+            format!("{} changed", d.marks.changed_words)
+        } else {
+            "d: mark".to_string()
+        };
+        format!(" {} {:.2} · {marked} ", d.group, d.similarity)
+    });
     let scroll = rd.scroll;
     let shown: Vec<Line> = lay.lines.into_iter().skip(scroll).take(height).collect();
     app.page_height = height.saturating_sub(2).max(1);
-    let b = block(app, title)
+    let mut b = block(app, title)
         .title_bottom(Line::from(pos).right_aligned())
         .border_style(t.title);
+    if let Some(n) = diff_note {
+        b = b.title_bottom(Line::styled(n, t.changed).left_aligned());
+    }
     f.render_widget(Paragraph::new(shown).block(b), main);
 }
 
@@ -248,6 +296,41 @@ pub fn details_lines(app: &App, full: bool) -> Vec<Line<'static>> {
             Span::styled(c.model.clone().unwrap_or_else(|| "-".into()), t.base),
             Span::styled(format!(" · {} turns", c.turns()), t.dim),
         ]));
+        // Its family (f lists it) and its near-duplicate place (Z lists the group).
+        if let Some(fam) = &c.family {
+            let which = c
+                .metadata
+                .get("branch")
+                .and_then(|b| {
+                    if b["shown"] == true {
+                        Some("the thread shown".to_string())
+                    } else {
+                        b["number"].as_u64().map(|n| format!("branch {n}"))
+                    }
+                })
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled("family: ", t.dim),
+                Span::styled(crate::textfmt::visible(fam).into_owned(), t.base),
+                Span::styled(
+                    if which.is_empty() {
+                        " (f: list)".to_string()
+                    } else {
+                        format!(" · {which} (f: list)")
+                    },
+                    t.dim,
+                ),
+            ]));
+        }
+        if let Some(d) = &l.diff {
+            lines.push(Line::from(vec![
+                Span::styled("near-duplicate: ", t.dim),
+                Span::styled(format!("{} {:.2}", d.group, d.similarity), t.base),
+                Span::styled(" to ", t.dim),
+                Span::styled(crate::textfmt::visible(&d.principal).into_owned(), t.base),
+                Span::styled(" (Z: list)", t.dim),
+            ]));
+        }
         let best = l
             .findings
             .iter()

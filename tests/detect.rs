@@ -194,6 +194,7 @@ fn planted_cases_meet_the_floors() {
             format: verbatim::synth::SynthFormat::OpenAi,
             out: out.clone(),
             plant_rate: 0.5,
+            near_duplicates: 0.0,
         },
         &mut |_| {},
     )

@@ -53,6 +53,36 @@ fn texts() -> Vec<String> {
     out
 }
 
+/// The matter's conversation groups at 0.8, built apart from the matter's own store.
+fn conversation_groups(m: &std::path::Path) -> groups::Groups {
+    let idx = ConvIndex::open(&m.join("index")).unwrap();
+    groups::build_once(
+        &idx,
+        0.8,
+        Scope::Conversation,
+        20,
+        "t",
+        &AtomicBool::new(false),
+    )
+    .unwrap()
+}
+
+/// Groups as sets of (member, similarity), in an order that does not depend on ids.
+fn shape(g: &groups::Groups) -> Vec<Vec<(String, String)>> {
+    let mut v: Vec<Vec<(String, String)>> = g
+        .groups
+        .iter()
+        .map(|x| {
+            x.members
+                .iter()
+                .map(|m| (m.conversation.clone(), format!("{:.6}", m.similarity)))
+                .collect()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 #[test]
 fn groups_find_the_pairs_brute_force_finds() {
     let texts = texts();
@@ -65,18 +95,9 @@ fn groups_find_the_pairs_brute_force_finds() {
     let f = write(tmp.path(), "g.jsonl", lines.join("\n").as_bytes());
     let m = tmp.path().join("m");
     import_files(&m, &[f]);
-    let idx = ConvIndex::open(&m.join("index")).unwrap();
-    let g = groups::build(
-        &idx,
-        0.8,
-        Scope::Conversation,
-        20,
-        "t",
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    let g = conversation_groups(&m);
     // The conversation text as the builder reads it: every message joined by a line break.
-    let sh: Vec<Vec<u64>> = texts
+    let sh: Vec<Vec<u32>> = texts
         .iter()
         .map(|t| minhash::shingles(&format!("{t}\n")))
         .collect();
@@ -330,4 +351,194 @@ fn families_come_from_the_data_and_leave_in_every_export() {
     let dat = std::fs::read_to_string(dat_dir.join("loadfile.dat")).unwrap();
     assert!(dat.contains("FAMILY_ID"));
     assert_eq!(dat.matches("\u{fe}q7\u{fe}").count(), 2, "{dat}");
+}
+
+/// Groups follow imports: the next import compares only its new conversations, the groups
+/// come out as a full build's, and a group led by the same principal keeps its id. A store
+/// torn or tampered with is rebuilt, never half read.
+#[test]
+fn groups_update_after_an_import_as_a_full_build_would() {
+    let texts = texts();
+    let line = |i: usize| openai_line(&format!("t{i:03}"), &texts[i], "");
+    // The families' bases and near variants first; the rest (more variants, noise) later.
+    let first: Vec<String> = (0..texts.len()).filter(|i| i % 3 != 2).map(line).collect();
+    let later: Vec<String> = (0..texts.len()).filter(|i| i % 3 == 2).map(line).collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let m = matter_of_lines(tmp.path(), &first);
+    run_ok(&m, &["groups", "build"]);
+    let before = groups::require(&m).unwrap();
+    let f = write(tmp.path(), "later.jsonl", later.join("\n").as_bytes());
+    let out = run_ok(&m, &["import", f.to_str().unwrap()]);
+    assert!(
+        out.contains(&format!("{} new conversations read", later.len())),
+        "{out}"
+    );
+    let after = groups::require(&m).unwrap();
+    let full = conversation_groups(&m);
+    assert_eq!(shape(&after), shape(&full));
+    assert!(after.units > before.units);
+    for old in &before.groups {
+        if let Some(now) = after
+            .groups
+            .iter()
+            .find(|g| g.members[0].conversation == old.members[0].conversation)
+        {
+            assert_eq!(now.id, old.id, "a group kept its principal but lost its id");
+        }
+    }
+    // A torn store (units cut mid-record, garbage after the shingles) is cut back or rebuilt.
+    let store = m.join("groups");
+    let units = std::fs::read(store.join("units.bin")).unwrap();
+    std::fs::write(store.join("units.bin"), &units[..units.len() - 50]).unwrap();
+    let mut sh = std::fs::OpenOptions::new()
+        .append(true)
+        .open(store.join("shingles.bin"))
+        .unwrap();
+    std::io::Write::write_all(&mut sh, b"garbage").unwrap();
+    run_ok(&m, &["groups", "update"]);
+    assert_eq!(shape(&groups::require(&m).unwrap()), shape(&full));
+    // A store manifest that is not JSON: a full read.
+    std::fs::write(store.join("store.json"), b"{not json").unwrap();
+    let out = run_ok(&m, &["groups", "update"]);
+    assert!(
+        out.contains(&format!("{} conversations read", texts.len())),
+        "{out}"
+    );
+    assert_eq!(shape(&groups::require(&m).unwrap()), shape(&full));
+}
+
+/// `synth --near-duplicates` plants copies of a family head with their replies reworded at a
+/// known rate; the reply groups built over the imported production find them: every copy
+/// with a reply at similarity 0.8 or above to its head's (exact Jaccard over the same
+/// shingles, both of 20 words or more) sits in a group with its family, and members and
+/// principals that are both planted belong to one family.
+#[test]
+fn planted_near_duplicates_are_grouped_with_their_family() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let m = tmp.path().join("m");
+    let s = data.to_str().unwrap();
+    run_ok(
+        &m,
+        &[
+            "--quiet",
+            "synth",
+            "--conversations",
+            "800",
+            "--articles",
+            "40",
+            "--near-duplicates",
+            "0.5",
+            "--seed",
+            "7",
+            "--out",
+            s,
+        ],
+    );
+    let conv = data.join("conversations.jsonl");
+    run_ok(&m, &["--quiet", "import", conv.to_str().unwrap()]);
+    run_ok(&m, &["--quiet", "groups", "build", "--scope", "reply"]);
+    let g = groups::require(&m).unwrap();
+    let replies: HashMap<String, Vec<String>> = std::fs::read_to_string(&conv)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let texts = v["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["role"] == "assistant")
+                .map(|m| m["content"].as_str().unwrap_or_default().to_string())
+                .collect();
+            (v["id"].as_str().unwrap().to_string(), texts)
+        })
+        .collect();
+    let truth: Vec<serde_json::Value> = std::fs::read_to_string(data.join("near_duplicates.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(truth.len() > 300, "{} copies planted", truth.len());
+    let head_of: HashMap<&str, &str> = truth
+        .iter()
+        .map(|t| {
+            (
+                t["conversation"].as_str().unwrap(),
+                t["copy_of"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let family = |c: &str| head_of.get(c).copied().unwrap_or(c).to_string();
+    let words = |t: &str| verbatim::index::analyzer::tokenize(t).len();
+    let (mut should, mut found, mut far) = (0, 0, 0);
+    for (&copy, &head) in &head_of {
+        let near = replies[copy].iter().zip(&replies[head]).any(|(a, b)| {
+            words(a) >= 20
+                && words(b) >= 20
+                && minhash::jaccard(&minhash::shingles(a), &minhash::shingles(b)) >= 0.8
+        });
+        if !near {
+            far += 1;
+            continue;
+        }
+        should += 1;
+        let mine = family(copy);
+        found += usize::from(g.groups.iter().any(|grp| {
+            grp.members.iter().any(|x| x.conversation == copy)
+                && grp
+                    .members
+                    .iter()
+                    .any(|x| x.conversation != copy && family(&x.conversation) == mine)
+        }));
+    }
+    let (mut same, mut pairs) = (0usize, 0usize);
+    for grp in &g.groups {
+        let p = &grp.members[0].conversation;
+        let planted = |c: &str| head_of.contains_key(c) || head_of.values().any(|h| *h == c);
+        for mem in grp.members[1..].iter().filter(|x| &x.conversation != p) {
+            if planted(&mem.conversation) && planted(p) {
+                pairs += 1;
+                same += usize::from(family(&mem.conversation) == family(p));
+            }
+        }
+    }
+    eprintln!(
+        "planted copies: {should} near their head, {found} grouped with their family, {far} reworded below 0.8 or short; {same} of {pairs} planted members with a planted principal of their family"
+    );
+    assert!(should > 150, "{should} copies near their head");
+    let recall = found as f64 / should as f64;
+    assert!(recall >= 0.98, "recall {recall:.3} ({found} of {should})");
+    assert!(same as f64 >= 0.9 * pairs as f64, "{same} of {pairs}");
+}
+
+/// Two builds started at once on one matter (two reviewers) take turns: both succeed, and
+/// the store they leave is whole (an update reads nothing new and agrees with a fresh build).
+#[test]
+fn two_builds_at_once_leave_one_whole_store() {
+    let texts = texts();
+    let lines: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| openai_line(&format!("t{i:03}"), t, ""))
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let m = matter_of_lines(tmp.path(), &lines);
+    let spawn = || {
+        bin()
+            .arg("--matter")
+            .arg(&m)
+            .args(["--quiet", "groups", "build"])
+            .spawn()
+            .unwrap()
+    };
+    let (mut a, mut b) = (spawn(), spawn());
+    assert!(a.wait().unwrap().success());
+    assert!(b.wait().unwrap().success());
+    let out = run_ok(&m, &["groups", "update"]);
+    assert!(out.contains("0 new conversations read"), "{out}");
+    assert_eq!(
+        shape(&groups::require(&m).unwrap()),
+        shape(&conversation_groups(&m))
+    );
 }

@@ -25,6 +25,7 @@ fn truncated_sharegpt_agrees_with_an_independent_reader() {
             format: SynthFormat::ShareGpt,
             out: out.clone(),
             plant_rate: 0.25,
+            near_duplicates: 0.0,
         },
         &mut |_| {},
     )

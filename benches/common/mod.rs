@@ -50,6 +50,7 @@ pub fn dataset(n: u64) -> (PathBuf, Option<(f64, u64)>) {
             format: SynthFormat::OpenAi,
             out: dir,
             plant_rate: 0.25,
+            near_duplicates: 0.0,
         },
         &mut |_| {},
     )

@@ -1,10 +1,9 @@
 //! `verbatim groups build|list|show`: near-duplicate groups of conversations or replies.
 
-use std::sync::atomic::AtomicBool;
-
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use serde_json::json;
+use verbatim::groups::build::Options;
 use verbatim::groups::{self, Scope, coding};
 
 use super::Ctx;
@@ -36,6 +35,9 @@ enum GroupsCommand {
         #[arg(long, default_value_t = 20)]
         min_words: usize,
     },
+    /// Compare the conversations imported since the groups were built, with the same
+    /// parameters (`import` does this itself once groups exist). Groups keep their ids.
+    Update,
     /// The groups, largest first.
     List {
         #[arg(long, default_value_t = 50)]
@@ -79,40 +81,21 @@ pub fn run(ctx: &Ctx, args: GroupsArgs) -> Result<i32> {
             let Some(scope) = Scope::parse(&scope) else {
                 bail!("--scope is conversation or reply");
             };
-            let t = std::time::Instant::now();
-            let g = groups::build(
-                &s.index,
+            let opts = Options {
                 threshold,
                 scope,
                 min_words,
-                &s.reviewer,
-                &AtomicBool::new(false),
-            )?;
-            groups::save(dir, &g)?;
-            let grouped: usize = g.groups.iter().map(|x| x.members.len()).sum();
-            s.audit(
-                "groups-build",
-                json!({"threshold": threshold, "scope": scope, "min_words": min_words, "units": g.units, "groups": g.groups.len(), "grouped": grouped, "pairs": g.pairs}),
-            )?;
-            if ctx.json {
-                print_json(
-                    &json!({"units": g.units, "groups": g.groups.len(), "grouped": grouped, "pairs": g.pairs}),
-                )?;
-            } else if !ctx.quiet {
-                println!(
-                    "{} groups of near-duplicates ({} of {} {} grouped, {} pairs at similarity >= {threshold}) in {:.1} s",
-                    thousands(g.groups.len() as u64),
-                    thousands(grouped as u64),
-                    thousands(g.units as u64),
-                    if scope == Scope::Reply {
-                        "replies"
-                    } else {
-                        "conversations"
-                    },
-                    thousands(g.pairs as u64),
-                    t.elapsed().as_secs_f64()
-                );
-            }
+            };
+            build_and_save(ctx, &s, &opts, false)?;
+        }
+        GroupsCommand::Update => {
+            let g = groups::require(dir)?;
+            let opts = Options {
+                threshold: g.params.threshold,
+                scope: g.params.scope,
+                min_words: g.params.min_words,
+            };
+            build_and_save(ctx, &s, &opts, true)?;
         }
         GroupsCommand::List { limit } => {
             let g = groups::require(dir)?;
@@ -121,10 +104,10 @@ pub fn run(ctx: &Ctx, args: GroupsArgs) -> Result<i32> {
                 return Ok(0);
             }
             println!(
-                "{} groups (threshold {}, {:?}, built {} by {})",
+                "{} groups (threshold {}, scope {}, built {} by {})",
                 thousands(g.groups.len() as u64),
                 g.params.threshold,
-                g.params.scope,
+                g.params.scope.name(),
                 g.built.format("%Y-%m-%d %H:%M"),
                 visible_line(&g.by)
             );
@@ -259,4 +242,78 @@ fn code(ctx: &Ctx, s: &mut Session, id: &str, tag: &str, floor: f64, yes: bool) 
         verbatim::review::Action::Tag,
         Some(via),
     )
+}
+
+/// After an import into a matter with groups: the new conversations compared.
+pub fn update_after_import(ctx: &Ctx) -> Result<()> {
+    let s = Session::open(ctx)?;
+    let Some(g) = groups::load(&s.matter.dir)? else {
+        return Ok(());
+    };
+    let opts = Options {
+        threshold: g.params.threshold,
+        scope: g.params.scope,
+        min_words: g.params.min_words,
+    };
+    build_and_save(ctx, &s, &opts, true).map(|_| ())
+}
+
+/// Builds (or updates) the groups, writes them, audits and reports.
+fn build_and_save(ctx: &Ctx, s: &Session, opts: &Options, update: bool) -> Result<()> {
+    let dir = &s.matter.dir;
+    let t = std::time::Instant::now();
+    // One build at a time per matter: two would write the same store (a second waits, then
+    // builds on what the first left).
+    let (g, built) = verbatim::review::named::locked(dir, "groups.lock", || {
+        let previous = groups::load(dir)?;
+        let (g, built) = groups::build::build(
+            &s.index,
+            &groups::store_dir(dir),
+            opts,
+            previous.as_ref(),
+            update,
+            &s.reviewer,
+            &ctx.cancel,
+        )?;
+        groups::save(dir, &g)?;
+        Ok((g, built))
+    })?;
+    let grouped: usize = g.groups.iter().map(|x| x.members.len()).sum();
+    let summary = json!({
+        "threshold": opts.threshold, "scope": opts.scope, "min_words": opts.min_words,
+        "units": g.units, "groups": g.groups.len(), "grouped": grouped, "pairs": g.pairs,
+        "read": built.read, "incremental": built.incremental,
+    });
+    s.audit(
+        if update {
+            "groups-update"
+        } else {
+            "groups-build"
+        },
+        summary.clone(),
+    )?;
+    if ctx.json {
+        print_json(&summary)?;
+    } else if !ctx.quiet {
+        let how = if built.incremental {
+            format!("{} new conversations read", thousands(built.read as u64))
+        } else {
+            format!("{} conversations read", thousands(built.read as u64))
+        };
+        println!(
+            "{} groups of near-duplicates ({} of {} {} grouped, {} pairs at similarity >= {}; {how}) in {:.1} s",
+            thousands(g.groups.len() as u64),
+            thousands(grouped as u64),
+            thousands(g.units as u64),
+            if opts.scope == Scope::Reply {
+                "replies"
+            } else {
+                "conversations"
+            },
+            thousands(g.pairs as u64),
+            opts.threshold,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }

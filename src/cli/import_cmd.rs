@@ -132,6 +132,15 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     } else {
         print_summary(&summary, ctx.quiet);
     }
+    drop(matter);
+    // Near-duplicate groups, once built, follow the matter: the new conversations are
+    // compared (only they are read) and the groups written again.
+    if summary.imported > 0
+        && verbatim::groups::load(&dir)?.is_some()
+        && !ctx.cancel.load(std::sync::atomic::Ordering::Relaxed)
+    {
+        super::groups_cmd::update_after_import(ctx)?;
+    }
     Ok(exit_code(&summary))
 }
 

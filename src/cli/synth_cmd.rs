@@ -28,6 +28,11 @@ pub struct SynthArgs {
     /// Share of conversations with a planted case.
     #[arg(long, default_value_t = 0.25)]
     plant_rate: f64,
+    /// Share of conversations planted as near-duplicates of the family head before them
+    /// (every 20th conversation heads one; replies reworded at 1-10 % of their words; truth in
+    /// near_duplicates.jsonl).
+    #[arg(long, default_value_t = 0.0)]
+    near_duplicates: f64,
     /// Output directory.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -42,6 +47,7 @@ pub fn run(ctx: &Ctx, a: SynthArgs) -> Result<i32> {
         format: a.format,
         out: a.out,
         plant_rate: a.plant_rate,
+        near_duplicates: a.near_duplicates,
     };
     let show = !ctx.quiet && std::io::stderr().is_terminal();
     let bar = show.then(|| {

@@ -1,5 +1,6 @@
 //! MinHash signatures of word-shingle sets and the banding that finds candidate pairs: 5-word
-//! shingles hashed once with XXH3, 128 min-hashes from that one hash by multiply-add families,
+//! shingles hashed once with XXH3 to 32 bits (two of a unit's few hundred shingles collide
+//! with probability about 10^-5, and the store and the cache need half the space), 128 min-hashes from that one hash by multiply-add families,
 //! 21 bands of 6 rows. A pair at Jaccard 0.8 shares a band with probability
 //! 1 - (1 - 0.8^6)^21 ≈ 0.998; at 0.5, 0.28 (the exact check decides).
 
@@ -11,22 +12,27 @@ pub const BANDS: usize = 21;
 pub const ROWS: usize = 6;
 
 /// The hashed 5-word shingles of a text (its words as the index splits them), sorted and
-/// deduplicated. A text shorter than one shingle is one shingle of all its words.
-pub fn shingles(text: &str) -> Vec<u64> {
-    let words: Vec<String> = crate::index::analyzer::tokenize(text)
+/// deduplicated. A text shorter than one shingle is one shingle of all its words. Each word
+/// is hashed once; a shingle's hash is the low 32 bits of the hash of its words' hashes.
+pub fn shingles(text: &str) -> Vec<u32> {
+    let words: Vec<u64> = crate::index::analyzer::tokenize(text)
         .into_iter()
-        .map(|t| t.0)
+        .map(|t| xxh3_64(t.0.as_bytes()))
         .collect();
     if words.is_empty() {
         return Vec::new();
     }
-    let mut out: Vec<u64> = if words.len() < SHINGLE_WORDS {
-        vec![xxh3_64(words.join(" ").as_bytes())]
+    let join = |w: &[u64]| {
+        let mut bytes = [0u8; SHINGLE_WORDS * 8];
+        for (k, h) in w.iter().enumerate() {
+            bytes[k * 8..(k + 1) * 8].copy_from_slice(&h.to_le_bytes());
+        }
+        xxh3_64(&bytes[..w.len() * 8]) as u32
+    };
+    let mut out: Vec<u32> = if words.len() < SHINGLE_WORDS {
+        vec![join(&words)]
     } else {
-        words
-            .windows(SHINGLE_WORDS)
-            .map(|w| xxh3_64(w.join(" ").as_bytes()))
-            .collect()
+        words.windows(SHINGLE_WORDS).map(join).collect()
     };
     out.sort_unstable();
     out.dedup();
@@ -48,12 +54,12 @@ fn family() -> &'static [(u64, u64); HASHES] {
 }
 
 /// The MinHash signature of a shingle set (empty set: all `u64::MAX`).
-pub fn signature(shingles: &[u64]) -> [u64; HASHES] {
+pub fn signature(shingles: &[u32]) -> [u64; HASHES] {
     let mut sig = [u64::MAX; HASHES];
     for (i, &(a, b)) in family().iter().enumerate() {
         let mut m = u64::MAX;
         for &s in shingles {
-            let h = s.wrapping_mul(a).wrapping_add(b).rotate_left(29);
+            let h = (s as u64).wrapping_mul(a).wrapping_add(b).rotate_left(29);
             m = m.min(h);
         }
         sig[i] = m;
@@ -61,18 +67,25 @@ pub fn signature(shingles: &[u64]) -> [u64; HASHES] {
     sig
 }
 
-/// The key of band `b` of a signature.
-pub fn band_key(sig: &[u64; HASHES], b: usize) -> u64 {
+/// The key of band `b` of a signature: 32 bits (a collision only adds a candidate, which the
+/// exact check turns away).
+pub fn band_key(sig: &[u64; HASHES], b: usize) -> u32 {
     let mut bytes = [0u8; ROWS * 8 + 1];
     bytes[0] = b as u8;
     for (k, v) in sig[b * ROWS..(b + 1) * ROWS].iter().enumerate() {
         bytes[1 + k * 8..1 + (k + 1) * 8].copy_from_slice(&v.to_le_bytes());
     }
-    xxh3_64(&bytes)
+    xxh3_64(&bytes) as u32
+}
+
+/// Every band key of a shingle set.
+pub fn band_keys(shingles: &[u32]) -> [u32; BANDS] {
+    let sig = signature(shingles);
+    std::array::from_fn(|b| band_key(&sig, b))
 }
 
 /// Exact Jaccard similarity of two sorted, deduplicated sets.
-pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+pub fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }

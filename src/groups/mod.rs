@@ -4,22 +4,21 @@
 //! every member is near its principal, with its similarity to it. Kept in `groups.json` with the parameters
 //! they were built with.
 
+pub mod build;
 pub mod coding;
 pub mod diff;
+mod gather;
 pub mod minhash;
 pub mod place;
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::index::ConvIndex;
-use crate::model::Role;
 
 /// What is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +31,14 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The word `--scope` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Conversation => "conversation",
+            Scope::Reply => "reply",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Scope> {
         match s {
             "conversation" => Some(Scope::Conversation),
@@ -84,21 +91,9 @@ pub struct Groups {
     pub groups: Vec<Group>,
 }
 
-/// One compared unit.
-struct Unit {
-    conversation: String,
-    message: Option<u32>,
-    words: usize,
-    shingles: Vec<u64>,
-}
-
-/// Buckets larger than this compare their members to a few anchors only (boilerplate that
-/// thousands of replies share would otherwise cost every pair).
-const FULL_BUCKET: usize = 64;
-const ANCHORS: usize = 4;
-
-/// Builds the groups of the matter's index.
-pub fn build(
+/// Builds the groups of an index from scratch, with its work files in a temporary directory
+/// (the matter's own builds keep them in `groups/`, see [`build::build`]).
+pub fn build_once(
     index: &ConvIndex,
     threshold: f64,
     scope: Scope,
@@ -106,175 +101,27 @@ pub fn build(
     by: &str,
     cancel: &AtomicBool,
 ) -> Result<Groups> {
-    if !(0.0..=1.0).contains(&threshold) || threshold < 0.05 {
-        bail!("the threshold is a similarity from 0.05 to 1 (0.8: 80 % of shingles shared)");
-    }
-    let searcher = index.searcher();
-    let addrs = ConvIndex::doc_addresses(&searcher);
-    let mut units: Vec<Unit> = Vec::new();
-    for chunk in addrs.chunks(4096) {
-        if cancel.load(Ordering::Relaxed) {
-            bail!("interrupted; the previous groups are unchanged");
-        }
-        let part: Vec<Result<Vec<Unit>>> = chunk
-            .par_iter()
-            .map(|a| {
-                let conv = index.load(&searcher, *a)?;
-                let texts: Vec<(Option<u32>, String)> = match scope {
-                    Scope::Conversation => vec![(
-                        None,
-                        conv.messages
-                            .iter()
-                            .map(|m| m.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    )],
-                    Scope::Reply => conv
-                        .messages
-                        .iter()
-                        .filter(|m| m.role == Role::Assistant)
-                        .map(|m| (Some(m.index), m.text.clone()))
-                        .collect(),
-                };
-                Ok(texts
-                    .into_iter()
-                    .filter_map(|(message, text)| {
-                        let words = crate::index::analyzer::tokenize(&text).len();
-                        let shingles = minhash::shingles(&text);
-                        (!shingles.is_empty() && words >= min_words).then(|| Unit {
-                            conversation: conv.id.clone(),
-                            message,
-                            words,
-                            shingles,
-                        })
-                    })
-                    .collect())
-            })
-            .collect();
-        for p in part {
-            units.extend(p?);
-        }
-    }
-    let sigs: Vec<[u64; minhash::HASHES]> = units
-        .par_iter()
-        .map(|u| minhash::signature(&u.shingles))
-        .collect();
-    // Candidate pairs: units sharing a band.
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for b in 0..minhash::BANDS {
-        let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
-        for (i, s) in sigs.iter().enumerate() {
-            buckets
-                .entry(minhash::band_key(s, b))
-                .or_default()
-                .push(i as u32);
-        }
-        for members in buckets.values().filter(|m| m.len() > 1) {
-            if members.len() <= FULL_BUCKET {
-                for (k, &x) in members.iter().enumerate() {
-                    for &y in &members[k + 1..] {
-                        pairs.push((x, y));
-                    }
-                }
-            } else {
-                for &anchor in members.iter().take(ANCHORS) {
-                    for &y in members {
-                        if y != anchor {
-                            pairs.push((anchor.min(y), anchor.max(y)));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    let confirmed: Vec<(u32, u32)> = pairs
-        .par_iter()
-        .copied()
-        .filter(|&(x, y)| {
-            minhash::jaccard(&units[x as usize].shingles, &units[y as usize].shingles) >= threshold
-        })
-        .collect();
-    // Groups around principals, as review platforms form them: the longest unit not yet in
-    // a group leads one, and takes every unit not yet in a group that is near it. So every
-    // member is at the threshold or above against its principal (single linkage would chain
-    // members that share little with each other).
-    let mut near: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
-    for &(x, y) in &confirmed {
-        near[x as usize].push(y as usize);
-        near[y as usize].push(x as usize);
-    }
-    let mut order: Vec<usize> = (0..units.len()).filter(|i| !near[*i].is_empty()).collect();
-    order.sort_by(|&a, &b| {
-        units[b]
-            .words
-            .cmp(&units[a].words)
-            .then(units[a].conversation.cmp(&units[b].conversation))
-            .then(units[a].message.cmp(&units[b].message))
-    });
-    let mut taken = vec![false; units.len()];
-    let mut groups: Vec<Vec<Member>> = Vec::new();
-    let member = |i: usize, similarity: f64| Member {
-        conversation: units[i].conversation.clone(),
-        message: units[i].message,
-        words: units[i].words,
-        similarity,
+    let tmp = tempfile::tempdir().context("cannot create a work directory")?;
+    let opts = build::Options {
+        threshold,
+        scope,
+        min_words,
     };
-    for &p in &order {
-        if taken[p] {
-            continue;
-        }
-        let mut others: Vec<Member> = near[p]
-            .iter()
-            .filter(|&&i| !taken[i])
-            .map(|&i| member(i, minhash::jaccard(&units[i].shingles, &units[p].shingles)))
-            .collect();
-        if others.is_empty() {
-            continue;
-        }
-        taken[p] = true;
-        for &i in &near[p] {
-            taken[i] = true;
-        }
-        others.sort_by(|a, b| {
-            b.similarity
-                .total_cmp(&a.similarity)
-                .then(a.conversation.cmp(&b.conversation))
-        });
-        let mut members = vec![member(p, 1.0)];
-        members.extend(others);
-        groups.push(members);
-    }
-    // Largest groups first, then by principal.
-    groups.sort_by(|a: &Vec<Member>, b: &Vec<Member>| {
-        b.len()
-            .cmp(&a.len())
-            .then(a[0].conversation.cmp(&b[0].conversation))
-    });
-    Ok(Groups {
-        params: Params {
-            threshold,
-            scope,
-            min_words,
-            shingle_words: minhash::SHINGLE_WORDS,
-            hashes: minhash::HASHES,
-            bands: minhash::BANDS,
-            rows: minhash::ROWS,
-        },
-        built: Utc::now(),
-        by: by.to_string(),
-        units: units.len(),
-        pairs: confirmed.len(),
-        groups: groups
-            .into_iter()
-            .enumerate()
-            .map(|(k, members)| Group {
-                id: format!("G{:06}", k + 1),
-                members,
-            })
-            .collect(),
-    })
+    let (g, _) = build::build(
+        index,
+        &tmp.path().join("groups"),
+        &opts,
+        None,
+        false,
+        by,
+        cancel,
+    )?;
+    Ok(g)
+}
+
+/// The matter's work files for building groups.
+pub fn store_dir(matter: &Path) -> std::path::PathBuf {
+    matter.join("groups")
 }
 
 fn path(matter: &Path) -> std::path::PathBuf {

@@ -18,6 +18,7 @@ mod conv;
 mod formats;
 mod grammar;
 mod intl;
+mod neardup;
 mod news;
 mod prose;
 mod quotes;
@@ -78,6 +79,9 @@ pub struct SynthOptions {
     pub out: PathBuf,
     /// Share of conversations that get a planted case of some type (default 0.25).
     pub plant_rate: f64,
+    /// Share of conversations planted as near-duplicates of their family's head (default 0:
+    /// none; `near_duplicates.jsonl` names each copy and its head).
+    pub near_duplicates: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +103,12 @@ const PROGRESS_EVERY: u64 = 1000;
 /// Writes `articles.jsonl`, the conversations file and `truth.jsonl` into `opts.out`.
 /// `progress` receives the number of conversations written so far.
 pub fn synth(opts: &SynthOptions, progress: &mut dyn FnMut(u64)) -> Result<SynthSummary> {
+    if !(0.0..=1.0).contains(&opts.near_duplicates) {
+        bail!(
+            "near-duplicate share must be between 0 and 1, got {}",
+            opts.near_duplicates
+        );
+    }
     if !(0.0..=1.0).contains(&opts.plant_rate) {
         bail!(
             "plant rate must be between 0 and 1, got {}",
@@ -130,6 +140,12 @@ pub fn synth(opts: &SynthOptions, progress: &mut dyn FnMut(u64)) -> Result<Synth
     let truth_path = opts.out.join("truth.jsonl");
     let mut cw = create_file(&conv_path)?;
     let mut tw = create_file(&truth_path)?;
+    let near_path = opts.out.join("near_duplicates.jsonl");
+    let mut nw = if opts.near_duplicates > 0.0 {
+        Some(create_file(&near_path)?)
+    } else {
+        None
+    };
     let mut cases: BTreeMap<String, u64> = cases::Case::ALL
         .iter()
         .map(|c| (c.name().to_string(), 0))
@@ -140,7 +156,27 @@ pub fn synth(opts: &SynthOptions, progress: &mut dyn FnMut(u64)) -> Result<Synth
         cw.write_all(b"[").with_context(conv_err)?;
     }
     for i in 0..opts.conversations {
-        let c = convs.make(i);
+        let c = match neardup::plan(opts.seed, i, opts.near_duplicates) {
+            Some((head, rate)) => {
+                let own = convs.make(i);
+                let head_conv = convs.make(head);
+                let head_id = head_conv.id.clone();
+                let copy = neardup::copy(head_conv, own.id, opts.seed, i, rate);
+                if let Some(w) = nw.as_mut() {
+                    let t = neardup::Truth {
+                        conversation: &copy.id,
+                        copy_of: &head_id,
+                        edit_rate: rate as f64 / 1000.0,
+                    };
+                    serde_json::to_writer(&mut *w, &t)
+                        .map_err(std::io::Error::from)
+                        .and_then(|_| w.write_all(b"\n"))
+                        .with_context(|| format!("cannot write {}", near_path.display()))?;
+                }
+                copy
+            }
+            None => convs.make(i),
+        };
         match opts.format {
             SynthFormat::OpenAi => formats::write_openai(&mut cw, &c),
             SynthFormat::ShareGpt | SynthFormat::ChatGpt => {
@@ -168,6 +204,11 @@ pub fn synth(opts: &SynthOptions, progress: &mut dyn FnMut(u64)) -> Result<Synth
     }
     bytes += finish(cw, &conv_path)?;
     bytes += finish(tw, &truth_path)?;
+    let mut files = vec![articles_path, conv_path, truth_path];
+    if let Some(w) = nw {
+        bytes += finish(w, &near_path)?;
+        files.push(near_path);
+    }
     progress(opts.conversations);
 
     Ok(SynthSummary {
@@ -175,7 +216,7 @@ pub fn synth(opts: &SynthOptions, progress: &mut dyn FnMut(u64)) -> Result<Synth
         articles: opts.articles,
         cases,
         bytes_written: bytes,
-        files: vec![articles_path, conv_path, truth_path],
+        files,
     })
 }
 

@@ -45,6 +45,7 @@ fn opts(
         format,
         out: dir.to_path_buf(),
         plant_rate: 0.25,
+        near_duplicates: 0.0,
     }
 }
 
@@ -729,6 +730,7 @@ fn bench_100k_openai() {
         format: SynthFormat::OpenAi,
         out: dir.0.clone(),
         plant_rate: 0.25,
+        near_duplicates: 0.0,
     };
     let t = std::time::Instant::now();
     let s = run(&o);

@@ -76,7 +76,7 @@ impl RowGroup {
             _ if self.principal => format!("{} P", self.id),
             _ => format!("{} {:.2}", self.id, self.similarity)
                 .replace(" 0.", " .")
-                .replace(" 1.00", " 1"),
+                .replace(" 1.00", " 1.0"),
         }
     }
 }

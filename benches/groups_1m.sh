@@ -39,4 +39,5 @@ step "update, nothing new" "$V" --matter "$M" groups update
 step "replies 1M" "$V" --matter "$M" groups build --scope reply
 cp "$M/groups.json" "$W/groups_reply.json"
 step "conversations 1M" "$V" --matter "$M" groups build
-echo "planted truth: $D/near_duplicates.jsonl; reply groups: $W/groups_reply.json"
+cp "$M/groups.json" "$W/groups_conversation.json"
+echo "planted truth: $D/near_duplicates.jsonl; groups: $W/groups_reply.json, $W/groups_conversation.json"

@@ -99,6 +99,8 @@ const SHINGLE_BYTES: usize = 4;
 /// Candidate pairs are confirmed in blocks of this many shingles of the store (128 MiB
 /// each), so that the pages being compared stay few when memory is short.
 const BLOCK_SHINGLES: u64 = 32 << 20;
+/// Units whose candidate pairs are confirmed together (by the lower unit of a pair).
+const PART_UNITS: usize = 200_000;
 /// A confirmed pair in `pairs.bin`: two unit numbers and their similarity.
 const PAIR_BYTES: usize = 4 + 4 + 8;
 
@@ -215,18 +217,14 @@ pub fn build(
     if cancel.load(Ordering::Relaxed) {
         bail!("interrupted; the previous groups are unchanged");
     }
-    let mut pairs = candidates(&work.units, work.paired as u32);
-    // By block of the store, then unit: the pages each thread reads stay within two blocks.
-    let block = |i: u32| work.units[i as usize].at / BLOCK_SHINGLES;
-    pairs.par_sort_unstable_by_key(|&(x, y)| (block(x), block(y), x, y));
-    let fresh: Vec<(u32, u32, f64)> = pairs
-        .par_iter()
-        .filter_map(|&(x, y)| {
-            let j = minhash::jaccard(&set(x), &set(y));
-            (j >= threshold).then_some((x, y, j))
-        })
-        .collect();
-    drop(pairs);
+    let fresh = confirm_candidates(
+        &st,
+        &work.units,
+        work.paired as u32,
+        threshold,
+        &set,
+        cancel,
+    )?;
     if cancel.load(Ordering::Relaxed) {
         bail!("interrupted; the previous groups are unchanged");
     }
@@ -513,10 +511,14 @@ fn scan(
 }
 
 /// Candidate pairs: units sharing a band key, sorted and deduplicated.
-/// Candidate pairs (lower unit first) from units sharing a band key; only pairs with a unit
-/// numbered `from` or above (the rest were confirmed before).
-pub(super) fn candidates(units: &[Unit], from: u32) -> Vec<(u32, u32)> {
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
+/// Calls `emit` with every candidate pair (lower unit first) of units sharing a band key
+/// with a unit numbered `from` or above (the rest were confirmed before). A pair that shares
+/// several bands comes several times.
+fn each_candidate(
+    units: &[Unit],
+    from: u32,
+    mut emit: impl FnMut(u32, u32) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut keyed: Vec<(u32, u32)> = Vec::with_capacity(units.len());
     for b in 0..BANDS {
         keyed.clear();
@@ -536,7 +538,7 @@ pub(super) fn candidates(units: &[Unit], from: u32) -> Vec<(u32, u32)> {
                 for (k, &(_, x)) in run.iter().enumerate() {
                     for &(_, y) in &run[k + 1..] {
                         if y >= from {
-                            pairs.push((x, y));
+                            emit(x, y)?;
                         }
                     }
                 }
@@ -544,21 +546,94 @@ pub(super) fn candidates(units: &[Unit], from: u32) -> Vec<(u32, u32)> {
                 for &(_, anchor) in run.iter().take(ANCHORS) {
                     for &(_, y) in run {
                         if y != anchor && anchor.max(y) >= from {
-                            pairs.push((anchor.min(y), anchor.max(y)));
+                            emit(anchor.min(y), anchor.max(y))?;
                         }
                     }
                 }
             }
         }
-        // Kept small as it grows: the same pair comes from many bands.
-        if pairs.len() > 4 * units.len() + 1_000_000 {
-            pairs.par_sort_unstable();
-            pairs.dedup();
-        }
     }
+    Ok(())
+}
+
+/// The candidate pairs of a few units, in memory, each once.
+pub(super) fn candidates(units: &[Unit], from: u32) -> Vec<(u32, u32)> {
+    let mut pairs = Vec::new();
+    let _ = each_candidate(units, from, |x, y| {
+        pairs.push((x, y));
+        Ok(())
+    });
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
+}
+
+/// Confirms the candidate pairs with a unit numbered `from` or above: the pairs are spilled
+/// to files in the store by the range of their lower unit (an external sort: the same pair
+/// comes from many bands, and all of them would not fit), then each part is read back,
+/// deduplicated and confirmed by exact Jaccard in blocks of the store.
+fn confirm_candidates(
+    st: &Store,
+    units: &[Unit],
+    from: u32,
+    threshold: f64,
+    set: &(dyn Fn(u32) -> Vec<u32> + Sync),
+    cancel: &AtomicBool,
+) -> Result<Vec<(u32, u32, f64)>> {
+    let parts = units.len().div_ceil(PART_UNITS).max(1);
+    let span = units.len().div_ceil(parts).max(1) as u32;
+    let path = |k: usize| st.path(&format!("candidates-{k}.tmp"));
+    // Parts a killed build left behind (there may have been more of them).
+    if let Ok(dir) = std::fs::read_dir(&st.dir) {
+        for e in dir.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("candidates-") && name.ends_with(".tmp") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let mut files = Vec::with_capacity(parts);
+    for k in 0..parts {
+        let f = crate::fsutil::open_append_private(&path(k))?;
+        f.set_len(0)?;
+        files.push(BufWriter::with_capacity(1 << 16, f));
+    }
+    each_candidate(units, from, |x, y| {
+        let w = &mut files[(x / span) as usize];
+        w.write_all(&x.to_le_bytes())?;
+        w.write_all(&y.to_le_bytes())
+    })
+    .context("cannot write the candidate pairs")?;
+    for mut f in files {
+        f.flush().context("cannot write the candidate pairs")?;
+    }
+    let block = |i: u32| units[i as usize].at / BLOCK_SHINGLES;
+    let mut confirmed = Vec::new();
+    for k in 0..parts {
+        if cancel.load(Ordering::Relaxed) {
+            bail!("interrupted; the previous groups are unchanged");
+        }
+        let mut r = std::io::BufReader::with_capacity(1 << 20, File::open(path(k))?);
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut b = [0u8; 8];
+        while r.read_exact(&mut b).is_ok() {
+            let x = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            let y = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+            pairs.push((x, y));
+        }
+        drop(r);
+        let _ = std::fs::remove_file(path(k));
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        // By block of the store, then unit: the pages each thread reads stay within two blocks.
+        pairs.par_sort_unstable_by_key(|&(x, y)| (block(x), block(y), x, y));
+        confirmed.par_extend(pairs.par_iter().filter_map(|&(x, y)| {
+            let j = minhash::jaccard(&set(x), &set(y));
+            (j >= threshold).then_some((x, y, j))
+        }));
+    }
+    Ok(confirmed)
 }
 
 /// Group ids: a group led by the principal of an earlier group keeps that group's id (so a

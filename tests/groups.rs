@@ -183,19 +183,7 @@ fn exports_carry_the_group_fields() {
         ("csv", "conversations.csv"),
         ("jsonl", "conversations.jsonl"),
     ] {
-        let dir = tmp.path().join(format);
-        run_ok(
-            &m,
-            &[
-                "export",
-                "--query",
-                "*",
-                "--format",
-                format,
-                "--out",
-                dir.to_str().unwrap(),
-            ],
-        );
+        let dir = export_all(&m, tmp.path().join(format), &["--format", format]);
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         let line = text
             .lines()
@@ -208,19 +196,9 @@ fn exports_carry_the_group_fields() {
     }
     // A production carries the groups only when the analysis is asked for, as findings.
     let production = |name: &str, prefix: &str, extra: &[&str]| {
-        let dir = tmp.path().join(name);
-        let mut args = vec![
-            "export",
-            "--query",
-            "*",
-            "--format",
-            "dat",
-            "--bates-prefix",
-        ];
-        args.push(prefix);
+        let mut args = vec!["--format", "dat", "--bates-prefix", prefix];
         args.extend_from_slice(extra);
-        args.extend_from_slice(&["--out", dir.to_str().unwrap()]);
-        run_ok(&m, &args);
+        let dir = export_all(&m, tmp.path().join(name), &args);
         std::fs::read_to_string(dir.join("loadfile.dat")).unwrap()
     };
     let dat = production("dat", "GRP-", &[]);
@@ -306,6 +284,15 @@ fn a_group_is_coded_from_its_principal_in_one_undoable_event() {
     assert!(h.contains(&grp.id), "{h}");
 }
 
+/// Exports every conversation of `m` into `out` with `args` (the format and its options);
+/// `out`.
+fn export_all(m: &std::path::Path, out: std::path::PathBuf, args: &[&str]) -> std::path::PathBuf {
+    let mut all = vec!["export", "--query", "*", "--out", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    run_ok(m, &all);
+    out
+}
+
 /// An Arena battle's two sides are one family; exports carry FAMILY_ID (CSV, DAT, JSONL).
 #[test]
 fn families_come_from_the_data_and_leave_in_every_export() {
@@ -317,36 +304,14 @@ fn families_come_from_the_data_and_leave_in_every_export() {
     let m = matter_of_lines(tmp.path(), &[arena.to_string()]);
     let out = run_ok(&m, &["search", "family:q7", "--count"]);
     assert_eq!(out.trim(), "2", "{out}");
-    let csv_dir = tmp.path().join("csv");
-    run_ok(
-        &m,
-        &[
-            "export",
-            "--query",
-            "*",
-            "--format",
-            "csv",
-            "--out",
-            csv_dir.to_str().unwrap(),
-        ],
-    );
+    let csv_dir = export_all(&m, tmp.path().join("csv"), &["--format", "csv"]);
     let csv = std::fs::read_to_string(csv_dir.join("conversations.csv")).unwrap();
     assert!(csv.lines().next().unwrap().contains("family_id"));
     assert_eq!(csv.matches(",q7,").count(), 2, "{csv}");
-    let dat_dir = tmp.path().join("dat");
-    run_ok(
+    let dat_dir = export_all(
         &m,
-        &[
-            "export",
-            "--query",
-            "*",
-            "--format",
-            "dat",
-            "--bates-prefix",
-            "FAM-",
-            "--out",
-            dat_dir.to_str().unwrap(),
-        ],
+        tmp.path().join("dat"),
+        &["--format", "dat", "--bates-prefix", "FAM-"],
     );
     let dat = std::fs::read_to_string(dat_dir.join("loadfile.dat")).unwrap();
     assert!(dat.contains("FAMILY_ID"));

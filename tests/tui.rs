@@ -28,6 +28,21 @@ fn rig_with(color: bool) -> Rig {
 }
 
 /// The interface over the matter at `dir` (inside `tmp`).
+/// A matter `m` under `tmp` with the conversations of file `f` imported.
+fn matter_of_file(tmp: &std::path::Path, f: PathBuf) -> PathBuf {
+    let dir = tmp.join("m");
+    let mut matter = verbatim::matter::Matter::open_or_create(&dir).unwrap();
+    verbatim::import::import(
+        &mut matter,
+        &[verbatim::import::Input::File(f)],
+        &verbatim::import::ImportOptions::default(),
+        &mut verbatim::progress::Silent,
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .unwrap();
+    dir
+}
+
 fn rig_on(tmp: tempfile::TempDir, dir: PathBuf, color: bool) -> Rig {
     let core = Core::open(&dir, "ann").unwrap();
     let app = App::new(
@@ -430,16 +445,7 @@ fn ids_are_never_cut_in_the_result_list() {
         .collect();
     let f = tmp.path().join("long.jsonl");
     std::fs::write(&f, lines.join("\n")).unwrap();
-    let dir = tmp.path().join("m");
-    let mut matter = verbatim::matter::Matter::open_or_create(&dir).unwrap();
-    verbatim::import::import(
-        &mut matter,
-        &[verbatim::import::Input::File(f)],
-        &verbatim::import::ImportOptions::default(),
-        &mut verbatim::progress::Silent,
-        &std::sync::atomic::AtomicBool::new(false),
-    )
-    .unwrap();
+    let dir = matter_of_file(tmp.path(), f);
     let mut r = rig_on(tmp, dir, false);
     for (w, h) in [(80u16, 24u16), (200, 60)] {
         let screen = r.text(w, h);
@@ -1804,16 +1810,7 @@ fn a_chatgpt_conversation_s_branches_are_one_family() {
     }]);
     let f = tmp.path().join("conversations.json");
     std::fs::write(&f, export.to_string()).unwrap();
-    let dir = tmp.path().join("m");
-    let mut matter = verbatim::matter::Matter::open_or_create(&dir).unwrap();
-    verbatim::import::import(
-        &mut matter,
-        &[verbatim::import::Input::File(f)],
-        &verbatim::import::ImportOptions::default(),
-        &mut verbatim::progress::Silent,
-        &std::sync::atomic::AtomicBool::new(false),
-    )
-    .unwrap();
+    let dir = matter_of_file(tmp.path(), f);
     let mut r = rig_on(tmp, dir, false);
     assert_eq!(r.app.results.total, Some(2));
     r.search("id:c1");

@@ -86,16 +86,12 @@ pub fn run(ctx: &Ctx, args: GroupsArgs) -> Result<i32> {
                 scope,
                 min_words,
             };
-            build_and_save(ctx, &s, &opts, false)?;
+            build_and_save(ctx, &s, Some(opts))?;
         }
         GroupsCommand::Update => {
-            let g = groups::require(dir)?;
-            let opts = Options {
-                threshold: g.params.threshold,
-                scope: g.params.scope,
-                min_words: g.params.min_words,
-            };
-            build_and_save(ctx, &s, &opts, true)?;
+            if !build_and_save(ctx, &s, None)? {
+                groups::require(dir)?;
+            }
         }
         GroupsCommand::List { limit } => {
             let g = groups::require(dir)?;
@@ -247,37 +243,41 @@ fn code(ctx: &Ctx, s: &mut Session, id: &str, tag: &str, floor: f64, yes: bool) 
 /// After an import into a matter with groups: the new conversations compared.
 pub fn update_after_import(ctx: &Ctx) -> Result<()> {
     let s = Session::open(ctx)?;
-    let Some(g) = groups::load(&s.matter.dir)? else {
+    if !groups::built(&s.matter.dir) {
         return Ok(());
-    };
-    let opts = Options {
-        threshold: g.params.threshold,
-        scope: g.params.scope,
-        min_words: g.params.min_words,
-    };
-    build_and_save(ctx, &s, &opts, true).map(|_| ())
+    }
+    build_and_save(ctx, &s, None).map(|_| ())
 }
 
-/// Builds (or updates) the groups, writes them, audits and reports.
-fn build_and_save(ctx: &Ctx, s: &Session, opts: &Options, update: bool) -> Result<()> {
+/// Builds the groups with `opts`, or updates them with the parameters they were built with
+/// (`None`), writes them, audits and reports; false when there were none to update.
+fn build_and_save(ctx: &Ctx, s: &Session, opts: Option<Options>) -> Result<bool> {
     let dir = &s.matter.dir;
     let t = std::time::Instant::now();
     // One build at a time per matter: two would write the same store (a second waits, then
     // builds on what the first left).
-    let (g, built) = verbatim::review::named::locked(dir, "groups.lock", || {
+    let done = verbatim::review::named::locked(dir, "groups.lock", || {
         let previous = groups::load(dir)?;
+        let (opts, update) = match (opts, &previous) {
+            (Some(o), _) => (o, false),
+            (None, Some(p)) => (Options::of(&p.params), true),
+            (None, None) => return Ok(None),
+        };
         let (g, built) = groups::build::build(
             &s.index,
             &groups::store_dir(dir),
-            opts,
+            &opts,
             previous.as_ref(),
             update,
             &s.reviewer,
             &ctx.cancel,
         )?;
         groups::save(dir, &g)?;
-        Ok((g, built))
+        Ok(Some((g, built, opts, update)))
     })?;
+    let Some((g, built, opts, update)) = done else {
+        return Ok(false);
+    };
     let grouped: usize = g.groups.iter().map(|x| x.members.len()).sum();
     let summary = json!({
         "threshold": opts.threshold, "scope": opts.scope, "min_words": opts.min_words,
@@ -315,5 +315,5 @@ fn build_and_save(ctx: &Ctx, s: &Session, opts: &Options, update: bool) -> Resul
             t.elapsed().as_secs_f64()
         );
     }
-    Ok(())
+    Ok(true)
 }

@@ -73,27 +73,18 @@ impl Unit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Manifest {
     version: u32,
-    scope: Scope,
-    min_words: usize,
-    shingle_words: usize,
-    hashes: usize,
-    bands: usize,
-    rows: usize,
+    /// How the units were made, and the similarity the pairs in `pairs.bin` were confirmed at.
+    params: Params,
     units: u64,
     shingles: u64,
     conversations: u64,
-    /// The similarity the pairs in `pairs.bin` were confirmed at.
-    #[serde(default)]
-    threshold: f64,
-    /// Confirmed pairs in `pairs.bin`: every pair at `threshold` or above among the first
+    /// Confirmed pairs in `pairs.bin`: every pair at the threshold or above among the first
     /// `paired` units that the candidates proposed.
-    #[serde(default)]
     pairs: u64,
-    #[serde(default)]
     paired: u64,
 }
 
-const STORE_VERSION: u32 = 2;
+const STORE_VERSION: u32 = 3;
 /// A shingle in `shingles.bin`.
 const SHINGLE_BYTES: usize = 4;
 /// Candidate pairs are confirmed in blocks of this many shingles of the store (128 MiB
@@ -146,6 +137,17 @@ pub struct Options {
     pub min_words: usize,
 }
 
+impl Options {
+    /// The options groups were built with.
+    pub fn of(p: &Params) -> Options {
+        Options {
+            threshold: p.threshold,
+            scope: p.scope,
+            min_words: p.min_words,
+        }
+    }
+}
+
 /// Builds the groups of the index; with `update`, when the store in `store` (`groups/` of the
 /// matter) is whole and was built the same way, reads only the conversations not seen before.
 /// Groups led by an earlier group's principal keep its id.
@@ -170,18 +172,21 @@ pub fn build(
     let st = Store {
         dir: store.to_path_buf(),
     };
-    let wanted = Manifest {
-        version: STORE_VERSION,
+    let params = Params {
+        threshold,
         scope,
         min_words,
         shingle_words: minhash::SHINGLE_WORDS,
         hashes: minhash::HASHES,
         bands: BANDS,
         rows: minhash::ROWS,
+    };
+    let wanted = Manifest {
+        version: STORE_VERSION,
+        params: params.clone(),
         units: 0,
         shingles: 0,
         conversations: 0,
-        threshold,
         pairs: 0,
         paired: 0,
     };
@@ -245,15 +250,7 @@ pub fn build(
     name(&mut groups, previous);
     Ok((
         Groups {
-            params: Params {
-                threshold,
-                scope,
-                min_words,
-                shingle_words: minhash::SHINGLE_WORDS,
-                hashes: minhash::HASHES,
-                bands: BANDS,
-                rows: minhash::ROWS,
-            },
+            params,
             built: chrono::Utc::now(),
             by: by.to_string(),
             units: work.units.len(),
@@ -273,16 +270,12 @@ fn load(st: &Store, wanted: &Manifest) -> Result<Option<Work>> {
     let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) else {
         return Ok(None);
     };
-    let same = Manifest {
-        units: m.units,
-        shingles: m.shingles,
-        conversations: m.conversations,
-        threshold: m.threshold,
-        pairs: m.pairs,
-        paired: m.paired,
-        ..wanted.clone()
+    // The units stand when made the same way; the threshold only decides the pairs.
+    let made = |p: &Params| Params {
+        threshold: 0.0,
+        ..p.clone()
     };
-    if m != same {
+    if m.version != wanted.version || made(&m.params) != made(&wanted.params) {
         return Ok(None);
     }
     let (Ok(mut f), Ok(s)) = (
@@ -321,7 +314,7 @@ fn load(st: &Store, wanted: &Manifest) -> Result<Option<Work>> {
         .collect();
     // The pairs stand when confirmed at this threshold and whole; otherwise every candidate is
     // confirmed again (the shingles are still read from the store).
-    let pairs = (m.threshold == wanted.threshold && m.paired <= m.units)
+    let pairs = (m.params.threshold == wanted.params.threshold && m.paired <= m.units)
         .then(|| load_pairs(st, m.pairs))
         .transpose()?
         .flatten();

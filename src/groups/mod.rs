@@ -133,6 +133,11 @@ pub fn save(matter: &Path, g: &Groups) -> Result<()> {
     crate::fsutil::write_atomic(&path(matter), &bytes)
 }
 
+/// Whether the matter's groups were built.
+pub fn built(matter: &Path) -> bool {
+    path(matter).exists()
+}
+
 /// The matter's groups, if built.
 pub fn load(matter: &Path) -> Result<Option<Groups>> {
     let p = path(matter);

@@ -507,3 +507,35 @@ fn two_builds_at_once_leave_one_whole_store() {
         shape(&conversation_groups(&m))
     );
 }
+
+/// A stock reply a hundred conversations share puts them all under one band key, which
+/// pairs them only with a few anchors; a longer reply near them leads the group and takes
+/// the anchors. The others are near that principal too and must join its group, not be left
+/// out because their only known neighbours were taken.
+#[test]
+fn units_paired_only_with_taken_anchors_still_join_the_group() {
+    let stock: Vec<String> = (0..30).map(|i| format!("stock{i}")).collect();
+    let stock = stock.join(" ");
+    let mut lines: Vec<String> = (0..100)
+        .map(|i| openai_line(&format!("s{i:03}"), "hello", &stock))
+        .collect();
+    // The longer reply last, so that it is not one of the anchors.
+    lines.push(openai_line(
+        "z-longer",
+        "hello",
+        &format!("{stock} and three more"),
+    ));
+    let tmp = tempfile::tempdir().unwrap();
+    let m = matter_of_lines(tmp.path(), &lines);
+    run_ok(&m, &["--quiet", "groups", "build", "--scope", "reply"]);
+    let g = groups::require(&m).unwrap();
+    assert_eq!(
+        g.groups.len(),
+        1,
+        "{:?}",
+        g.groups.iter().map(|x| x.members.len()).collect::<Vec<_>>()
+    );
+    let grp = &g.groups[0];
+    assert_eq!(grp.members[0].conversation, "z-longer");
+    assert_eq!(grp.members.len(), 101);
+}

@@ -30,7 +30,7 @@ const BASELINE_K: usize = 8;
 fn baseline_scan(
     conv: &Conversation,
     map: &HashMap<u64, Vec<(u32, u32)>>,
-    arts: &[Vec<normalize::Token>],
+    arts: &[Vec<u64>],
 ) -> usize {
     let mut best = 0;
     for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {
@@ -43,7 +43,7 @@ fn baseline_scan(
                 for &(a, p) in hits {
                     let art = &arts[a as usize];
                     let (mut x, mut y) = (i, p as usize);
-                    while x < toks.len() && y < art.len() && toks[x].hash == art[y].hash {
+                    while x < toks.len() && y < art.len() && toks[x].hash == art[y] {
                         x += 1;
                         y += 1;
                     }
@@ -103,9 +103,12 @@ fn main() {
     // Baseline table: every k-gram.
     let t = Instant::now();
     let mut map: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
-    for (a, toks) in tab.tokens.iter().enumerate() {
+    let words: Vec<Vec<u64>> = (0..tab.len() as u32)
+        .map(|a| tab.words(a).to_vec())
+        .collect();
+    for (a, toks) in words.iter().enumerate() {
         for p in 0..toks.len().saturating_sub(BASELINE_K - 1) {
-            map.entry(table::kgram(&toks[p..p + BASELINE_K]))
+            map.entry(table::kgram_of(toks[p..p + BASELINE_K].iter().copied()))
                 .or_default()
                 .push((a as u32, p as u32));
         }
@@ -146,7 +149,7 @@ fn main() {
     let t = Instant::now();
     let base_found = convs
         .iter()
-        .filter(|c| baseline_scan(c, &map, &tab.tokens) >= th.min_words)
+        .filter(|c| baseline_scan(c, &map, &words) >= th.min_words)
         .count();
     let base_one = t.elapsed().as_secs_f64();
     let t = Instant::now();
@@ -239,6 +242,7 @@ fn million(
         });
     }
     let gen_s = t.elapsed().as_secs_f64();
+    let text_bytes: usize = big.iter().map(|a| a.text.len()).sum();
     let t = Instant::now();
     let tab = table::ArticleTable::build(big, th.max_df);
     let build_s = t.elapsed().as_secs_f64();
@@ -246,7 +250,7 @@ fn million(
         "| {n} articles (derived) | generated in {gen_s:.1} s; table built in {build_s:.1} s: {:.0} MiB; article tokens {:.0} MiB; texts {:.0} MiB |",
         tab.table_bytes() as f64 / 1048576.0,
         tab.token_bytes() as f64 / 1048576.0,
-        tab.texts.iter().map(|t| t.len()).sum::<usize>() as f64 / 1048576.0
+        text_bytes as f64 / 1048576.0
     );
     let t = Instant::now();
     let found: usize = convs

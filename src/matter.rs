@@ -30,10 +30,46 @@ pub struct MatterMeta {
     pub sources: Vec<SourceRecord>,
     /// The last reproduction scan (corpus hash, thresholds, version).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detection: Option<crate::detect::DetectionRecord>,
+    pub detection: Option<DetectionRecord>,
     /// Deliveries checked against the producing party's hash manifest.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deliveries: Vec<DeliveryRecord>,
+}
+
+/// What `matter.json` records about the last detection run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DetectionRecord {
+    pub version: u32,
+    pub time: DateTime<Utc>,
+    pub corpus_sha256: String,
+    pub articles: usize,
+    pub thresholds: Thresholds,
+    pub conversations: u64,
+    pub findings: u64,
+}
+
+/// Thresholds of a detection run.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Thresholds {
+    /// A finding needs a reproduced (or, for an echo finding, echoed) run of this many words.
+    pub min_words: usize,
+    /// A strong finding: a reproduced run of this many words ...
+    pub strong_words: usize,
+    /// ... or this many characters.
+    pub strong_chars: usize,
+    /// K-grams shared by more articles than this are boilerplate.
+    pub max_df: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_words: 20,
+            strong_words: 50,
+            strong_chars: 160,
+            max_df: 10,
+        }
+    }
 }
 
 /// One check of received files against a manifest (`import --manifest`).

@@ -275,6 +275,15 @@ pub fn stats(matter_dir: &Path) -> Result<ArticleStats> {
     Ok(st)
 }
 
+/// The store file and its committed length: what readers may read of it.
+pub fn committed(matter_dir: &Path) -> Result<(PathBuf, u64)> {
+    let dir = matter_dir.join(DIR);
+    let sources = read_sources(&dir)?;
+    let path = dir.join(ARTICLES_FILE);
+    let extent = committed_len(&path, sources.as_ref().map(|s| s.articles_bytes))?;
+    Ok((path, extent))
+}
+
 /// SHA-256 (lower-case hex) of the committed bytes of `articles/articles.jsonl`; "" when no
 /// article is stored.
 pub fn corpus_sha256(matter_dir: &Path) -> Result<String> {

@@ -25,6 +25,9 @@ enum ArticlesCommand {
     Import {
         #[arg(required = true, value_name = "FILE|DIR")]
         paths: Vec<PathBuf>,
+        /// Memory budget of the article table's build, in MiB (it sorts on disk past it).
+        #[arg(long, value_name = "MIB", default_value_t = detect::store::DEFAULT_MEMORY_MIB)]
+        memory: u64,
     },
     /// Counts of the article corpus.
     Stats,
@@ -44,6 +47,10 @@ pub struct DetectArgs {
     /// Word sequences shared by more articles than this are boilerplate and ignored.
     #[arg(long, default_value_t = 10)]
     max_df: usize,
+    /// Memory budget, in MiB, for building the article table when it must be built first.
+    /// The table itself is memory-mapped: the page cache holds what lookups read.
+    #[arg(long, value_name = "MIB", default_value_t = detect::store::DEFAULT_MEMORY_MIB)]
+    memory: u64,
 }
 
 #[derive(Args, Debug)]
@@ -76,10 +83,25 @@ pub struct EvalArgs {
 pub fn articles(ctx: &Ctx, args: ArticlesArgs) -> Result<i32> {
     let dir = ctx.matter_dir()?;
     match args.command {
-        ArticlesCommand::Import { paths } => {
+        ArticlesCommand::Import { paths, memory } => {
             let matter = Matter::open_or_create(&dir)?;
             let mut bar = Bar::new(ctx.quiet, "articles");
             let s = verbatim::articles::import(&matter.dir, &paths, &mut bar)?;
+            // The table detection reads, built now while the corpus is in the page cache
+            // (unless nothing changed and it is there already).
+            let table = if s.total_articles > 0
+                && (s.imported > 0 || detect::store::manifest(&matter.dir)?.is_none())
+            {
+                let mut bar = Bar::new(ctx.quiet, "bytes");
+                Some(detect::store::rebuild(
+                    &matter.dir,
+                    Thresholds::default().max_df,
+                    memory,
+                    &mut bar,
+                )?)
+            } else {
+                None
+            };
             verbatim::audit::append(
                 &matter.dir,
                 &ctx.reviewer,
@@ -119,6 +141,16 @@ pub fn articles(ctx: &Ctx, args: ArticlesArgs) -> Result<i32> {
                 thousands(s.rejected),
                 thousands(s.total_articles)
             );
+            if let Some(t) = table {
+                println!(
+                    "article table: {} articles, {} words, {} k-grams ({} dropped as boilerplate), built in {:.1} s",
+                    thousands(t.articles),
+                    thousands(t.words),
+                    thousands(t.entries),
+                    thousands(t.boilerplate_dropped),
+                    t.seconds
+                );
+            }
             Ok(0)
         }
         ArticlesCommand::Stats => {
@@ -174,7 +206,14 @@ pub fn detect(ctx: &Ctx, args: DetectArgs) -> Result<i32> {
         }
         Ok(())
     };
-    let s = detect::run(&mut matter, &th, &mut bar, &ctx.cancel, &mut print)?;
+    let s = detect::run_with(
+        &mut matter,
+        &th,
+        args.memory,
+        &mut bar,
+        &ctx.cancel,
+        &mut print,
+    )?;
     verbatim::audit::append(
         &matter.dir,
         &ctx.reviewer,
@@ -184,10 +223,12 @@ pub fn detect(ctx: &Ctx, args: DetectArgs) -> Result<i32> {
     )?;
     if !ctx.quiet {
         eprintln!(
-            "scanned {} conversations ({} of assistant text, {:.1} MB/s) against {} articles: {} findings ({} reproduced, {} strong; {} echoed) in {} conversations",
+            "scanned {} conversations ({} of assistant text, {:.1} MB/s; the scan alone {:.1} s, {:.1} MB/s) against {} articles: {} findings ({} reproduced, {} strong; {} echoed) in {} conversations",
             thousands(s.conversations),
             human_bytes(s.assistant_bytes),
             s.mb_per_s(),
+            s.scan_seconds,
+            s.scan_mb_per_s(),
             thousands(s.articles as u64),
             thousands(s.findings),
             thousands(s.reproduced),

@@ -2,6 +2,7 @@
 //! had supplied earlier in the conversation? A word of a run counts as supplied when a window
 //! of SUPPLY_K words around it occurred in an earlier non-assistant message.
 
+use super::table::Words;
 use std::collections::HashSet;
 
 use super::normalize::Token;
@@ -29,11 +30,13 @@ impl Label {
 }
 
 pub(crate) fn window_hash(ts: &[Token]) -> u64 {
+    window_hash_of(ts.iter().map(|t| t.hash))
+}
+
+fn window_hash_of(hashes: impl Iterator<Item = u64>) -> u64 {
     let mut h: u64 = 0x9e3779b97f4a7c15;
-    for t in ts {
-        h = (h ^ t.hash)
-            .wrapping_mul(0xff51afd7ed558ccd)
-            .rotate_left(23);
+    for t in hashes {
+        h = (h ^ t).wrapping_mul(0xff51afd7ed558ccd).rotate_left(23);
     }
     h
 }
@@ -59,13 +62,14 @@ impl Supplied {
 
     /// For each token of an article: was it supplied (inside a window that occurred in an
     /// earlier non-assistant message)?
-    pub fn mark_article(&self, art: &[Token]) -> Vec<bool> {
+    pub fn mark_article(&self, art: Words) -> Vec<bool> {
         let mut out = vec![false; art.len()];
         if self.windows.is_empty() || art.len() < SUPPLY_K {
             return out;
         }
         for w in 0..=art.len() - SUPPLY_K {
-            if self.windows.contains(&window_hash(&art[w..w + SUPPLY_K])) {
+            let window = (w..w + SUPPLY_K).map(|i| art.get(i));
+            if self.windows.contains(&window_hash_of(window)) {
                 out[w..w + SUPPLY_K].iter_mut().for_each(|x| *x = true);
             }
         }

@@ -9,35 +9,13 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use super::attribution::{self, Label, Supplied};
-use super::elicitation::{self, ArticleNames, Asked, Elicitation, RequestedBy};
+use super::elicitation::{self, ArticleName, ArticleNames, Asked, Elicitation, RequestedBy};
 use super::matcher;
 use super::normalize;
 use super::table::ArticleTable;
 use crate::model::{Conversation, Role};
 
-/// Thresholds of a detection run.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-pub struct Thresholds {
-    /// A finding needs a reproduced (or, for an echo finding, echoed) run of this many words.
-    pub min_words: usize,
-    /// A strong finding: a reproduced run of this many words ...
-    pub strong_words: usize,
-    /// ... or this many characters.
-    pub strong_chars: usize,
-    /// K-grams shared by more articles than this are boilerplate.
-    pub max_df: usize,
-}
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        Thresholds {
-            min_words: 20,
-            strong_words: 50,
-            strong_chars: 160,
-            max_df: 10,
-        }
-    }
-}
+pub use crate::matter::Thresholds;
 
 /// One copied span: byte offsets in the message text and in the article text.
 ///
@@ -170,6 +148,27 @@ pub fn scan(conv: &Conversation, table: &ArticleTable, th: &Thresholds) -> Vec<F
     scan_named(conv, table, &ArticleNames::default(), th)
 }
 
+/// Findings of one conversation against a stored table, each article's title and URL read from
+/// the store when a run of it is found.
+pub fn scan_stored(
+    conv: &Conversation,
+    table: &ArticleTable,
+    th: &Thresholds,
+) -> Result<Vec<Finding>> {
+    scan_with(
+        conv,
+        table,
+        &|a| {
+            let art = table.article(a)?;
+            Ok(Some(ArticleName::new(
+                art.title.as_deref(),
+                art.url.as_deref(),
+            )))
+        },
+        th,
+    )
+}
+
 /// What was supplied of an article and who named it, as of the first reply reproducing it.
 struct Before {
     supplied: Vec<bool>,
@@ -186,6 +185,25 @@ pub fn scan_named(
     names: &ArticleNames,
     th: &Thresholds,
 ) -> Vec<Finding> {
+    // An in-memory table reads nothing that could fail.
+    scan_with(
+        conv,
+        table,
+        &|a| Ok(names.names.get(a as usize).cloned()),
+        th,
+    )
+    .unwrap_or_default()
+}
+
+/// Article name of an article number, when known.
+type NameOf<'a> = dyn Fn(u32) -> Result<Option<ArticleName>> + 'a;
+
+fn scan_with(
+    conv: &Conversation,
+    table: &ArticleTable,
+    name_of: &NameOf,
+    th: &Thresholds,
+) -> Result<Vec<Finding>> {
     let mut supplied = Supplied::default();
     let mut asked: Vec<Asked> = Vec::new();
     let mut before: HashMap<u32, Before> = HashMap::new();
@@ -205,15 +223,15 @@ pub fn scan_named(
         // Runs shorter than the smallest span we could report are not worth following.
         for run in matcher::runs(&toks, table, th.min_words.min(10)) {
             let marks = supplied.mark(&toks, run.m_start, run.m_end);
-            let art = &table.tokens[run.article as usize];
-            let b = before.entry(run.article).or_insert_with(|| Before {
-                supplied: supplied.mark_article(art),
-                requested_by: names
-                    .names
-                    .get(run.article as usize)
-                    .and_then(|n| elicitation::requested_by(n, &asked)),
-                starts: Vec::new(),
-            });
+            let b = match before.entry(run.article) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(Before {
+                    supplied: supplied.mark_article(table.words(run.article)),
+                    requested_by: name_of(run.article)?
+                        .and_then(|n| elicitation::requested_by(&n, &asked)),
+                    starts: Vec::new(),
+                }),
+            };
             for (s, e, label) in attribution::segments(&marks, run.m_start) {
                 // Article range: the aligned pairs inside this stretch.
                 let inside: Vec<&(u32, u32)> = run
@@ -234,8 +252,9 @@ pub fn scan_named(
                     message_number: m.index + 1,
                     start: toks[s].start as usize,
                     end: toks[e - 1].end as usize,
-                    article_start: art[first.1 as usize].start as usize,
-                    article_end: art[last.1 as usize].end as usize,
+                    // Article words for now; bytes once the finding is kept.
+                    article_start: first.1 as usize,
+                    article_end: last.1 as usize,
                     label,
                     // Matched words only: words changed in a near-verbatim copy do not count.
                     words: inside.len(),
@@ -277,11 +296,12 @@ pub fn scan_named(
         let reproduced = label == Label::Reproduced;
         let requested_by = b.and_then(|b| b.requested_by);
         let elicitation = elicitation::classify(reproduced, supplied_words, requested_by.is_some());
-        let art_len = table.tokens[article as usize].len().max(1);
+        let art_len = table.words(article).len().max(1);
+        let stored = table.article(article)?;
         let coverage = covered.get(&article).map(|c| c.len()).unwrap_or(0) as f64 / art_len as f64;
-        out.push(Finding {
+        let mut finding = Finding {
             conversation: conv.id.clone(),
-            article: table.ids[article as usize].clone(),
+            article: stored.id.clone(),
             label,
             strong: label == Label::Reproduced
                 && (longest_run_words >= th.strong_words || longest_run_chars >= th.strong_chars),
@@ -306,9 +326,21 @@ pub fn scan_named(
                 None
             },
             spans,
-        });
+        };
+        let offsets = normalize::tokens(&stored.text);
+        for s in &mut finding.spans {
+            let (Some(a), Some(b)) = (offsets.get(s.article_start), offsets.get(s.article_end))
+            else {
+                anyhow::bail!(
+                    "article {} no longer has the words its table holds; rebuild the table",
+                    stored.id
+                );
+            };
+            (s.article_start, s.article_end) = (a.start as usize, b.end as usize);
+        }
+        out.push(finding);
     }
-    out
+    Ok(out)
 }
 
 pub fn path_in(matter_dir: &Path) -> PathBuf {

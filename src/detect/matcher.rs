@@ -6,7 +6,7 @@
 //! a copy with a changed word every few words comes out as one span.
 
 use super::normalize::Token;
-use super::table::{ArticleTable, K, kgram};
+use super::table::{ArticleTable, K, Words, kgram};
 
 /// Alignment score of a matched word.
 const MATCH: i32 = 1;
@@ -49,8 +49,8 @@ impl Run {
     }
 }
 
-fn eq(m: &[Token], a: &[Token], i: usize, j: usize) -> bool {
-    i < m.len() && j < a.len() && m[i].hash == a[j].hash
+fn eq(m: &[Token], a: Words, i: usize, j: usize) -> bool {
+    i < m.len() && j < a.len() && m[i].hash == a.get(j)
 }
 
 /// Traceback steps of the alignment.
@@ -231,14 +231,14 @@ fn align(
 }
 
 /// Extends a confirmed seed of K words at (i, j) both ways; returns the run.
-fn extend(m: &[Token], a: &[Token], article: u32, i: usize, j: usize) -> Run {
-    let back = align(i, j, |r| m[i - 1 - r].hash, |c| a[j - 1 - c].hash);
+fn extend(m: &[Token], a: Words, article: u32, i: usize, j: usize) -> Run {
+    let back = align(i, j, |r| m[i - 1 - r].hash, |c| a.get(j - 1 - c));
     let (fi, fj) = (i + K, j + K);
     let fwd = align(
         m.len() - fi,
         a.len() - fj,
         |r| m[fi + r].hash,
-        |c| a[fj + c].hash,
+        |c| a.get(fj + c),
     );
     let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(back.len() + K + fwd.len());
     pairs.extend(
@@ -306,7 +306,7 @@ pub fn runs(msg: &[Token], table: &ArticleTable, min_words: usize) -> Vec<Run> {
         if covered {
             continue;
         }
-        let art = &table.tokens[article as usize];
+        let art = table.words(article);
         // The table stores hashes of sampled k-grams; confirm the words really match.
         if !(0..K).all(|k| eq(msg, art, i + k, pos + k)) {
             continue;

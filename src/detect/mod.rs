@@ -11,6 +11,7 @@ pub mod eval;
 pub mod findings;
 pub mod matcher;
 pub mod normalize;
+pub mod store;
 pub mod table;
 
 use std::io::Write;
@@ -47,11 +48,26 @@ pub struct DetectSummary {
     pub strong: u64,
     pub conversations_with_findings: u64,
     pub seconds: f64,
+    /// Of which scanning the conversations (the rest: hashing the corpus, opening or
+    /// building the article table, writing the findings).
+    pub scan_seconds: f64,
     pub table_bytes: usize,
     pub boilerplate_dropped: u64,
+    /// Why the article table was built first, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_built: Option<String>,
 }
 
 impl DetectSummary {
+    /// Scan speed over every core, loading conversations from the index included.
+    pub fn scan_mb_per_s(&self) -> f64 {
+        if self.scan_seconds > 0.0 {
+            self.assistant_bytes as f64 / self.scan_seconds / 1e6
+        } else {
+            0.0
+        }
+    }
+
     pub fn mb_per_s(&self) -> f64 {
         if self.seconds > 0.0 {
             self.assistant_bytes as f64 / self.seconds / 1e6
@@ -61,17 +77,7 @@ impl DetectSummary {
     }
 }
 
-/// What `matter.json` records about the last detection run.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct DetectionRecord {
-    pub version: u32,
-    pub time: chrono::DateTime<chrono::Utc>,
-    pub corpus_sha256: String,
-    pub articles: usize,
-    pub thresholds: Thresholds,
-    pub conversations: u64,
-    pub findings: u64,
-}
+pub use crate::matter::DetectionRecord;
 
 /// Scans every conversation of the matter against its article corpus and replaces the stored
 /// findings. `on_finding` sees each finding as it is found (the command line prints them).
@@ -83,21 +89,37 @@ pub fn run(
     cancel: &AtomicBool,
     on_finding: &mut dyn FnMut(&Finding) -> Result<()>,
 ) -> Result<DetectSummary> {
+    run_with(
+        matter,
+        th,
+        store::DEFAULT_MEMORY_MIB,
+        progress,
+        cancel,
+        on_finding,
+    )
+}
+
+/// [`run`] with a memory budget (MiB) for building the article table when it must be.
+pub fn run_with(
+    matter: &mut Matter,
+    th: &Thresholds,
+    memory_mib: u64,
+    progress: &mut dyn Progress,
+    cancel: &AtomicBool,
+    on_finding: &mut dyn FnMut(&Finding) -> Result<()>,
+) -> Result<DetectSummary> {
     let started = Instant::now();
     let _lock = matter.lock_writer()?;
-    let articles = crate::articles::load(&matter.dir)?;
-    if articles.is_empty() {
+    let corpus_sha256 = crate::articles::corpus_sha256(&matter.dir)?;
+    if corpus_sha256.is_empty() {
         bail!("the matter has no article corpus; run `verbatim articles import FILE` first");
     }
-    let corpus_sha256 = crate::articles::corpus_sha256(&matter.dir)?;
-    // Titles and URLs tell a requested reproduction apart; kept beside the table, same order.
-    let names = elicitation::ArticleNames {
-        names: articles
-            .iter()
-            .map(|a| elicitation::ArticleName::new(a.title.as_deref(), a.url.as_deref()))
-            .collect(),
-    };
-    let table = table::ArticleTable::build(articles, th.max_df);
+    // The table is mapped from the matter: pages are read as lookups need them.
+    let (table, built) =
+        store::open_or_build(&matter.dir, &corpus_sha256, th.max_df, memory_mib, progress)?;
+    if table.is_empty() {
+        bail!("the matter has no article corpus; run `verbatim articles import FILE` first");
+    }
     let index = ConvIndex::open(&matter.index_dir())?;
     let searcher = index.searcher();
     let addrs: Vec<DocAddress> = ConvIndex::doc_addresses(&searcher);
@@ -115,9 +137,12 @@ pub fn run(
         strong: 0,
         conversations_with_findings: 0,
         seconds: 0.0,
+        scan_seconds: 0.0,
         table_bytes: table.table_bytes(),
         boilerplate_dropped: table.boilerplate_dropped,
+        table_built: built.map(|b| b.why),
     };
+    let scan_started = Instant::now();
     progress.begin("detect", None);
     for batch in addrs.chunks(BATCH) {
         if cancel.load(Ordering::Relaxed) {
@@ -135,7 +160,7 @@ pub fn run(
                     .filter(|m| m.role == Role::Assistant)
                     .map(|m| m.text.len() as u64)
                     .sum();
-                Ok((bytes, findings::scan_named(&conv, &table, &names, th)))
+                Ok((bytes, findings::scan_stored(&conv, &table, th)?))
             })
             .collect();
         for r in results {
@@ -160,6 +185,7 @@ pub fn run(
         progress.update(summary.assistant_bytes, summary.conversations);
     }
     progress.end();
+    summary.scan_seconds = scan_started.elapsed().as_secs_f64();
     let file = out
         .into_inner()
         .map_err(|e| anyhow::anyhow!("cannot write findings: {e}"))?;

@@ -1,10 +1,20 @@
-//! The article side: every article's normalised tokens, and a sorted table of sampled word
-//! k-gram hashes pointing back into them. With k-grams of K words sampled every STRIDE
-//! positions, every copied run of at least K + STRIDE - 1 words contains a sampled k-gram, so
-//! it is found; k-grams found in many articles (boilerplate) are dropped. The k-grams are only
-//! candidates: the matcher confirms each and aligns around it.
+//! The article side: every article's word hashes, and a sorted table of sampled word k-gram
+//! hashes pointing back into them. With k-grams of K words sampled every STRIDE positions,
+//! every copied run of at least K + STRIDE - 1 words contains a sampled k-gram, so it is found;
+//! k-grams found in many articles (boilerplate) are dropped. The k-grams are only candidates:
+//! the matcher confirms each and aligns around it.
+//!
+//! The table is a handful of flat little-endian arrays, read in place. A small corpus (tests,
+//! the benches) builds them in memory with [`ArticleTable::build`]; a matter keeps them on disk
+//! and maps them (`store.rs`), so a corpus of millions of articles costs page cache, not heap.
 
-use super::normalize::{self, Token};
+use std::borrow::Cow;
+use std::io::Write;
+use std::ops::Deref;
+
+use anyhow::{Context, Result};
+
+use super::normalize;
 use crate::articles::Article;
 
 /// Words per k-gram: short, so that a copy with a changed word every 8 words still holds
@@ -14,132 +24,336 @@ pub const K: usize = 5;
 /// and a 120-word copy has many chances to be. (1.6 times the entries of 8-grams every 8.)
 pub const STRIDE: usize = 5;
 
-/// One sampled k-gram of one article.
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    kgram: u64,
-    article: u32,
-    pos: u32,
-}
+/// Fewest bits of the k-gram hash that pick a bucket (8 MiB of offsets) ...
+pub(crate) const MIN_BUCKET_BITS: u32 = 20;
+/// ... and most (2 GiB of offsets, for billions of entries).
+const MAX_BUCKET_BITS: u32 = 28;
 
-pub struct ArticleTable {
-    pub ids: Vec<String>,
-    pub texts: Vec<String>,
-    pub tokens: Vec<Vec<Token>>,
-    entries: Vec<Entry>,
-    /// Start of each run of entries sharing the top BUCKET_BITS bits of the k-gram hash:
-    /// a lookup searches one small bucket instead of the whole table.
-    buckets: Vec<u32>,
-    /// K-grams dropped because too many articles share them.
-    pub boilerplate_dropped: u64,
+/// Bucket bits for `entries` entries: about 8 a bucket, so that a lookup's binary search
+/// stays within a cache line or two however large the corpus.
+pub(crate) fn bucket_bits_for(entries: u64) -> u32 {
+    let want = (entries / 8).max(1).next_power_of_two().trailing_zeros();
+    want.clamp(MIN_BUCKET_BITS, MAX_BUCKET_BITS)
 }
-
-/// Bits of the k-gram hash that pick a bucket (4 MiB of offsets).
-const BUCKET_BITS: u32 = 20;
+/// Bytes of one stored entry: the next 32 bits of the k-gram hash after the bucket's, the
+/// article and the word position. 52 bits of hash are compared; the rare false hit is
+/// rejected when the matcher confirms the words.
+pub(crate) const ENTRY_BYTES: usize = 12;
+/// Bytes of one index record: first word, first byte of the article's line in the store.
+pub(crate) const INDEX_BYTES: usize = 16;
 
 /// Hash of K consecutive token hashes.
-pub fn kgram(tokens: &[Token]) -> u64 {
+pub fn kgram(tokens: &[normalize::Token]) -> u64 {
+    kgram_of(tokens.iter().map(|t| t.hash))
+}
+
+/// Hash of K consecutive word hashes.
+pub fn kgram_of(hashes: impl Iterator<Item = u64>) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
-    for t in tokens {
-        h = (h ^ t.hash).wrapping_mul(0x100000001b3).rotate_left(17);
+    for t in hashes {
+        h = (h ^ t).wrapping_mul(0x100000001b3).rotate_left(17);
     }
     h
 }
 
+pub(crate) fn bucket_of(kg: u64, bits: u32) -> usize {
+    (kg >> (64 - bits)) as usize
+}
+
+fn key_of(kg: u64, bits: u32) -> u32 {
+    (kg >> (64 - bits - 32)) as u32
+}
+
+/// Bytes owned or mapped from a file of the store.
+pub(crate) enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+fn u64_at(b: &[u8], i: usize) -> u64 {
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&b[i * 8..i * 8 + 8]);
+    u64::from_le_bytes(x)
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    let mut x = [0u8; 4];
+    x.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(x)
+}
+
+/// The word hashes of one article, read in place.
+#[derive(Clone, Copy)]
+pub struct Words<'a>(&'a [u8]);
+
+impl Words<'_> {
+    pub fn len(&self) -> usize {
+        self.0.len() / 8
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> u64 {
+        u64_at(self.0, i)
+    }
+
+    pub fn to_vec(&self) -> Vec<u64> {
+        (0..self.len()).map(|i| self.get(i)).collect()
+    }
+}
+
+/// Where the articles' own records (id, title, URL, text) are read from.
+pub(crate) enum Texts {
+    Owned(Vec<Article>),
+    /// The committed bytes of `articles.jsonl`; the index gives each article's line.
+    Mapped(Bytes),
+}
+
+/// One sampled k-gram of one article, before it is sorted into the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct RawEntry {
+    pub kgram: u64,
+    pub article: u32,
+    pub pos: u32,
+}
+
+pub(crate) const RAW_BYTES: usize = 16;
+
+impl RawEntry {
+    pub fn encode(&self) -> [u8; RAW_BYTES] {
+        let mut b = [0u8; RAW_BYTES];
+        b[..8].copy_from_slice(&self.kgram.to_le_bytes());
+        b[8..12].copy_from_slice(&self.article.to_le_bytes());
+        b[12..].copy_from_slice(&self.pos.to_le_bytes());
+        b
+    }
+
+    pub fn decode(b: &[u8]) -> RawEntry {
+        RawEntry {
+            kgram: u64_at(b, 0),
+            article: u32_at(b, 8),
+            pos: u32_at(b, 12),
+        }
+    }
+}
+
+/// The sampled k-grams of one article's words.
+pub(crate) fn sample(article: u32, words: &[u64], mut emit: impl FnMut(RawEntry)) {
+    let mut pos = 0;
+    while pos + K <= words.len() {
+        emit(RawEntry {
+            kgram: kgram_of(words[pos..pos + K].iter().copied()),
+            article,
+            pos: pos as u32,
+        });
+        pos += STRIDE;
+    }
+}
+
+/// Sorts `entries` (all of the k-grams of some whole buckets) and writes those that at most
+/// `max_df` distinct articles share to `out`, counting them per bucket (of `bits` bits) in
+/// `counts`. Returns the entries dropped as boilerplate.
+pub(crate) fn write_sorted(
+    entries: &mut [RawEntry],
+    max_df: usize,
+    bits: u32,
+    out: &mut impl Write,
+    counts: &mut [u64],
+) -> Result<u64> {
+    entries.sort_unstable();
+    let mut dropped = 0u64;
+    let mut i = 0;
+    while i < entries.len() {
+        let mut j = i;
+        let mut distinct = 0;
+        let mut last = u32::MAX;
+        while j < entries.len() && entries[j].kgram == entries[i].kgram {
+            if entries[j].article != last {
+                distinct += 1;
+                last = entries[j].article;
+            }
+            j += 1;
+        }
+        if distinct <= max_df {
+            for e in &entries[i..j] {
+                let mut b = [0u8; ENTRY_BYTES];
+                b[..4].copy_from_slice(&key_of(e.kgram, bits).to_le_bytes());
+                b[4..8].copy_from_slice(&e.article.to_le_bytes());
+                b[8..].copy_from_slice(&e.pos.to_le_bytes());
+                out.write_all(&b).context("cannot write the k-gram table")?;
+            }
+            counts[bucket_of(entries[i].kgram, bits)] += (j - i) as u64;
+        } else {
+            dropped += (j - i) as u64;
+        }
+        i = j;
+    }
+    Ok(dropped)
+}
+
+/// Bucket offsets (one more than the buckets, little-endian u64s) from per-bucket counts.
+pub(crate) fn bucket_offsets(counts: &[u64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity((counts.len() + 1) * 8);
+    let mut at = 0u64;
+    out.extend_from_slice(&at.to_le_bytes());
+    for c in counts {
+        at += c;
+        out.extend_from_slice(&at.to_le_bytes());
+    }
+    out
+}
+
+pub struct ArticleTable {
+    pub(crate) n: usize,
+    /// Every article's word hashes, one after another (u64 each).
+    pub(crate) words: Bytes,
+    /// Per article and one past the last: first word, first byte of its stored line.
+    pub(crate) index: Bytes,
+    /// Sorted entries (ENTRY_BYTES each), grouped in buckets by the top bits of the hash.
+    pub(crate) entries: Bytes,
+    /// Start of each bucket's entries (2^bucket_bits + 1 u64s): a lookup searches one small
+    /// bucket.
+    pub(crate) buckets: Bytes,
+    pub(crate) bucket_bits: u32,
+    pub(crate) texts: Texts,
+    /// K-grams dropped because too many articles share them.
+    pub boilerplate_dropped: u64,
+}
+
 impl ArticleTable {
-    /// Builds the table; k-grams present in more than `max_df` articles are dropped.
+    /// Builds the table in memory; k-grams present in more than `max_df` articles are dropped.
     pub fn build(articles: Vec<Article>, max_df: usize) -> ArticleTable {
-        let mut ids = Vec::with_capacity(articles.len());
-        let mut texts = Vec::with_capacity(articles.len());
-        let mut tokens = Vec::with_capacity(articles.len());
-        let mut entries = Vec::new();
-        for (a, art) in articles.into_iter().enumerate() {
-            let toks = normalize::tokens(&art.text);
-            if toks.len() >= K {
-                let mut pos = 0;
-                while pos + K <= toks.len() {
-                    entries.push(Entry {
-                        kgram: kgram(&toks[pos..pos + K]),
-                        article: a as u32,
-                        pos: pos as u32,
-                    });
-                    pos += STRIDE;
-                }
+        let mut words = Vec::new();
+        let mut index = Vec::with_capacity((articles.len() + 1) * INDEX_BYTES);
+        let mut raw = Vec::new();
+        let mut count = 0u64;
+        for (a, art) in articles.iter().enumerate() {
+            let hashes: Vec<u64> = normalize::tokens(&art.text)
+                .iter()
+                .map(|t| t.hash)
+                .collect();
+            index.extend_from_slice(&count.to_le_bytes());
+            index.extend_from_slice(&0u64.to_le_bytes());
+            sample(a as u32, &hashes, |e| raw.push(e));
+            for h in &hashes {
+                words.extend_from_slice(&h.to_le_bytes());
             }
-            ids.push(art.id);
-            texts.push(art.text);
-            tokens.push(toks);
+            count += hashes.len() as u64;
         }
-        entries.sort_unstable_by_key(|e| (e.kgram, e.article, e.pos));
-        // Drop boilerplate: k-grams shared by more than max_df distinct articles.
-        let mut kept = Vec::with_capacity(entries.len());
-        let mut dropped = 0u64;
-        let mut i = 0;
-        while i < entries.len() {
-            let mut j = i;
-            let mut distinct = 0;
-            let mut last = u32::MAX;
-            while j < entries.len() && entries[j].kgram == entries[i].kgram {
-                if entries[j].article != last {
-                    distinct += 1;
-                    last = entries[j].article;
-                }
-                j += 1;
-            }
-            if distinct <= max_df {
-                kept.extend_from_slice(&entries[i..j]);
-            } else {
-                dropped += (j - i) as u64;
-            }
-            i = j;
-        }
-        kept.shrink_to_fit();
-        let mut buckets = vec![0u32; (1 << BUCKET_BITS) + 1];
-        for e in &kept {
-            buckets[(e.kgram >> (64 - BUCKET_BITS)) as usize + 1] += 1;
-        }
-        for i in 1..buckets.len() {
-            buckets[i] += buckets[i - 1];
-        }
+        index.extend_from_slice(&count.to_le_bytes());
+        index.extend_from_slice(&0u64.to_le_bytes());
+        let mut entries = Vec::with_capacity(raw.len() * ENTRY_BYTES);
+        let bits = bucket_bits_for(raw.len() as u64);
+        let mut counts = vec![0u64; 1 << bits];
+        // Writing to a Vec cannot fail.
+        let dropped = write_sorted(&mut raw, max_df, bits, &mut entries, &mut counts).unwrap_or(0);
         ArticleTable {
-            ids,
-            texts,
-            tokens,
-            entries: kept,
-            buckets,
+            n: articles.len(),
+            words: Bytes::Owned(words),
+            index: Bytes::Owned(index),
+            entries: Bytes::Owned(entries),
+            buckets: Bytes::Owned(bucket_offsets(&counts)),
+            bucket_bits: bits,
+            texts: Texts::Owned(articles),
             boilerplate_dropped: dropped,
         }
     }
 
-    /// (article, position) of every sampled occurrence of `kg`.
+    /// (article, position) of every sampled occurrence of `kg` (and, rarely, of another
+    /// k-gram sharing its first 52 bits).
     pub fn lookup(&self, kg: u64) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let b = (kg >> (64 - BUCKET_BITS)) as usize;
-        let bucket = &self.entries[self.buckets[b] as usize..self.buckets[b + 1] as usize];
-        let from = bucket.partition_point(|e| e.kgram < kg);
-        bucket[from..]
-            .iter()
-            .take_while(move |e| e.kgram == kg)
-            .map(|e| (e.article, e.pos))
+        let b = bucket_of(kg, self.bucket_bits);
+        let (from, to) = (
+            u64_at(&self.buckets, b) as usize,
+            u64_at(&self.buckets, b + 1) as usize,
+        );
+        let e: &[u8] = &self.entries;
+        let key = key_of(kg, self.bucket_bits);
+        let key_at = move |i: usize| u32_at(e, i * ENTRY_BYTES);
+        // First entry of the bucket with a key >= `key`.
+        let (mut lo, mut hi) = (from, to);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if key_at(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo..to)
+            .take_while(move |&i| key_at(i) == key)
+            .map(move |i| {
+                let at = i * ENTRY_BYTES;
+                (u32_at(e, at + 4), u32_at(e, at + 8))
+            })
+    }
+
+    /// The word hashes of article `a`.
+    pub fn words(&self, a: u32) -> Words<'_> {
+        let a = a as usize;
+        let (from, to) = (
+            u64_at(&self.index, a * 2) as usize,
+            u64_at(&self.index, a * 2 + 2) as usize,
+        );
+        Words(&self.words[from * 8..to * 8])
+    }
+
+    /// The stored record of article `a` (read from the store on demand when mapped).
+    pub fn article(&self, a: u32) -> Result<Cow<'_, Article>> {
+        match &self.texts {
+            Texts::Owned(v) => v
+                .get(a as usize)
+                .map(Cow::Borrowed)
+                .with_context(|| format!("no article number {a}")),
+            Texts::Mapped(bytes) => {
+                let i = a as usize;
+                let (from, to) = (
+                    u64_at(&self.index, i * 2 + 1) as usize,
+                    u64_at(&self.index, i * 2 + 3) as usize,
+                );
+                let line = bytes
+                    .get(from..to)
+                    .with_context(|| format!("article number {a} is past the store's end"))?;
+                let art: Article = serde_json::from_slice(line).with_context(|| {
+                    format!("article number {a} (bytes {from}..{to} of articles.jsonl) is damaged")
+                })?;
+                Ok(Cow::Owned(art))
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.n
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.n == 0
     }
 
-    /// Bytes held by the k-gram table itself (entries and bucket offsets).
+    /// Bytes of the k-gram table itself (entries and bucket offsets).
     pub fn table_bytes(&self) -> usize {
-        self.entries.capacity() * std::mem::size_of::<Entry>() + self.buckets.len() * 4
+        self.entries.len() + self.buckets.len()
     }
 
-    /// Bytes held by the article tokens.
+    /// Bytes of the article word hashes kept for extension.
     pub fn token_bytes(&self) -> usize {
-        self.tokens
-            .iter()
-            .map(|t| t.capacity() * std::mem::size_of::<Token>())
-            .sum()
+        self.words.len()
+    }
+
+    /// Entries in the k-gram table.
+    pub fn entries(&self) -> u64 {
+        (self.entries.len() / ENTRY_BYTES) as u64
     }
 }

@@ -15,6 +15,7 @@ mod articles;
 mod cases;
 mod chat;
 mod conv;
+mod derived;
 mod formats;
 mod grammar;
 mod intl;
@@ -35,6 +36,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 
 pub use text::{SHINGLE, count_words, norm_words, word_spans};
 
@@ -119,16 +121,38 @@ pub fn synth(opts: &SynthOptions, progress: &mut dyn FnMut(u64)) -> Result<Synth
 
     let news = articles::NewsKit::new()?;
     let pool = quotes::build_pool(opts.seed, QUOTE_POOL);
-    let mut maker = articles::ArticleMaker::new(&news, &pool, opts.seed, opts.articles)?;
-    let corpus: Vec<articles::Article> = (0..opts.articles).map(|i| maker.make(i)).collect();
+    let grammar = opts.articles.min(derived::GRAMMAR_ARTICLES);
+    let mut maker = articles::ArticleMaker::new(&news, &pool, opts.seed, grammar)?;
+    // Conversations quote these; the rest of a larger corpus is derived from them.
+    let corpus: Vec<articles::Article> = (0..grammar).map(|i| maker.make(i)).collect();
 
     let mut bytes = 0u64;
     let articles_path = opts.out.join("articles.jsonl");
     {
         let mut w = create_file(&articles_path)?;
+        let err = || format!("cannot write {}", articles_path.display());
         for a in &corpus {
-            formats::write_article(&mut w, a)
-                .with_context(|| format!("cannot write {}", articles_path.display()))?;
+            formats::write_article(&mut w, a).with_context(err)?;
+        }
+        if opts.articles > grammar {
+            let coined = derived::coined_words(&corpus);
+            let mut at = grammar;
+            while at < opts.articles {
+                let to = (at + 8192).min(opts.articles);
+                let chunk: Vec<Vec<u8>> = (at..to)
+                    .into_par_iter()
+                    .map(|i| {
+                        let mut buf = Vec::with_capacity(4096);
+                        let a = derived::derive(&corpus, i, &coined);
+                        formats::write_article(&mut buf, &a).map(|_| buf)
+                    })
+                    .collect::<std::io::Result<_>>()
+                    .with_context(err)?;
+                for b in chunk {
+                    w.write_all(&b).with_context(err)?;
+                }
+                at = to;
+            }
         }
         bytes += finish(w, &articles_path)?;
     }

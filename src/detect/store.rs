@@ -1,0 +1,521 @@
+//! The article table of a matter, on disk: `articles/table/` holds the arrays of
+//! [`ArticleTable`] as files, memory-mapped when detection runs, so a corpus of millions of
+//! articles is read from the page cache on demand instead of held on the heap.
+//!
+//! - `words.bin`: every article's word hashes (u64), one article after another;
+//! - `index.bin`: per article, and one past the last, its first word and the first byte of
+//!   its line in `articles.jsonl` (the record, read only for an article a finding names);
+//! - `entries.bin`: the sampled k-grams, sorted (12 bytes each), boilerplate dropped;
+//! - `buckets.bin`: where each of the 2^20 buckets of entries starts (u64);
+//! - `manifest.json`: version, corpus SHA-256 and length, counts, `max_df`; written last.
+//!
+//! The build streams `articles.jsonl` once, in batches tokenised on every core, and writes
+//! each sampled k-gram to one of P partition files by the top bits of its hash (P chosen so
+//! that a partition fits in a quarter of the memory budget). Each partition is then sorted
+//! alone and appended: an external sort in one pass, with memory bounded by the budget, not
+//! by the corpus. The table is built in `table.new/` and swapped in by rename, so an
+//! interrupted build leaves the previous table (or none) and is redone next time; a table
+//! whose manifest, version, corpus or file sizes do not match is rebuilt, with the reason said.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::normalize;
+use super::table::{
+    ArticleTable, Bytes, ENTRY_BYTES, INDEX_BYTES, RAW_BYTES, RawEntry, Texts, bucket_bits_for,
+    bucket_offsets, sample, write_sorted,
+};
+use crate::articles::Article;
+use crate::fsutil;
+use crate::progress::Progress;
+
+/// Layout version of the files; a table of another version is rebuilt.
+pub const STORE_VERSION: u32 = 1;
+/// Default memory budget of a build, in MiB (`--memory`).
+pub const DEFAULT_MEMORY_MIB: u64 = 2048;
+const DIR: &str = "table";
+const NEW_DIR: &str = "table.new";
+const LOCK_FILE: &str = "table.lock";
+const MANIFEST: &str = "manifest.json";
+
+/// What `manifest.json` records about a built table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub version: u32,
+    /// SHA-256 and length of the committed `articles.jsonl` the table was built from.
+    pub corpus_sha256: String,
+    pub corpus_bytes: u64,
+    pub articles: u64,
+    pub words: u64,
+    pub entries: u64,
+    pub max_df: usize,
+    pub boilerplate_dropped: u64,
+    /// Buckets of the k-gram table: 2^bucket_bits.
+    pub bucket_bits: u32,
+    pub built: DateTime<Utc>,
+    pub seconds: f64,
+    pub memory_mib: u64,
+    pub partitions: usize,
+}
+
+/// A build that happened, and why.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub why: String,
+    pub manifest: Manifest,
+}
+
+fn dir_of(matter_dir: &Path) -> PathBuf {
+    matter_dir.join(crate::articles::DIR).join(DIR)
+}
+
+/// The table of the matter's corpus, built first (and `Built` says why) when there is none
+/// or it is out of date. `corpus_sha256` is the committed corpus's hash (the caller records
+/// it too); `memory_mib` bounds a build's anonymous memory.
+pub fn open_or_build(
+    matter_dir: &Path,
+    corpus_sha256: &str,
+    max_df: usize,
+    memory_mib: u64,
+    progress: &mut dyn Progress,
+) -> Result<(ArticleTable, Option<Built>)> {
+    let articles_dir = matter_dir.join(crate::articles::DIR);
+    fsutil::create_matter_subdir(&articles_dir)?;
+    // One build at a time; a second waits and then finds the table built.
+    let lock_path = articles_dir.join(LOCK_FILE);
+    let lock = fsutil::open_append_private(&lock_path)?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    // Under the lock no build runs: a table.new/ is what a killed one left.
+    let stale = articles_dir.join(NEW_DIR);
+    if stale.exists() {
+        fs::remove_dir_all(&stale).with_context(|| format!("cannot remove {}", stale.display()))?;
+    }
+    let (_, extent) = crate::articles::committed(matter_dir)?;
+    let why = match check(matter_dir, corpus_sha256, extent, max_df)? {
+        None => return Ok((map(matter_dir)?, None)),
+        Some(why) => why,
+    };
+    progress.note(&format!("{why}; building the article table"));
+    let manifest = build(matter_dir, max_df, budget(memory_mib), progress)?;
+    if manifest.corpus_sha256 != corpus_sha256 {
+        bail!("the article corpus changed while its table was built; run the command again");
+    }
+    Ok((map(matter_dir)?, Some(Built { why, manifest })))
+}
+
+/// Builds the table now, whatever is there (after `articles import`).
+pub fn rebuild(
+    matter_dir: &Path,
+    max_df: usize,
+    memory_mib: u64,
+    progress: &mut dyn Progress,
+) -> Result<Manifest> {
+    let articles_dir = matter_dir.join(crate::articles::DIR);
+    let lock_path = articles_dir.join(LOCK_FILE);
+    let lock = fsutil::open_append_private(&lock_path)?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    build(matter_dir, max_df, budget(memory_mib), progress)
+}
+
+/// Bytes of a budget of `mib` MiB (64 at least).
+fn budget(mib: u64) -> u64 {
+    mib.max(64) << 20
+}
+
+/// The manifest of the built table, if any.
+pub fn manifest(matter_dir: &Path) -> Result<Option<Manifest>> {
+    let path = dir_of(matter_dir).join(MANIFEST);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    Ok(serde_json::from_slice(&bytes).ok())
+}
+
+/// Why the stored table cannot serve `corpus_sha256` with `max_df`; None when it can.
+fn check(
+    matter_dir: &Path,
+    corpus_sha256: &str,
+    extent: u64,
+    max_df: usize,
+) -> Result<Option<String>> {
+    let dir = dir_of(matter_dir);
+    if !dir.join(MANIFEST).exists() {
+        return Ok(Some("the matter has no article table yet".into()));
+    }
+    let Some(m) = manifest(matter_dir)? else {
+        return Ok(Some("the article table's manifest is damaged".into()));
+    };
+    if m.version != STORE_VERSION {
+        return Ok(Some(format!(
+            "the article table has layout version {} and this build reads version {STORE_VERSION}",
+            m.version
+        )));
+    }
+    if m.corpus_sha256 != corpus_sha256 || m.corpus_bytes != extent {
+        return Ok(Some(
+            "the article corpus changed since its table was built".into(),
+        ));
+    }
+    if m.max_df != max_df {
+        return Ok(Some(format!(
+            "the article table drops k-grams in more than {} articles and this run asks for {max_df}",
+            m.max_df
+        )));
+    }
+    let want = [
+        ("words.bin", m.words * 8),
+        ("index.bin", (m.articles + 1) * INDEX_BYTES as u64),
+        ("entries.bin", m.entries * ENTRY_BYTES as u64),
+        ("buckets.bin", ((1u64 << m.bucket_bits.min(40)) + 1) * 8),
+    ];
+    for (name, len) in want {
+        let have = fs::metadata(dir.join(name)).map(|m| m.len()).ok();
+        if have != Some(len) {
+            return Ok(Some(format!(
+                "the article table's {name} is {} where {len} bytes were written",
+                have.map_or("missing".to_string(), |h| format!("{h} bytes"))
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// Maps a file of the table. `random`: read at scattered places, where read-ahead on a cold
+/// cache would only evict pages that are wanted.
+fn map_file(path: &Path, random: bool) -> Result<Bytes> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    if file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len()
+        == 0
+    {
+        return Ok(Bytes::Owned(Vec::new()));
+    }
+    // Safety: the table's files are written once, then only replaced by rename; the
+    // committed part of articles.jsonl is only ever appended to, never rewritten.
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .with_context(|| format!("cannot map {}", path.display()))?;
+    if random {
+        // Advice only: a kernel that ignores it reads ahead as usual.
+        let _ = map.advise(memmap2::Advice::Random);
+    }
+    Ok(Bytes::Mapped(map))
+}
+
+fn map(matter_dir: &Path) -> Result<ArticleTable> {
+    let dir = dir_of(matter_dir);
+    let m = manifest(matter_dir)?.context("the article table has no manifest")?;
+    let (articles_path, _) = crate::articles::committed(matter_dir)?;
+    let texts = map_file(&articles_path, true)?;
+    if (texts.len() as u64) < m.corpus_bytes {
+        bail!(
+            "{} is shorter than when its table was built",
+            articles_path.display()
+        );
+    }
+    Ok(ArticleTable {
+        n: m.articles as usize,
+        words: map_file(&dir.join("words.bin"), true)?,
+        index: map_file(&dir.join("index.bin"), true)?,
+        entries: map_file(&dir.join("entries.bin"), true)?,
+        buckets: map_file(&dir.join("buckets.bin"), true)?,
+        bucket_bits: m.bucket_bits,
+        texts: Texts::Mapped(texts),
+        boilerplate_dropped: m.boilerplate_dropped,
+    })
+}
+
+/// Partition count for a corpus of `bytes`: each partition's entries in a quarter of the
+/// budget (about 16 bytes of entry per 30 bytes of stored article).
+fn partitions_for(bytes: u64, memory: u64) -> usize {
+    let est = bytes / 30 * RAW_BYTES as u64;
+    let per = (memory / 4).max(1 << 12);
+    (est.div_ceil(per) as usize)
+        .next_power_of_two()
+        .clamp(1, 4096)
+}
+
+fn writer(path: &Path, cap: usize) -> Result<BufWriter<File>> {
+    Ok(BufWriter::with_capacity(cap, fsutil::create_private(path)?))
+}
+
+fn finish(w: BufWriter<File>, path: &Path) -> Result<()> {
+    let f = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    f.sync_all()
+        .with_context(|| format!("cannot sync {}", path.display()))
+}
+
+/// Lines of the corpus read together: (line number, byte offset, line), and where they end.
+struct Batch {
+    lines: Vec<(u64, u64, Vec<u8>)>,
+    end: u64,
+}
+
+/// Reads the first `extent` bytes of the corpus in batches of lines, hashing them; returns
+/// the SHA-256 (empty for an empty corpus, as `articles::corpus_sha256` says) and the length.
+fn read_batches(
+    file: File,
+    extent: u64,
+    batch_bytes: usize,
+    path: &Path,
+    tx: std::sync::mpsc::SyncSender<Result<Batch>>,
+) -> Result<(String, u64)> {
+    let mut reader = BufReader::with_capacity(1 << 20, file.take(extent));
+    let mut sha = Sha256::new();
+    let (mut offset, mut line_no) = (0u64, 0u64);
+    loop {
+        let mut lines = Vec::new();
+        let mut size = 0;
+        while size < batch_bytes {
+            let mut line = Vec::new();
+            let n = match reader.read_until(b'\n', &mut line) {
+                Ok(n) => n,
+                Err(e) => {
+                    let e =
+                        anyhow::Error::from(e).context(format!("cannot read {}", path.display()));
+                    let _ = tx.send(Err(e));
+                    bail!("cannot read {}", path.display());
+                }
+            };
+            if n == 0 {
+                break;
+            }
+            sha.update(&line);
+            line_no += 1;
+            let at = offset;
+            offset += n as u64;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            size += n;
+            lines.push((line_no, at, line));
+        }
+        if lines.is_empty() {
+            break;
+        }
+        if tx.send(Ok(Batch { lines, end: offset })).is_err() {
+            // The builder stopped on an error of its own, which it reports.
+            break;
+        }
+    }
+    let sha = if offset == 0 {
+        String::new()
+    } else {
+        hex::encode(sha.finalize())
+    };
+    Ok((sha, offset))
+}
+
+/// Builds the table within `memory` bytes of working memory (the batches of lines, the
+/// partition buffers, one partition's entries being sorted).
+fn build(
+    matter_dir: &Path,
+    max_df: usize,
+    memory: u64,
+    progress: &mut dyn Progress,
+) -> Result<Manifest> {
+    let started = Instant::now();
+    let articles_dir = matter_dir.join(crate::articles::DIR);
+    let (articles_path, extent) = crate::articles::committed(matter_dir)?;
+    let new = articles_dir.join(NEW_DIR);
+    if new.exists() {
+        fs::remove_dir_all(&new).with_context(|| format!("cannot remove {}", new.display()))?;
+    }
+    fsutil::create_matter_subdir(&new)?;
+    let parts = partitions_for(extent, memory);
+    let part_cap = ((memory / 8) as usize / parts).clamp(1 << 12, 1 << 20);
+    let part_path = |p: usize| new.join(format!("part-{p:04}.tmp"));
+    let mut part_out: Vec<BufWriter<File>> = (0..parts)
+        .map(|p| writer(&part_path(p), part_cap))
+        .collect::<Result<_>>()?;
+    let shift = 64 - parts.trailing_zeros();
+    let words_path = new.join("words.bin");
+    let index_path = new.join("index.bin");
+    let mut words_out = writer(&words_path, 1 << 20)?;
+    let mut index_out = writer(&index_path, 1 << 16)?;
+
+    // Stream the committed corpus: one thread reads and hashes batches of lines while the
+    // others parse, tokenise and sample the batch before.
+    let file = File::open(&articles_path)
+        .with_context(|| format!("cannot open {}", articles_path.display()))?;
+    let batch_bytes = ((memory / 16) as usize).clamp(1 << 12, 64 << 20);
+    let (mut articles, mut words, mut sampled) = (0u64, 0u64, 0u64);
+    progress.begin("article table", Some(extent));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(1);
+    let (sha, offset) = std::thread::scope(|scope| -> Result<(String, u64)> {
+        let reader = scope.spawn(|| read_batches(file, extent, batch_bytes, &articles_path, tx));
+        // Owned here: dropped on an early return, which stops the reader instead of leaving
+        // it blocked on a full channel while the scope waits for it.
+        let rx = rx;
+        for batch in rx.iter() {
+            let batch = batch?;
+            let first = articles;
+            let done: Vec<Result<(Vec<u8>, Vec<RawEntry>)>> = batch
+                .lines
+                .par_iter()
+                .enumerate()
+                .map(|(k, (no, _, line))| {
+                    let a: Article = serde_json::from_slice(line).with_context(|| {
+                        format!(
+                            "{} line {no} is not a stored article: the store is damaged",
+                            articles_path.display()
+                        )
+                    })?;
+                    let h: Vec<u64> = normalize::tokens(&a.text).iter().map(|t| t.hash).collect();
+                    let number =
+                        u32::try_from(first + k as u64).context("more than 4 billion articles")?;
+                    let mut sampled = Vec::with_capacity(h.len() / super::table::STRIDE + 1);
+                    sample(number, &h, |e| sampled.push(e));
+                    let bytes: Vec<u8> = h.iter().flat_map(|x| x.to_le_bytes()).collect();
+                    Ok((bytes, sampled))
+                })
+                .collect();
+            for ((_, at, _), d) in batch.lines.iter().zip(done) {
+                let (bytes, entries) = d?;
+                index_out
+                    .write_all(&words.to_le_bytes())
+                    .and_then(|_| index_out.write_all(&at.to_le_bytes()))
+                    .context("cannot write the article index")?;
+                sampled += entries.len() as u64;
+                for e in &entries {
+                    part_out[e.kgram.checked_shr(shift).unwrap_or(0) as usize]
+                        .write_all(&e.encode())
+                        .context("cannot write a k-gram partition")?;
+                }
+                words_out
+                    .write_all(&bytes)
+                    .context("cannot write the article words")?;
+                words += (bytes.len() / 8) as u64;
+                articles += 1;
+            }
+            progress.update(batch.end, articles);
+        }
+        reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("the corpus reader failed"))?
+    })?;
+    progress.end();
+    index_out
+        .write_all(&words.to_le_bytes())
+        .and_then(|_| index_out.write_all(&offset.to_le_bytes()))
+        .context("cannot write the article index")?;
+    finish(words_out, &words_path)?;
+    finish(index_out, &index_path)?;
+    for (p, w) in part_out.into_iter().enumerate() {
+        finish(w, &part_path(p))?;
+    }
+
+    // Sort each partition alone; partitions follow each other in hash order.
+    let entries_path = new.join("entries.bin");
+    let mut entries_out = writer(&entries_path, 1 << 20)?;
+    let bits = bucket_bits_for(sampled);
+    let mut counts = vec![0u64; 1usize << bits];
+    let mut dropped = 0u64;
+    progress.begin("k-gram table", Some(parts as u64));
+    for p in 0..parts {
+        let path = part_path(p);
+        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut raw: Vec<RawEntry> = bytes
+            .chunks_exact(RAW_BYTES)
+            .map(RawEntry::decode)
+            .collect();
+        drop(bytes);
+        dropped += write_sorted(&mut raw, max_df, bits, &mut entries_out, &mut counts)?;
+        drop(raw);
+        fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        progress.update(p as u64 + 1, p as u64 + 1);
+    }
+    progress.end();
+    finish(entries_out, &entries_path)?;
+    let entries: u64 = counts.iter().sum();
+    fsutil::write_atomic(&new.join("buckets.bin"), &bucket_offsets(&counts))?;
+    let manifest = Manifest {
+        version: STORE_VERSION,
+        corpus_sha256: sha,
+        corpus_bytes: extent,
+        articles,
+        words,
+        entries,
+        max_df,
+        boilerplate_dropped: dropped,
+        bucket_bits: bits,
+        built: Utc::now(),
+        seconds: started.elapsed().as_secs_f64(),
+        memory_mib: memory >> 20,
+        partitions: parts,
+    };
+    let bytes = serde_json::to_vec_pretty(&manifest).context("cannot encode the table manifest")?;
+    fsutil::write_atomic(&new.join(MANIFEST), &bytes)?;
+    fsutil::sync_dir(&new);
+    // Swap: the old table goes first, so a crash in between leaves none (rebuilt next time),
+    // never a mix.
+    let dir = dir_of(matter_dir);
+    if dir.exists() {
+        let old = articles_dir.join("table.old");
+        if old.exists() {
+            fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+        }
+        fs::rename(&dir, &old).with_context(|| format!("cannot move {}", dir.display()))?;
+        fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+    }
+    fs::rename(&new, &dir).with_context(|| format!("cannot move {}", new.display()))?;
+    fsutil::sync_dir(&articles_dir);
+    Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A corpus sorted in many partitions (a small budget) gives the same table, byte for
+    /// byte, as one sorted whole.
+    #[test]
+    fn partitions_do_not_change_the_table() {
+        let tmp = tempfile::tempdir().unwrap();
+        let m = tmp.path().join("m");
+        fsutil::create_private_dir(&m).unwrap();
+        let mut lines = String::new();
+        for i in 0..400 {
+            let text: Vec<String> = (0..300)
+                .map(|k| format!("w{}", (k * 7919 + i * 31) % 5000))
+                .collect();
+            let a = serde_json::json!({"id": format!("a{i}"), "text": text.join(" ")});
+            lines.push_str(&format!("{a}\n"));
+        }
+        let f = tmp.path().join("a.jsonl");
+        fs::write(&f, lines).unwrap();
+        crate::articles::import(&m, &[f], &mut crate::progress::Silent).unwrap();
+        let read = |name: &str| fs::read(dir_of(&m).join(name)).unwrap();
+        let small = build(&m, 10, 64 << 10, &mut crate::progress::Silent).unwrap();
+        assert!(small.partitions >= 8, "{}", small.partitions);
+        let files: Vec<Vec<u8>> = ["words.bin", "index.bin", "entries.bin", "buckets.bin"]
+            .iter()
+            .map(|n| read(n))
+            .collect();
+        let whole = build(&m, 10, 1 << 30, &mut crate::progress::Silent).unwrap();
+        assert_eq!(whole.partitions, 1);
+        assert_eq!((small.entries, small.words), (whole.entries, whole.words));
+        for (k, n) in ["words.bin", "index.bin", "entries.bin", "buckets.bin"]
+            .iter()
+            .enumerate()
+        {
+            assert!(files[k] == read(n), "{n} differs");
+        }
+        assert!(!dir_of(&m).with_file_name(NEW_DIR).exists());
+    }
+}

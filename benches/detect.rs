@@ -179,6 +179,9 @@ fn main() {
     if big > 0 {
         million(&arts, big, &convs, text, &th);
     }
+    // The same sample against the article table of another matter, mapped from disk: a large
+    // corpus built by `articles import` (benches/article_table.sh leaves one in WORKDIR/m-big).
+    let other = std::env::var("VERBATIM_BENCH_TABLE_MATTER").ok();
     // The whole matter, as `verbatim detect` runs it (loading from the index included).
     let mut mt = verbatim::matter::Matter::open(&m).unwrap();
     verbatim::articles::import(&m, &[articles_file], &mut verbatim::progress::Silent).unwrap();
@@ -199,6 +202,68 @@ fn main() {
         s.findings,
         s.reproduced,
         s.echoed
+    );
+    // This matter's own table, now on disk, against the in-memory one built above.
+    mapped(&m, "this matter's", &convs, text, &th, one);
+    if let Some(dir) = other {
+        mapped(
+            std::path::Path::new(&dir),
+            "another matter's",
+            &convs,
+            text,
+            &th,
+            one,
+        );
+    }
+}
+
+/// Scan speed of the sample against the mapped table of `dir`, one core (median of 3) and
+/// every core, and its ratio to the in-memory table's one-core scan (`in_memory`, seconds).
+fn mapped(
+    dir: &std::path::Path,
+    whose: &str,
+    convs: &[Conversation],
+    text: usize,
+    th: &Thresholds,
+    in_memory: f64,
+) {
+    let sha = verbatim::articles::corpus_sha256(dir).unwrap();
+    let t = Instant::now();
+    let (tab, built) = detect::store::open_or_build(
+        dir,
+        &sha,
+        th.max_df,
+        detect::store::DEFAULT_MEMORY_MIB,
+        &mut verbatim::progress::Silent,
+    )
+    .unwrap();
+    let open_s = t.elapsed().as_secs_f64();
+    let mut times = Vec::new();
+    let mut found = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        found = convs
+            .iter()
+            .map(|c| findings::scan_stored(c, &tab, th).unwrap().len())
+            .sum::<usize>();
+        times.push(t.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    let one = times[1];
+    let t = Instant::now();
+    let _: usize = convs
+        .par_iter()
+        .map(|c| findings::scan_stored(c, &tab, th).unwrap().len())
+        .sum();
+    let all = t.elapsed().as_secs_f64();
+    println!(
+        "| {whose} table mapped from disk, {} articles ({} MiB of k-grams; opened in {open_s:.2} s{}) | one core {:.1} MB/s (median of 3; {found} findings), ratio to the in-memory table above {:.2}; every core {:.1} MB/s |",
+        tab.len(),
+        tab.table_bytes() >> 20,
+        if built.is_some() { ", built first" } else { "" },
+        text as f64 / one / 1e6,
+        in_memory / one,
+        text as f64 / all / 1e6
     );
 }
 

@@ -114,7 +114,8 @@ fn bare_url(u: &str) -> String {
 
 impl ArticleName {
     pub fn new(title: Option<&str>, url: Option<&str>) -> ArticleName {
-        let stop: HashSet<u64> = FUNCTION_WORDS.iter().flat_map(|w| hashes(w)).collect();
+        static STOP: std::sync::OnceLock<HashSet<u64>> = std::sync::OnceLock::new();
+        let stop = STOP.get_or_init(|| FUNCTION_WORDS.iter().flat_map(|w| hashes(w)).collect());
         let title = title.map(hashes).unwrap_or_default();
         let mut seen = HashSet::new();
         let distinctive = title

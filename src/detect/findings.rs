@@ -155,18 +155,7 @@ pub fn scan_stored(
     table: &ArticleTable,
     th: &Thresholds,
 ) -> Result<Vec<Finding>> {
-    scan_with(
-        conv,
-        table,
-        &|a| {
-            let art = table.article(a)?;
-            Ok(Some(ArticleName::new(
-                art.title.as_deref(),
-                art.url.as_deref(),
-            )))
-        },
-        th,
-    )
+    scan_with(conv, table, Names::FromTable, th)
 }
 
 /// What was supplied of an article and who named it, as of the first reply reproducing it.
@@ -186,24 +175,33 @@ pub fn scan_named(
     th: &Thresholds,
 ) -> Vec<Finding> {
     // An in-memory table reads nothing that could fail.
-    scan_with(
-        conv,
-        table,
-        &|a| Ok(names.names.get(a as usize).cloned()),
-        th,
-    )
-    .unwrap_or_default()
+    scan_with(conv, table, Names::Given(names), th).unwrap_or_default()
 }
 
-/// Article name of an article number, when known.
-type NameOf<'a> = dyn Fn(u32) -> Result<Option<ArticleName>> + 'a;
+/// Where the names of articles (title, URL) come from.
+#[derive(Clone, Copy)]
+enum Names<'a> {
+    Given(&'a ArticleNames),
+    /// Each article's own record in the table, read when a run of it is found.
+    FromTable,
+}
 
 fn scan_with(
     conv: &Conversation,
     table: &ArticleTable,
-    name_of: &NameOf,
+    names: Names,
     th: &Thresholds,
 ) -> Result<Vec<Finding>> {
+    // Records of the articles this conversation copies, read once each.
+    let mut records: HashMap<u32, std::borrow::Cow<'_, crate::articles::Article>> = HashMap::new();
+    let mut record = |a: u32| -> Result<std::borrow::Cow<'_, crate::articles::Article>> {
+        if let Some(r) = records.get(&a) {
+            return Ok(r.clone());
+        }
+        let r = table.article(a)?;
+        records.insert(a, r.clone());
+        Ok(r)
+    };
     let mut supplied = Supplied::default();
     let mut asked: Vec<Asked> = Vec::new();
     let mut before: HashMap<u32, Before> = HashMap::new();
@@ -227,8 +225,14 @@ fn scan_with(
                 std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
                 std::collections::hash_map::Entry::Vacant(v) => v.insert(Before {
                     supplied: supplied.mark_article(table.words(run.article)),
-                    requested_by: name_of(run.article)?
-                        .and_then(|n| elicitation::requested_by(&n, &asked)),
+                    requested_by: match names {
+                        Names::Given(n) => n.names.get(run.article as usize).cloned(),
+                        Names::FromTable => {
+                            let r = record(run.article)?;
+                            Some(ArticleName::new(r.title.as_deref(), r.url.as_deref()))
+                        }
+                    }
+                    .and_then(|n| elicitation::requested_by(&n, &asked)),
                     starts: Vec::new(),
                 }),
             };
@@ -297,7 +301,7 @@ fn scan_with(
         let requested_by = b.and_then(|b| b.requested_by);
         let elicitation = elicitation::classify(reproduced, supplied_words, requested_by.is_some());
         let art_len = table.words(article).len().max(1);
-        let stored = table.article(article)?;
+        let stored = record(article)?;
         let coverage = covered.get(&article).map(|c| c.len()).unwrap_or(0) as f64 / art_len as f64;
         let mut finding = Finding {
             conversation: conv.id.clone(),
@@ -327,7 +331,14 @@ fn scan_with(
             },
             spans,
         };
-        let offsets = normalize::tokens(&stored.text);
+        // Byte offsets of the article words the spans end at, and no further.
+        let last = finding
+            .spans
+            .iter()
+            .map(|s| s.article_end)
+            .max()
+            .unwrap_or(0);
+        let offsets = normalize::tokens_upto(&stored.text, last + 1);
         for s in &mut finding.spans {
             let (Some(a), Some(b)) = (offsets.get(s.article_start), offsets.get(s.article_end))
             else {

@@ -23,6 +23,9 @@ const SUPPORT_SPAN: u32 = 60;
 /// ... shifted by at most this many words (edits between them).
 const SUPPORT_SHIFT: i64 = 8;
 
+/// How many k-grams ahead a lookup's memory is asked for.
+const PREFETCH: usize = 16;
+
 /// Fewest matched words of a run kept (as many as the k-grams of earlier versions).
 const MIN_RUN: usize = 8;
 
@@ -269,8 +272,19 @@ pub fn runs(msg: &[Token], table: &ArticleTable, min_words: usize) -> Vec<Run> {
     // the same diagonal: a copy of `min_words` words holds several sampled k-grams even with
     // edits, while a lone hit is a common phrase met by chance, not worth reading the article.
     let mut hits: Vec<(u32, u32, u32)> = Vec::new();
-    for i in 0..=msg.len() - K {
-        let kg = kgram(&msg[i..i + K]);
+    let kgs: Vec<u64> = (0..=msg.len() - K).map(|i| kgram(&msg[i..i + K])).collect();
+    // A lookup in a large table is two cache misses (bucket offset, then entries): ask for
+    // both well ahead, so that many are in flight at once instead of one after another.
+    for &kg in kgs.iter().take(PREFETCH) {
+        table.prefetch_bucket(kg);
+    }
+    for (i, &kg) in kgs.iter().enumerate() {
+        if let Some(&next) = kgs.get(i + PREFETCH) {
+            table.prefetch_bucket(next);
+        }
+        if let Some(&next) = kgs.get(i + PREFETCH / 2) {
+            table.prefetch_entries(next);
+        }
         hits.extend(table.lookup(kg).map(|(a, p)| (a, p, i as u32)));
     }
     hits.sort_unstable();

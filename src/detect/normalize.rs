@@ -42,7 +42,12 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
 /// Splits `text` into normalised word tokens. ASCII, most of any text, is read byte by byte;
 /// only other characters are decoded and normalised.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut out = Vec::with_capacity(text.len() / 5);
+    tokens_upto(text, usize::MAX)
+}
+
+/// The first `limit` tokens of `text` (the same as those of [`tokens`]).
+pub fn tokens_upto(text: &str, limit: usize) -> Vec<Token> {
+    let mut out = Vec::with_capacity((text.len() / 5).min(limit));
     let mut word: Vec<u8> = Vec::with_capacity(32);
     let mut start: Option<usize> = None;
     let mut end = 0usize;
@@ -50,6 +55,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
     let mut line_start = true;
     let mut i = 0;
     while let Some((c, n)) = char_at(text, i) {
+        if out.len() >= limit {
+            return out;
+        }
         let at = i;
         i += n;
         if c == '\n' && start.is_none() {

@@ -45,6 +45,9 @@ const DIR: &str = "table";
 const NEW_DIR: &str = "table.new";
 const LOCK_FILE: &str = "table.lock";
 const MANIFEST: &str = "manifest.json";
+/// Tables with more bytes of entries than this are read with prefetching: smaller ones stay
+/// in the CPU's caches, where asking ahead only costs instructions.
+const PREFETCH_FROM: u64 = 32 << 20;
 
 /// What `manifest.json` records about a built table.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -192,9 +195,19 @@ fn check(
     Ok(None)
 }
 
-/// Maps a file of the table. `random`: read at scattered places, where read-ahead on a cold
-/// cache would only evict pages that are wanted.
-fn map_file(path: &Path, random: bool) -> Result<Bytes> {
+/// How a file of the table is read.
+#[derive(Clone, Copy, PartialEq)]
+enum Access {
+    /// At scattered places: read-ahead on a cold cache would only evict pages that are wanted.
+    Random,
+    /// Every lookup touches it: mapped whole up front (the bucket offsets, 8 bytes a bucket).
+    Populate,
+    /// A scan touches nearly every page of it (the entries): the kernel reads it ahead, in
+    /// order, while the scan starts, instead of page by page at random on a cold cache.
+    WillNeed,
+}
+
+fn map_file(path: &Path, access: Access) -> Result<Bytes> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     if file
         .metadata()
@@ -206,11 +219,21 @@ fn map_file(path: &Path, random: bool) -> Result<Bytes> {
     }
     // Safety: the table's files are written once, then only replaced by rename; the
     // committed part of articles.jsonl is only ever appended to, never rewritten.
-    let map = unsafe { memmap2::Mmap::map(&file) }
-        .with_context(|| format!("cannot map {}", path.display()))?;
-    if random {
-        // Advice only: a kernel that ignores it reads ahead as usual.
-        let _ = map.advise(memmap2::Advice::Random);
+    let mut options = memmap2::MmapOptions::new();
+    if access == Access::Populate {
+        options.populate();
+    }
+    let map =
+        unsafe { options.map(&file) }.with_context(|| format!("cannot map {}", path.display()))?;
+    // Advice only: a kernel that ignores it reads as usual.
+    match access {
+        Access::Random => {
+            let _ = map.advise(memmap2::Advice::Random);
+        }
+        Access::WillNeed => {
+            let _ = map.advise(memmap2::Advice::WillNeed);
+        }
+        Access::Populate => {}
     }
     Ok(Bytes::Mapped(map))
 }
@@ -219,7 +242,7 @@ fn map(matter_dir: &Path) -> Result<ArticleTable> {
     let dir = dir_of(matter_dir);
     let m = manifest(matter_dir)?.context("the article table has no manifest")?;
     let (articles_path, _) = crate::articles::committed(matter_dir)?;
-    let texts = map_file(&articles_path, true)?;
+    let texts = map_file(&articles_path, Access::Random)?;
     if (texts.len() as u64) < m.corpus_bytes {
         bail!(
             "{} is shorter than when its table was built",
@@ -227,11 +250,12 @@ fn map(matter_dir: &Path) -> Result<ArticleTable> {
         );
     }
     Ok(ArticleTable {
+        prefetch: m.entries * ENTRY_BYTES as u64 > PREFETCH_FROM,
         n: m.articles as usize,
-        words: map_file(&dir.join("words.bin"), true)?,
-        index: map_file(&dir.join("index.bin"), true)?,
-        entries: map_file(&dir.join("entries.bin"), true)?,
-        buckets: map_file(&dir.join("buckets.bin"), true)?,
+        words: map_file(&dir.join("words.bin"), Access::Random)?,
+        index: map_file(&dir.join("index.bin"), Access::Random)?,
+        entries: map_file(&dir.join("entries.bin"), Access::WillNeed)?,
+        buckets: map_file(&dir.join("buckets.bin"), Access::Populate)?,
         bucket_bits: m.bucket_bits,
         texts: Texts::Mapped(texts),
         boilerplate_dropped: m.boilerplate_dropped,

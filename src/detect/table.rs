@@ -92,6 +92,22 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(x)
 }
 
+/// A prefetch of the cache line holding `bytes[at]` (nothing when out of range).
+#[inline]
+fn prefetch(bytes: &[u8], at: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(p) = bytes.get(at) {
+        // Safety: a prefetch is a hint that never faults, and the pointer is in bounds.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                (p as *const u8).cast::<i8>(),
+            )
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (bytes, at);
+}
+
 /// The word hashes of one article, read in place.
 #[derive(Clone, Copy)]
 pub struct Words<'a>(&'a [u8]);
@@ -228,6 +244,8 @@ pub struct ArticleTable {
     pub(crate) buckets: Bytes,
     pub(crate) bucket_bits: u32,
     pub(crate) texts: Texts,
+    /// Whether lookups are worth prefetching: not when the table fits in the CPU's caches.
+    pub(crate) prefetch: bool,
     /// K-grams dropped because too many articles share them.
     pub boilerplate_dropped: u64,
 }
@@ -266,6 +284,7 @@ impl ArticleTable {
             entries: Bytes::Owned(entries),
             buckets: Bytes::Owned(bucket_offsets(&counts)),
             bucket_bits: bits,
+            prefetch: false,
             texts: Texts::Owned(articles),
             boilerplate_dropped: dropped,
         }
@@ -298,6 +317,30 @@ impl ArticleTable {
                 let at = i * ENTRY_BYTES;
                 (u32_at(e, at + 4), u32_at(e, at + 8))
             })
+    }
+
+    /// Asks the CPU to start loading `kg`'s bucket offsets (a hint; no effect on results).
+    #[inline]
+    pub fn prefetch_bucket(&self, kg: u64) {
+        if !self.prefetch {
+            return;
+        }
+        prefetch(&self.buckets, bucket_of(kg, self.bucket_bits) * 8);
+    }
+
+    /// Asks the CPU to start loading the first entries of `kg`'s bucket; best after
+    /// [`prefetch_bucket`](Self::prefetch_bucket) had time to bring the offsets in.
+    #[inline]
+    pub fn prefetch_entries(&self, kg: u64) {
+        if !self.prefetch {
+            return;
+        }
+        let b = bucket_of(kg, self.bucket_bits);
+        let (from, to) = (
+            u64_at(&self.buckets, b) as usize,
+            u64_at(&self.buckets, b + 1) as usize,
+        );
+        prefetch(&self.entries, (from + to) / 2 * ENTRY_BYTES);
     }
 
     /// The word hashes of article `a`.

@@ -252,3 +252,85 @@ fn a_build_killed_at_any_moment_leaves_a_matter_that_detects_right() {
     assert_eq!(sorted_findings(&m), reference);
     assert!(!m.join("articles/table.new").exists());
 }
+
+#[test]
+fn an_import_killed_while_it_builds_the_table_is_finished_by_the_next() {
+    let (t, m, s) = synth_matter(300, 1_500);
+    let reference_m = t.path().join("ref");
+    run_ok(
+        &reference_m,
+        &[
+            "--quiet",
+            "import",
+            s.join("conversations.jsonl").to_str().unwrap(),
+        ],
+    );
+    let articles = s.join("articles.jsonl");
+    let started = Instant::now();
+    import_articles(&reference_m, &articles);
+    let whole = started.elapsed();
+    detect(&reference_m);
+    let reference = sorted_findings(&reference_m);
+    for k in 1..=4u32 {
+        let mut child = bin()
+            .args([
+                "--matter",
+                m.to_str().unwrap(),
+                "--quiet",
+                "articles",
+                "import",
+            ])
+            .arg(&articles)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole * k / 5);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    // The file is imported whole (or found imported) and the table matches the corpus.
+    import_articles(&m, &articles);
+    let manifest = store::manifest(&m).unwrap().unwrap();
+    assert_eq!(
+        manifest.corpus_sha256,
+        verbatim::articles::corpus_sha256(&m).unwrap()
+    );
+    let err = detect(&m);
+    assert!(!err.contains("building the article table"), "{err}");
+    assert_eq!(sorted_findings(&m), reference);
+}
+
+#[test]
+fn a_file_rolled_back_during_the_import_leaves_a_table_of_what_was_kept() {
+    let (t, m, s) = synth_matter(200, 60);
+    // A good file, then a gzip file cut in the middle: its articles are rolled back.
+    let text = std::fs::read(s.join("articles.jsonl")).unwrap();
+    let lines: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
+    let first: Vec<u8> = lines[..30].concat();
+    let second: Vec<u8> = lines[30..].concat();
+    let a = write(t.path(), "a.jsonl", &first);
+    let gz = gzip(&second);
+    let b = write(t.path(), "b.jsonl.gz", &gz[..gz.len() * 2 / 3]);
+    let out = run(
+        &m,
+        &[
+            "articles",
+            "import",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("nothing from this file was kept"), "{said}");
+    assert!(said.contains("article table: 30 articles"), "{said}");
+    let manifest = store::manifest(&m).unwrap().unwrap();
+    assert_eq!(
+        manifest.corpus_sha256,
+        verbatim::articles::corpus_sha256(&m).unwrap()
+    );
+    let err = detect(&m);
+    assert!(!err.contains("building the article table"), "{err}");
+    assert_eq!(sorted_findings(&m), in_memory_findings(&m));
+}

@@ -178,12 +178,52 @@ pub fn import(
     inputs: &[PathBuf],
     progress: &mut dyn Progress,
 ) -> Result<ArticleImportSummary> {
+    import_observed(matter_dir, inputs, progress, &mut Unobserved)
+}
+
+/// Sees each article line an import appends to `articles.jsonl` and each commit point (the
+/// article table is built from them while the import runs).
+pub trait Observer {
+    /// `line` (the JSON and its newline) was appended at byte `offset`, not yet committed.
+    fn appended(&mut self, offset: u64, line: &[u8]);
+    /// The committed length is now `len`; lines seen past it were rolled back.
+    fn committed(&mut self, len: u64);
+}
+
+struct Unobserved;
+
+impl Observer for Unobserved {
+    fn appended(&mut self, _: u64, _: &[u8]) {}
+    fn committed(&mut self, _: u64) {}
+}
+
+/// The total size of the files `inputs` name (folders walked), for planning; 0 where unknown.
+pub fn input_bytes(inputs: &[PathBuf]) -> u64 {
+    fn walk(p: &Path) -> u64 {
+        match fs::metadata(p) {
+            Ok(m) if m.is_dir() => fs::read_dir(p)
+                .map(|d| d.flatten().map(|e| walk(&e.path())).sum())
+                .unwrap_or(0),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        }
+    }
+    inputs.iter().map(|p| walk(p)).sum()
+}
+
+/// [`import`], telling `observer` what is appended and committed.
+pub fn import_observed(
+    matter_dir: &Path,
+    inputs: &[PathBuf],
+    progress: &mut dyn Progress,
+    observer: &mut dyn Observer,
+) -> Result<ArticleImportSummary> {
     let jobs = read::plan(inputs)?;
     let mut writer = Writer::open(matter_dir, progress)?;
     let mut summary = ArticleImportSummary::default();
     for job in &jobs {
         let fs = writer
-            .import_job(job, progress)
+            .import_job(job, progress, observer)
             .with_context(|| format!("cannot import articles from {}", job.display()))?;
         summary.imported += fs.imported;
         summary.duplicates += fs.duplicates;
@@ -532,7 +572,12 @@ impl Writer {
         fsutil::write_atomic(&self.dir.join(SOURCES_FILE), &bytes)
     }
 
-    fn import_job(&mut self, job: &Job, progress: &mut dyn Progress) -> Result<ArticleFileSummary> {
+    fn import_job(
+        &mut self,
+        job: &Job,
+        progress: &mut dyn Progress,
+        observer: &mut dyn Observer,
+    ) -> Result<ArticleFileSummary> {
         let mut fs = ArticleFileSummary {
             path: job.display(),
             kind: job.kind().as_str().to_string(),
@@ -590,7 +635,7 @@ impl Writer {
         let outcome = loop {
             match source.next_item() {
                 Ok(Some(item)) => {
-                    self.admit(item, &mut fs, &mut run)?;
+                    self.admit(item, &mut fs, &mut run, observer)?;
                     if fs.read.is_multiple_of(256) {
                         progress.update(source.bytes_read(), fs.read);
                     }
@@ -603,6 +648,7 @@ impl Writer {
         progress.end();
         if let Err(e) = outcome {
             self.rollback()?;
+            observer.committed(self.articles_len);
             let why = format!(
                 "failed after {} records: {e:#}; nothing from this file was kept",
                 fs.read
@@ -641,6 +687,7 @@ impl Writer {
             time: run.time,
             problems: fs.problems.clone(),
         })?;
+        observer.committed(self.articles_len);
         Ok(fs)
     }
 
@@ -657,6 +704,7 @@ impl Writer {
         item: ReadItem,
         fs: &mut ArticleFileSummary,
         run: &mut FileRun,
+        observer: &mut dyn Observer,
     ) -> Result<()> {
         fs.read += 1;
         match item {
@@ -684,6 +732,7 @@ impl Writer {
                 self.articles
                     .write_all(&line)
                     .with_context(|| format!("cannot write {DIR}/{ARTICLES_FILE}"))?;
+                observer.appended(self.articles_len, &line);
                 self.articles_len += line.len() as u64;
                 self.table.record(arrived, idplace::key(&article.id), hash);
                 self.stored += 1;

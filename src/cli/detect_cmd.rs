@@ -86,21 +86,38 @@ pub fn articles(ctx: &Ctx, args: ArticlesArgs) -> Result<i32> {
         ArticlesCommand::Import { paths, memory } => {
             let matter = Matter::open_or_create(&dir)?;
             let mut bar = Bar::new(ctx.quiet, "articles");
-            let s = verbatim::articles::import(&matter.dir, &paths, &mut bar)?;
-            // The table detection reads, built now while the corpus is in the page cache
-            // (unless nothing changed and it is there already).
-            let table = if s.total_articles > 0
-                && (s.imported > 0 || detect::store::manifest(&matter.dir)?.is_none())
-            {
-                let mut bar = Bar::new(ctx.quiet, "bytes");
-                Some(detect::store::rebuild(
+            // The article table is built while the import writes a new corpus; otherwise
+            // (articles added to a corpus) it is rebuilt once the import is done.
+            let max_df = Thresholds::default().max_df;
+            let mut feed = detect::store::Feed::start(
+                &matter.dir,
+                verbatim::articles::input_bytes(&paths),
+                memory,
+            )?;
+            let s = match feed.as_mut() {
+                Some(f) => verbatim::articles::import_observed(&matter.dir, &paths, &mut bar, f)?,
+                None => verbatim::articles::import(&matter.dir, &paths, &mut bar)?,
+            };
+            let wanted = s.total_articles > 0
+                && (s.imported > 0 || detect::store::manifest(&matter.dir)?.is_none());
+            let mut bar = Bar::new(ctx.quiet, "bytes");
+            let fed = match feed {
+                Some(f) if wanted => f.finish(&matter.dir, max_df, memory, &mut bar)?,
+                unused => {
+                    // Its lock goes with it, before a rebuild takes the lock again.
+                    drop(unused);
+                    None
+                }
+            };
+            let table = match fed {
+                Some(m) => Some(m),
+                None if wanted => Some(detect::store::rebuild(
                     &matter.dir,
-                    Thresholds::default().max_df,
+                    max_df,
                     memory,
                     &mut bar,
-                )?)
-            } else {
-                None
+                )?),
+                None => None,
             };
             verbatim::audit::append(
                 &matter.dir,

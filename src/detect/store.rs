@@ -286,7 +286,7 @@ fn finish(w: BufWriter<File>, path: &Path) -> Result<()> {
 
 /// Lines of the corpus read together: (line number, byte offset, line), and where they end.
 struct Batch {
-    lines: Vec<(u64, u64, Vec<u8>)>,
+    lines: Lines,
     end: u64,
 }
 
@@ -345,6 +345,248 @@ fn read_batches(
     Ok((sha, offset))
 }
 
+/// The first phase of a build: word hashes and the index written in order, sampled k-grams
+/// spilled to partition files by the top bits of their hash.
+struct Spill {
+    new: PathBuf,
+    parts: usize,
+    part_out: Vec<BufWriter<File>>,
+    shift: u32,
+    words_out: BufWriter<File>,
+    index_out: BufWriter<File>,
+    articles: u64,
+    words: u64,
+    sampled: u64,
+    /// Hash of the lines as given, when the caller does not hash the file itself.
+    sha: Option<Sha256>,
+    /// End of the last line added.
+    end: u64,
+    started: Instant,
+}
+
+/// Lines of the corpus: (line number, byte offset, line).
+type Lines = Vec<(u64, u64, Vec<u8>)>;
+
+impl Spill {
+    /// Starts a build in a fresh `table.new/`, its partitions sized for a corpus of `bytes`.
+    fn start(articles_dir: &Path, bytes: u64, memory: u64, hash: bool) -> Result<Spill> {
+        let new = articles_dir.join(NEW_DIR);
+        if new.exists() {
+            fs::remove_dir_all(&new).with_context(|| format!("cannot remove {}", new.display()))?;
+        }
+        fsutil::create_matter_subdir(&new)?;
+        let parts = partitions_for(bytes, memory);
+        let part_cap = ((memory / 8) as usize / parts).clamp(1 << 12, 1 << 20);
+        let part_out = (0..parts)
+            .map(|p| writer(&part_path(&new, p), part_cap))
+            .collect::<Result<_>>()?;
+        Ok(Spill {
+            parts,
+            part_out,
+            shift: 64 - parts.trailing_zeros(),
+            words_out: writer(&new.join("words.bin"), 1 << 20)?,
+            index_out: writer(&new.join("index.bin"), 1 << 16)?,
+            new,
+            articles: 0,
+            words: 0,
+            sampled: 0,
+            sha: hash.then(Sha256::new),
+            end: 0,
+            started: Instant::now(),
+        })
+    }
+
+    /// Adds a batch of (line number, byte offset, line) of the corpus, in order.
+    fn add(&mut self, lines: &[(u64, u64, Vec<u8>)], path: &Path) -> Result<()> {
+        let first = self.articles;
+        let done: Vec<Result<(Vec<u8>, Vec<RawEntry>)>> = lines
+            .par_iter()
+            .enumerate()
+            .map(|(k, (no, _, line))| {
+                let a: Article = serde_json::from_slice(line).with_context(|| {
+                    format!(
+                        "{} line {no} is not a stored article: the store is damaged",
+                        path.display()
+                    )
+                })?;
+                let h: Vec<u64> = normalize::tokens(&a.text).iter().map(|t| t.hash).collect();
+                let number =
+                    u32::try_from(first + k as u64).context("more than 4 billion articles")?;
+                let mut sampled = Vec::with_capacity(h.len() / super::table::STRIDE + 1);
+                sample(number, &h, |e| sampled.push(e));
+                let bytes: Vec<u8> = h.iter().flat_map(|x| x.to_le_bytes()).collect();
+                Ok((bytes, sampled))
+            })
+            .collect();
+        for ((_, at, line), d) in lines.iter().zip(done) {
+            let (bytes, entries) = d?;
+            if let Some(sha) = &mut self.sha {
+                sha.update(line);
+            }
+            self.end = at + line.len() as u64;
+            self.index_out
+                .write_all(&self.words.to_le_bytes())
+                .and_then(|_| self.index_out.write_all(&at.to_le_bytes()))
+                .context("cannot write the article index")?;
+            self.sampled += entries.len() as u64;
+            for e in &entries {
+                self.part_out[e.kgram.checked_shr(self.shift).unwrap_or(0) as usize]
+                    .write_all(&e.encode())
+                    .context("cannot write a k-gram partition")?;
+            }
+            self.words_out
+                .write_all(&bytes)
+                .context("cannot write the article words")?;
+            self.words += (bytes.len() / 8) as u64;
+            self.articles += 1;
+        }
+        Ok(())
+    }
+
+    /// Sorts the partitions into the table, writes the manifest and swaps the table in.
+    /// `extent` and `sha` describe the corpus the lines came from.
+    fn finish(
+        mut self,
+        matter_dir: &Path,
+        extent: u64,
+        sha: String,
+        max_df: usize,
+        memory: u64,
+        progress: &mut dyn Progress,
+    ) -> Result<Manifest> {
+        let new = self.new.clone();
+        self.index_out
+            .write_all(&self.words.to_le_bytes())
+            .and_then(|_| self.index_out.write_all(&extent.to_le_bytes()))
+            .context("cannot write the article index")?;
+        finish(self.words_out, &new.join("words.bin"))?;
+        finish(self.index_out, &new.join("index.bin"))?;
+        for (p, w) in self.part_out.into_iter().enumerate() {
+            finish(w, &part_path(&new, p))?;
+        }
+        // Sort each partition alone; partitions follow each other in hash order.
+        let entries_path = new.join("entries.bin");
+        let mut entries_out = writer(&entries_path, 1 << 20)?;
+        let bits = bucket_bits_for(self.sampled);
+        let mut counts = vec![0u64; 1usize << bits];
+        let mut dropped = 0u64;
+        progress.begin("k-gram table", Some(self.parts as u64));
+        for p in 0..self.parts {
+            let path = part_path(&new, p);
+            dropped += sort_partition(
+                &path,
+                self.parts.trailing_zeros(),
+                max_df,
+                bits,
+                memory,
+                &mut entries_out,
+                &mut counts,
+            )?;
+            progress.update(p as u64 + 1, p as u64 + 1);
+        }
+        progress.end();
+        finish(entries_out, &entries_path)?;
+        let entries: u64 = counts.iter().sum();
+        fsutil::write_atomic(&new.join("buckets.bin"), &bucket_offsets(&counts))?;
+        let manifest = Manifest {
+            version: STORE_VERSION,
+            corpus_sha256: sha,
+            corpus_bytes: extent,
+            articles: self.articles,
+            words: self.words,
+            entries,
+            max_df,
+            boilerplate_dropped: dropped,
+            bucket_bits: bits,
+            built: Utc::now(),
+            seconds: self.started.elapsed().as_secs_f64(),
+            memory_mib: memory >> 20,
+            partitions: self.parts,
+        };
+        let bytes =
+            serde_json::to_vec_pretty(&manifest).context("cannot encode the table manifest")?;
+        fsutil::write_atomic(&new.join(MANIFEST), &bytes)?;
+        fsutil::sync_dir(&new);
+        // Swap: the old table goes first, so a crash in between leaves none (rebuilt next
+        // time), never a mix.
+        let articles_dir = matter_dir.join(crate::articles::DIR);
+        let dir = dir_of(matter_dir);
+        if dir.exists() {
+            let old = articles_dir.join("table.old");
+            if old.exists() {
+                fs::remove_dir_all(&old)
+                    .with_context(|| format!("cannot remove {}", old.display()))?;
+            }
+            fs::rename(&dir, &old).with_context(|| format!("cannot move {}", dir.display()))?;
+            fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+        }
+        fs::rename(&new, &dir).with_context(|| format!("cannot move {}", new.display()))?;
+        fsutil::sync_dir(&articles_dir);
+        Ok(manifest)
+    }
+}
+
+fn part_path(new: &Path, p: usize) -> PathBuf {
+    new.join(format!("part-{p:04}.tmp"))
+}
+
+/// Sorts one partition file into `out` and removes it. Its entries share their top `prefix`
+/// bits. A partition larger than a third of the budget (a corpus larger than its estimate)
+/// is first split by the next 4 bits into 16 files, sorted one after another in hash order,
+/// so memory stays within the budget whatever the input said of its size.
+fn sort_partition(
+    path: &Path,
+    prefix: u32,
+    max_df: usize,
+    bits: u32,
+    memory: u64,
+    out: &mut BufWriter<File>,
+    counts: &mut [u64],
+) -> Result<u64> {
+    let len = fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    let dropped = if len > memory / 3 && prefix + 4 <= 64 {
+        let sub_path = |k: usize| path.with_extension(format!("{k:02}.tmp"));
+        let mut sub_out: Vec<BufWriter<File>> = (0..16)
+            .map(|k| writer(&sub_path(k), 1 << 16))
+            .collect::<Result<_>>()?;
+        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut buf = [0u8; RAW_BYTES];
+        loop {
+            match reader.read_exact(&mut buf) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot read {}", path.display()));
+                }
+            }
+            let kgram = RawEntry::decode(&buf).kgram;
+            let k = ((kgram << prefix) >> 60) as usize;
+            sub_out[k]
+                .write_all(&buf)
+                .with_context(|| format!("cannot write {}", sub_path(k).display()))?;
+        }
+        let mut dropped = 0;
+        for (k, w) in sub_out.into_iter().enumerate() {
+            finish(w, &sub_path(k))?;
+            dropped += sort_partition(&sub_path(k), prefix + 4, max_df, bits, memory, out, counts)?;
+        }
+        dropped
+    } else {
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut raw: Vec<RawEntry> = bytes
+            .chunks_exact(RAW_BYTES)
+            .map(RawEntry::decode)
+            .collect();
+        drop(bytes);
+        write_sorted(&mut raw, max_df, bits, out, counts)?
+    };
+    fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
+    Ok(dropped)
+}
+
 /// Builds the table within `memory` bytes of working memory (the batches of lines, the
 /// partition buffers, one partition's entries being sorted).
 fn build(
@@ -353,32 +595,14 @@ fn build(
     memory: u64,
     progress: &mut dyn Progress,
 ) -> Result<Manifest> {
-    let started = Instant::now();
     let articles_dir = matter_dir.join(crate::articles::DIR);
     let (articles_path, extent) = crate::articles::committed(matter_dir)?;
-    let new = articles_dir.join(NEW_DIR);
-    if new.exists() {
-        fs::remove_dir_all(&new).with_context(|| format!("cannot remove {}", new.display()))?;
-    }
-    fsutil::create_matter_subdir(&new)?;
-    let parts = partitions_for(extent, memory);
-    let part_cap = ((memory / 8) as usize / parts).clamp(1 << 12, 1 << 20);
-    let part_path = |p: usize| new.join(format!("part-{p:04}.tmp"));
-    let mut part_out: Vec<BufWriter<File>> = (0..parts)
-        .map(|p| writer(&part_path(p), part_cap))
-        .collect::<Result<_>>()?;
-    let shift = 64 - parts.trailing_zeros();
-    let words_path = new.join("words.bin");
-    let index_path = new.join("index.bin");
-    let mut words_out = writer(&words_path, 1 << 20)?;
-    let mut index_out = writer(&index_path, 1 << 16)?;
-
+    let mut spill = Spill::start(&articles_dir, extent, memory, false)?;
     // Stream the committed corpus: one thread reads and hashes batches of lines while the
     // others parse, tokenise and sample the batch before.
     let file = File::open(&articles_path)
         .with_context(|| format!("cannot open {}", articles_path.display()))?;
     let batch_bytes = ((memory / 16) as usize).clamp(1 << 12, 64 << 20);
-    let (mut articles, mut words, mut sampled) = (0u64, 0u64, 0u64);
     progress.begin("article table", Some(extent));
     let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch>>(1);
     let (sha, offset) = std::thread::scope(|scope| -> Result<(String, u64)> {
@@ -388,118 +612,176 @@ fn build(
         let rx = rx;
         for batch in rx.iter() {
             let batch = batch?;
-            let first = articles;
-            let done: Vec<Result<(Vec<u8>, Vec<RawEntry>)>> = batch
-                .lines
-                .par_iter()
-                .enumerate()
-                .map(|(k, (no, _, line))| {
-                    let a: Article = serde_json::from_slice(line).with_context(|| {
-                        format!(
-                            "{} line {no} is not a stored article: the store is damaged",
-                            articles_path.display()
-                        )
-                    })?;
-                    let h: Vec<u64> = normalize::tokens(&a.text).iter().map(|t| t.hash).collect();
-                    let number =
-                        u32::try_from(first + k as u64).context("more than 4 billion articles")?;
-                    let mut sampled = Vec::with_capacity(h.len() / super::table::STRIDE + 1);
-                    sample(number, &h, |e| sampled.push(e));
-                    let bytes: Vec<u8> = h.iter().flat_map(|x| x.to_le_bytes()).collect();
-                    Ok((bytes, sampled))
-                })
-                .collect();
-            for ((_, at, _), d) in batch.lines.iter().zip(done) {
-                let (bytes, entries) = d?;
-                index_out
-                    .write_all(&words.to_le_bytes())
-                    .and_then(|_| index_out.write_all(&at.to_le_bytes()))
-                    .context("cannot write the article index")?;
-                sampled += entries.len() as u64;
-                for e in &entries {
-                    part_out[e.kgram.checked_shr(shift).unwrap_or(0) as usize]
-                        .write_all(&e.encode())
-                        .context("cannot write a k-gram partition")?;
-                }
-                words_out
-                    .write_all(&bytes)
-                    .context("cannot write the article words")?;
-                words += (bytes.len() / 8) as u64;
-                articles += 1;
-            }
-            progress.update(batch.end, articles);
+            spill.add(&batch.lines, &articles_path)?;
+            progress.update(batch.end, spill.articles);
         }
         reader
             .join()
             .map_err(|_| anyhow::anyhow!("the corpus reader failed"))?
     })?;
     progress.end();
-    index_out
-        .write_all(&words.to_le_bytes())
-        .and_then(|_| index_out.write_all(&offset.to_le_bytes()))
-        .context("cannot write the article index")?;
-    finish(words_out, &words_path)?;
-    finish(index_out, &index_path)?;
-    for (p, w) in part_out.into_iter().enumerate() {
-        finish(w, &part_path(p))?;
+    spill.finish(matter_dir, offset, sha, max_df, memory, progress)
+}
+
+/// Builds the table while `articles import` writes the corpus, when it starts empty: the
+/// import thread parses and stores, a second thread tokenises what was stored, and only the
+/// sort is left at the end. Anything irregular (a file rolled back, lines out of order, an
+/// error) abandons it, and the caller builds the table the ordinary way.
+pub struct Feed {
+    tx: Option<std::sync::mpsc::SyncSender<Lines>>,
+    worker: Option<std::thread::JoinHandle<Result<Spill>>>,
+    pending: Lines,
+    pending_bytes: usize,
+    batch_bytes: usize,
+    /// Where the next line must start, and the last commit point.
+    expect: u64,
+    committed: u64,
+    lines: u64,
+    valid: bool,
+    _lock: File,
+}
+
+impl Feed {
+    /// A feed for an import into `matter_dir` of about `bytes` of input; None when the
+    /// corpus is not empty (the table is then rebuilt after the import).
+    pub fn start(matter_dir: &Path, bytes: u64, memory_mib: u64) -> Result<Option<Feed>> {
+        let memory = budget(memory_mib);
+        let articles_dir = matter_dir.join(crate::articles::DIR);
+        fsutil::create_matter_subdir(&articles_dir)?;
+        let lock_path = articles_dir.join(LOCK_FILE);
+        let lock = fsutil::open_append_private(&lock_path)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            // Another build or import is under way: no feed; the table is built after.
+            Err(fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
+            }
+        }
+        if crate::articles::committed(matter_dir)?.1 != 0 {
+            return Ok(None);
+        }
+        let mut spill = Spill::start(&articles_dir, bytes, memory, true)?;
+        let path = articles_dir.join("articles.jsonl");
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Lines>(2);
+        let worker = std::thread::Builder::new()
+            .name("article-table".into())
+            .spawn(move || -> Result<Spill> {
+                for batch in rx {
+                    spill.add(&batch, &path)?;
+                }
+                Ok(spill)
+            })
+            .context("cannot start the article table's thread")?;
+        Ok(Some(Feed {
+            tx: Some(tx),
+            worker: Some(worker),
+            pending: Vec::new(),
+            pending_bytes: 0,
+            batch_bytes: ((memory / 32) as usize).clamp(1 << 12, 32 << 20),
+            expect: 0,
+            committed: 0,
+            lines: 0,
+            valid: true,
+            _lock: lock,
+        }))
     }
 
-    // Sort each partition alone; partitions follow each other in hash order.
-    let entries_path = new.join("entries.bin");
-    let mut entries_out = writer(&entries_path, 1 << 20)?;
-    let bits = bucket_bits_for(sampled);
-    let mut counts = vec![0u64; 1usize << bits];
-    let mut dropped = 0u64;
-    progress.begin("k-gram table", Some(parts as u64));
-    for p in 0..parts {
-        let path = part_path(p);
-        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let mut raw: Vec<RawEntry> = bytes
-            .chunks_exact(RAW_BYTES)
-            .map(RawEntry::decode)
-            .collect();
-        drop(bytes);
-        dropped += write_sorted(&mut raw, max_df, bits, &mut entries_out, &mut counts)?;
-        drop(raw);
-        fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
-        progress.update(p as u64 + 1, p as u64 + 1);
-    }
-    progress.end();
-    finish(entries_out, &entries_path)?;
-    let entries: u64 = counts.iter().sum();
-    fsutil::write_atomic(&new.join("buckets.bin"), &bucket_offsets(&counts))?;
-    let manifest = Manifest {
-        version: STORE_VERSION,
-        corpus_sha256: sha,
-        corpus_bytes: extent,
-        articles,
-        words,
-        entries,
-        max_df,
-        boilerplate_dropped: dropped,
-        bucket_bits: bits,
-        built: Utc::now(),
-        seconds: started.elapsed().as_secs_f64(),
-        memory_mib: memory >> 20,
-        partitions: parts,
-    };
-    let bytes = serde_json::to_vec_pretty(&manifest).context("cannot encode the table manifest")?;
-    fsutil::write_atomic(&new.join(MANIFEST), &bytes)?;
-    fsutil::sync_dir(&new);
-    // Swap: the old table goes first, so a crash in between leaves none (rebuilt next time),
-    // never a mix.
-    let dir = dir_of(matter_dir);
-    if dir.exists() {
-        let old = articles_dir.join("table.old");
-        if old.exists() {
-            fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+    fn send(&mut self) {
+        if self.pending.is_empty() {
+            return;
         }
-        fs::rename(&dir, &old).with_context(|| format!("cannot move {}", dir.display()))?;
-        fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+        let batch = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
+        if let Some(tx) = &self.tx
+            && tx.send(batch).is_err()
+        {
+            // The worker stopped on an error, which finish() reports by building again.
+            self.valid = false;
+        }
     }
-    fs::rename(&new, &dir).with_context(|| format!("cannot move {}", new.display()))?;
-    fsutil::sync_dir(&articles_dir);
-    Ok(manifest)
+
+    /// The table, when the feed saw the whole committed corpus; None when the caller must
+    /// build it.
+    pub fn finish(
+        mut self,
+        matter_dir: &Path,
+        max_df: usize,
+        memory_mib: u64,
+        progress: &mut dyn Progress,
+    ) -> Result<Option<Manifest>> {
+        self.send();
+        drop(self.tx.take());
+        let spill = match self.worker.take().map(|w| w.join()) {
+            Some(Ok(Ok(spill))) => spill,
+            _ => return Ok(None),
+        };
+        let (_, extent) = crate::articles::committed(matter_dir)?;
+        if !self.valid
+            || self.committed != self.expect
+            || extent != self.expect
+            || spill.end != extent
+        {
+            return Ok(None);
+        }
+        let sha = if extent == 0 {
+            String::new()
+        } else {
+            spill
+                .sha
+                .clone()
+                .map(|s| hex::encode(s.finalize()))
+                .unwrap_or_default()
+        };
+        spill
+            .finish(
+                matter_dir,
+                extent,
+                sha,
+                max_df,
+                budget(memory_mib),
+                progress,
+            )
+            .map(Some)
+    }
+}
+
+impl crate::articles::Observer for Feed {
+    fn appended(&mut self, offset: u64, line: &[u8]) {
+        if !self.valid {
+            return;
+        }
+        if offset != self.expect {
+            self.valid = false;
+            return;
+        }
+        self.expect += line.len() as u64;
+        self.lines += 1;
+        self.pending_bytes += line.len();
+        self.pending.push((self.lines, offset, line.to_vec()));
+        if self.pending_bytes >= self.batch_bytes {
+            self.send();
+        }
+    }
+
+    fn committed(&mut self, len: u64) {
+        if len != self.expect {
+            // Rolled back: what was fed past `len` is gone from the corpus.
+            self.valid = false;
+        }
+        self.committed = len;
+    }
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        // Stops the worker (its channel closes) and waits for it: an abandoned feed leaves
+        // only table.new/, which the next build removes.
+        drop(self.tx.take());
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
 }
 
 #[cfg(test)]

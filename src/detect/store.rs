@@ -824,4 +824,53 @@ mod tests {
         }
         assert!(!dir_of(&m).with_file_name(NEW_DIR).exists());
     }
+
+    /// A partition over budget is split by the next bits and comes out the same as one
+    /// sorted whole.
+    #[test]
+    fn an_oversized_partition_is_split_and_sorted_the_same() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut raw = Vec::new();
+        for i in 0..20_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Repeats, so that some k-grams are boilerplate (more than 3 articles).
+            let kgram = if i % 7 == 0 {
+                u64::from(i % 3).wrapping_mul(0x1234_5678_9ABC_DEF1)
+            } else {
+                x
+            };
+            raw.extend_from_slice(
+                &RawEntry {
+                    kgram,
+                    article: i % 50,
+                    pos: i,
+                }
+                .encode(),
+            );
+        }
+        let sorted = |memory: u64| {
+            let part = tmp.path().join("part-0000.tmp");
+            fs::write(&part, &raw).unwrap();
+            let out_path = tmp.path().join(format!("out-{memory}"));
+            let mut out = writer(&out_path, 1 << 12).unwrap();
+            let mut counts = vec![0u64; 1 << 20];
+            let dropped = sort_partition(&part, 0, 3, 20, memory, &mut out, &mut counts).unwrap();
+            finish(out, &out_path).unwrap();
+            assert!(!part.exists());
+            (fs::read(&out_path).unwrap(), counts, dropped)
+        };
+        let whole = sorted(u64::MAX);
+        let split = sorted(30_000);
+        assert!(whole.2 > 0);
+        assert!(whole == split);
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
 }

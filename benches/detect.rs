@@ -227,10 +227,11 @@ fn mapped(
     th: &Thresholds,
     in_memory: f64,
 ) {
-    let sha = verbatim::articles::corpus_sha256(dir).unwrap();
+    let (bytes, sha) = verbatim::articles::corpus_fingerprint(dir).unwrap();
     let t = Instant::now();
     let (tab, built) = detect::store::open_or_build(
         dir,
+        bytes,
         &sha,
         th.max_df,
         detect::store::DEFAULT_MEMORY_MIB,

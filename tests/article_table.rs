@@ -156,6 +156,46 @@ fn a_missing_stale_torn_or_foreign_table_is_rebuilt_and_says_why() {
             }),
         ),
         (
+            "index.bin record",
+            Box::new(|| {
+                // Same size, wrong offsets: only reading them tells.
+                let p = table.join("index.bin");
+                let mut b = std::fs::read(&p).unwrap();
+                b[16..24].copy_from_slice(&u64::MAX.to_le_bytes());
+                std::fs::write(&p, b).unwrap();
+            }),
+        ),
+        (
+            "buckets.bin offset",
+            Box::new(|| {
+                let p = table.join("buckets.bin");
+                let mut b = std::fs::read(&p).unwrap();
+                let n = b.len();
+                b[n / 2..n / 2 + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+                std::fs::write(&p, b).unwrap();
+            }),
+        ),
+        (
+            "manifest is damaged",
+            Box::new(|| {
+                let p = table.join("manifest.json");
+                let mut v: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+                v["bucket_bits"] = 0.into();
+                std::fs::write(&p, v.to_string()).unwrap();
+            }),
+        ),
+        (
+            "this build detects with k5",
+            Box::new(|| {
+                let p = table.join("manifest.json");
+                let mut v: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+                v["algorithm"] = "k8-stride8-detector1".into();
+                std::fs::write(&p, v.to_string()).unwrap();
+            }),
+        ),
+        (
             "corpus changed",
             Box::new(|| {
                 let p = table.join("manifest.json");

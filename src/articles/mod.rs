@@ -327,11 +327,14 @@ pub fn committed(matter_dir: &Path) -> Result<(PathBuf, u64)> {
 /// SHA-256 (lower-case hex) of the committed bytes of `articles/articles.jsonl`; "" when no
 /// article is stored.
 pub fn corpus_sha256(matter_dir: &Path) -> Result<String> {
-    let dir = matter_dir.join(DIR);
-    let sources = read_sources(&dir)?;
-    let path = dir.join(ARTICLES_FILE);
-    let extent = committed_len(&path, sources.as_ref().map(|s| s.articles_bytes))?;
-    hash_prefix(&path, extent)
+    Ok(corpus_fingerprint(matter_dir)?.1)
+}
+
+/// The committed length of `articles/articles.jsonl` and the SHA-256 of those bytes, taken
+/// together (an import committing meanwhile changes neither).
+pub fn corpus_fingerprint(matter_dir: &Path) -> Result<(u64, String)> {
+    let (path, extent) = committed(matter_dir)?;
+    Ok((extent, hash_prefix(&path, extent)?))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -110,13 +110,19 @@ pub fn run_with(
 ) -> Result<DetectSummary> {
     let started = Instant::now();
     let _lock = matter.lock_writer()?;
-    let corpus_sha256 = crate::articles::corpus_sha256(&matter.dir)?;
+    let (corpus_bytes, corpus_sha256) = crate::articles::corpus_fingerprint(&matter.dir)?;
     if corpus_sha256.is_empty() {
         bail!("the matter has no article corpus; run `verbatim articles import FILE` first");
     }
     // The table is mapped from the matter: pages are read as lookups need them.
-    let (table, built) =
-        store::open_or_build(&matter.dir, &corpus_sha256, th.max_df, memory_mib, progress)?;
+    let (table, built) = store::open_or_build(
+        &matter.dir,
+        corpus_bytes,
+        &corpus_sha256,
+        th.max_df,
+        memory_mib,
+        progress,
+    )?;
     if table.is_empty() {
         bail!("the matter has no article corpus; run `verbatim articles import FILE` first");
     }

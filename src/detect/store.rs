@@ -30,8 +30,8 @@ use sha2::{Digest, Sha256};
 
 use super::normalize;
 use super::table::{
-    ArticleTable, Bytes, ENTRY_BYTES, INDEX_BYTES, RAW_BYTES, RawEntry, Texts, bucket_bits_for,
-    bucket_offsets, sample, write_sorted,
+    ArticleTable, Bytes, ENTRY_BYTES, INDEX_BYTES, MAX_BUCKET_BITS, MIN_BUCKET_BITS, RAW_BYTES,
+    RawEntry, Texts, bucket_bits_for, sample, write_sorted,
 };
 use crate::articles::Article;
 use crate::fsutil;
@@ -48,11 +48,27 @@ const MANIFEST: &str = "manifest.json";
 /// Tables with more bytes of entries than this are read with prefetching: smaller ones stay
 /// in the CPU's caches, where asking ahead only costs instructions.
 const PREFETCH_FROM: u64 = 32 << 20;
+/// Partition files open at once during a build (well under the usual limit of 1,024 open
+/// files); a partition that outgrows the budget is split when it is sorted.
+const MAX_PARTITIONS: usize = 256;
+
+/// What the table's contents depend on besides the corpus: the k-gram length, the sampling
+/// stride and the tokeniser (through the detector version). A table built otherwise is rebuilt.
+fn algorithm() -> String {
+    format!(
+        "k{}-stride{}-detector{}",
+        super::table::K,
+        super::table::STRIDE,
+        super::DETECTOR_VERSION
+    )
+}
 
 /// What `manifest.json` records about a built table.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub version: u32,
+    /// K-gram length, stride and detector version the table was built with.
+    pub algorithm: String,
     /// SHA-256 and length of the committed `articles.jsonl` the table was built from.
     pub corpus_sha256: String,
     pub corpus_bytes: u64,
@@ -81,10 +97,12 @@ fn dir_of(matter_dir: &Path) -> PathBuf {
 }
 
 /// The table of the matter's corpus, built first (and `Built` says why) when there is none
-/// or it is out of date. `corpus_sha256` is the committed corpus's hash (the caller records
-/// it too); `memory_mib` bounds a build's anonymous memory.
+/// or it is out of date. `corpus_bytes` and `corpus_sha256` are the committed corpus's length
+/// and hash, taken together (`articles::corpus_fingerprint`; the caller records the hash);
+/// `memory_mib` bounds a build's anonymous memory.
 pub fn open_or_build(
     matter_dir: &Path,
+    corpus_bytes: u64,
     corpus_sha256: &str,
     max_df: usize,
     memory_mib: u64,
@@ -95,16 +113,28 @@ pub fn open_or_build(
     // One build at a time; a second waits and then finds the table built.
     let lock_path = articles_dir.join(LOCK_FILE);
     let lock = fsutil::open_append_private(&lock_path)?;
-    lock.lock()
-        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            progress.note("another verbatim process is building the article table; waiting for it");
+            lock.lock()
+                .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
+        }
+    }
     // Under the lock no build runs: a table.new/ is what a killed one left.
     let stale = articles_dir.join(NEW_DIR);
     if stale.exists() {
         fs::remove_dir_all(&stale).with_context(|| format!("cannot remove {}", stale.display()))?;
     }
-    let (_, extent) = crate::articles::committed(matter_dir)?;
-    let why = match check(matter_dir, corpus_sha256, extent, max_df)? {
-        None => return Ok((map(matter_dir)?, None)),
+    let why = match check(matter_dir, corpus_sha256, corpus_bytes, max_df)? {
+        // Files of the right sizes whose offsets disagree are rebuilt like any other damage.
+        None => match map(matter_dir) {
+            Ok(table) => return Ok((table, None)),
+            Err(e) => format!("{e:#}"),
+        },
         Some(why) => why,
     };
     progress.note(&format!("{why}; building the article table"));
@@ -132,7 +162,7 @@ pub fn rebuild(
 
 /// Bytes of a budget of `mib` MiB (64 at least).
 fn budget(mib: u64) -> u64 {
-    mib.max(64) << 20
+    mib.clamp(64, 1 << 24) << 20
 }
 
 /// The manifest of the built table, if any.
@@ -166,6 +196,16 @@ fn check(
             m.version
         )));
     }
+    if m.algorithm != algorithm() {
+        return Ok(Some(format!(
+            "the article table was built for {} and this build detects with {}",
+            m.algorithm,
+            algorithm()
+        )));
+    }
+    if !(MIN_BUCKET_BITS..=MAX_BUCKET_BITS).contains(&m.bucket_bits) {
+        return Ok(Some("the article table's manifest is damaged".into()));
+    }
     if m.corpus_sha256 != corpus_sha256 || m.corpus_bytes != extent {
         return Ok(Some(
             "the article corpus changed since its table was built".into(),
@@ -177,13 +217,21 @@ fn check(
             m.max_df
         )));
     }
-    let want = [
-        ("words.bin", m.words * 8),
-        ("index.bin", (m.articles + 1) * INDEX_BYTES as u64),
-        ("entries.bin", m.entries * ENTRY_BYTES as u64),
-        ("buckets.bin", ((1u64 << m.bucket_bits.min(40)) + 1) * 8),
+    let sizes = [
+        ("words.bin", m.words.checked_mul(8)),
+        (
+            "index.bin",
+            m.articles
+                .checked_add(1)
+                .and_then(|n| n.checked_mul(INDEX_BYTES as u64)),
+        ),
+        ("entries.bin", m.entries.checked_mul(ENTRY_BYTES as u64)),
+        ("buckets.bin", Some(((1u64 << m.bucket_bits) + 1) * 8)),
     ];
-    for (name, len) in want {
+    for (name, len) in sizes {
+        let Some(len) = len else {
+            return Ok(Some("the article table's manifest is damaged".into()));
+        };
         let have = fs::metadata(dir.join(name)).map(|m| m.len()).ok();
         if have != Some(len) {
             return Ok(Some(format!(
@@ -249,7 +297,7 @@ fn map(matter_dir: &Path) -> Result<ArticleTable> {
             articles_path.display()
         );
     }
-    Ok(ArticleTable {
+    let table = ArticleTable {
         prefetch: m.entries * ENTRY_BYTES as u64 > PREFETCH_FROM,
         n: m.articles as usize,
         words: map_file(&dir.join("words.bin"), Access::Random)?,
@@ -259,7 +307,13 @@ fn map(matter_dir: &Path) -> Result<ArticleTable> {
         bucket_bits: m.bucket_bits,
         texts: Texts::Mapped(texts),
         boilerplate_dropped: m.boilerplate_dropped,
-    })
+    };
+    // The sizes matched the manifest; the offsets must agree with it too, so that no lookup
+    // reads past a file (the entries' article numbers are checked as they are read).
+    if let Err(why) = table.validate(m.words, m.corpus_bytes) {
+        bail!("the article table is damaged: {why}");
+    }
+    Ok(table)
 }
 
 /// Partition count for a corpus of `bytes`: each partition's entries in a quarter of the
@@ -269,7 +323,7 @@ fn partitions_for(bytes: u64, memory: u64) -> usize {
     let per = (memory / 4).max(1 << 12);
     (est.div_ceil(per) as usize)
         .next_power_of_two()
-        .clamp(1, 4096)
+        .clamp(1, MAX_PARTITIONS)
 }
 
 fn writer(path: &Path, cap: usize) -> Result<BufWriter<File>> {
@@ -487,9 +541,10 @@ impl Spill {
         progress.end();
         finish(entries_out, &entries_path)?;
         let entries: u64 = counts.iter().sum();
-        fsutil::write_atomic(&new.join("buckets.bin"), &bucket_offsets(&counts))?;
+        write_bucket_offsets(&new.join("buckets.bin"), &counts)?;
         let manifest = Manifest {
             version: STORE_VERSION,
+            algorithm: algorithm(),
             corpus_sha256: sha,
             corpus_bytes: extent,
             articles: self.articles,
@@ -524,6 +579,20 @@ impl Spill {
         fsutil::sync_dir(&articles_dir);
         Ok(manifest)
     }
+}
+
+/// Bucket offsets (one more than the buckets, little-endian u64s) from per-bucket counts,
+/// streamed: at 2^28 buckets a second array in memory would be 2 GiB.
+fn write_bucket_offsets(path: &Path, counts: &[u64]) -> Result<()> {
+    let mut w = writer(path, 1 << 20)?;
+    let mut at = 0u64;
+    let err = || format!("cannot write {}", path.display());
+    w.write_all(&at.to_le_bytes()).with_context(err)?;
+    for c in counts {
+        at += c;
+        w.write_all(&at.to_le_bytes()).with_context(err)?;
+    }
+    finish(w, path)
 }
 
 fn part_path(new: &Path, p: usize) -> PathBuf {

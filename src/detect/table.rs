@@ -27,7 +27,7 @@ pub const STRIDE: usize = 5;
 /// Fewest bits of the k-gram hash that pick a bucket (8 MiB of offsets) ...
 pub(crate) const MIN_BUCKET_BITS: u32 = 20;
 /// ... and most (2 GiB of offsets, for billions of entries).
-const MAX_BUCKET_BITS: u32 = 28;
+pub(crate) const MAX_BUCKET_BITS: u32 = 28;
 
 /// Bucket bits for `entries` entries: about 8 a bucket, so that a lookup's binary search
 /// stays within a cache line or two however large the corpus.
@@ -344,14 +344,54 @@ impl ArticleTable {
         prefetch(&self.entries, (from + to) / 2 * ENTRY_BYTES);
     }
 
-    /// The word hashes of article `a`.
+    /// The word hashes of article `a` (none for a number the table does not hold).
     pub fn words(&self, a: u32) -> Words<'_> {
         let a = a as usize;
+        if a >= self.n {
+            return Words(&[]);
+        }
         let (from, to) = (
             u64_at(&self.index, a * 2) as usize,
             u64_at(&self.index, a * 2 + 2) as usize,
         );
-        Words(&self.words[from * 8..to * 8])
+        Words(self.words.get(from * 8..to * 8).unwrap_or(&[]))
+    }
+
+    /// Checks that the index and bucket offsets stay inside the files they point into:
+    /// `words` words and `corpus_bytes` bytes of records, as the manifest says.
+    pub(crate) fn validate(&self, words: u64, corpus_bytes: u64) -> Result<(), String> {
+        let records = self.index.len() / INDEX_BYTES;
+        if records != self.n + 1 || self.words.len() as u64 != words * 8 {
+            return Err("index.bin and words.bin disagree with the manifest".into());
+        }
+        let (mut word, mut line) = (0u64, 0u64);
+        for r in 0..records {
+            let (w, l) = (u64_at(&self.index, r * 2), u64_at(&self.index, r * 2 + 1));
+            if w < word || l < line || w > words || l > corpus_bytes {
+                return Err(format!("index.bin record {r} is out of order"));
+            }
+            (word, line) = (w, l);
+        }
+        if (word, line) != (words, corpus_bytes) {
+            return Err("index.bin does not end where the corpus ends".into());
+        }
+        let entries = (self.entries.len() / ENTRY_BYTES) as u64;
+        let offsets = self.buckets.len() / 8;
+        if offsets != (1usize << self.bucket_bits) + 1 || u64_at(&self.buckets, 0) != 0 {
+            return Err("buckets.bin has the wrong size or start".into());
+        }
+        let mut at = 0u64;
+        for b in 1..offsets {
+            let x = u64_at(&self.buckets, b);
+            if x < at || x > entries {
+                return Err(format!("buckets.bin offset {b} is out of order"));
+            }
+            at = x;
+        }
+        if at != entries {
+            return Err("buckets.bin does not end where the entries end".into());
+        }
+        Ok(())
     }
 
     /// The stored record of article `a` (read from the store on demand when mapped).
@@ -363,6 +403,9 @@ impl ArticleTable {
                 .with_context(|| format!("no article number {a}")),
             Texts::Mapped(bytes) => {
                 let i = a as usize;
+                if i >= self.n {
+                    anyhow::bail!("no article number {a}");
+                }
                 let (from, to) = (
                     u64_at(&self.index, i * 2 + 1) as usize,
                     u64_at(&self.index, i * 2 + 3) as usize,

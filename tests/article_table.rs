@@ -76,6 +76,14 @@ fn in_memory_findings(m: &Path) -> Vec<String> {
     v
 }
 
+/// Sets `key` of the table's manifest to `value`, as a hand edit would.
+fn set_in_manifest(table: &Path, key: &str, value: serde_json::Value) {
+    let p = table.join("manifest.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    v[key] = value;
+    std::fs::write(&p, v.to_string()).unwrap();
+}
+
 fn detect(m: &Path) -> String {
     let out = run(m, &["detect"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -147,13 +155,7 @@ fn a_missing_stale_torn_or_foreign_table_is_rebuilt_and_says_why() {
         ),
         (
             "layout version 99",
-            Box::new(|| {
-                let p = table.join("manifest.json");
-                let mut v: serde_json::Value =
-                    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
-                v["version"] = 99.into();
-                std::fs::write(&p, v.to_string()).unwrap();
-            }),
+            Box::new(|| set_in_manifest(&table, "version", 99.into())),
         ),
         (
             "index.bin record",
@@ -177,33 +179,15 @@ fn a_missing_stale_torn_or_foreign_table_is_rebuilt_and_says_why() {
         ),
         (
             "manifest is damaged",
-            Box::new(|| {
-                let p = table.join("manifest.json");
-                let mut v: serde_json::Value =
-                    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
-                v["bucket_bits"] = 0.into();
-                std::fs::write(&p, v.to_string()).unwrap();
-            }),
+            Box::new(|| set_in_manifest(&table, "bucket_bits", 0.into())),
         ),
         (
             "this build detects with k5",
-            Box::new(|| {
-                let p = table.join("manifest.json");
-                let mut v: serde_json::Value =
-                    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
-                v["algorithm"] = "k8-stride8-detector1".into();
-                std::fs::write(&p, v.to_string()).unwrap();
-            }),
+            Box::new(|| set_in_manifest(&table, "algorithm", "k8-stride8-detector1".into())),
         ),
         (
             "corpus changed",
-            Box::new(|| {
-                let p = table.join("manifest.json");
-                let mut v: serde_json::Value =
-                    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
-                v["corpus_sha256"] = "00".into();
-                std::fs::write(&p, v.to_string()).unwrap();
-            }),
+            Box::new(|| set_in_manifest(&table, "corpus_sha256", "00".into())),
         ),
     ];
     for (why, damage) in cases {
@@ -248,36 +232,26 @@ fn more_articles_rebuild_the_table_and_nothing_new_keeps_it() {
     assert!(second.words > first.words);
 }
 
-#[test]
-fn a_build_killed_at_any_moment_leaves_a_matter_that_detects_right() {
-    let (t, m, s) = synth_matter(300, 1_500);
-    let reference_m = t.path().join("ref");
-    run_ok(
-        &reference_m,
-        &[
-            "--quiet",
-            "import",
-            s.join("conversations.jsonl").to_str().unwrap(),
-        ],
-    );
-    import_articles(&reference_m, &s.join("articles.jsonl"));
-    detect(&reference_m);
-    let reference = sorted_findings(&reference_m);
-    // Time a whole build, then kill builds part-way through it.
-    let articles = s.join("articles.jsonl");
+/// A reference matter of the same synth output, imported and detected whole: its findings,
+/// and how long its `articles import` (import and table) took.
+fn reference(t: &Path, s: &Path) -> (Vec<String>, std::time::Duration) {
+    let m = t.join("ref");
+    let c = s.join("conversations.jsonl");
+    run_ok(&m, &["--quiet", "import", c.to_str().unwrap()]);
     let started = Instant::now();
-    import_articles(&m, &articles);
+    import_articles(&m, &s.join("articles.jsonl"));
     let whole = started.elapsed();
+    detect(&m);
+    (sorted_findings(&m), whole)
+}
+
+/// Runs `verbatim --matter m --quiet ARGS` four times, killing it at 1/5 to 4/5 of `whole`
+/// (each run's arguments from its number, 1 to 4).
+fn kill_part_way(m: &Path, whole: std::time::Duration, args: impl Fn(u32) -> Vec<String>) {
     for k in 1..=4u32 {
         let mut child = bin()
-            .args([
-                "--matter",
-                m.to_str().unwrap(),
-                "--quiet",
-                "detect",
-                "--max-df",
-            ])
-            .arg((10 + k).to_string())
+            .args(["--matter", m.to_str().unwrap(), "--quiet"])
+            .args(args(k))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -286,6 +260,17 @@ fn a_build_killed_at_any_moment_leaves_a_matter_that_detects_right() {
         let _ = child.kill();
         let _ = child.wait();
     }
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_matter_that_detects_right() {
+    let (t, m, s) = synth_matter(300, 1_500);
+    let (reference, whole) = reference(t.path(), &s);
+    import_articles(&m, &s.join("articles.jsonl"));
+    // Builds for other boilerplate thresholds, killed part-way through.
+    kill_part_way(&m, whole, |k| {
+        vec!["detect".into(), "--max-df".into(), (10 + k).to_string()]
+    });
     // Whatever the kills left (a half-written table.new/, a table of another max_df), the
     // next run reads a whole table and finds the same.
     detect(&m);
@@ -296,39 +281,12 @@ fn a_build_killed_at_any_moment_leaves_a_matter_that_detects_right() {
 #[test]
 fn an_import_killed_while_it_builds_the_table_is_finished_by_the_next() {
     let (t, m, s) = synth_matter(300, 1_500);
-    let reference_m = t.path().join("ref");
-    run_ok(
-        &reference_m,
-        &[
-            "--quiet",
-            "import",
-            s.join("conversations.jsonl").to_str().unwrap(),
-        ],
-    );
+    let (reference, whole) = reference(t.path(), &s);
     let articles = s.join("articles.jsonl");
-    let started = Instant::now();
-    import_articles(&reference_m, &articles);
-    let whole = started.elapsed();
-    detect(&reference_m);
-    let reference = sorted_findings(&reference_m);
-    for k in 1..=4u32 {
-        let mut child = bin()
-            .args([
-                "--matter",
-                m.to_str().unwrap(),
-                "--quiet",
-                "articles",
-                "import",
-            ])
-            .arg(&articles)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(whole * k / 5);
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+    let file = articles.to_str().unwrap().to_string();
+    kill_part_way(&m, whole, |_| {
+        vec!["articles".into(), "import".into(), file.clone()]
+    });
     // The file is imported whole (or found imported) and the table matches the corpus.
     import_articles(&m, &articles);
     let manifest = store::manifest(&m).unwrap().unwrap();

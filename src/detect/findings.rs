@@ -192,13 +192,15 @@ fn scan_with(
     names: Names,
     th: &Thresholds,
 ) -> Result<Vec<Finding>> {
-    // Records of the articles this conversation copies, read once each.
-    let mut records: HashMap<u32, std::borrow::Cow<'_, crate::articles::Article>> = HashMap::new();
-    let mut record = |a: u32| -> Result<std::borrow::Cow<'_, crate::articles::Article>> {
+    // Records of the articles this conversation copies, read once each and shared (a mapped
+    // table parses each from the store).
+    type Record<'t> = std::rc::Rc<std::borrow::Cow<'t, crate::articles::Article>>;
+    let mut records: HashMap<u32, Record<'_>> = HashMap::new();
+    let mut record = |a: u32| -> Result<Record<'_>> {
         if let Some(r) = records.get(&a) {
             return Ok(r.clone());
         }
-        let r = table.article(a)?;
+        let r = std::rc::Rc::new(table.article(a)?);
         records.insert(a, r.clone());
         Ok(r)
     };

@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 use super::normalize;
 use super::table::{
     ArticleTable, Bytes, ENTRY_BYTES, INDEX_BYTES, MAX_BUCKET_BITS, MIN_BUCKET_BITS, RAW_BYTES,
-    RawEntry, Texts, bucket_bits_for, sample, write_sorted,
+    RawEntry, Texts, bucket_bits_for, sample, write_offsets, write_sorted,
 };
 use crate::articles::Article;
 use crate::fsutil;
@@ -109,21 +109,8 @@ pub fn open_or_build(
     progress: &mut dyn Progress,
 ) -> Result<(ArticleTable, Option<Built>)> {
     let articles_dir = matter_dir.join(crate::articles::DIR);
-    fsutil::create_matter_subdir(&articles_dir)?;
     // One build at a time; a second waits and then finds the table built.
-    let lock_path = articles_dir.join(LOCK_FILE);
-    let lock = fsutil::open_append_private(&lock_path)?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            progress.note("another verbatim process is building the article table; waiting for it");
-            lock.lock()
-                .with_context(|| format!("cannot lock {}", lock_path.display()))?;
-        }
-        Err(fs::TryLockError::Error(e)) => {
-            return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
-        }
-    }
+    let _lock = lock_table(matter_dir, Wait::Yes(progress))?;
     // Under the lock no build runs: a table.new/ is what a killed one left.
     let stale = articles_dir.join(NEW_DIR);
     if stale.exists() {
@@ -152,12 +139,37 @@ pub fn rebuild(
     memory_mib: u64,
     progress: &mut dyn Progress,
 ) -> Result<Manifest> {
+    let _lock = lock_table(matter_dir, Wait::Yes(progress))?;
+    build(matter_dir, max_df, budget(memory_mib), progress)
+}
+
+/// Whether taking the table's lock waits for another process that holds it.
+enum Wait<'a> {
+    /// Waits, saying so through the progress.
+    Yes(&'a mut dyn Progress),
+    /// Gives up: None.
+    No,
+}
+
+/// The lock held while the table is built (`articles/table.lock`).
+fn lock_table(matter_dir: &Path, wait: Wait) -> Result<Option<File>> {
     let articles_dir = matter_dir.join(crate::articles::DIR);
+    fsutil::create_matter_subdir(&articles_dir)?;
     let lock_path = articles_dir.join(LOCK_FILE);
     let lock = fsutil::open_append_private(&lock_path)?;
-    lock.lock()
-        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
-    build(matter_dir, max_df, budget(memory_mib), progress)
+    let failed = |e| Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
+    match (lock.try_lock(), wait) {
+        (Ok(()), _) => Ok(Some(lock)),
+        (Err(fs::TryLockError::WouldBlock), Wait::No) => Ok(None),
+        (Err(fs::TryLockError::WouldBlock), Wait::Yes(progress)) => {
+            progress.note("another verbatim process is building the article table; waiting for it");
+            match lock.lock() {
+                Ok(()) => Ok(Some(lock)),
+                Err(e) => failed(e),
+            }
+        }
+        (Err(fs::TryLockError::Error(e)), _) => failed(e),
+    }
 }
 
 /// Bytes of a budget of `mib` MiB (64 at least).
@@ -585,13 +597,7 @@ impl Spill {
 /// streamed: at 2^28 buckets a second array in memory would be 2 GiB.
 fn write_bucket_offsets(path: &Path, counts: &[u64]) -> Result<()> {
     let mut w = writer(path, 1 << 20)?;
-    let mut at = 0u64;
-    let err = || format!("cannot write {}", path.display());
-    w.write_all(&at.to_le_bytes()).with_context(err)?;
-    for c in counts {
-        at += c;
-        w.write_all(&at.to_le_bytes()).with_context(err)?;
-    }
+    write_offsets(counts, &mut w).with_context(|| format!("cannot write {}", path.display()))?;
     finish(w, path)
 }
 
@@ -716,17 +722,10 @@ impl Feed {
     pub fn start(matter_dir: &Path, bytes: u64, memory_mib: u64) -> Result<Option<Feed>> {
         let memory = budget(memory_mib);
         let articles_dir = matter_dir.join(crate::articles::DIR);
-        fsutil::create_matter_subdir(&articles_dir)?;
-        let lock_path = articles_dir.join(LOCK_FILE);
-        let lock = fsutil::open_append_private(&lock_path)?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            // Another build or import is under way: no feed; the table is built after.
-            Err(fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(fs::TryLockError::Error(e)) => {
-                return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()));
-            }
-        }
+        // Another build or import under way: no feed; the table is built after.
+        let Some(lock) = lock_table(matter_dir, Wait::No)? else {
+            return Ok(None);
+        };
         if crate::articles::committed(matter_dir)?.1 != 0 {
             return Ok(None);
         }

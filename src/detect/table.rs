@@ -221,15 +221,14 @@ pub(crate) fn write_sorted(
 }
 
 /// Bucket offsets (one more than the buckets, little-endian u64s) from per-bucket counts.
-pub(crate) fn bucket_offsets(counts: &[u64]) -> Vec<u8> {
-    let mut out = Vec::with_capacity((counts.len() + 1) * 8);
+pub(crate) fn write_offsets(counts: &[u64], out: &mut impl Write) -> std::io::Result<()> {
     let mut at = 0u64;
-    out.extend_from_slice(&at.to_le_bytes());
+    out.write_all(&at.to_le_bytes())?;
     for c in counts {
         at += c;
-        out.extend_from_slice(&at.to_le_bytes());
+        out.write_all(&at.to_le_bytes())?;
     }
-    out
+    Ok(())
 }
 
 pub struct ArticleTable {
@@ -283,7 +282,12 @@ impl ArticleTable {
             words: Bytes::Owned(words),
             index: Bytes::Owned(index),
             entries: Bytes::Owned(entries),
-            buckets: Bytes::Owned(bucket_offsets(&counts)),
+            buckets: {
+                let mut b = Vec::with_capacity((counts.len() + 1) * 8);
+                // Writing to a Vec cannot fail.
+                let _ = write_offsets(&counts, &mut b);
+                Bytes::Owned(b)
+            },
             bucket_bits: bits,
             prefetch: false,
             texts: Texts::Owned(articles),

@@ -17,20 +17,7 @@ use verbatim::tui::worker::Core;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{env_u64, matter, median, percentile};
-
-fn rss_anon_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("RssAnon:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
+use common::{env_u64, matter, median, percentile, rss_anon_mib};
 
 /// Serves requests the way the workers do (outside the timed key-to-frame path).
 fn serve(core: &Core, app: &mut App, mut fx: Vec<Effect>) {

@@ -398,3 +398,103 @@ fn a_required_note_is_enforced_and_tags_check_lists_what_breaks_a_rule() {
     assert!(out.contains("exclusive group call"), "{out}");
     assert!(!out.contains("c1"), "{out}");
 }
+
+/// Review filters keep their member sets with the review state and update them event by
+/// event: after every tag, untag, undo and note, by this process or another, and after more
+/// conversations arrive in a new segment, each filter counts exactly what a state replayed
+/// afresh (which has no kept sets) counts.
+#[test]
+fn kept_review_filter_sets_follow_every_change() {
+    use verbatim::index::ConvIndex;
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m");
+    let batch = |from: usize, to: usize, name: &str| {
+        let lines: Vec<String> = (from..to)
+            .map(|i| openai_line(&format!("c{i}"), "tell me about the barrage", "Here."))
+            .collect();
+        write(tmp.path(), name, lines.join("\n").as_bytes())
+    };
+    import_files(&m, &[batch(0, 40, "a.jsonl")]);
+    let index = ConvIndex::open(&m.join("index")).unwrap();
+    let mut mine = Journal::open(&m).unwrap();
+    let mut other = Journal::open(&m).unwrap();
+    let queries = [
+        "tag:hot",
+        "-tag:hot",
+        "barrage AND tag:echo-only",
+        "reviewed:no",
+        "reviewed:yes AND NOT tag:hot",
+        "reviewer:ann",
+        "reviewer:bob OR tag:hot",
+        "note:barrage",
+    ];
+    let check = |j: &Journal, step: usize| {
+        let fresh = j.state().clone();
+        for q in queries {
+            let kept = verbatim::search::count(&index, Some(j.state()), q).unwrap();
+            let afresh = verbatim::search::count(&index, Some(&fresh), q).unwrap();
+            assert_eq!(kept, afresh, "step {step}: {q}");
+        }
+    };
+    check(&mine, 0);
+    let mut seed = 7u64;
+    let mut convs = 40;
+    for step in 1..=300 {
+        if step == 150 {
+            // More conversations, in a new segment the kept sets have not seen.
+            import_files(&m, &[batch(40, 60, "b.jsonl")]);
+            index.reload().unwrap();
+            convs = 60;
+        }
+        let who = ["ann", "bob"][(next(&mut seed) % 2) as usize];
+        let j = if next(&mut seed).is_multiple_of(3) {
+            &mut other
+        } else {
+            &mut mine
+        };
+        let id = format!("c{}", next(&mut seed) % convs);
+        let draft = match next(&mut seed) % 6 {
+            0 | 1 => Some((
+                Action::Tag,
+                json!(["hot", "echo-only"][(next(&mut seed) % 2) as usize]),
+            )),
+            2 => Some((Action::Untag, json!("hot"))),
+            3 => Some((
+                Action::Note,
+                json!(["barrage ahead", ""][(next(&mut seed) % 2) as usize]),
+            )),
+            _ => verbatim::review::last_undoable(&j.state().events, who)
+                .map(|e| (Action::Undo, json!(e.seq))),
+        };
+        let Some((action, value)) = draft else {
+            continue;
+        };
+        let conversations = match action {
+            Action::Undo => {
+                let target = value.as_u64().unwrap();
+                j.state()
+                    .event(target)
+                    .unwrap()
+                    .targets()
+                    .map(String::from)
+                    .collect()
+            }
+            _ => vec![id],
+        };
+        j.append(who, |_| {
+            Ok(vec![Draft {
+                conversations,
+                action,
+                value,
+                replaces: Vec::new(),
+                via: None,
+            }])
+        })
+        .unwrap();
+        // Both catch up, as the interface's worker does before each search.
+        mine.refresh().unwrap();
+        other.refresh().unwrap();
+        check(&mine, step);
+        check(&other, step);
+    }
+}

@@ -58,9 +58,14 @@ pub fn dataset(n: u64) -> (PathBuf, Option<(f64, u64)>) {
     (file, Some((t.elapsed().as_secs_f64(), s.bytes_written)))
 }
 
+/// Where the `n`-conversation matter is kept.
+pub fn matter_dir(n: u64) -> PathBuf {
+    root().join(format!("matter-{n}"))
+}
+
 /// A matter with the `n`-conversation dataset imported.
 pub fn matter(n: u64) -> PathBuf {
-    let dir = root().join(format!("matter-{n}"));
+    let dir = matter_dir(n);
     let done = dir.join(".complete");
     if done.exists() {
         return dir;
@@ -122,4 +127,18 @@ pub fn child_peak_anon(mut cmd: std::process::Command) -> f64 {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     peak_kb as f64 / 1024.0
+}
+
+/// This process's anonymous resident memory in MiB.
+pub fn rss_anon_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("RssAnon:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
 }

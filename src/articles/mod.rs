@@ -28,6 +28,7 @@
 //! same way and not recorded, so running the import again retries it.
 
 pub mod html;
+mod html_parse;
 mod read;
 
 use std::collections::BTreeMap;

@@ -983,8 +983,11 @@ impl ArticleSource for FolderSource {
             self.cp1252.push(id.clone());
         }
         let lower = id.to_ascii_lowercase();
+        // What an HTML page's metadata says: URL, date, section.
+        let mut page = (None, None, None);
         let (title, text) = if lower.ends_with(".html") || lower.ends_with(".htm") {
             let r = html::reduce(&content);
+            page = (r.url, r.published.map(|d| normalize_date(&d)), r.section);
             let title = r.title.or_else(|| first_line_title(&r.text, false));
             (title, r.text)
         } else if lower.ends_with(".md") {
@@ -1000,9 +1003,9 @@ impl ArticleSource for FolderSource {
         Ok(Some(ReadItem::Article(Article {
             id,
             title,
-            url: None,
-            published: None,
-            section: None,
+            url: page.0,
+            published: page.1,
+            section: page.2,
             text,
         })))
     }
@@ -1038,12 +1041,27 @@ pub(super) fn decode_text(bytes: &[u8]) -> (String, bool) {
         Err(_) => (
             b.iter()
                 .map(|&c| match c {
-                    0x80..=0x9f => html::cp1252_high(c),
+                    0x80..=0x9f => cp1252_high(c),
                     c => c as char,
                 })
                 .collect(),
             true,
         ),
+    }
+}
+
+/// The Windows-1252 character of a byte in 0x80..=0x9F (undefined bytes map to themselves).
+pub fn cp1252_high(byte: u8) -> char {
+    const TABLE: [char; 32] = [
+        '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}',
+        '\u{2021}', '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}',
+        '\u{8f}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}',
+        '\u{2014}', '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}', '\u{17e}',
+        '\u{178}',
+    ];
+    match byte {
+        0x80..=0x9f => TABLE[(byte - 0x80) as usize],
+        b => b as char,
     }
 }
 

@@ -57,6 +57,9 @@ impl WriterSettings {
     }
 }
 
+/// Search threads at most (a workstation's cores; more gain little over tens of segments).
+const MAX_SEARCH_THREADS: usize = 16;
+
 impl ConvIndex {
     /// Opens the index in `dir`, creating an empty one when there is none.
     pub fn open_or_create(dir: &Path) -> Result<ConvIndex> {
@@ -103,8 +106,16 @@ impl ConvIndex {
         Self::from_index(index)
     }
 
-    fn from_index(index: Index) -> Result<ConvIndex> {
+    fn from_index(mut index: Index) -> Result<ConvIndex> {
         analyzer::register(&index);
+        // Searches run over the segments on every core: a heavy query (a phrase of common
+        // words over ten million conversations) is bound by one core's speed otherwise.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores > 1 {
+            index
+                .set_multithread_executor(cores.min(MAX_SEARCH_THREADS))
+                .context("cannot start the search threads")?;
+        }
         let fields = Fields::from_schema(&index.schema()).context(
             "the index does not have the expected fields; it was built by an incompatible version",
         )?;

@@ -16,6 +16,7 @@ use tantivy::schema::Field;
 use super::ast::{Bound, Filter, Node, Pattern, Scope};
 use super::budget::Budget;
 use super::keyset::KeySetQuery;
+use super::live_set::{LiveSet, LiveSetQuery};
 use super::materialized::Materialized;
 use super::proximity::SpanQuery;
 use super::span;
@@ -235,22 +236,43 @@ fn designated(want: &str, ctx: &Env) -> Result<Box<dyn Query>> {
         Some(dir) => crate::review::designation::matter_default(dir)?.map(|d| d.to_lowercase()),
         None => None,
     };
-    let coded = |pred: &dyn Fn(&str) -> bool| -> Box<dyn Query> {
-        match ctx.review {
-            Some(state) => id_set(state.ids_where(|c| {
-                c.designation
-                    .as_deref()
-                    .is_some_and(|d| pred(&d.to_lowercase()))
-            })),
-            None => Box::new(EmptyQuery),
-        }
+    let coded = |key: &str, pred: Box<dyn Fn(&str) -> bool + Send + Sync>| {
+        live(ctx, &format!("designation {key}"), move |c| {
+            c.designation
+                .as_deref()
+                .is_some_and(|d| pred(&d.to_lowercase()))
+        })
     };
+    let w = want.to_string();
     Ok(match (want, default.as_deref()) {
         ("none", Some(_)) => Box::new(EmptyQuery),
-        ("none", None) => all_except(coded(&|_| true)),
-        (w, Some(d)) if w == d => all_except(coded(&|x| x != w)),
-        (w, _) => coded(&|x| x == w),
+        ("none", None) => all_except(coded("any", Box::new(|_| true))),
+        (_, Some(d)) if want == d => {
+            all_except(coded(&format!("not {want:?}"), Box::new(move |x| x != w)))
+        }
+        _ => coded(&format!("is {want:?}"), Box::new(move |x| x == w)),
     })
+}
+
+/// The conversations whose review satisfies `pred`, as a set kept with the review state under
+/// `key` (no state: none).
+fn live(
+    ctx: &Env,
+    key: &str,
+    pred: impl Fn(&crate::review::ConvReview) -> bool + Send + Sync + 'static,
+) -> Box<dyn Query> {
+    match ctx.review {
+        Some(state) => {
+            let id = ctx.fields.id;
+            let set = state.derived(&format!("{id:?} {key}"), || LiveSet::new(state, id, pred));
+            if set.is_empty() {
+                Box::new(EmptyQuery)
+            } else {
+                Box::new(LiveSetQuery(set))
+            }
+        }
+        None => Box::new(EmptyQuery),
+    }
 }
 
 /// Every conversation but those `q` matches.
@@ -382,12 +404,9 @@ fn positional(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
 
 fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
     let fields = ctx.fields;
-    let review = |pred: &dyn Fn(&crate::review::ConvReview) -> bool| -> Box<dyn Query> {
-        match ctx.review {
-            Some(state) => id_set(state.ids_where(pred)),
-            None => Box::new(EmptyQuery),
-        }
-    };
+    let key = format!("{f:?}");
+    let review =
+        |pred: Box<dyn Fn(&crate::review::ConvReview) -> bool + Send + Sync>| live(ctx, &key, pred);
     match f {
         Filter::Model(m) => Box::new(TermQuery::new(
             Term::from_field_text(fields.model, m),
@@ -415,10 +434,18 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
             let t = |n: u64| Term::from_field_u64(fields.turns, n);
             Box::new(RangeQuery::new(bound(*lo, t), bound(*hi, t)))
         }
-        Filter::Tag(tag) => review(&|c| c.tags.contains(tag)),
-        Filter::Reviewed(true) => review(&|c| c.reviewed()),
-        Filter::Reviewed(false) => all_except(review(&|c| c.reviewed())),
-        Filter::Reviewer(name) => review(&|c| c.reviewers.contains(name)),
+        Filter::Tag(tag) => {
+            let tag = tag.clone();
+            review(Box::new(move |c| c.tags.contains(&tag)))
+        }
+        Filter::Reviewed(yes) => {
+            let q = live(ctx, "reviewed", |c| c.reviewed());
+            if *yes { q } else { all_except(q) }
+        }
+        Filter::Reviewer(name) => {
+            let name = name.clone();
+            review(Box::new(move |c| c.reviewers.contains(&name)))
+        }
         Filter::Score(lo, hi) => found(ctx, &|c| in_bounds(c.score as u64, *lo, *hi)),
         Filter::Article(a) => found(ctx, &|c| c.articles.iter().any(|x| x == a)),
         Filter::Label(l) => found(ctx, &|c| c.labels.iter().any(|x| x.as_str() == l)),
@@ -446,7 +473,7 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
                 .into_iter()
                 .map(|t| t.0)
                 .collect::<Vec<_>>();
-            review(&|c| {
+            review(Box::new(move |c| {
                 c.note.as_deref().is_some_and(|n| {
                     let toks: Vec<String> = crate::index::analyzer::tokenize(n)
                         .into_iter()
@@ -454,7 +481,7 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
                         .collect();
                     !word.is_empty() && toks.windows(word.len()).any(|w| w == word.as_slice())
                 })
-            })
+            }))
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod compile;
 pub mod highlight;
 pub mod keyset;
 pub mod lex;
+pub mod live_set;
 pub mod materialized;
 pub mod options;
 pub mod parse;

@@ -3,6 +3,7 @@
 
 pub mod batches;
 pub mod conflicts;
+pub mod derived;
 pub mod designation;
 pub mod highlights;
 pub mod journal;

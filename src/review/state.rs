@@ -1,10 +1,12 @@
 //! Review state: the tags and note of every conversation, as the replay of the journal.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::derived::{Derived, DerivedCache};
 use super::journal::{Action, Event};
 
 /// What the review decided about one conversation.
@@ -77,6 +79,14 @@ enum Key {
     },
 }
 
+impl Key {
+    fn conv(&self) -> &str {
+        match self {
+            Key::Hold { conv, .. } | Key::Note { conv } | Key::Designation { conv } => conv,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Val {
     Held(bool),
@@ -123,6 +133,8 @@ pub struct ReviewState {
     conflicts: HashMap<u64, Vec<Conflict>>,
     /// The last event that changed each unit of state.
     last_change: HashMap<Key, u64>,
+    /// Values derived from this state (review filters' sets), kept current by `apply`.
+    derived: DerivedCache,
 }
 
 impl ReviewState {
@@ -239,6 +251,18 @@ impl ReviewState {
         for c in &changes {
             self.last_change.insert(c.key.clone(), e.seq);
         }
+        if !self.derived.is_empty() {
+            // Every conversation the event touched (its reviewers change even when its tags
+            // do not); an undo touches those it reverted.
+            let touched: BTreeSet<&str> = if e.action == Action::Undo {
+                changes.iter().map(|c| c.key.conv()).collect()
+            } else {
+                e.targets().collect()
+            };
+            for id in touched {
+                self.derived.changed(id, self.convs.get(id));
+            }
+        }
         if !changes.is_empty() {
             self.changes.insert(e.seq, changes);
         }
@@ -256,11 +280,7 @@ impl ReviewState {
         let mut done = Vec::new();
         let mut conflicts = Vec::new();
         for ch in todo {
-            let conv = match &ch.key {
-                Key::Hold { conv, .. } | Key::Note { conv } | Key::Designation { conv } => {
-                    conv.clone()
-                }
-            };
+            let conv = ch.key.conv().to_string();
             let last = self.last_change.get(&ch.key).copied();
             if last != Some(target) {
                 let since = last.unwrap_or(0);
@@ -332,6 +352,12 @@ impl ReviewState {
             }
         });
         holds != add
+    }
+
+    /// The value derived from this state under `key` (made by `make` when absent), kept
+    /// current as further events apply.
+    pub fn derived<T: Derived>(&self, key: &str, make: impl FnOnce() -> T) -> Arc<T> {
+        self.derived.get_or_make(key, make)
     }
 
     pub fn ids_where(&self, pred: impl Fn(&ConvReview) -> bool) -> Vec<&str> {

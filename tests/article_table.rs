@@ -15,23 +15,22 @@ use verbatim::detect::table::ArticleTable;
 use verbatim::detect::{Thresholds, store};
 use verbatim::index::ConvIndex;
 
+/// The table was built from the corpus as it is: detect uses it without a rebuild.
+fn assert_table_current(m: &Path) {
+    let manifest = store::manifest(m).unwrap().unwrap();
+    assert_eq!(
+        manifest.corpus_sha256,
+        verbatim::articles::corpus_sha256(m).unwrap()
+    );
+    let err = detect(m);
+    assert!(!err.contains("building the article table"), "{err}");
+}
+
 /// A synthetic production and corpus, imported; returns (tempdir, matter, synth dir).
 fn synth_matter(conversations: u64, articles: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("s");
-    verbatim::synth::synth(
-        &verbatim::synth::SynthOptions {
-            conversations,
-            articles,
-            seed: 5,
-            format: verbatim::synth::SynthFormat::OpenAi,
-            out: out.clone(),
-            plant_rate: 0.5,
-            near_duplicates: 0.0,
-        },
-        &mut |_| {},
-    )
-    .unwrap();
+    synth_planted(&out, conversations, articles, 5);
     let m = tmp.path().join("m");
     let c = out.join("conversations.jsonl");
     run_ok(&m, &["--quiet", "import", c.to_str().unwrap()]);
@@ -289,13 +288,7 @@ fn an_import_killed_while_it_builds_the_table_is_finished_by_the_next() {
     });
     // The file is imported whole (or found imported) and the table matches the corpus.
     import_articles(&m, &articles);
-    let manifest = store::manifest(&m).unwrap().unwrap();
-    assert_eq!(
-        manifest.corpus_sha256,
-        verbatim::articles::corpus_sha256(&m).unwrap()
-    );
-    let err = detect(&m);
-    assert!(!err.contains("building the article table"), "{err}");
+    assert_table_current(&m);
     assert_eq!(sorted_findings(&m), reference);
 }
 
@@ -323,12 +316,6 @@ fn a_file_rolled_back_during_the_import_leaves_a_table_of_what_was_kept() {
     let said = stdout(&out);
     assert!(said.contains("nothing from this file was kept"), "{said}");
     assert!(said.contains("article table: 30 articles"), "{said}");
-    let manifest = store::manifest(&m).unwrap().unwrap();
-    assert_eq!(
-        manifest.corpus_sha256,
-        verbatim::articles::corpus_sha256(&m).unwrap()
-    );
-    let err = detect(&m);
-    assert!(!err.contains("building the article table"), "{err}");
+    assert_table_current(&m);
     assert_eq!(sorted_findings(&m), in_memory_findings(&m));
 }

@@ -186,19 +186,7 @@ fn interrupted_detection_keeps_previous_findings() {
 fn planted_cases_meet_the_floors() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("s");
-    verbatim::synth::synth(
-        &verbatim::synth::SynthOptions {
-            conversations: 3000,
-            articles: 150,
-            seed: 99,
-            format: verbatim::synth::SynthFormat::OpenAi,
-            out: out.clone(),
-            plant_rate: 0.5,
-            near_duplicates: 0.0,
-        },
-        &mut |_| {},
-    )
-    .unwrap();
+    synth_planted(&out, 3000, 150, 99);
     let m = tmp.path().join("m");
     assert!(
         run(

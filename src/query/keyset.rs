@@ -27,21 +27,31 @@ impl KeySetQuery {
     }
 
     fn bits(&self, reader: &SegmentReader) -> tantivy::Result<BitSet> {
-        let max = reader.max_doc();
-        let mut bits = BitSet::with_max_value(max.max(1));
-        if self.keys.is_empty() {
-            return Ok(bits);
-        }
-        let col = reader.fast_fields().u64("id_key")?;
-        for doc in 0..max {
-            if let Some(k) = col.first(doc)
-                && self.keys.contains(&k)
-            {
-                bits.insert(doc);
-            }
-        }
-        Ok(bits)
+        segment_members(reader, self.keys.is_empty(), |k| self.keys.contains(k))
     }
+}
+
+/// The documents of `reader`'s segment whose id key is a member (one pass over the `id_key`
+/// column; none when the set is `empty`).
+pub(super) fn segment_members(
+    reader: &SegmentReader,
+    empty: bool,
+    member: impl Fn(&u64) -> bool,
+) -> tantivy::Result<BitSet> {
+    let max = reader.max_doc();
+    let mut bits = BitSet::with_max_value(max.max(1));
+    if empty {
+        return Ok(bits);
+    }
+    let col = reader.fast_fields().u64("id_key")?;
+    for doc in 0..max {
+        if let Some(k) = col.first(doc)
+            && member(&k)
+        {
+            bits.insert(doc);
+        }
+    }
+    Ok(bits)
 }
 
 impl Query for KeySetQuery {

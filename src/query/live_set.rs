@@ -15,6 +15,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
+use super::keyset::segment_members;
 use crate::index::document::id_key;
 use crate::review::derived::Derived;
 use crate::review::{ConvReview, ReviewState};
@@ -117,18 +118,8 @@ impl LiveSet {
                 Ok(bits.clone())
             }
             None => {
-                let max = reader.max_doc();
-                let mut bits = BitSet::with_max_value(max.max(1));
-                if !inner.keys.is_empty() {
-                    let col = reader.fast_fields().u64("id_key")?;
-                    for doc in 0..max {
-                        if let Some(k) = col.first(doc)
-                            && inner.keys.contains(&k)
-                        {
-                            bits.insert(doc);
-                        }
-                    }
-                }
+                let keys = &inner.keys;
+                let bits = segment_members(reader, keys.is_empty(), |k| keys.contains(k))?;
                 inner.segments.insert(seg, (bits.clone(), done));
                 Ok(bits)
             }

@@ -191,3 +191,21 @@ pub fn import_stopping(
     };
     import::import(&mut matter, &inputs, &opts, progress, &cancel).unwrap()
 }
+
+/// A synthetic OpenAI-chat production with half its conversations planted (reproductions and
+/// echoes of its articles), written to `out`.
+pub fn synth_planted(out: &Path, conversations: u64, articles: u64, seed: u64) {
+    verbatim::synth::synth(
+        &verbatim::synth::SynthOptions {
+            conversations,
+            articles,
+            seed,
+            format: verbatim::synth::SynthFormat::OpenAi,
+            out: out.to_path_buf(),
+            plant_rate: 0.5,
+            near_duplicates: 0.0,
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+}

@@ -20,7 +20,6 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use verbatim::detect::{self, FindingsIndex, Thresholds};
-use verbatim::import::{self, ImportOptions, Input};
 use verbatim::index::ConvIndex;
 use verbatim::matter::Matter;
 use verbatim::progress::Silent;
@@ -69,15 +68,7 @@ fn matter(n: u64) -> PathBuf {
         eprintln!("synth of {n} conversations: {s:.1} s");
     }
     let t_import = Instant::now();
-    let mut m = Matter::open_or_create(&dir).unwrap();
-    import::import(
-        &mut m,
-        &[Input::File(file.clone())],
-        &ImportOptions::default(),
-        &mut Silent,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    common::import_file(&dir, &file);
     eprintln!("import: {:.1} s", t_import.elapsed().as_secs_f64());
     let t_detect = Instant::now();
     let articles = file.parent().unwrap().join("articles.jsonl");

@@ -57,6 +57,9 @@ pub struct SearchRequest {
     pub sort: SortBy,
     /// Width of snippets in bytes (0: no snippets).
     pub snippet_width: usize,
+    /// Mark the hits of every message of each hit (`Hit::hits`); otherwise only those of the
+    /// message the snippet shows, which is all a results list needs and much cheaper.
+    pub every_message: bool,
 }
 
 impl SearchRequest {
@@ -67,6 +70,7 @@ impl SearchRequest {
             offset: 0,
             sort: SortBy::Relevance,
             snippet_width: 160,
+            every_message: false,
         }
     }
 }
@@ -86,7 +90,8 @@ pub struct Hit {
     pub snippet: String,
     /// Byte ranges of hits within `snippet`.
     pub highlights: Vec<(usize, usize)>,
-    /// Hits per message, as byte ranges in each message's text.
+    /// Hits per message, as byte ranges in each message's text: of every message with hits
+    /// when the request asked for them (`every_message`), else of the snippet's message.
     pub hits: Vec<highlight::MessageHits>,
 }
 
@@ -191,12 +196,17 @@ pub fn search_full(
             let conv = index.load(searcher, addr)?;
             // Marking hits counts against the query's budget, so a cancel stops it too; a
             // query whose budget is spent by now shows the rest of its page unmarked.
-            let per_message =
-                match highlight::hits_metered(node, &conv, index.text_mode(), &mut meter) {
-                    Ok(h) => h,
-                    Err(e @ query::budget::Exceeded::Cancelled) => return Err(e.into()),
-                    Err(_) => Vec::new(),
-                };
+            let marked = if req.every_message {
+                highlight::hits_metered(node, &conv, index.text_mode(), &mut meter)
+            } else {
+                highlight::first_hits_metered(node, &conv, index.text_mode(), &mut meter)
+                    .map(|h| h.into_iter().collect())
+            };
+            let per_message = match marked {
+                Ok(h) => h,
+                Err(e @ query::budget::Exceeded::Cancelled) => return Err(e.into()),
+                Err(_) => Vec::new(),
+            };
             let (message, snippet, highlights) = match per_message.first() {
                 Some(h) if req.snippet_width > 0 => {
                     let text = &conv.messages[h.message as usize].text;

@@ -196,3 +196,47 @@ fn a_bulk_events_conversations_cannot_be_changed_in_the_journal_alone() {
     assert!(!ok, "{out}");
     assert!(out.contains("does not list the conversations"), "{out}");
 }
+
+/// A reader that stops after one line (`verbatim search ... | head -1`) ends the printing, not
+/// the process: the search's entry is committed and named by the head, and the command
+/// succeeds. The entry is in the trail before the first result is printed.
+#[test]
+fn a_reader_that_stops_early_leaves_a_committed_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Enough hits that the page is far larger than a pipe holds.
+    let lines: Vec<String> = (0..3000)
+        .map(|i| {
+            openai_line(
+                &format!("c{i}"),
+                &"hello there ".repeat(30),
+                "general kenobi",
+            )
+        })
+        .collect();
+    let f = write(tmp.path(), "in.jsonl", (lines.join("\n") + "\n").as_bytes());
+    let m = tmp.path().join("m");
+    assert!(run(&m, &["import", f.to_str().unwrap()]).status.success());
+    let before = trail_lines(&m).len();
+    let mut child = bin()
+        .arg("--matter")
+        .arg(&m)
+        .args(["search", "hello", "--limit", "3000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut out, &mut first).unwrap();
+    assert!(first.contains("3,000 conversations match"), "{first}");
+    // The entry is on the trail while the results are still being written.
+    let during = trail_lines(&m);
+    assert_eq!(during.len(), before + 1);
+    assert!(during.last().unwrap().contains("\"event\":\"search\""));
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{:?}: {}", o.status, stderr(&o));
+    let (ok, report) = verify(&m, &[]);
+    assert!(ok, "{report}");
+    assert!(!report.contains("interrupted"), "{report}");
+}

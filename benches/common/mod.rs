@@ -72,17 +72,22 @@ pub fn matter(n: u64) -> PathBuf {
     }
     let _ = std::fs::remove_dir_all(&dir);
     let (file, _) = dataset(n);
-    let mut m = Matter::open_or_create(&dir).unwrap();
+    import_file(&dir, &file);
+    std::fs::write(&done, b"").unwrap();
+    dir
+}
+
+/// Imports `file` into the matter in `dir` (created when absent) with the default options.
+pub fn import_file(dir: &Path, file: &Path) {
+    let mut m = Matter::open_or_create(dir).unwrap();
     import::import(
         &mut m,
-        &[Input::File(file)],
+        &[Input::File(file.to_path_buf())],
         &ImportOptions::default(),
         &mut Silent,
         &AtomicBool::new(false),
     )
     .unwrap();
-    std::fs::write(&done, b"").unwrap();
-    dir
 }
 
 /// Runs `cmd` to completion and returns its own peak resident memory in MiB (wait4 reports

@@ -72,73 +72,187 @@ pub fn known_keys(matter_dir: &Path) -> Result<Vec<String>> {
     Ok(ks.into_iter().map(|k| k.key).collect())
 }
 
-/// The journal `seq` of the newest coding entry near the end of the trail, if any.
+/// The journal `seq` of the newest coding entry of the trail, if any. Every command that
+/// opens the matter asks (to find coding that missed the trail), so the trail is read from
+/// its end, a chunk at a time, and only coding lines are parsed.
 fn last_coding_seq(matter_dir: &Path) -> Result<Option<u64>> {
+    const CHUNK: u64 = 1 << 20;
     let Some(mut f) = fsutil::open_read(&path_in(matter_dir))? else {
         return Ok(None);
     };
-    let len = f.metadata().context("cannot stat the audit trail")?.len();
-    let start = len.saturating_sub(1 << 20);
-    f.seek(SeekFrom::Start(start))
-        .context("cannot read the audit trail")?;
-    let mut tail = Vec::new();
-    f.read_to_end(&mut tail)
-        .context("cannot read the audit trail")?;
-    for line in tail.rsplit(|b| *b == b'\n') {
-        if let Ok(e) = serde_json::from_slice::<Entry>(line)
-            && crate::review::Action::is_coding_name(&e.event)
-        {
-            return Ok(e.data.get("seq").and_then(Value::as_u64));
+    let mut end = f.metadata().context("cannot stat the audit trail")?.len();
+    // Bytes of a line cut by the chunk's start, joined to the chunk before.
+    let mut carry: Vec<u8> = Vec::new();
+    while end > 0 {
+        let start = end.saturating_sub(CHUNK);
+        let mut buf = vec![0u8; (end - start) as usize];
+        f.seek(SeekFrom::Start(start))
+            .and_then(|_| f.read_exact(&mut buf))
+            .context("cannot read the audit trail")?;
+        buf.extend_from_slice(&carry);
+        // Unless this chunk starts the file, its first line may be cut: keep it for the next.
+        let whole_from = if start == 0 {
+            0
+        } else {
+            match memchr::memchr(b'\n', &buf) {
+                Some(i) => i + 1,
+                None => buf.len(),
+            }
+        };
+        for line in buf[whole_from..].rsplit(|b| *b == b'\n') {
+            if is_coding_line(line)
+                && let Ok(e) = serde_json::from_slice::<Entry>(line)
+                && crate::review::Action::is_coding_name(&e.event)
+            {
+                return Ok(e.data.get("seq").and_then(Value::as_u64));
+            }
         }
+        buf.truncate(whole_from);
+        carry = buf;
+        end = start;
     }
     Ok(None)
 }
 
+/// Whether an entry's line names a coding event, without parsing it: `event` is written
+/// before `data`, and a quote inside a value is escaped, so the first `"event":"` is the field.
+fn is_coding_line(line: &[u8]) -> bool {
+    const KEY: &[u8] = b"\"event\":\"";
+    let Some(at) = memchr::memmem::find(line, KEY) else {
+        return false;
+    };
+    let rest = &line[at + KEY.len()..];
+    let name = &rest[..memchr::memchr(b'"', rest).unwrap_or(rest.len())];
+    std::str::from_utf8(name).is_ok_and(crate::review::Action::is_coding_name)
+}
+
 /// Appends an entry, fsynced, under an exclusive lock.
 pub fn append(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Result<Entry> {
+    begin(matter_dir, reviewer, event, data)?.commit()
+}
+
+/// An entry written to the trail but not yet synced to disk nor named by `audit.head`. A
+/// command writes the entry before it shows what the entry records (a search's results) and
+/// commits it after, so the disk's sync does not delay the answer; the trail stays locked in
+/// between. Dropped without a commit, it commits itself.
+pub struct Pending {
+    matter_dir: PathBuf,
+    file: File,
+    key: Option<anchor::SigningKey>,
+    staged: Option<(Entry, Vec<u8>)>,
+}
+
+impl Pending {
+    /// Syncs the entry and names it in `audit.head`; unlocks the trail.
+    pub fn commit(mut self) -> Result<Entry> {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> Result<Entry> {
+        let (entry, line) = self
+            .staged
+            .take()
+            .context("the audit entry was already committed")?;
+        let result = seal(
+            &self.matter_dir,
+            &mut self.file,
+            self.key.as_ref(),
+            entry.seq,
+            &line,
+        );
+        let _ = self.file.unlock();
+        result.map(|_| entry)
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if self.staged.is_some() {
+            let _ = self.finish();
+        }
+    }
+}
+
+/// Writes an entry under the trail's exclusive lock, which is held until the returned
+/// [`Pending`] is committed.
+pub fn begin(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Result<Pending> {
     let path = path_in(matter_dir);
     let mut file = fsutil::open_append_private(&path)?;
     file.lock().context("cannot lock the audit trail")?;
-    let result = (|| {
+    // One key for every entry of this command (reading it derives its public half).
+    let key = anchor::SigningKey::load_or_create().ok();
+    let staged = (|| {
         // A torn last line (a crash or a full disk mid-write) is set aside, and that it was is
         // itself the next entry, so no later command fails on it and nothing is hidden.
         if let Some(torn) = set_aside_torn_tail(matter_dir)? {
-            write_entry(matter_dir, &mut file, reviewer, "audit-torn-tail", torn)?;
+            write_entry(
+                matter_dir,
+                &mut file,
+                key.as_ref(),
+                reviewer,
+                "audit-torn-tail",
+                torn,
+            )?;
         }
         // A key signs heads only after the chain has recorded it.
-        if let Ok(k) = anchor::SigningKey::load_or_create() {
-            let key = k.public_hex();
-            if !known_keys(matter_dir)?.contains(&key) {
+        if let Some(k) = &key {
+            let public = k.public_hex();
+            if !known_keys(matter_dir)?.contains(&public) {
                 write_entry(
                     matter_dir,
                     &mut file,
+                    key.as_ref(),
                     reviewer,
                     "audit-key",
-                    serde_json::json!({"key": key}),
+                    serde_json::json!({"key": public}),
                 )?;
                 let mut f = fsutil::open_append_private(&keys_path(matter_dir))?;
                 writeln!(
                     f,
                     "{}",
-                    serde_json::json!({"key": key, "reviewer": reviewer, "added": Utc::now()})
+                    serde_json::json!({"key": public, "reviewer": reviewer, "added": Utc::now()})
                 )
                 .context("cannot write audit.keys")?;
                 f.sync_data().context("cannot sync audit.keys")?;
             }
         }
-        write_entry(matter_dir, &mut file, reviewer, event, data)
+        stage(matter_dir, &mut file, reviewer, event, data)
     })();
-    let _ = file.unlock();
-    result
+    match staged {
+        Ok(staged) => Ok(Pending {
+            matter_dir: matter_dir.to_path_buf(),
+            file,
+            key,
+            staged: Some(staged),
+        }),
+        Err(e) => {
+            let _ = file.unlock();
+            Err(e)
+        }
+    }
 }
 
 fn write_entry(
     matter_dir: &Path,
     file: &mut File,
+    key: Option<&anchor::SigningKey>,
     reviewer: &str,
     event: &str,
     data: Value,
 ) -> Result<Entry> {
+    let (entry, line) = stage(matter_dir, file, reviewer, event, data)?;
+    seal(matter_dir, file, key, entry.seq, &line)?;
+    Ok(entry)
+}
+
+/// Writes the next entry of the chain (not yet synced); returns it and its line.
+fn stage(
+    matter_dir: &Path,
+    file: &mut File,
+    reviewer: &str,
+    event: &str,
+    data: Value,
+) -> Result<(Entry, Vec<u8>)> {
     let path = path_in(matter_dir);
     let (seq, prev) = match last_line(&path)? {
         Some(line) => {
@@ -170,15 +284,26 @@ fn write_entry(
     bytes.push(b'\n');
     file.write_all(&bytes)
         .context("cannot write the audit trail")?;
+    Ok((entry, line))
+}
+
+/// Syncs the trail, then names entry `seq` (whose line is `line`) in a signed `audit.head`.
+fn seal(
+    matter_dir: &Path,
+    file: &mut File,
+    key: Option<&anchor::SigningKey>,
+    seq: u64,
+    line: &[u8],
+) -> Result<()> {
     file.sync_data().context("cannot sync the audit trail")?;
-    let hash = sha256_hex(&line);
-    let (key, sig) = match anchor::SigningKey::load_or_create() {
-        Ok(k) => (
+    let hash = sha256_hex(line);
+    let (key, sig) = match key {
+        Some(k) => (
             Some(k.public_hex()),
             Some(k.sign_hex(&anchor::head_message(seq, &hash))),
         ),
         // No usable key (no config directory): the head is unsigned, and verify says so.
-        Err(_) => (None, None),
+        None => (None, None),
     };
     let head = Head {
         seq,
@@ -189,8 +314,7 @@ fn write_entry(
     fsutil::write_atomic(
         &head_path(matter_dir),
         &serde_json::to_vec(&head).context("cannot serialise audit head")?,
-    )?;
-    Ok(entry)
+    )
 }
 
 /// Moves an unterminated last line to `audit.torn` and cuts the trail back to its last
@@ -546,6 +670,49 @@ pub fn check_anchor(matter_dir: &Path, c: &anchor::Checkpoint) -> Result<(), Str
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The newest coding entry is found wherever it lies: across a read chunk's edge, first
+    /// in the file, or not at all; a search whose query spells a coding event is not one.
+    #[test]
+    fn last_coding_seq_reads_back_across_chunks() {
+        let line = |seq: u64, event: &str, data: Value| {
+            serde_json::to_string(&json!({"seq": seq, "time": "2026-01-01T00:00:00Z",
+                "reviewer": "ann", "event": event, "data": data, "prev": "0"}))
+            .unwrap()
+        };
+        let tag = line(2, "tag", json!({"seq": 41, "value": "hot"}));
+        // A search whose query spells a coding event's name is not one.
+        let filler = line(3, "search", json!({"query": "\"event\":\"tag\"", "n": 0}));
+        for offset in [0, 1, 30, tag.len() - 1, tag.len(), tag.len() + 1, 5000] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut text = line(1, "search", json!({"query": "start"})) + "\n";
+            let t0 = text.len();
+            text += &(tag.clone() + "\n");
+            // The file ends two chunks after a point `offset` bytes into the tag's line.
+            let target = t0 + offset + 2 * (1 << 20);
+            while text.len() + 2 * filler.len() < target {
+                text += &(filler.clone() + "\n");
+            }
+            let last = |k: usize| line(9, "search", json!({"query": "y".repeat(k)})) + "\n";
+            let k = target - text.len() - last(0).len();
+            text += &last(k);
+            assert_eq!(text.len(), target);
+            std::fs::write(path_in(dir.path()), &text).unwrap();
+            assert_eq!(
+                last_coding_seq(dir.path()).unwrap(),
+                Some(41),
+                "offset {offset}"
+            );
+            // A coding line alone, first in the file.
+            let only = line(2, "undo", json!({"seq": 42})) + "\n";
+            std::fs::write(path_in(dir.path()), &only).unwrap();
+            assert_eq!(last_coding_seq(dir.path()).unwrap(), Some(42));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let none = line(1, "search", json!({"query": "tag"})) + "\n";
+        std::fs::write(path_in(dir.path()), none.repeat(30_000)).unwrap();
+        assert_eq!(last_coding_seq(dir.path()).unwrap(), None);
+    }
 
     fn trail(n: usize) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

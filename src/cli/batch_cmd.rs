@@ -59,7 +59,7 @@ pub fn run(ctx: &Ctx, args: BatchArgs) -> Result<i32> {
             let opts = QueryOptions::for_matter(dir, &s.index, syntax)?;
             let node = verbatim::query::parse_with(&query, &opts)
                 .with_context(|| format!("the query of batch set \"{name}\" does not parse"))?;
-            let ids = verbatim::search::production_ids(&s.index, s.lookups(), &node)?;
+            let ids = verbatim::search::production_ids(&s.index, s.lookups()?, &node)?;
             let set = batches::create(dir, &name, &query, syntax, size, ids, &s.reviewer)?;
             let total: usize = set.batches.iter().map(|b| b.ids.len()).sum();
             s.audit(

@@ -128,7 +128,7 @@ fn code(ctx: &Ctx, args: CodeArgs, on: bool) -> Result<i32> {
         Some(q) => {
             let node = search::parse_for(&s.index, Some(&s.matter.dir), q)
                 .context("the query does not parse")?;
-            search::matching_ids_full(&s.index, s.lookups(), &node)?
+            search::matching_ids_full(&s.index, s.lookups()?, &node)?
         }
         None => {
             require_conversation(&s, &args.words[0])?;

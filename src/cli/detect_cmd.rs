@@ -278,7 +278,7 @@ pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
                 "the query does not parse",
             )?;
             Some(
-                verbatim::search::matching_ids_full(&s.index, s.lookups(), &node)?
+                verbatim::search::matching_ids_full(&s.index, s.lookups()?, &node)?
                     .into_iter()
                     .collect(),
             )

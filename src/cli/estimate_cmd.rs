@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, a: EstimateArgs) -> Result<i32> {
     let smp = sample::load(&s.matter.dir, &a.name)?;
     sample::check_recorded(&s.matter.dir, &smp)?;
     let method = Method::parse(&a.method).map_err(anyhow::Error::msg)?;
-    let check = sample::check_population(&s.index, &s.lookups(), &smp)?;
+    let check = sample::check_population(&s.index, &s.lookups()?, &smp)?;
     if let Kind::Qc { .. } = smp.kind {
         return qc(ctx, &s, &smp, &a, method);
     }

@@ -114,12 +114,12 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
         matter_dir: &s.matter.dir,
         index: &s.index,
         review: s.journal.state(),
-        findings: &s.findings,
+        findings: s.findings()?,
     };
     // An empty production is almost always a mistyped tag or query: say so, write nothing.
     if !args.allow_empty {
         let node = req.selection.node(&s.index, &s.matter.dir)?;
-        if search::count_full(&s.index, s.lookups(), &node)? == 0 {
+        if search::count_full(&s.index, s.lookups()?, &node)? == 0 {
             bail!(
                 "the selection ({}) matches no conversation; nothing was written (--allow-empty \
                  writes an empty export)",

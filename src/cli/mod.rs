@@ -192,6 +192,41 @@ fn os_user() -> Option<String> {
     None
 }
 
+/// Whether the process may use transparent huge pages (Linux; elsewhere nothing to do).
+pub fn huge_pages(on: bool) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes a flag and changes nothing but this process's paging.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, libc::c_ulong::from(!on), 0, 0, 0);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = on;
+}
+
+impl Command {
+    /// Commands that read or record a little and return: they start no Ctrl-C handler thread
+    /// (a Ctrl-C simply ends them; what they write is one appended line, and a torn line is
+    /// set aside by the next write) and use no huge pages.
+    fn is_quick(&self) -> bool {
+        matches!(
+            self,
+            Command::Search(_)
+                | Command::Show(_)
+                | Command::Stats
+                | Command::Tags(_)
+                | Command::History(_)
+                | Command::Saved(_)
+                | Command::List(_)
+                | Command::Completions(_)
+                | Command::Man(_)
+                | Command::Tag(_)
+                | Command::Untag(_)
+                | Command::Note(_)
+                | Command::Undo(_)
+        )
+    }
+}
+
 pub fn run() -> i32 {
     let parsed = Cli::command()
         .try_get_matches()
@@ -208,7 +243,9 @@ pub fn run() -> i32 {
         .then(|| cli.reviewer.clone())
         .flatten();
     let cancel = Arc::new(AtomicBool::new(false));
-    {
+    let quick = cli.command.as_ref().is_some_and(Command::is_quick);
+    if !quick {
+        huge_pages(true);
         let cancel = cancel.clone();
         // First Ctrl-C: finish cleanly. Second: leave now (committed work is safe).
         let _ = ctrlc::set_handler(move || {

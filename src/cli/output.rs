@@ -38,3 +38,41 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string(value)?);
     Ok(())
 }
+
+/// Runs `print` with SIGPIPE ignored, so that a reader that stops early (`| head`) ends the
+/// printing with an error instead of ending the process before its audit entry is committed.
+/// Returns whether everything was written (false: the reader went away).
+pub fn print_then_commit(
+    print: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<()>,
+    commit: impl FnOnce() -> anyhow::Result<()>,
+) -> anyhow::Result<bool> {
+    #[cfg(unix)]
+    // SAFETY: changes the disposition of SIGPIPE only, restored below.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    let printed = {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        print(&mut out).and_then(|_| Ok(std::io::Write::flush(&mut out)?))
+    };
+    // A reader that went away gets nothing more: SIGPIPE stays ignored for the rest of the
+    // process, whose last flush would otherwise end it before it returns.
+    #[cfg(unix)]
+    if printed.is_ok() {
+        // SAFETY: as above.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    commit()?;
+    match printed {
+        Ok(()) => Ok(true),
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -44,7 +44,13 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
             .unwrap_or_default(),
     };
     let opts = verbatim::query::QueryOptions::for_matter(&s.matter.dir, &s.index, syntax)?;
-    let rep = report::run(&s.index, s.lookups(), &terms, args.within.as_deref(), &opts)?;
+    let rep = report::run(
+        &s.index,
+        s.lookups()?,
+        &terms,
+        args.within.as_deref(),
+        &opts,
+    )?;
     let header = vec![
         "verbatim search term report".to_string(),
         format!("matter: {}", s.matter.dir.display()),

@@ -135,7 +135,7 @@ pub fn tag(ctx: &Ctx, args: TagArgs, action: Action) -> Result<i32> {
         Some(q) => {
             let node = search::parse_for(&s.index, Some(&s.matter.dir), q)
                 .context("the query does not parse")?;
-            let ids = search::matching_ids_full(&s.index, s.lookups(), &node)?;
+            let ids = search::matching_ids_full(&s.index, s.lookups()?, &node)?;
             (ids, args.words.clone())
         }
         None => {

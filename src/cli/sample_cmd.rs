@@ -229,7 +229,7 @@ fn create(ctx: &Ctx, a: CreateArgs) -> Result<i32> {
         by: ctx.reviewer.clone(),
         kind: Kind::Sample,
     };
-    let smp = sample::create(&s.matter.dir, &s.index, &s.lookups(), &req)?;
+    let smp = sample::create(&s.matter.dir, &s.index, &s.lookups()?, &req)?;
     created(
         ctx,
         &s,
@@ -354,7 +354,7 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<i32> {
         "open",
         json!({"command": "sample show", "sample": smp.name}),
     )?;
-    let check = sample::check_population(&s.index, &s.lookups(), &smp)?;
+    let check = sample::check_population(&s.index, &s.lookups()?, &smp)?;
     let positive = a.positive.clone().unwrap_or_default();
     let progress = sample::counts::progress(&smp, s.journal.state(), &positive);
     if ctx.json {

@@ -166,7 +166,7 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<i32> {
             let opts = QueryOptions::for_matter(dir, &s.index, syntax)?;
             let node = verbatim::query::parse_with(&query, &opts)
                 .with_context(|| format!("the query of list \"{name}\" does not parse"))?;
-            let ids = verbatim::search::matching_ids_full(&s.index, s.lookups(), &node)?;
+            let ids = verbatim::search::matching_ids_full(&s.index, s.lookups()?, &node)?;
             let list = List {
                 name: name.clone(),
                 query: query.clone(),

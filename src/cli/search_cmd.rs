@@ -1,5 +1,7 @@
 //! `verbatim search QUERY`
 
+use std::io::Write;
+
 use anyhow::{Result, bail};
 use clap::Args;
 use serde_json::json;
@@ -7,7 +9,7 @@ use verbatim::query::{Dialect, QueryError, QueryOptions};
 use verbatim::search::{self, SearchRequest, SortBy};
 
 use super::Ctx;
-use super::output::{mark, print_json, styled, thousands, visible_line};
+use super::output::{mark, print_json, print_then_commit, styled, thousands, visible_line};
 use super::session::Session;
 
 #[derive(Args, Debug)]
@@ -119,17 +121,27 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         }
     }
     let index = &session.index;
+    // Findings are read only for a query that filters or sorts on them.
+    let lookups = session.lookups_if(node.uses_findings() || args.sort == SortBy::Score)?;
     if args.count {
-        let n = search::count_full(index, session.lookups(), &node)?;
-        session.audit(
+        let n = search::count_full(index, lookups, &node)?;
+        let entry = session.audit_begin(
             "search",
             json!({"query": args.query, "syntax": dialect.name(), "count": n}),
         )?;
-        if ctx.json {
-            print_json(&json!({ "total": n }))?;
-        } else {
-            println!("{n}");
-        }
+        let json = ctx.json;
+        print_then_commit(
+            |out| {
+                if json {
+                    writeln!(out, "{}", json!({ "total": n }))?;
+                } else {
+                    writeln!(out, "{n}")?;
+                }
+                Ok(())
+            },
+            || entry.commit().map(|_| ()),
+        )?;
+        std::mem::forget(session);
         return Ok(0);
     }
     if args.limit > 100_000 {
@@ -141,18 +153,37 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         offset: args.offset,
         sort: args.sort,
         snippet_width: 160,
+        // JSON gives every message's hits; the list shows one snippet each.
+        every_message: ctx.json,
     };
-    let res = search::search_full(index, session.lookups(), &node, &req)?;
-    session.audit(
+    let res = search::search_full(index, lookups, &node, &req)?;
+    let entry = session.audit_begin(
         "search",
         json!({"query": args.query, "syntax": dialect.name(), "count": res.total, "offset": args.offset, "shown": res.hits.len()}),
     )?;
+    // The entry is in the trail before the results are shown, and synced after them.
+    print_then_commit(
+        |out| print_results(out, ctx, &args, &res),
+        || entry.commit().map(|_| ()),
+    )?;
+    // The process ends next: unmapping the index and freeing the state would only delay it.
+    std::mem::forget(session);
+    Ok(0)
+}
+
+fn print_results(
+    out: &mut dyn Write,
+    ctx: &Ctx,
+    args: &SearchArgs,
+    res: &search::SearchResult,
+) -> Result<()> {
     if ctx.json {
-        print_json(&res)?;
-        return Ok(0);
+        writeln!(out, "{}", serde_json::to_string(res)?)?;
+        return Ok(());
     }
     let styled = styled();
-    println!(
+    writeln!(
+        out,
         "{} conversations match ({:.1} ms){}",
         thousands(res.total),
         res.millis,
@@ -161,14 +192,15 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         } else {
             ""
         }
-    );
+    )?;
     for (i, h) in res.hits.iter().enumerate() {
         let date = h
             .created
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "----------".to_string());
         let score = h.score.map(|s| format!("{s:6.2}")).unwrap_or_default();
-        println!(
+        writeln!(
+            out,
             "{:>4}. {}  {}  {}  {} turns  {}",
             args.offset + i + 1,
             visible_line(&h.id),
@@ -176,15 +208,19 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
             visible_line(h.model.as_deref().unwrap_or("-")),
             h.turns,
             score
-        );
+        )?;
         // Messages are counted from 1 wherever a person reads them.
         let where_ = h
             .message
             .map(|m| format!("[msg {}] ", m + 1))
             .unwrap_or_default();
-        println!("      {where_}{}", mark(&h.snippet, &h.highlights, styled));
+        writeln!(
+            out,
+            "      {where_}{}",
+            mark(&h.snippet, &h.highlights, styled)
+        )?;
     }
-    Ok(0)
+    Ok(())
 }
 
 fn run_lucene(ctx: &Ctx, args: &SearchArgs) -> Result<i32> {
@@ -195,6 +231,7 @@ fn run_lucene(ctx: &Ctx, args: &SearchArgs) -> Result<i32> {
         offset: args.offset,
         sort: SortBy::Relevance,
         snippet_width: 160,
+        every_message: false,
     };
     let res = search::search_lucene(&session.index, &req)?;
     session.audit(

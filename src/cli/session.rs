@@ -1,6 +1,8 @@
 //! An opened matter as most commands need it: the matter, its index, the review journal, and
 //! the audit trail to record what was done.
 
+use std::cell::OnceCell;
+
 use anyhow::Result;
 use serde_json::Value;
 use verbatim::index::ConvIndex;
@@ -13,7 +15,9 @@ pub struct Session {
     pub matter: Matter,
     pub index: ConvIndex,
     pub journal: Journal,
-    pub findings: verbatim::detect::FindingsIndex,
+    /// Read on first use: a plain search needs none, and a large matter's findings take a
+    /// while to read.
+    findings: OnceCell<verbatim::detect::FindingsIndex>,
     pub reviewer: String,
 }
 
@@ -41,24 +45,52 @@ impl Session {
         if n > 0 && !ctx.quiet {
             eprintln!("note: {n} coding event(s) had no audit entry; recorded now as reconciled");
         }
-        let findings = verbatim::detect::FindingsIndex::load(&matter.dir)?;
         Ok(Session {
             matter,
             index,
             journal,
-            findings,
+            findings: OnceCell::new(),
             reviewer: ctx.reviewer.clone(),
         })
     }
 
+    /// The matter's findings summarised per conversation.
+    pub fn findings(&self) -> Result<&verbatim::detect::FindingsIndex> {
+        if let Some(f) = self.findings.get() {
+            return Ok(f);
+        }
+        let f = verbatim::detect::FindingsIndex::load(&self.matter.dir)?;
+        Ok(self.findings.get_or_init(|| f))
+    }
+
     /// Review state and findings, for queries.
-    pub fn lookups(&self) -> verbatim::search::Lookups<'_> {
+    pub fn lookups(&self) -> Result<verbatim::search::Lookups<'_>> {
+        Ok(self.lookups_with(Some(self.findings()?)))
+    }
+
+    /// Review state for queries, and findings when `needed` (a query that filters or sorts
+    /// on them).
+    pub fn lookups_if(&self, needed: bool) -> Result<verbatim::search::Lookups<'_>> {
+        let findings = if needed { Some(self.findings()?) } else { None };
+        Ok(self.lookups_with(findings))
+    }
+
+    fn lookups_with<'a>(
+        &'a self,
+        findings: Option<&'a verbatim::detect::FindingsIndex>,
+    ) -> verbatim::search::Lookups<'a> {
         verbatim::search::Lookups {
             review: Some(self.journal.state()),
-            findings: Some(&self.findings),
+            findings,
             budget: None,
             matter_dir: Some(&self.matter.dir),
         }
+    }
+
+    /// Writes an entry in the audit trail, to be committed (synced) once what it records has
+    /// been shown.
+    pub fn audit_begin(&self, event: &str, data: Value) -> Result<verbatim::audit::Pending> {
+        verbatim::audit::begin(&self.matter.dir, &self.reviewer, event, data)
     }
 
     /// Records an entry in the audit trail.

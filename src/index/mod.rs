@@ -3,6 +3,7 @@
 pub mod analyzer;
 pub mod document;
 pub mod merge;
+pub mod presence;
 pub mod schema;
 pub mod sentences;
 
@@ -57,6 +58,9 @@ impl WriterSettings {
     }
 }
 
+/// Indexes of fewer conversations than this are searched on one thread.
+const PARALLEL_SEARCH_DOCS: u64 = 200_000;
+
 /// Search threads at most (a workstation's cores; more gain little over tens of segments).
 const MAX_SEARCH_THREADS: usize = 16;
 
@@ -109,8 +113,17 @@ impl ConvIndex {
     fn from_index(mut index: Index) -> Result<ConvIndex> {
         analyzer::register(&index);
         // Searches run over the segments on every core: a heavy query (a phrase of common
-        // words over ten million conversations) is bound by one core's speed otherwise.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // words over ten million conversations) is bound by one core's speed otherwise. A
+        // small index answers before threads would start and hand work over.
+        let docs: u64 = index
+            .searchable_segment_metas()
+            .map(|ms| ms.iter().map(|m| u64::from(m.max_doc())).sum())
+            .unwrap_or(0);
+        let cores = if docs >= PARALLEL_SEARCH_DOCS {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            1
+        };
         if cores > 1 {
             index
                 .set_multithread_executor(cores.min(MAX_SEARCH_THREADS))

@@ -222,6 +222,32 @@ impl Node {
         }
     }
 
+    /// Whether a filter of the query satisfies `pred` (under a NOT too).
+    pub fn any_filter(&self, pred: &dyn Fn(&Filter) -> bool) -> bool {
+        match self {
+            Node::Filter(f) => pred(f),
+            Node::And(xs) | Node::Or(xs) => xs.iter().any(|x| x.any_filter(pred)),
+            Node::Not(x) | Node::Weight { node: x, .. } => x.any_filter(pred),
+            Node::Near { left, right, .. } => left.any_filter(pred) || right.any_filter(pred),
+            Node::Phrase { .. } | Node::All => false,
+        }
+    }
+
+    /// Whether the query filters on detection findings (`score:`, `article:`, `label:` ...).
+    pub fn uses_findings(&self) -> bool {
+        self.any_filter(&|f| {
+            matches!(
+                f,
+                Filter::Score(..)
+                    | Filter::Article(_)
+                    | Filter::Label(_)
+                    | Filter::Elicitation(_)
+                    | Filter::Supplied(..)
+                    | Filter::Strong(_)
+            )
+        })
+    }
+
     /// A readable tree, one node per line, for `--explain`.
     pub fn tree(&self) -> String {
         let mut out = String::new();

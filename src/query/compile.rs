@@ -89,7 +89,7 @@ pub fn compile(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
         Node::Phrase { items, .. } if items.is_empty() => Box::new(EmptyQuery),
         Node::Phrase { scope, items } if items.len() == 1 => word(*scope, &items[0], ctx)?,
         Node::Phrase { scope, items } if items.iter().all(Pattern::is_exact) => {
-            exact_phrase(*scope, items, ctx.fields)
+            exact_phrase(*scope, items, ctx)
         }
         Node::Phrase { .. } | Node::Near { .. } => positional(node, ctx)?,
         Node::Weight { node, weight } => {
@@ -296,6 +296,15 @@ fn fields_of(scope: Scope, fields: &Fields) -> Vec<(&'static str, Field)> {
         .collect()
 }
 
+/// The fields of `scope` that hold text in some segment of the searcher. A field no segment
+/// holds (no system prompts, no titles) matches nothing, and asking tantivy about it costs a
+/// search its first fraction of a millisecond.
+fn present_fields_of(scope: Scope, ctx: &Env) -> Vec<(&'static str, Field)> {
+    let mut out = fields_of(scope, ctx.fields);
+    out.retain(|(_, f)| crate::index::presence::holds(ctx.searcher, *f));
+    out
+}
+
 fn any_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     match qs.len() {
         0 => Box::new(EmptyQuery),
@@ -309,7 +318,7 @@ fn any_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 /// One word or word pattern, in every field of its scope.
 fn word(scope: Scope, pattern: &Pattern, ctx: &Env) -> Result<Box<dyn Query>> {
     let mut per_field = Vec::new();
-    for (_, field) in fields_of(scope, ctx.fields) {
+    for (_, field) in present_fields_of(scope, ctx) {
         let words = pattern.expand(ctx.searcher, field)?;
         ctx.budget
             .spend_terms(words.len(), &super::ast::pattern_text(pattern))?;
@@ -328,7 +337,7 @@ fn word(scope: Scope, pattern: &Pattern, ctx: &Env) -> Result<Box<dyn Query>> {
     Ok(any_of(per_field))
 }
 
-fn exact_phrase(scope: Scope, items: &[Pattern], fields: &Fields) -> Box<dyn Query> {
+fn exact_phrase(scope: Scope, items: &[Pattern], ctx: &Env) -> Box<dyn Query> {
     let words: Vec<&str> = items
         .iter()
         .map(|p| match p {
@@ -337,7 +346,7 @@ fn exact_phrase(scope: Scope, items: &[Pattern], fields: &Fields) -> Box<dyn Que
         })
         .collect();
     any_of(
-        fields_of(scope, fields)
+        present_fields_of(scope, ctx)
             .into_iter()
             .map(|(_, field)| {
                 Box::new(PhraseQuery::new(
@@ -371,7 +380,7 @@ fn positional(node: &Node, ctx: &Env) -> Result<Box<dyn Query>> {
         );
     }
     let mut per_field: Vec<Box<dyn Query>> = Vec::new();
-    for (name, field) in fields_of(Scope::Any, ctx.fields) {
+    for (name, field) in present_fields_of(Scope::Any, ctx) {
         let mut leaf_terms = Vec::with_capacity(leaves.len());
         let mut any = false;
         for leaf in &leaves {

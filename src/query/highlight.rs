@@ -59,46 +59,142 @@ pub fn hits_metered(
     mode: TextMode,
     meter: &mut Meter,
 ) -> Result<Vec<MessageHits>, Exceeded> {
-    let mut ms = Vec::new();
-    matchers(query, &mut ms);
-    if ms.is_empty() {
+    mark(query, conv, mode, meter, false, true)
+}
+
+/// The hits of the first message that has any (what a snippet shows), counted against a
+/// query's budget. Messages after it are not read.
+pub fn first_hits_metered(
+    query: &Node,
+    conv: &Conversation,
+    mode: TextMode,
+    meter: &mut Meter,
+) -> Result<Option<MessageHits>, Exceeded> {
+    Ok(mark(query, conv, mode, meter, true, true)?.pop())
+}
+
+/// A positional part of a query: its expression, its leaves, and for each leaf the ASCII
+/// pieces one of which every word it matches contains (see [`Pattern::needles`]).
+struct Matcher {
+    expr: SpanExpr,
+    leaves: Vec<Leaf>,
+    needles: Vec<Option<Vec<String>>>,
+}
+
+impl Matcher {
+    /// A single word (or word pattern) with literal pieces: its hits are the words that match.
+    fn is_one_word(&self) -> bool {
+        self.leaves.len() == 1
+            && matches!(&self.expr, SpanExpr::Phrase(ids) if ids == &[0])
+            && self.needles[0].is_some()
+    }
+
+    fn new(expr: SpanExpr, leaves: Vec<Leaf>) -> Matcher {
+        let needles = leaves
+            .iter()
+            .map(|l| {
+                // The test below lower-cases ASCII only: a piece with other letters is not
+                // looked for.
+                l.pattern
+                    .needles()
+                    .filter(|ns| ns.iter().all(|n| n.is_ascii()))
+            })
+            .collect();
+        Matcher {
+            expr,
+            leaves,
+            needles,
+        }
+    }
+
+    /// Whether this part can match in a message of `field` whose text, lower-cased, is
+    /// `lower` (`None`: a text whose words may fold into letters it does not spell).
+    fn may_match(&self, field: &str, lower: Option<&[u8]>) -> bool {
+        let possible = |i: usize| {
+            let (leaf, needles) = (&self.leaves[i], &self.needles[i]);
+            match (leaf.scope.covers(field), needles, lower) {
+                (false, _, _) => false,
+                (true, Some(ns), Some(text)) => ns
+                    .iter()
+                    .any(|n| memchr::memmem::find(text, n.as_bytes()).is_some()),
+                _ => true,
+            }
+        };
+        self.expr.may_match(&possible)
+    }
+}
+
+/// Whether `c` may lower-case or fold into ASCII letters or digits: the ranges that tantivy's
+/// lower-caser and ASCII folding map to ASCII (a test checks every other character).
+fn may_fold_to_ascii(c: char) -> bool {
+    matches!(c as u32,
+        0x80..=0x2AF
+        | 0x1D00..=0x1EFF
+        | 0x2010..=0x2184
+        | 0x2460..=0x24FF
+        | 0x275B..=0x2793
+        | 0x2C60..=0x2C7F
+        | 0x2E28..=0x2E29
+        | 0xA720..=0xA7FF
+        | 0xFB00..=0xFB06
+        | 0xFF01..=0xFF5E)
+}
+
+/// `text` with ASCII lower-cased, when every word the analyzer makes of it holds the ASCII
+/// letters and digits of the text as they stand there: a word can then contain an ASCII piece
+/// only if the result does. `None` when a letter could fold into ASCII (`é` into `e`).
+fn ascii_words_lowered(text: &str) -> Option<Vec<u8>> {
+    // Only letters and digits make words: punctuation (curly quotes, dashes) never enters one,
+    // and other scripts stay outside ASCII.
+    if !text.is_ascii()
+        && text
+            .chars()
+            .any(|c| !c.is_ascii() && may_fold_to_ascii(c) && c.is_alphanumeric())
+    {
+        return None;
+    }
+    Some(text.bytes().map(|b| b.to_ascii_lowercase()).collect())
+}
+
+fn mark(
+    query: &Node,
+    conv: &Conversation,
+    mode: TextMode,
+    meter: &mut Meter,
+    first_only: bool,
+    prefilter: bool,
+) -> Result<Vec<MessageHits>, Exceeded> {
+    let mut parts = Vec::new();
+    matchers(query, &mut parts);
+    if parts.is_empty() {
         return Ok(Vec::new());
     }
+    let ms: Vec<Matcher> = parts
+        .into_iter()
+        .map(|(expr, leaves)| Matcher::new(expr, leaves))
+        .collect();
     let mut out = Vec::new();
     for m in &conv.messages {
         let field = field_of(m.role);
         if !ms
             .iter()
-            .any(|(_, leaves)| leaves.iter().any(|l| l.scope.covers(field)))
+            .any(|x| x.leaves.iter().any(|l| l.scope.covers(field)))
         {
             continue;
         }
-        let toks = analyzer::tokenize_with_positions(&m.text, mode);
+        // Tokenizing is most of the cost of marking: a message that lacks the letters of a
+        // word every match needs is passed over unread.
+        let lower = ascii_words_lowered(&m.text);
+        meter.tick((m.text.len() / 64) as u64)?;
+        if prefilter && !ms.iter().any(|x| x.may_match(field, lower.as_deref())) {
+            continue;
+        }
         let mut ranges = Vec::new();
-        for (expr, leaves) in &ms {
-            let positions: Vec<Vec<u32>> = leaves
-                .iter()
-                .map(|l| {
-                    if !l.scope.covers(field) {
-                        return Vec::new();
-                    }
-                    toks.iter()
-                        .filter(|t| l.pattern.matches(&t.0))
-                        .map(|t| t.2)
-                        .collect()
-                })
-                .collect();
-            meter.tick(toks.len() as u64)?;
-            for sp in span::eval(expr, &positions, meter)? {
-                for (a, b) in sp.marks {
-                    let start = toks.partition_point(|t| t.2 < a);
-                    let end = toks.partition_point(|t| t.2 <= b);
-                    // Words only: a boundary mark alone (xlastword) marks no text.
-                    if start < end && toks[start].1.start < toks[end - 1].1.end {
-                        ranges.push((toks[start].1.start, toks[end - 1].1.end));
-                    }
-                }
+        match lower.as_deref() {
+            Some(lower) if prefilter && ms.iter().all(Matcher::is_one_word) => {
+                one_word_hits(&ms, field, &m.text, lower, mode, meter, &mut ranges)?;
             }
+            _ => positional_hits(&ms, field, &m.text, mode, meter, &mut ranges)?,
         }
         if ranges.is_empty() {
             continue;
@@ -116,8 +212,110 @@ pub fn hits_metered(
             message: m.index,
             ranges: merged,
         });
+        if first_only {
+            break;
+        }
     }
     Ok(out)
+}
+
+/// Hits of one-word parts, found by tokenizing only the words where the text spells one of
+/// their pieces. Each such stretch runs between two ASCII characters that are neither letters,
+/// digits nor `_`, so it starts and ends words, and the analyzer makes the same words of it as
+/// of the whole text (their positions, which one word does not need, aside).
+fn one_word_hits(
+    ms: &[Matcher],
+    field: &str,
+    text: &str,
+    lower: &[u8],
+    mode: TextMode,
+    meter: &mut Meter,
+    ranges: &mut Vec<(usize, usize)>,
+) -> Result<(), Exceeded> {
+    let in_word = |b: u8| !b.is_ascii() || b.is_ascii_alphanumeric() || b == b'_';
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for x in ms.iter().filter(|x| x.leaves[0].scope.covers(field)) {
+        for n in x.needles[0].iter().flatten() {
+            let mut covered = 0;
+            for at in memchr::memmem::find_iter(lower, n.as_bytes()) {
+                if at < covered {
+                    continue;
+                }
+                let mut start = at;
+                while start > 0 && in_word(lower[start - 1]) {
+                    start -= 1;
+                }
+                let mut end = at + n.len();
+                while end < lower.len() && in_word(lower[end]) {
+                    end += 1;
+                }
+                spans.push((start, end));
+                covered = end;
+            }
+        }
+    }
+    spans.sort_unstable();
+    spans.dedup();
+    let mut done = 0;
+    for (start, end) in spans {
+        // Stretches of two parts' pieces may overlap: each word is read once.
+        let start = start.max(done);
+        if start >= end {
+            continue;
+        }
+        done = end;
+        let toks = analyzer::tokenize_with_positions(&text[start..end], mode);
+        meter.tick(toks.len() as u64)?;
+        for (word, at, _) in &toks {
+            if ms
+                .iter()
+                .any(|x| x.leaves[0].scope.covers(field) && x.leaves[0].pattern.matches(word))
+                && at.start < at.end
+            {
+                ranges.push((start + at.start, start + at.end));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Hits of every part, from the positions of the whole text's words.
+fn positional_hits(
+    ms: &[Matcher],
+    field: &str,
+    text: &str,
+    mode: TextMode,
+    meter: &mut Meter,
+    ranges: &mut Vec<(usize, usize)>,
+) -> Result<(), Exceeded> {
+    let toks = analyzer::tokenize_with_positions(text, mode);
+    for x in ms {
+        let positions: Vec<Vec<u32>> = x
+            .leaves
+            .iter()
+            .map(|l| {
+                if !l.scope.covers(field) {
+                    return Vec::new();
+                }
+                toks.iter()
+                    .filter(|t| l.pattern.matches(&t.0))
+                    .map(|t| t.2)
+                    .collect()
+            })
+            .collect();
+        meter.tick(toks.len() as u64)?;
+        for sp in span::eval(&x.expr, &positions, meter)? {
+            for (a, b) in sp.marks {
+                let start = toks.partition_point(|t| t.2 < a);
+                let end = toks.partition_point(|t| t.2 <= b);
+                // Words only: a boundary mark alone (xlastword) marks no text.
+                if start < end && toks[start].1.start < toks[end - 1].1.end {
+                    ranges.push((toks[start].1.start, toks[end - 1].1.end));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A one-line excerpt of `text` around `ranges`, at most about `width` bytes, with the ranges
@@ -221,6 +419,135 @@ mod tests {
         let h = hits(&q, &c, TextMode::Standard);
         assert_eq!(h.len(), 1);
         assert_eq!(h[0].message, 1);
+    }
+
+    /// The prefilter's premise: no letter or digit outside its ranges becomes ASCII in a word.
+    #[test]
+    fn only_the_listed_ranges_fold_into_ascii() {
+        for mode in [TextMode::Standard, TextMode::Relativity] {
+            let mut a = analyzer::index_analyzer_for(mode);
+            for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+                if !c.is_alphanumeric() || may_fold_to_ascii(c) {
+                    continue;
+                }
+                let s = c.to_string();
+                let mut st = a.token_stream(&s);
+                while let Some(t) = st.next() {
+                    assert!(
+                        t.text.starts_with(analyzer::MARK) || !t.text.bytes().any(|b| b.is_ascii()),
+                        "{c:?} (U+{:04X}) becomes {:?}",
+                        c as u32,
+                        t.text
+                    );
+                }
+            }
+        }
+    }
+
+    const LONG_KEYFISH: &str = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxkeyfish";
+    const LONG_KEY: &str = "keyxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxkey";
+
+    /// Marks with the prefilter are the marks without it, on text in several scripts with
+    /// letters that fold (`é`, `ﬁ`, `Ｋ`, the Kelvin sign) and queries of every positional kind.
+    #[test]
+    fn prefilter_never_changes_the_marks() {
+        use proptest::prelude::*;
+        let words = [
+            "Café",
+            "cafe",
+            "CAFE",
+            "naïve",
+            "naive",
+            "ﬁsh",
+            "fish",
+            "Ｋey",
+            "key",
+            "\u{212A}ey",
+            "привет",
+            "Привет",
+            "東京都",
+            "東京",
+            "crypto_currency",
+            "crypto",
+            "cryptography",
+            "Straße",
+            "strasse",
+            "the",
+            "The",
+            "a",
+            "once",
+            "upon",
+            "time",
+            "2024",
+            "²",
+            "key_fish",
+            "東京key",
+            "key東京",
+            "fish’s",
+            "Mr.",
+            "e.g.",
+            "KEYkey",
+            // Long words are indexed in pieces of 100 bytes: a piece may cut a word in two.
+            LONG_KEYFISH,
+            LONG_KEY,
+        ];
+        let queries = [
+            "cafe",
+            "key",
+            "fish",
+            "naive",
+            "привет",
+            "東京",
+            "crypto*",
+            "crypt?graphy",
+            "\"once upon a time\"",
+            "cafe w/3 fish",
+            "key pre/2 fish",
+            "cafe NOT w/2 key",
+            "strasse",
+            "caf%e",
+            "the AND (fish OR key)",
+            "user:cafe",
+            "assistant:\"the key\"",
+            "key OR fish",
+            "keyfish",
+            "key*",
+            "*fish",
+            "key_fish",
+            "cafe OR user:key",
+        ];
+        let word = proptest::sample::select(words.to_vec());
+        let text = proptest::collection::vec((word, 0..4u8), 0..30).prop_map(|ws| {
+            ws.into_iter()
+                .map(|(w, sep)| format!("{w}{}", [" ", ". ", "\n\n", "’"][sep as usize]))
+                .collect::<String>()
+        });
+        let mut runner = proptest::test_runner::TestRunner::default();
+        runner
+            .run(
+                &(proptest::collection::vec(text, 1..4), 0..queries.len()),
+                |(texts, qi)| {
+                    let roles = [Role::User, Role::Assistant];
+                    let c = conv(
+                        &texts
+                            .iter()
+                            .enumerate()
+                            .map(|(i, t)| (roles[i % 2], t.as_str()))
+                            .collect::<Vec<_>>(),
+                    );
+                    let q = super::super::parse(queries[qi]).unwrap();
+                    let budget = Budget::default();
+                    for mode in [TextMode::Standard, TextMode::Relativity] {
+                        for first in [false, true] {
+                            let with = mark(&q, &c, mode, &mut budget.meter(""), first, true);
+                            let without = mark(&q, &c, mode, &mut budget.meter(""), first, false);
+                            prop_assert_eq!(with.unwrap(), without.unwrap());
+                        }
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap();
     }
 
     #[test]

@@ -214,6 +214,26 @@ impl Pattern {
         }
     }
 
+    /// Literal pieces, one of which every word this pattern matches contains (so a text that
+    /// holds none of them holds no such word). `None` when a pattern can match words without a
+    /// fixed piece: boundary marks, sound-alikes, numbers, stems, any word.
+    pub fn needles(&self) -> Option<Vec<String>> {
+        let piece = |s: &str| (!s.is_empty()).then(|| vec![s.to_string()]);
+        match self {
+            Pattern::Exact(w) if w.starts_with(crate::index::analyzer::MARK) => None,
+            Pattern::Exact(w) => piece(w),
+            Pattern::Wildcard(p) => piece(p.split(is_meta).max_by_key(|s| s.len()).unwrap_or("")),
+            Pattern::Fuzzy { prefix, .. } => piece(prefix),
+            Pattern::Synonyms { words, .. } => {
+                (!words.is_empty() && words.iter().all(|w| !w.is_empty())).then(|| words.clone())
+            }
+            Pattern::Phonic { .. }
+            | Pattern::Numbers { .. }
+            | Pattern::AnyWord(_)
+            | Pattern::Stem { .. } => None,
+        }
+    }
+
     /// Every indexed word starts with this (used to bound dictionary scans).
     pub fn literal_prefix(&self) -> &str {
         match self {

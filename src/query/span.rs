@@ -34,6 +34,25 @@ pub enum SpanExpr {
     },
 }
 
+impl SpanExpr {
+    /// Whether the expression can match when only the leaves for which `possible` holds can
+    /// occur: a quick test before positions are gathered.
+    pub fn may_match(&self, possible: &dyn Fn(usize) -> bool) -> bool {
+        match self {
+            SpanExpr::Phrase(ids) => ids.iter().all(|&i| i == ANY_WORD || possible(i)),
+            SpanExpr::Or(xs) => xs.iter().any(|x| x.may_match(possible)),
+            SpanExpr::And(xs) => xs.iter().all(|x| x.may_match(possible)),
+            SpanExpr::Near {
+                left, right, kind, ..
+            } => {
+                // A unit reach's mark leaf occurs wherever text does: only the sides count.
+                left.may_match(possible)
+                    && (*kind == NearKind::NotWithin || right.may_match(possible))
+            }
+        }
+    }
+}
+
 /// A leaf: one word pattern and where it may occur.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Leaf {

@@ -432,6 +432,7 @@ impl Core {
                 offset,
                 sort,
                 snippet_width: 400,
+                every_message: false,
             };
             search::search_full(&self.index, lookups, &node, &req)
         })?;

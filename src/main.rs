@@ -9,6 +9,20 @@ use std::io::Write;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Runs before `main` and before the first allocation (the runtime's own, for the main
+/// thread's name): the allocator's first arena would otherwise come in transparent huge pages,
+/// and zeroing them costs a quick command a millisecond. `cli::run` turns them back on for long
+/// commands.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static NO_HUGE_PAGES_AT_START: extern "C" fn() = {
+    extern "C" fn no_huge_pages() {
+        cli::huge_pages(false);
+    }
+    no_huge_pages
+};
+
 fn main() {
     // Writing into a closed pipe (`verbatim search ... | head`) ends the process quietly, as
     // command-line tools do, instead of failing on every later print.
@@ -17,9 +31,6 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    // A quick command (a search) would spend a millisecond zeroing the allocator's first
-    // transparent huge pages; long ones turn them back on (`cli::run`).
-    cli::huge_pages(false);
     let code = cli::run();
     // Leave without the allocator's exit-time cleanup, which hands back memory the system is
     // about to take anyway: everything written is flushed first.

@@ -409,3 +409,41 @@ fn findings_sort_limit_label_and_query() {
         assert_eq!(v["total"], 1, "{l}");
     }
 }
+
+/// A field that no segment holds is left out of queries; once a later import brings one
+/// (a system prompt), searches find it, scoped and unscoped, with the highlight on its words.
+#[test]
+fn a_field_first_held_by_a_later_import_is_searched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m");
+    let a = write(
+        tmp.path(),
+        "a.jsonl",
+        (openai_line("plain", "hello there", "general kenobi") + "\n").as_bytes(),
+    );
+    run_ok(&m, &["import", a.to_str().unwrap()]);
+    assert_eq!(
+        run_ok(&m, &["search", "--count", "system:obey"]).trim(),
+        "0"
+    );
+    assert_eq!(run_ok(&m, &["search", "--count", "obey"]).trim(), "0");
+    let line = serde_json::json!({"id": "prompted", "messages": [
+        {"role": "system", "content": "Always obey the council."},
+        {"role": "user", "content": "hello"},
+        {"role": "assistant", "content": "As you wish."}
+    ]});
+    let b = write(tmp.path(), "b.jsonl", format!("{line}\n").as_bytes());
+    run_ok(&m, &["import", b.to_str().unwrap()]);
+    assert_eq!(
+        run_ok(&m, &["search", "--count", "system:obey"]).trim(),
+        "1"
+    );
+    assert_eq!(run_ok(&m, &["search", "--count", "obey"]).trim(), "1");
+    assert_eq!(
+        run_ok(&m, &["search", "--count", "\"obey the\""]).trim(),
+        "1"
+    );
+    let page = run_ok(&m, &["search", "obey"]);
+    assert!(page.contains("prompted"), "{page}");
+    assert!(page.contains("«obey»"), "{page}");
+}

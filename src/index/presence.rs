@@ -33,19 +33,12 @@ pub fn holds(searcher: &Searcher, field: Field) -> bool {
     })
 }
 
-/// The token count a field's postings start with (a merged segment keeps an entry, with a
-/// count of 0, for a field none of its documents has).
-fn num_tokens(postings: &tantivy::directory::FileSlice) -> u64 {
+/// Whether a field's postings hold any. They start with the field's token count (8 bytes),
+/// which a merged segment writes, as 0, even for a field none of its documents has; the
+/// length alone tells, without reading a page of the file.
+fn has_postings(postings: &tantivy::directory::FileSlice) -> bool {
     use tantivy::HasLen;
-    if postings.len() < 8 {
-        return 0;
-    }
-    postings
-        .slice(0..8)
-        .read_bytes()
-        .ok()
-        .and_then(|b| b.as_slice().try_into().ok())
-        .map_or(1, u64::from_le_bytes)
+    postings.len() > 8
 }
 
 /// The fields with postings of every searchable segment of the searcher's index.
@@ -59,7 +52,7 @@ fn segment_fields(searcher: &Searcher) -> Option<Vec<(SegmentId, Vec<Field>)>> {
             .fields()
             .filter(|(_, entry)| entry.is_indexed())
             .map(|(f, _)| f)
-            .filter(|f| composite.open_read(*f).is_some_and(|p| num_tokens(&p) > 0))
+            .filter(|f| composite.open_read(*f).is_some_and(|p| has_postings(&p)))
             .collect();
         out.push((segment.id(), fields));
     }

@@ -173,6 +173,7 @@ fn mark(
         .into_iter()
         .map(|(expr, leaves)| Matcher::new(expr, leaves))
         .collect();
+    let any_needles = ms.iter().any(|x| x.needles.iter().any(Option::is_some));
     let mut out = Vec::new();
     for m in &conv.messages {
         let field = field_of(m.role);
@@ -184,7 +185,12 @@ fn mark(
         }
         // Tokenizing is most of the cost of marking: a message that lacks the letters of a
         // word every match needs is passed over unread.
-        let lower = ascii_words_lowered(&m.text);
+        // Lower-cased only when some word has pieces to look for (not for `#word` or `1~~9`).
+        let lower = if prefilter && any_needles {
+            ascii_words_lowered(&m.text)
+        } else {
+            None
+        };
         meter.tick((m.text.len() / 64) as u64)?;
         if prefilter && !ms.iter().any(|x| x.may_match(field, lower.as_deref())) {
             continue;

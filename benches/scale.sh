@@ -11,7 +11,7 @@
 # disk at 10M (the production, the matter, and the bare writer's index while it is measured).
 # SCALE_STEPS picks steps (default: import query review detect tui export); SCALE_CODED is the
 # percentage of the matter the review journal codes (default 90; the replayed review state
-# costs about 2 KB a coded conversation: 90 % of 10M does not fit in 24 GiB).
+# costs about 185 bytes a coded conversation in bulk events: 1.6 GiB at 90 % of 10M).
 set -euo pipefail
 W=${1:?usage: benches/scale.sh WORKDIR [N] [A]}
 N=${2:-10000000}

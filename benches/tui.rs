@@ -40,7 +40,18 @@ fn key(code: KeyCode) -> Action {
 fn main() {
     let n = env_u64("VERBATIM_BENCH_CONVERSATIONS", 100_000);
     let m = matter(n);
-    println!("## review interface, {n}-conversation matter, 160x48 TestBackend\n");
+    // With VERBATIM_BENCH_CODED (percent), the matter starts with a journal that codes that
+    // share of it in bulk events of 1,000 (the matter's own journal is set aside meanwhile).
+    let coded = n * env_u64("VERBATIM_BENCH_CODED", 0).min(100) / 100;
+    let journal = m.join("review.jsonl");
+    let aside = m.join("review.jsonl.bench-aside");
+    if coded > 0 {
+        if journal.exists() {
+            std::fs::rename(&journal, &aside).unwrap();
+        }
+        common::coded_journal(&journal, n, coded, 1000);
+    }
+    println!("## review interface, {n}-conversation matter, {coded} coded, 160x48 TestBackend\n");
     println!("| measure | value |");
     println!("|---|---|");
 
@@ -49,13 +60,15 @@ fn main() {
     let mut kept = None;
     for _ in 0..5 {
         let t = Instant::now();
+        // As the interface starts: the worker replays the journal, the interface copies it.
         let core = Core::open(&m, "bench").unwrap();
-        let mut app = App::new(
+        let mut app = App::with_journal(
             &m,
             "bench",
             KeyMap::defaults(),
             Theme::new(ThemeName::Dark, true),
             core.num_docs(),
+            core.journal_copy().unwrap(),
         )
         .unwrap();
         let fx = app.start();
@@ -195,4 +208,11 @@ fn main() {
         app.results.rows_held(),
         t.elapsed().as_secs_f64()
     );
+    if coded > 0 {
+        drop((core, app));
+        std::fs::remove_file(&journal).unwrap();
+        if aside.exists() {
+            std::fs::rename(&aside, &journal).unwrap();
+        }
+    }
 }

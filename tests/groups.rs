@@ -254,7 +254,7 @@ fn a_group_is_coded_from_its_principal_in_one_undoable_event() {
         "{out}"
     );
     let j = verbatim::review::Journal::open(&m).unwrap();
-    let last = j.state().events.last().unwrap().clone();
+    let last = j.state().events().last().unwrap();
     assert_eq!(last.via.as_ref().unwrap()["group"], grp.id.as_str());
     assert_eq!(last.via.as_ref().unwrap()["min_similarity"], 0.8);
     for id in &members {

@@ -133,7 +133,7 @@ fn two_concurrent_writers_never_corrupt_the_journal() {
     assert!(a.status.success() && b.status.success());
     let j = Journal::open(tmp.path()).unwrap();
     assert!(j.problems().is_empty(), "{:?}", j.problems());
-    let events = &j.state().events;
+    let events: Vec<_> = j.state().events().collect();
     assert_eq!(events.len(), 2000);
     // Sequence numbers are 1..=2000 with no gap or repeat, and each writer's events are all there.
     for (i, e) in events.iter().enumerate() {
@@ -463,7 +463,9 @@ fn kept_review_filter_sets_follow_every_change() {
                 Action::Note,
                 json!(["barrage ahead", ""][(next(&mut seed) % 2) as usize]),
             )),
-            _ => verbatim::review::last_undoable(&j.state().events, who)
+            _ => j
+                .state()
+                .last_undoable(who)
                 .map(|e| (Action::Undo, json!(e.seq))),
         };
         let Some((action, value)) = draft else {

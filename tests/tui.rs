@@ -585,8 +585,8 @@ fn tag_undo_repeat_and_note_are_saved() {
     let j = verbatim::review::Journal::open(&r.dir).unwrap();
     assert!(j.state().has_tag(&id, "hot"));
     assert_eq!(j.state().note(&third), Some("first\nsecond"));
-    assert_eq!(j.state().events.len(), 6);
-    assert!(j.state().events.iter().all(|e| e.reviewer == "ann"));
+    assert_eq!(j.state().event_count(), 6);
+    assert!(j.state().events().all(|e| e.reviewer == "ann"));
 }
 
 #[test]
@@ -691,7 +691,7 @@ fn bulk_tag_states_the_count_and_asks() {
     r.press(key('5'));
     r.press(key('y'));
     assert_eq!(r.app.journal.state().tag_counts().get("hot"), Some(&n));
-    assert_eq!(r.app.journal.state().events.len(), 1);
+    assert_eq!(r.app.journal.state().event_count(), 1);
 }
 
 #[test]
@@ -1770,7 +1770,7 @@ fn coding_a_principal_offers_its_group_as_one_event_one_undo_reverts() {
     for id in &targets {
         assert!(st.has_tag(id, &tag), "{id} not coded with the group");
     }
-    let last = st.events.last().unwrap().clone();
+    let last = st.events().last().unwrap();
     assert_eq!(last.targets().count(), targets.len());
     assert_eq!(last.via.as_ref().unwrap()["group"], g.id.as_str());
     assert_eq!(last.via.as_ref().unwrap()["principal"], principal.as_str());
@@ -1784,12 +1784,12 @@ fn coding_a_principal_offers_its_group_as_one_event_one_undo_reverts() {
     // Declined: nothing but the principal's call is written.
     r.press(key('1'));
     assert!(!r.app.journal.state().has_tag(&principal, &tag));
-    let before = r.app.journal.state().events.len();
+    let before = r.app.journal.state().event_count();
     r.press(key('1'));
     assert!(matches!(r.app.overlay, Some(Overlay::GroupOffer(_))));
     r.press(key('n'));
     assert!(r.app.overlay.is_none());
-    assert_eq!(r.app.journal.state().events.len(), before + 1);
+    assert_eq!(r.app.journal.state().event_count(), before + 1);
 }
 
 #[test]

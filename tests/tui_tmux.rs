@@ -192,7 +192,7 @@ fn search_open_hit_tag_undo_tag_quit_in_tmux() {
 
     // The journal holds tag, undo, tag by e2e on one conversation; it ends tagged.
     let j = verbatim::review::Journal::open(&m).unwrap();
-    let ev = &j.state().events;
+    let ev: Vec<_> = j.state().events().collect();
     let actions: Vec<&str> = ev.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["tag", "undo", "tag"]);
     assert!(ev.iter().all(|e| e.reviewer == "e2e"));
@@ -256,8 +256,8 @@ fn a_reviewer_checks_out_a_batch_codes_it_and_checks_it_in_in_tmux() {
     let text = cli(&["--reviewer", "bq", "batch", "checkin"]);
     assert!(text.contains("b-001 checked in: 5 of 5 coded"), "{text}");
     let j = verbatim::review::Journal::open(&m).unwrap();
-    assert!(j.state().events.iter().all(|e| e.reviewer == "bq"));
-    assert_eq!(j.state().events.len(), 5);
+    assert!(j.state().events().all(|e| e.reviewer == "bq"));
+    assert_eq!(j.state().event_count(), 5);
 }
 
 struct KillSession(String);
@@ -327,8 +327,7 @@ fn code_queue_in_tmux(step: &str) {
     let j = verbatim::review::Journal::open(&m).unwrap();
     let coded: Vec<String> = j
         .state()
-        .events
-        .iter()
+        .events()
         .map(|e| e.conversation.clone().unwrap())
         .collect();
     assert_eq!(coded, expected, "with {step}: each once, in list order");

@@ -2,6 +2,7 @@
 //! under target/bench-data so that each size is generated and imported once.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -146,4 +147,109 @@ pub fn rss_anon_mib() -> f64 {
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
+}
+
+const TAGS: [&str; 5] = [
+    "reproduces-article",
+    "echo-only",
+    "not-relevant",
+    "needs-second-look",
+    "hot",
+];
+
+fn synth_id(i: u64) -> String {
+    format!("conv-{:07}", i + 1)
+}
+
+/// Writes a review journal over the generator's ids (`conv-0000001`, ...) of an `n`-conversation
+/// matter that codes `coded` of them, `bulk` to a tag event: every coded conversation gets a tag by one of four reviewers in bulk
+/// events; a tenth also gets a second tag by another reviewer; one in a hundred a note (one
+/// event each); every hundredth bulk event is undone.
+pub fn coded_journal(path: &std::path::Path, n: u64, coded: u64, bulk: u64) -> (u64, u64) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    let mut seq = 0u64;
+    let mut emit = |w: &mut std::io::BufWriter<std::fs::File>,
+                    reviewer: String,
+                    ids: Vec<String>,
+                    action: verbatim::review::Action,
+                    value: serde_json::Value| {
+        seq += 1;
+        let one = ids.len() == 1;
+        let prev = if matches!(action, verbatim::review::Action::Tag) {
+            serde_json::json!(ids)
+        } else {
+            serde_json::Value::Null
+        };
+        let mut ids = ids;
+        let e = verbatim::review::Event {
+            seq,
+            time: chrono::Utc::now(),
+            reviewer,
+            conversation: one.then(|| ids.pop().unwrap()),
+            conversations: ids,
+            action,
+            value,
+            prev,
+            replaces: Vec::new(),
+            via: None,
+        };
+        serde_json::to_writer(&mut *w, &e).unwrap();
+        w.write_all(b"\n").unwrap();
+        seq
+    };
+    // A walk over the matter with a stride prime to n: coded conversations spread over it.
+    let stride = 7919 % n.max(1);
+    let pick = |k: u64| (k * stride.max(1)) % n;
+    let mut k = 0u64;
+    let mut bulk_events = 0u64;
+    while k < coded {
+        let m = bulk.min(coded - k);
+        let ids: Vec<String> = (k..k + m).map(|j| synth_id(pick(j))).collect();
+        let r = format!("reviewer{}", bulk_events % 4);
+        let s = emit(
+            &mut w,
+            r,
+            ids,
+            verbatim::review::Action::Tag,
+            serde_json::json!(TAGS[(bulk_events % 5) as usize]),
+        );
+        bulk_events += 1;
+        if bulk_events.is_multiple_of(100) {
+            emit(
+                &mut w,
+                format!("reviewer{}", (bulk_events - 1) % 4),
+                vec![synth_id(pick(k))],
+                verbatim::review::Action::Undo,
+                serde_json::json!(s),
+            );
+        }
+        k += m;
+    }
+    // Second opinions on a tenth, by another reviewer, in the same bulk size.
+    let mut k = 0u64;
+    while k < coded / 10 {
+        let m = bulk.min(coded / 10 - k);
+        let ids: Vec<String> = (k..k + m).map(|j| synth_id(pick(j * 10))).collect();
+        emit(
+            &mut w,
+            "second".to_string(),
+            ids,
+            verbatim::review::Action::Tag,
+            serde_json::json!("needs-second-look"),
+        );
+        k += m;
+    }
+    // Notes on one in a hundred, one event each.
+    for j in (0..coded).step_by(100) {
+        emit(
+            &mut w,
+            "reviewer0".to_string(),
+            vec![synth_id(pick(j))],
+            verbatim::review::Action::Note,
+            serde_json::json!(format!("see article {j}")),
+        );
+    }
+    w.flush().unwrap();
+    (seq, std::fs::metadata(path).unwrap().len())
 }

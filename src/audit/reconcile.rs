@@ -65,9 +65,7 @@ pub fn cross_check(matter_dir: &Path, entries: &[Entry]) -> Result<Vec<String>> 
     let audited = audited_seqs(entries);
     let missing: Vec<u64> = journal
         .state()
-        .events
-        .iter()
-        .map(|e| e.seq)
+        .seqs()
         .filter(|s| !audited.contains(s))
         .collect();
     if let Some(first) = missing.first() {
@@ -85,7 +83,7 @@ pub fn cross_check(matter_dir: &Path, entries: &[Entry]) -> Result<Vec<String>> 
             continue;
         };
         if let Some(ev) = journal.state().event(seq)
-            && coding_data(ev, false)["conversations_sha256"].as_str() != Some(want)
+            && coding_data(&ev, false)["conversations_sha256"].as_str() != Some(want)
         {
             problems.push(format!(
                 "review.jsonl event #{seq} does not list the conversations the audit trail recorded for it"
@@ -122,12 +120,12 @@ pub fn reconcile_journal(matter_dir: &Path, state: &ReviewState, reviewer: &str)
     let entries = super::read(matter_dir)?;
     let audited = audited_seqs(&entries);
     let mut n = 0;
-    for e in state.events.iter().filter(|e| !audited.contains(&e.seq)) {
+    for e in state.events().filter(|e| !audited.contains(&e.seq)) {
         super::append(
             matter_dir,
             reviewer,
             e.action.as_str(),
-            coding_data(e, true),
+            coding_data(&e, true),
         )?;
         n += 1;
     }

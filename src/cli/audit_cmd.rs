@@ -74,13 +74,11 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<i32> {
     let bulk_seqs: Option<std::collections::HashSet<u64>> = match &args.conversation {
         Some(id) => {
             let journal = verbatim::review::Journal::open(&dir)?;
+            let st = journal.state();
             Some(
-                journal
-                    .state()
-                    .events
-                    .iter()
-                    .filter(|e| e.targets().any(|t| t == id))
-                    .map(|e| e.seq)
+                st.events_about(id)
+                    .into_iter()
+                    .map(|i| st.event_at(i).seq)
                     .collect(),
             )
         }

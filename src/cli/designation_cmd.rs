@@ -76,9 +76,9 @@ fn show(ctx: &Ctx) -> Result<i32> {
     let default = designation::matter_default(&s.matter.dir)?;
     let list = designation::list(&s.matter.dir)?;
     let mut coded: BTreeMap<String, u64> = BTreeMap::new();
-    for c in s.journal.state().convs.values() {
-        if let Some(d) = &c.designation {
-            *coded.entry(d.clone()).or_default() += 1;
+    for (_, c) in s.journal.state().convs() {
+        if let Some(d) = c.designation() {
+            *coded.entry(d.to_string()).or_default() += 1;
         }
     }
     if ctx.json {

@@ -306,11 +306,10 @@ pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
         let target = match args.seq {
             Some(seq) => st
                 .event(seq)
-                .with_context(|| format!("there is no event #{seq}"))?
-                .clone(),
-            None => verbatim::review::last_undoable(&st.events, &reviewer)
-                .with_context(|| format!("{reviewer} has no coding action to undo"))?
-                .clone(),
+                .with_context(|| format!("there is no event #{seq}"))?,
+            None => st
+                .last_undoable(&reviewer)
+                .with_context(|| format!("{reviewer} has no coding action to undo"))?,
         };
         let conversations: Vec<String> = target.targets().map(String::from).collect();
         Ok(vec![Draft {
@@ -336,12 +335,11 @@ pub struct TagsArgs {
 
 fn check_rules(ctx: &Ctx, s: &Session) -> Result<i32> {
     let palette = Palette::load(&s.matter.dir)?;
-    let mut bad: Vec<(&String, Vec<String>)> = s
+    let mut bad: Vec<(&str, Vec<String>)> = s
         .journal
         .state()
-        .convs
-        .iter()
-        .map(|(id, c)| (id, palette.violations(c)))
+        .convs()
+        .map(|(id, c)| (id, palette.violations(&c.to_owned())))
         .filter(|(_, v)| !v.is_empty())
         .collect();
     bad.sort();
@@ -375,15 +373,13 @@ pub fn tags(ctx: &Ctx, args: TagsArgs) -> Result<i32> {
     let total = s.index.num_docs();
     let reviewed = st.reviewed_count();
     let mut per_reviewer: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for c in st.convs.values() {
-        for (t, holders) in &c.tag_by {
-            for who in holders {
-                *per_reviewer
-                    .entry(t.clone())
-                    .or_default()
-                    .entry(who.clone())
-                    .or_default() += 1;
-            }
+    for (_, c) in st.convs() {
+        for (t, who) in c.holds_list() {
+            *per_reviewer
+                .entry(t.to_string())
+                .or_default()
+                .entry(who.to_string())
+                .or_default() += 1;
         }
     }
     let counts = st.tag_counts();
@@ -396,7 +392,7 @@ pub fn tags(ctx: &Ctx, args: TagsArgs) -> Result<i32> {
             let coded = b
                 .ids
                 .iter()
-                .filter(|id| st.get(id).is_some_and(|c| c.reviewed()))
+                .filter(|id| st.view(id).is_some_and(|c| c.reviewed()))
                 .count();
             json!({"batch": b.id, "assigned": b.assigned, "checked_in": b.checked_in.is_some(), "coded": coded, "size": b.ids.len()})
         })
@@ -471,10 +467,10 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
         json!({"command": "history", "conversation": args.id}),
     )?;
     let st = s.journal.state();
-    let events: Vec<&Event> = st
-        .events
-        .iter()
-        .filter(|e| e.targets().any(|t| t == args.id))
+    let events: Vec<Event> = st
+        .events_about(&args.id)
+        .into_iter()
+        .map(|i| st.event_at(i))
         .collect();
     if ctx.json {
         print_json(&events)?;

@@ -339,7 +339,7 @@ pub fn run(
             .get(id.as_str())
             .map(|v| {
                 v.iter()
-                    .map(|&i| HistoryEntry::of(&inp.review.events[i]))
+                    .map(|&i| HistoryEntry::of(&inp.review.event_at(i)))
                     .collect()
             })
             .unwrap_or_default();
@@ -354,10 +354,11 @@ pub fn run(
                 matched.insert(f.article.clone(), a);
             }
         }
+        let review = inp.review.get(&id);
         let mut rec = Record::build(
             i as u64 + 1,
             conv,
-            inp.review.get(&id),
+            review.as_ref(),
             hist,
             found,
             req.redact,
@@ -367,7 +368,7 @@ pub fn run(
         rec.group = groups.get(&id).filter(|_| contents.findings).cloned();
         rec.bates = numbering.as_mut().map(|n| n.take());
         rec.designation = crate::review::designation::effective(
-            inp.review.get(&id),
+            review.as_ref(),
             run_designation.as_deref(),
             None,
         );
@@ -561,11 +562,5 @@ fn refuse_reproduction(
 
 /// For each conversation coded in the journal, the positions of the events that touched it.
 fn history_index(review: &ReviewState) -> HashMap<&str, Vec<usize>> {
-    let mut by: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, e) in review.events.iter().enumerate() {
-        for t in e.targets() {
-            by.entry(t).or_default().push(i);
-        }
-    }
-    by
+    review.history_index()
 }

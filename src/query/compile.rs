@@ -238,9 +238,7 @@ fn designated(want: &str, ctx: &Env) -> Result<Box<dyn Query>> {
     };
     let coded = |key: &str, pred: Box<dyn Fn(&str) -> bool + Send + Sync>| {
         live(ctx, &format!("designation {key}"), move |c| {
-            c.designation
-                .as_deref()
-                .is_some_and(|d| pred(&d.to_lowercase()))
+            c.designation().is_some_and(|d| pred(&d.to_lowercase()))
         })
     };
     let w = want.to_string();
@@ -259,7 +257,7 @@ fn designated(want: &str, ctx: &Env) -> Result<Box<dyn Query>> {
 fn live(
     ctx: &Env,
     key: &str,
-    pred: impl Fn(&crate::review::ConvReview) -> bool + Send + Sync + 'static,
+    pred: impl Fn(&crate::review::ReviewView) -> bool + Send + Sync + 'static,
 ) -> Box<dyn Query> {
     match ctx.review {
         Some(state) => {
@@ -415,7 +413,7 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
     let fields = ctx.fields;
     let key = format!("{f:?}");
     let review =
-        |pred: Box<dyn Fn(&crate::review::ConvReview) -> bool + Send + Sync>| live(ctx, &key, pred);
+        |pred: Box<dyn Fn(&crate::review::ReviewView) -> bool + Send + Sync>| live(ctx, &key, pred);
     match f {
         Filter::Model(m) => Box::new(TermQuery::new(
             Term::from_field_text(fields.model, m),
@@ -445,7 +443,7 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         }
         Filter::Tag(tag) => {
             let tag = tag.clone();
-            review(Box::new(move |c| c.tags.contains(&tag)))
+            review(Box::new(move |c| c.has_tag(&tag)))
         }
         Filter::Reviewed(yes) => {
             let q = live(ctx, "reviewed", |c| c.reviewed());
@@ -453,7 +451,7 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
         }
         Filter::Reviewer(name) => {
             let name = name.clone();
-            review(Box::new(move |c| c.reviewers.contains(&name)))
+            review(Box::new(move |c| c.has_reviewer(&name)))
         }
         Filter::Score(lo, hi) => found(ctx, &|c| in_bounds(c.score as u64, *lo, *hi)),
         Filter::Article(a) => found(ctx, &|c| c.articles.iter().any(|x| x == a)),
@@ -483,7 +481,7 @@ fn filter(f: &Filter, ctx: &Env) -> Box<dyn Query> {
                 .map(|t| t.0)
                 .collect::<Vec<_>>();
             review(Box::new(move |c| {
-                c.note.as_deref().is_some_and(|n| {
+                c.note().is_some_and(|n| {
                     let toks: Vec<String> = crate::index::analyzer::tokenize(n)
                         .into_iter()
                         .map(|t| t.0)

@@ -18,7 +18,7 @@ use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 use super::keyset::segment_members;
 use crate::index::document::id_key;
 use crate::review::derived::Derived;
-use crate::review::{ConvReview, ReviewState};
+use crate::review::{ReviewState, ReviewView};
 
 /// The keys are already hashes of the ids: hashing them again only costs time.
 #[derive(Default)]
@@ -44,7 +44,7 @@ type Keys = HashSet<u64, BuildHasherDefault<KeyHasher>>;
 /// afresh from the keys instead.
 const MAX_PENDING: usize = 100_000;
 
-type Pred = dyn Fn(&ConvReview) -> bool + Send + Sync;
+type Pred = dyn Fn(&ReviewView) -> bool + Send + Sync;
 
 pub struct LiveSet {
     pred: Box<Pred>,
@@ -66,7 +66,7 @@ impl LiveSet {
     pub fn new(
         state: &ReviewState,
         id_field: Field,
-        pred: impl Fn(&ConvReview) -> bool + Send + Sync + 'static,
+        pred: impl Fn(&ReviewView) -> bool + Send + Sync + 'static,
     ) -> LiveSet {
         let members = state.ids_where(&pred);
         let mut keys = Keys::with_capacity_and_hasher(members.len(), Default::default());
@@ -128,8 +128,8 @@ impl LiveSet {
 }
 
 impl Derived for LiveSet {
-    fn changed(&self, id: &str, now: Option<&ConvReview>) {
-        let member = now.is_some_and(|c| (self.pred)(c));
+    fn changed(&self, id: &str, now: Option<ReviewView<'_>>) {
+        let member = now.is_some_and(|c| (self.pred)(&c));
         let key = id_key(id);
         let mut inner = self.lock();
         let was = inner.keys.contains(&key);

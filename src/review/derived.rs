@@ -6,12 +6,12 @@
 use std::any::Any;
 use std::sync::{Arc, Mutex};
 
-use super::state::ConvReview;
+use super::state::ReviewView;
 
 /// Something derived from the review state. `changed` is told every conversation an applied
 /// event touched, with its review after the event.
 pub trait Derived: Any + Send + Sync {
-    fn changed(&self, id: &str, now: Option<&ConvReview>);
+    fn changed(&self, id: &str, now: Option<ReviewView<'_>>);
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
 }
 
@@ -55,7 +55,7 @@ impl DerivedCache {
     }
 
     /// Tells every derived value that `id` now reviews as `now`.
-    pub fn changed(&self, id: &str, now: Option<&ConvReview>) {
+    pub fn changed(&self, id: &str, now: Option<ReviewView<'_>>) {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         for (_, d) in entries.iter() {
             d.changed(id, now);
@@ -92,7 +92,7 @@ mod tests {
     struct Count(AtomicUsize);
 
     impl Derived for Count {
-        fn changed(&self, _: &str, _: Option<&ConvReview>) {
+        fn changed(&self, _: &str, _: Option<ReviewView<'_>>) {
             self.0.fetch_add(1, Ordering::Relaxed);
         }
         fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync> {

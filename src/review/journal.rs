@@ -45,6 +45,23 @@ impl Action {
     }
 }
 
+/// How much of the journal a refresh reads at a time.
+const REFRESH_BLOCK: usize = 8 << 20;
+
+/// Reads until `buf` is full or the file ends; how many bytes were read.
+fn read_full(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
 /// One line of the journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
@@ -107,7 +124,9 @@ pub struct Problem {
     pub reason: String,
 }
 
-/// The journal of a matter, with the state replayed so far.
+/// The journal of a matter, with the state replayed so far. A clone is a second reader (and
+/// writer) that starts where this one is, without replaying the file again.
+#[derive(Clone)]
 pub struct Journal {
     path: PathBuf,
     state: ReviewState,
@@ -159,40 +178,58 @@ impl Journal {
         }
         f.seek(SeekFrom::Start(self.read_to))
             .context("cannot read the journal")?;
-        let mut buf = Vec::new();
-        f.read_to_end(&mut buf).context("cannot read the journal")?;
-        let mut start = 0usize;
-        while start < buf.len() {
-            let Some(nl) = memchr::memchr(b'\n', &buf[start..]) else {
-                // A last line without its newline: a write that never finished. It is not
-                // applied; the next writer sets it aside.
-                let offset = self.read_to + start as u64;
-                if !self.problems.iter().any(|p| p.offset == offset) {
-                    self.problems.push(Problem {
-                        line: self.lines_read + 1,
-                        offset,
-                        reason: "torn last line (an interrupted write); ignored".to_string(),
-                    });
-                }
-                break;
-            };
-            let line = &buf[start..start + nl];
-            let offset = self.read_to + start as u64;
-            self.lines_read += 1;
-            if !line.iter().all(u8::is_ascii_whitespace) {
-                match serde_json::from_slice::<Event>(line) {
-                    Ok(e) => self.state.apply(&e),
-                    Err(err) => self.problems.push(Problem {
-                        line: self.lines_read,
-                        offset,
-                        reason: format!("unreadable event: {err}"),
-                    }),
-                }
+        // Read a block at a time: a journal that codes millions of conversations is never
+        // held whole, only the state it replays to.
+        let block = (len.saturating_sub(self.read_to) as usize + 1).clamp(4096, REFRESH_BLOCK);
+        let mut buf: Vec<u8> = Vec::with_capacity(block);
+        let mut eof = false;
+        while !eof {
+            let have = buf.len();
+            buf.resize(have + block, 0);
+            let n = read_full(&mut f, &mut buf[have..]).context("cannot read the journal")?;
+            buf.truncate(have + n);
+            eof = n == 0;
+            let mut start = 0usize;
+            while let Some(nl) = memchr::memchr(b'\n', &buf[start..]) {
+                self.replay_line(&buf[start..start + nl], self.read_to + start as u64);
+                start += nl + 1;
             }
-            start += nl + 1;
+            self.read_to += start as u64;
+            buf.drain(..start);
         }
-        self.read_to += start as u64;
+        if !buf.is_empty() {
+            // A last line without its newline: a write that never finished. It is not
+            // applied; the next writer sets it aside.
+            let offset = self.read_to;
+            if !self.problems.iter().any(|p| p.offset == offset) {
+                self.problems.push(Problem {
+                    line: self.lines_read + 1,
+                    offset,
+                    reason: "torn last line (an interrupted write); ignored".to_string(),
+                });
+            }
+        }
         Ok(())
+    }
+
+    fn replay_line(&mut self, line: &[u8], offset: u64) {
+        self.lines_read += 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        // Read in place; a line that does not read is read again as an `Event` for the
+        // reason to report (the two refuse the same lines).
+        match serde_json::from_slice::<super::stored::LineEvent>(line) {
+            Ok(e) => self.state.apply_line(e),
+            Err(_) => match serde_json::from_slice::<Event>(line) {
+                Ok(e) => self.state.apply(&e),
+                Err(err) => self.problems.push(Problem {
+                    line: self.lines_read,
+                    offset,
+                    reason: format!("unreadable event: {err}"),
+                }),
+            },
+        }
     }
 
     /// Appends events computed from the freshest state, under the journal's exclusive lock,
@@ -519,7 +556,7 @@ mod tests {
             .unwrap();
         assert!(j.state().has_tag("c4", "cold"));
         let fresh = Journal::open(dir.path()).unwrap();
-        assert_eq!(fresh.state().convs, j.state().convs);
+        assert_eq!(fresh.state().snapshot(), j.state().snapshot());
     }
 
     #[test]

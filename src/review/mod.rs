@@ -6,12 +6,14 @@ pub mod conflicts;
 pub mod derived;
 pub mod designation;
 pub mod highlights;
+mod intern;
 pub mod journal;
 pub mod named;
 pub mod palette;
 pub mod saved;
 pub mod state;
+mod stored;
 
 pub use journal::{Action, Draft, Event, Journal};
 pub use palette::{Palette, TagDef};
-pub use state::{ConvReview, ReviewState, last_undoable};
+pub use state::{ConvReview, ReviewState, ReviewView};

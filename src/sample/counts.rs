@@ -55,13 +55,13 @@ pub fn progress(sample: &Sample, state: &ReviewState, positive: &str) -> Progres
             let mut gap = false;
             let mut out_of_order = 0;
             for m in sample.members.iter().filter(|m| m.stratum == st.name) {
-                let c = state.get(&m.id);
+                let c = state.view(&m.id);
                 if c.is_some_and(|c| c.reviewed()) {
                     counts.reviewed += 1;
                     if gap {
                         out_of_order += 1;
                     }
-                    if c.is_some_and(|c| c.tags.contains(positive)) {
+                    if c.is_some_and(|c| c.has_tag(positive)) {
                         counts.positives += 1;
                     }
                 } else {

@@ -56,12 +56,9 @@ pub fn create(
         )
     })?;
     let mut first_calls = BTreeMap::new();
-    for (id, c) in &state.convs {
-        if let Some(tag) = members
-            .iter()
-            .find(|t| c.tag_by.get(*t).is_some_and(|w| w.contains(reviewer)))
-        {
-            first_calls.insert(id.clone(), tag.clone());
+    for (id, c) in state.convs() {
+        if let Some(tag) = members.iter().find(|t| c.holds(t, reviewer)) {
+            first_calls.insert(id.to_string(), tag.clone());
         }
     }
     if first_calls.is_empty() {

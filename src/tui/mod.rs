@@ -165,12 +165,15 @@ pub fn run_with(
     let settings = Settings::load();
     let core = Arc::new(Core::open_with(matter_dir, reviewer, settings.syntax)?);
     let total = core.num_docs();
-    let mut app = App::new(
+    // The worker has replayed the journal: the interface starts from a copy of it rather than
+    // replaying it again (seconds for a matter coded through at millions of conversations).
+    let mut app = App::with_journal(
         matter_dir,
         reviewer,
         settings.keymap,
         Theme::from_env(settings.theme),
         total,
+        core.journal_copy()?,
     )?;
     app.auto_advance = settings.auto_advance;
     app.query_options = core.query.clone();

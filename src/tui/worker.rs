@@ -383,6 +383,15 @@ impl Core {
         }
     }
 
+    /// A copy of the worker's journal, as replayed so far.
+    pub fn journal_copy(&self) -> Result<Journal> {
+        Ok(self
+            .journal
+            .lock()
+            .map_err(|_| anyhow::anyhow!("journal lock poisoned"))?
+            .clone())
+    }
+
     fn with_state<T>(&self, f: impl FnOnce(&Journal) -> Result<T>) -> Result<T> {
         let mut j = self
             .journal
@@ -725,12 +734,12 @@ impl Core {
         self.with_state(|j| {
             let mut tags: std::collections::BTreeMap<String, u64> = Default::default();
             let mut reviewers: std::collections::BTreeMap<String, u64> = Default::default();
-            for (id, c) in &j.state().convs {
+            for (id, c) in j.state().convs() {
                 if !within(id) {
                     continue;
                 }
-                for t in &c.tags {
-                    *tags.entry(t.clone()).or_default() += 1;
+                for t in c.tags() {
+                    *tags.entry(t.to_string()).or_default() += 1;
                 }
                 if !c.reviewed() {
                     continue;
@@ -739,8 +748,8 @@ impl Core {
                 if !viewed.contains(id) {
                     st.coded_unviewed += 1;
                 }
-                if let Some(r) = &c.last_reviewer {
-                    *reviewers.entry(r.clone()).or_default() += 1;
+                if let Some(r) = c.last_reviewer() {
+                    *reviewers.entry(r.to_string()).or_default() += 1;
                 }
             }
             st.tags = tags.into_iter().collect();

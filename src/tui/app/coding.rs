@@ -74,9 +74,8 @@ impl App {
             !self
                 .journal
                 .state()
-                .get(&id)
-                .and_then(|c| c.tag_by.get(&tag))
-                .is_some_and(|w| w.contains(&self.reviewer))
+                .view(&id)
+                .is_some_and(|c| c.holds(&tag, &self.reviewer))
         } else {
             !self.journal.state().has_tag(&id, &tag)
         };
@@ -188,8 +187,7 @@ impl App {
     }
 
     pub(super) fn undo(&mut self) {
-        let target =
-            crate::review::last_undoable(&self.journal.state().events, &self.reviewer).cloned();
+        let target = self.journal.state().last_undoable(&self.reviewer);
         let Some(target) = target else {
             self.say(format!("{} has nothing to undo", self.reviewer), Tone::Info);
             return;

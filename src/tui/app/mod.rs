@@ -149,6 +149,25 @@ impl App {
         total_conversations: u64,
     ) -> Result<App> {
         let journal = Journal::open(matter_dir)?;
+        Self::with_journal(
+            matter_dir,
+            reviewer,
+            keymap,
+            theme,
+            total_conversations,
+            journal,
+        )
+    }
+
+    /// [`App::new`] with the matter's journal already replayed (a copy of the worker's).
+    pub fn with_journal(
+        matter_dir: &Path,
+        reviewer: &str,
+        keymap: KeyMap,
+        theme: Theme,
+        total_conversations: u64,
+        journal: Journal,
+    ) -> Result<App> {
         let palette = Palette::load(matter_dir)?;
         let matter_name = matter_dir
             .file_name()

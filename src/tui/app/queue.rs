@@ -23,7 +23,9 @@ impl App {
         let Some(id) = self.reading.as_ref().map(|r| r.id.clone()) else {
             return false;
         };
-        let missing = self.palette.missing_note(self.journal.state().get(&id));
+        let missing = self
+            .palette
+            .missing_note(self.journal.state().get(&id).as_ref());
         if missing.is_empty() || self.note_asked.as_deref() == Some(id.as_str()) {
             return false;
         }

@@ -281,12 +281,12 @@ pub fn details_lines(app: &App, full: bool) -> Vec<Line<'static>> {
     let review = app
         .journal
         .state()
-        .get(&rd.id)
+        .view(&rd.id)
         .filter(|_| !app.blind_hides(&rd.id));
-    let tags = review
-        .map(|c| c.tags.iter().cloned().collect::<Vec<_>>().join(", "))
+    let tags = review.map(|c| c.tags().join(", ")).unwrap_or_default();
+    let note = review
+        .and_then(|c| c.note().map(str::to_string))
         .unwrap_or_default();
-    let note = review.and_then(|c| c.note.clone()).unwrap_or_default();
     let mut lines: Vec<Line> = Vec::new();
     if let Some(l) = rd.loaded.as_ref() {
         let c = &l.conversation;
@@ -361,7 +361,7 @@ pub fn details_lines(app: &App, full: bool) -> Vec<Line<'static>> {
         }
     }
     if let Some(l) = rd.loaded.as_ref() {
-        let own = review.and_then(|c| c.designation.clone());
+        let own = review.and_then(|c| c.designation().map(str::to_string));
         let designation = own.clone().or_else(|| l.matter_designation.clone());
         // With nothing to say, the narrow pane keeps its three lines.
         if designation.is_some() || !l.produced.is_empty() || wide {
@@ -398,7 +398,7 @@ pub fn details_lines(app: &App, full: bool) -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         lines.push(Line::styled("palette:", t.dim));
         for tag in &app.palette.tags {
-            let on = review.is_some_and(|c| c.tags.contains(&tag.name));
+            let on = review.is_some_and(|c| c.has_tag(&tag.name));
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(" {} ", tag.key),

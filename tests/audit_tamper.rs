@@ -170,11 +170,35 @@ fn coding_is_never_off_the_trail() {
         out.contains("no audit entry") || out.contains("unsigned"),
         "{out}"
     );
-    // The next command puts it on the trail, marked as reconciled.
-    let o = run(&m, &["tags"]);
+    // The next command puts it on the trail, marked as reconciled: even a search that needs
+    // no review state, and so does not replay the journal, sees that the journal's last line
+    // is ahead of the trail.
+    let o = run(&m, &["search", "hello"]);
     assert!(stderr(&o).contains("reconciled"), "{}", stderr(&o));
     let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
     assert!(audit.contains("\"reconciled\":true"), "{audit}");
+    assert!(verify(&m, &[]).0);
+    // Once in step, nothing more is written.
+    let o = run(&m, &["search", "hello"]);
+    assert!(!stderr(&o).contains("reconciled"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_journal_ending_in_garbage_is_replayed_to_find_what_the_trail_lacks() {
+    let (_t, m) = matter();
+    let l: Vec<String> = trail_lines(&m)
+        .into_iter()
+        .filter(|x| !x.contains("\"event\":\"tag\""))
+        .collect();
+    rechain(&m, &l);
+    // The journal's last complete line does not read: only a replay can tell the last event.
+    let mut j = std::fs::read_to_string(m.join("review.jsonl")).unwrap();
+    j.push_str("{\"seq\": oops}\n");
+    std::fs::write(m.join("review.jsonl"), j).unwrap();
+    let o = run(&m, &["search", "hello"]);
+    let err = stderr(&o);
+    assert!(err.contains("reconciled"), "{err}");
+    assert!(err.contains("warning: review.jsonl line"), "{err}");
 }
 
 #[test]

@@ -106,15 +106,17 @@ pub fn cross_check(matter_dir: &Path, entries: &[Entry]) -> Result<Vec<String>> 
     Ok(problems)
 }
 
+/// Whether the trail's newest coding entry is for the journal event `last` (its last), so
+/// that no coding event can lack an entry: looks at the newest coding entry alone.
+pub fn in_step(matter_dir: &Path, last: u64) -> Result<bool> {
+    Ok(last == 0 || super::last_coding_seq(matter_dir)? == Some(last))
+}
+
 /// Writes the audit entries of coding events that reached the journal without one (a crash
 /// between the two writes), each marked `reconciled`. Cheap when nothing is missing: only the
 /// newest coding entry is looked at unless it lags the journal. Returns how many were written.
 pub fn reconcile_journal(matter_dir: &Path, state: &ReviewState, reviewer: &str) -> Result<usize> {
-    let last = state.last_seq();
-    if last == 0 {
-        return Ok(0);
-    }
-    if super::last_coding_seq(matter_dir)? == Some(last) {
+    if in_step(matter_dir, state.last_seq())? {
         return Ok(0);
     }
     let entries = super::read(matter_dir)?;

@@ -125,7 +125,7 @@ pub fn run(ctx: &Ctx, args: BatchArgs) -> Result<i32> {
         }
         BatchCommand::Checkin { batch } => {
             let b = batches::checkin(dir, batch.as_deref(), &s.reviewer)?;
-            let coded = coded(&s, &b.ids);
+            let coded = coded(&s, &b.ids)?;
             s.audit(
                 "batch-checkin",
                 json!({"batch": b.id, "coded": coded, "conversations": b.ids.len()}),
@@ -142,7 +142,7 @@ pub fn run(ctx: &Ctx, args: BatchArgs) -> Result<i32> {
             let mut rows = Vec::new();
             for st in &sets {
                 for b in &st.batches {
-                    let c = coded(&s, &b.ids);
+                    let c = coded(&s, &b.ids)?;
                     rows.push(json!({
                         "batch": b.id, "assigned": b.assigned, "checked_out": b.checked_out,
                         "checked_in": b.checked_in, "coded": c, "size": b.ids.len(),
@@ -191,9 +191,10 @@ pub fn run(ctx: &Ctx, args: BatchArgs) -> Result<i32> {
 }
 
 /// How many of `ids` someone has coded.
-fn coded(s: &Session, ids: &[String]) -> usize {
-    let st = s.journal.state();
-    ids.iter()
-        .filter(|id| st.get(id).is_some_and(|c| c.reviewed()))
-        .count()
+fn coded(s: &Session, ids: &[String]) -> Result<usize> {
+    let st = s.state()?;
+    Ok(ids
+        .iter()
+        .filter(|id| st.view(id).is_some_and(|c| c.reviewed()))
+        .count())
 }

@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: ConflictsArgs) -> Result<i32> {
         None => {
             let decisions = conflicts::decisions(&dir)?;
             let all = conflicts::find(
-                &s.journal.state().events().collect::<Vec<_>>(),
+                &s.state()?.events().collect::<Vec<_>>(),
                 &palette,
                 &decisions,
             );

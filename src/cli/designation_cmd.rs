@@ -76,7 +76,7 @@ fn show(ctx: &Ctx) -> Result<i32> {
     let default = designation::matter_default(&s.matter.dir)?;
     let list = designation::list(&s.matter.dir)?;
     let mut coded: BTreeMap<String, u64> = BTreeMap::new();
-    for (_, c) in s.journal.state().convs() {
+    for (_, c) in s.state()?.convs() {
         if let Some(d) = c.designation() {
             *coded.entry(d.to_string()).or_default() += 1;
         }
@@ -137,15 +137,10 @@ fn code(ctx: &Ctx, args: CodeArgs, on: bool) -> Result<i32> {
     };
     let want = (!value.is_empty()).then(|| value.clone());
     let reviewer = s.reviewer.clone();
+    let st = s.state()?;
     let changed: Vec<String> = ids
         .into_iter()
-        .filter(|id| {
-            s.journal
-                .state()
-                .get(id)
-                .and_then(|c| c.designation.clone())
-                != want
-        })
+        .filter(|id| st.view(id).and_then(|c| c.designation()) != want.as_deref())
         .collect();
     if changed.is_empty() {
         println!(
@@ -174,7 +169,7 @@ fn code(ctx: &Ctx, args: CodeArgs, on: bool) -> Result<i32> {
             return Ok(1);
         }
     }
-    let events = s.journal.append(&reviewer, |st| {
+    let events = s.journal_mut()?.append(&reviewer, |st| {
         let now: Vec<String> = changed
             .iter()
             .filter(|id| st.get(id).and_then(|c| c.designation.clone()) != want)
@@ -193,6 +188,6 @@ fn code(ctx: &Ctx, args: CodeArgs, on: bool) -> Result<i32> {
         })
     })?;
     audit_events(&s, &events)?;
-    print_saved(ctx, s.journal.state(), &events)?;
+    print_saved(ctx, s.state()?, &events)?;
     Ok(0)
 }

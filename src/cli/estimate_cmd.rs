@@ -92,10 +92,10 @@ pub fn run(ctx: &Ctx, a: EstimateArgs) -> Result<i32> {
         .clone()
         .context("give --positive TAG: the tag that makes a reviewed conversation positive")?;
     let palette = verbatim::review::Palette::load(&s.matter.dir)?;
-    if !palette.contains(&positive) && !s.journal.state().tag_counts().contains_key(&positive) {
+    if !palette.contains(&positive) && !s.state()?.tag_counts().contains_key(&positive) {
         bail!("no tag {positive} in the palette or on any conversation");
     }
-    let progress = sample::counts::progress(&smp, s.journal.state(), &positive);
+    let progress = sample::counts::progress(&smp, s.state()?, &positive);
     // Strata with nothing reviewed yet cannot be estimated: say which.
     let waiting: Vec<&str> = progress
         .strata
@@ -304,7 +304,7 @@ fn print_validation(v: &Validation) {
 
 fn qc(ctx: &Ctx, s: &Session, smp: &Sample, a: &EstimateArgs, method: Method) -> Result<i32> {
     let palette = verbatim::review::Palette::load(&s.matter.dir)?;
-    let o = sample::qc::overturns(smp, s.journal.state(), &palette)?;
+    let o = sample::qc::overturns(smp, s.state()?, &palette)?;
     if o.rechecked == 0 {
         bail!(
             "no member of {} has been called again by another reviewer yet (verbatim --reviewer NAME review --sample {})",

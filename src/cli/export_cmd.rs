@@ -113,7 +113,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
     let inputs = export::Inputs {
         matter_dir: &s.matter.dir,
         index: &s.index,
-        review: s.journal.state(),
+        review: s.state()?,
         findings: s.findings()?,
     };
     // An empty production is almost always a mistyped tag or query: say so, write nothing.

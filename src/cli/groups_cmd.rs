@@ -152,7 +152,7 @@ pub fn run(ctx: &Ctx, args: GroupsArgs) -> Result<i32> {
         } => return code(ctx, &mut s, &id, &tag, min_similarity, yes),
         GroupsCommand::Variance { include_uncoded } => {
             let g = groups::require(dir)?;
-            let rows = coding::variance(&g, s.journal.state(), include_uncoded);
+            let rows = coding::variance(&g, s.state()?, include_uncoded);
             s.audit(
                 "groups-variance",
                 json!({"include_uncoded": include_uncoded, "groups": rows.len()}),
@@ -199,7 +199,7 @@ fn code(ctx: &Ctx, s: &mut Session, id: &str, tag: &str, floor: f64, yes: bool) 
         bail!("no group \"{}\" (verbatim groups list)", visible_line(id));
     };
     let principal = grp.members[0].conversation.clone();
-    if !s.journal.state().has_tag(&principal, tag) {
+    if !s.state()?.has_tag(&principal, tag) {
         bail!(
             "the principal {} does not carry {}: read and code it first (verbatim tag {} {}); \
              the group follows the principal's call",

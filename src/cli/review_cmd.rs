@@ -201,7 +201,7 @@ pub(super) fn write_tags(
             .filter(|t| palette.require.note.contains(t))
             .collect();
         if let Some(t) = needy.first() {
-            let st = s.journal.state();
+            let st = s.state()?;
             let lacking: Vec<&String> = ids
                 .iter()
                 .filter(|id| st.note(id).is_none_or(|n| n.trim().is_empty()))
@@ -224,7 +224,7 @@ pub(super) fn write_tags(
         }
     }
     // Only what would change is recorded: untagging a tag that is not there is no event.
-    let events = s.journal.append(&reviewer, |st| {
+    let events = s.journal_mut()?.append(&reviewer, |st| {
         Ok(tags
             .iter()
             .filter_map(|t| {
@@ -258,7 +258,7 @@ pub(super) fn write_tags(
         return Ok(0);
     }
     audit_events(s, &events)?;
-    print_saved(ctx, s.journal.state(), &events)?;
+    print_saved(ctx, s.state()?, &events)?;
     Ok(0)
 }
 
@@ -285,7 +285,7 @@ pub fn note(ctx: &Ctx, args: NoteArgs) -> Result<i32> {
     require_conversation(&s, &args.id)?;
     let text = args.text.join(" ");
     let reviewer = s.reviewer.clone();
-    let events = s.journal.append(&reviewer, |_| {
+    let events = s.journal_mut()?.append(&reviewer, |_| {
         Ok(vec![Draft {
             conversations: vec![args.id.clone()],
             action: Action::Note,
@@ -295,14 +295,14 @@ pub fn note(ctx: &Ctx, args: NoteArgs) -> Result<i32> {
         }])
     })?;
     audit_events(&s, &events)?;
-    print_saved(ctx, s.journal.state(), &events)?;
+    print_saved(ctx, s.state()?, &events)?;
     Ok(0)
 }
 
 pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
     let mut s = Session::open(ctx)?;
     let reviewer = s.reviewer.clone();
-    let events = s.journal.append(&reviewer, |st| {
+    let events = s.journal_mut()?.append(&reviewer, |st| {
         let target = match args.seq {
             Some(seq) => st
                 .event(seq)
@@ -321,7 +321,7 @@ pub fn undo(ctx: &Ctx, args: UndoArgs) -> Result<i32> {
         }])
     })?;
     audit_events(&s, &events)?;
-    print_saved(ctx, s.journal.state(), &events)?;
+    print_saved(ctx, s.state()?, &events)?;
     Ok(0)
 }
 
@@ -336,8 +336,7 @@ pub struct TagsArgs {
 fn check_rules(ctx: &Ctx, s: &Session) -> Result<i32> {
     let palette = Palette::load(&s.matter.dir)?;
     let mut bad: Vec<(&str, Vec<String>)> = s
-        .journal
-        .state()
+        .state()?
         .convs()
         .map(|(id, c)| (id, palette.violations(&c.to_owned())))
         .filter(|(_, v)| !v.is_empty())
@@ -369,7 +368,7 @@ pub fn tags(ctx: &Ctx, args: TagsArgs) -> Result<i32> {
         return check_rules(ctx, &s);
     }
     s.audit("open", json!({"command": "tags"}))?;
-    let st = s.journal.state();
+    let st = s.state()?;
     let total = s.index.num_docs();
     let reviewed = st.reviewed_count();
     let mut per_reviewer: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
@@ -466,7 +465,7 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<i32> {
         "open",
         json!({"command": "history", "conversation": args.id}),
     )?;
-    let st = s.journal.state();
+    let st = s.state()?;
     let events: Vec<Event> = st
         .events_about(&args.id)
         .into_iter()

@@ -328,7 +328,7 @@ fn list(ctx: &Ctx) -> Result<i32> {
         println!("no samples yet (verbatim sample create NAME --size N)");
     }
     for smp in &all {
-        let reviewed = sample::counts::progress(smp, s.journal.state(), "").reviewed();
+        let reviewed = sample::counts::progress(smp, s.state()?, "").reviewed();
         println!(
             "{:<20} {:>8} of {:>10}  {} reviewed  {}{}  by {}",
             smp.name,
@@ -356,7 +356,7 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<i32> {
     )?;
     let check = sample::check_population(&s.index, &s.lookups()?, &smp)?;
     let positive = a.positive.clone().unwrap_or_default();
-    let progress = sample::counts::progress(&smp, s.journal.state(), &positive);
+    let progress = sample::counts::progress(&smp, s.state()?, &positive);
     if ctx.json {
         let mut v = summary(&smp);
         v["population_now"] = json!(check);
@@ -412,7 +412,7 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<i32> {
     }
     if a.members {
         for m in &smp.members {
-            let coded = s.journal.state().get(&m.id).is_some_and(|c| c.reviewed());
+            let coded = s.state()?.get(&m.id).is_some_and(|c| c.reviewed());
             println!(
                 "{}  {:<12} {}",
                 if coded { "✓" } else { " " },
@@ -431,7 +431,7 @@ pub fn qc(ctx: &Ctx, args: QcArgs) -> Result<i32> {
             let palette = verbatim::review::Palette::load(&s.matter.dir)?;
             let smp = sample::qc::create(
                 &s.matter.dir,
-                s.journal.state(),
+                s.state()?,
                 &palette,
                 &sample::qc::QcRequest {
                     name: &a.name,

@@ -114,15 +114,19 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         eprintln!("note: {n}");
         eprintln!("      read as: {node}");
     }
-    if !ctx.quiet {
+    // Warnings are about review filters (a tag nobody uses): the journal is read only then.
+    if !ctx.quiet && node.uses_review() {
         let palette = verbatim::review::Palette::load(&session.matter.dir)?;
-        for w in verbatim::query::warnings(&node, &palette, session.journal.state()) {
+        for w in verbatim::query::warnings(&node, &palette, session.state()?) {
             eprintln!("warning: {w}");
         }
     }
     let index = &session.index;
     // Findings are read only for a query that filters or sorts on them.
-    let lookups = session.lookups_if(node.uses_findings() || args.sort == SortBy::Score)?;
+    let lookups = session.lookups_if(
+        node.uses_review(),
+        node.uses_findings() || args.sort == SortBy::Score,
+    )?;
     if args.count {
         let n = search::count_full(index, lookups, &node)?;
         let entry = session.audit_begin(

@@ -14,7 +14,10 @@ use super::Ctx;
 pub struct Session {
     pub matter: Matter,
     pub index: ConvIndex,
-    pub journal: Journal,
+    /// Replayed on first use: a search without review filters needs none, and the journal of
+    /// a matter coded through takes seconds to replay.
+    journal: OnceCell<Journal>,
+    quiet: bool,
     /// Read on first use: a plain search needs none, and a large matter's findings take a
     /// while to read.
     findings: OnceCell<verbatim::detect::FindingsIndex>,
@@ -26,32 +29,66 @@ impl Session {
     pub fn open(ctx: &Ctx) -> Result<Session> {
         let matter = Matter::open(&ctx.matter_dir()?)?;
         let index = ConvIndex::open(&matter.index_dir())?;
-        let journal = Journal::open(&matter.dir)?;
-        if !ctx.quiet {
-            for p in journal.problems() {
+        let s = Session {
+            matter,
+            index,
+            journal: OnceCell::new(),
+            quiet: ctx.quiet,
+            findings: OnceCell::new(),
+            reviewer: ctx.reviewer.clone(),
+        };
+        // Coding that reached the journal but not the trail (a crash between the two writes)
+        // is put on the trail now, marked as reconciled. The journal's last line and the
+        // trail's newest coding entry tell whether any can be missing; only then is the
+        // journal replayed here.
+        let last = Journal::last_seq_on_disk(&s.matter.dir)?;
+        let in_step = match last {
+            Some(seq) => verbatim::audit::reconcile::in_step(&s.matter.dir, seq)?,
+            None => false,
+        };
+        if !in_step {
+            let n = verbatim::audit::reconcile::reconcile_journal(
+                &s.matter.dir,
+                s.journal()?.state(),
+                &ctx.reviewer,
+            )?;
+            if n > 0 && !ctx.quiet {
+                eprintln!(
+                    "note: {n} coding event(s) had no audit entry; recorded now as reconciled"
+                );
+            }
+        }
+        Ok(s)
+    }
+
+    /// The review journal, replayed on first use; warns on stderr about unreadable lines.
+    pub fn journal(&self) -> Result<&Journal> {
+        if let Some(j) = self.journal.get() {
+            return Ok(j);
+        }
+        let j = Journal::open(&self.matter.dir)?;
+        if !self.quiet {
+            for p in j.problems() {
                 eprintln!(
                     "warning: review.jsonl line {} (byte {}): {}",
                     p.line, p.offset, p.reason
                 );
             }
         }
-        // Coding that reached the journal but not the trail (a crash between the two writes)
-        // is put on the trail now, marked as reconciled.
-        let n = verbatim::audit::reconcile::reconcile_journal(
-            &matter.dir,
-            journal.state(),
-            &ctx.reviewer,
-        )?;
-        if n > 0 && !ctx.quiet {
-            eprintln!("note: {n} coding event(s) had no audit entry; recorded now as reconciled");
-        }
-        Ok(Session {
-            matter,
-            index,
-            journal,
-            findings: OnceCell::new(),
-            reviewer: ctx.reviewer.clone(),
-        })
+        Ok(self.journal.get_or_init(|| j))
+    }
+
+    /// The review journal, to append to.
+    pub fn journal_mut(&mut self) -> Result<&mut Journal> {
+        self.journal()?;
+        self.journal
+            .get_mut()
+            .ok_or_else(|| anyhow::anyhow!("the review journal did not open"))
+    }
+
+    /// The review state (the journal replayed).
+    pub fn state(&self) -> Result<&verbatim::review::ReviewState> {
+        Ok(self.journal()?.state())
     }
 
     /// The matter's findings summarised per conversation.
@@ -65,26 +102,27 @@ impl Session {
 
     /// Review state and findings, for queries.
     pub fn lookups(&self) -> Result<verbatim::search::Lookups<'_>> {
-        Ok(self.lookups_with(Some(self.findings()?)))
+        self.lookups_if(true, true)
     }
 
-    /// Review state for queries, and findings when `needed` (a query that filters or sorts
-    /// on them).
-    pub fn lookups_if(&self, needed: bool) -> Result<verbatim::search::Lookups<'_>> {
-        let findings = if needed { Some(self.findings()?) } else { None };
-        Ok(self.lookups_with(findings))
-    }
-
-    fn lookups_with<'a>(
-        &'a self,
-        findings: Option<&'a verbatim::detect::FindingsIndex>,
-    ) -> verbatim::search::Lookups<'a> {
-        verbatim::search::Lookups {
-            review: Some(self.journal.state()),
-            findings,
+    /// The review state when `review` (a query with review filters) and the findings when
+    /// `findings` (a query that filters or sorts on them), for queries; without them a
+    /// review or findings filter matches nothing.
+    pub fn lookups_if(
+        &self,
+        review: bool,
+        findings: bool,
+    ) -> Result<verbatim::search::Lookups<'_>> {
+        Ok(verbatim::search::Lookups {
+            review: if review { Some(self.state()?) } else { None },
+            findings: if findings {
+                Some(self.findings()?)
+            } else {
+                None
+            },
             budget: None,
             matter_dir: Some(&self.matter.dir),
-        }
+        })
     }
 
     /// Writes an entry in the audit trail, to be committed (synced) once what it records has

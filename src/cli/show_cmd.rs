@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<i32> {
         visible_line(&conv.source.file),
         conv.source.record
     );
-    if let Some(r) = s.journal.state().get(&conv.id) {
+    if let Some(r) = s.state()?.get(&conv.id) {
         println!(
             "tags: [{}]{}",
             r.tags.iter().cloned().collect::<Vec<_>>().join(", "),

@@ -233,6 +233,21 @@ impl Node {
         }
     }
 
+    /// Whether the query filters on the review's coding (`tag:`, `reviewed:`, `reviewer:`,
+    /// `note:`, `designation:`): it needs the review state.
+    pub fn uses_review(&self) -> bool {
+        self.any_filter(&|f| {
+            matches!(
+                f,
+                Filter::Tag(_)
+                    | Filter::Reviewed(_)
+                    | Filter::Reviewer(_)
+                    | Filter::NoteWord(_)
+                    | Filter::Designation(_)
+            )
+        })
+    }
+
     /// Whether the query filters on detection findings (`score:`, `article:`, `label:` ...).
     pub fn uses_findings(&self) -> bool {
         self.any_filter(&|f| {

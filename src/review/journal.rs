@@ -154,6 +154,52 @@ impl Journal {
         Ok(j)
     }
 
+    /// The sequence number of the journal's last complete line, read from the end of the file
+    /// without replaying it: `Some(0)` for a missing or empty journal, `None` when that line
+    /// does not read as an event (only a replay can tell then).
+    pub fn last_seq_on_disk(matter_dir: &Path) -> Result<Option<u64>> {
+        const CHUNK: u64 = 64 * 1024;
+        let Some(mut f) = fsutil::open_read(&Self::path_in(matter_dir))? else {
+            return Ok(Some(0));
+        };
+        let len = f.metadata().context("cannot stat the journal")?.len();
+        // Bytes from `start` to the end of the file, read backwards a chunk at a time until
+        // they hold the last complete line whole.
+        let mut start = len;
+        let mut tail: Vec<u8> = Vec::new();
+        loop {
+            let lines = if let Some(end) = memchr::memrchr(b'\n', &tail) {
+                let from = memchr::memrchr(b'\n', &tail[..end]).map(|i| i + 1);
+                match from {
+                    Some(from) => Some(&tail[from..end]),
+                    None if start == 0 => Some(&tail[..end]),
+                    None => None,
+                }
+            } else if start == 0 {
+                // No complete line: nothing was ever saved.
+                return Ok(Some(0));
+            } else {
+                None
+            };
+            if let Some(line) = lines {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    return Ok(None);
+                }
+                return Ok(serde_json::from_slice::<super::stored::LineEvent>(line)
+                    .ok()
+                    .map(|e| e.seq()));
+            }
+            let from = start.saturating_sub(CHUNK);
+            let mut chunk = vec![0u8; (start - from) as usize];
+            f.seek(SeekFrom::Start(from))
+                .and_then(|_| f.read_exact(&mut chunk))
+                .context("cannot read the journal")?;
+            chunk.extend_from_slice(&tail);
+            tail = chunk;
+            start = from;
+        }
+    }
+
     pub fn state(&self) -> &ReviewState {
         &self.state
     }
@@ -396,6 +442,54 @@ mod tests {
             replaces: Vec::new(),
             via: None,
         }
+    }
+
+    #[test]
+    fn the_last_seq_is_read_from_the_end_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let last = || Journal::last_seq_on_disk(dir.path()).unwrap();
+        assert_eq!(last(), Some(0), "no journal");
+        let path = Journal::path_in(dir.path());
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(last(), Some(0), "empty");
+        std::fs::write(&path, "{\"seq\":1").unwrap();
+        assert_eq!(last(), Some(0), "only a torn line");
+        let line = |seq: u64, n: usize| {
+            let e = Event {
+                seq,
+                time: Utc::now(),
+                reviewer: "ann".into(),
+                conversation: None,
+                conversations: (0..n).map(|i| format!("conv-{i:07}")).collect(),
+                action: Action::Tag,
+                value: json!("hot"),
+                prev: json!([]),
+                replaces: Vec::new(),
+                via: None,
+            };
+            serde_json::to_string(&e).unwrap() + "\n"
+        };
+        let mut text = line(1, 2) + &line(2, 2);
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(last(), Some(2));
+        // A torn tail is not the last line.
+        std::fs::write(&path, text.clone() + "{\"seq\":3,\"ti").unwrap();
+        assert_eq!(last(), Some(2));
+        // A last line longer than the chunks it is read back in, whole or with the line
+        // before it cut at every chunk boundary.
+        for n in [4_000, 5_000, 9_000, 20_000] {
+            text.push_str(&line(2 + n as u64, n));
+            std::fs::write(&path, &text).unwrap();
+            assert_eq!(last(), Some(2 + n as u64), "{n}");
+        }
+        // A last line that does not read: only a replay can tell.
+        std::fs::write(&path, text.clone() + "garbage\n").unwrap();
+        assert_eq!(last(), None);
+        std::fs::write(&path, text.clone() + "  \n").unwrap();
+        assert_eq!(last(), None);
+        // The only line, with no newline before it.
+        std::fs::write(&path, line(7, 30_000)).unwrap();
+        assert_eq!(last(), Some(7));
     }
 
     #[test]

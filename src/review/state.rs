@@ -403,8 +403,8 @@ impl ReviewState {
     }
 
     /// The conversation numbered `i`, touched by an event of `reviewer` at `time`.
-    fn touch(&mut self, i: Sym, reviewer: Sym, time: DateTime<Utc>) -> &mut Conv {
-        let c = &mut self.convs[i as usize];
+    fn touch(convs: &mut [Conv], i: Sym, reviewer: Sym, time: DateTime<Utc>) -> &mut Conv {
+        let c = &mut convs[i as usize];
         if c.last_reviewer != reviewer && c.last_reviewer != NONE {
             let before = c.last_reviewer;
             let x = c.extra();
@@ -447,21 +447,29 @@ impl ReviewState {
                     let on = s.action == Action::Tag;
                     let targets: Vec<Sym> = s.targets().collect();
                     for id in targets {
-                        let c = self.touch(id, s.reviewer, s.time);
+                        let c = Self::touch(&mut self.convs, id, s.reviewer, s.time);
                         // (tag, holders to set): for a tag, the rest of its exclusive group goes
                         // first, whoever held it; an untag is a decision about the
                         // conversation and removes the tag whoever applied it (undo restores
                         // exactly those).
+                        // Holders in name order, as the changes (and so an undo's report of
+                        // what it left) list them.
+                        let names = &self.names;
+                        let holders = |t: Sym| {
+                            let mut h = c.holders(t);
+                            h.sort_unstable_by(|a, b| names.str(*a).cmp(names.str(*b)));
+                            h
+                        };
                         let mut steps: Vec<(Sym, Vec<Sym>, bool)> = Vec::new();
                         if on {
                             for &rival in s.replaces.iter().filter(|&&r| r != tag) {
-                                steps.push((rival, c.holders(rival), false));
+                                steps.push((rival, holders(rival), false));
                             }
                             if !c.hold(tag, s.reviewer).is_some_and(Hold::held) {
                                 steps.push((tag, vec![s.reviewer], true));
                             }
                         } else {
-                            steps.push((tag, c.holders(tag), false));
+                            steps.push((tag, holders(tag), false));
                         }
                         for (t, holders, hold) in steps {
                             for r in holders {
@@ -484,7 +492,7 @@ impl ReviewState {
                 };
                 let targets: Vec<Sym> = s.targets().collect();
                 for id in targets {
-                    let c = self.touch(id, s.reviewer, s.time);
+                    let c = Self::touch(&mut self.convs, id, s.reviewer, s.time);
                     let x = c.extra();
                     if x.note != text {
                         let before = std::mem::replace(&mut x.note, text.clone());
@@ -505,7 +513,7 @@ impl ReviewState {
                     .unwrap_or(NONE);
                 let targets: Vec<Sym> = s.targets().collect();
                 for id in targets {
-                    let c = self.touch(id, s.reviewer, s.time);
+                    let c = Self::touch(&mut self.convs, id, s.reviewer, s.time);
                     let x = c.extra();
                     let before = x.designation.unwrap_or(NONE);
                     if before != value {
@@ -595,7 +603,7 @@ impl ReviewState {
         for ch in keep {
             let conv = ch.conv();
             let back = ch.reversed();
-            let c = self.touch(conv, e.reviewer, e.time);
+            let c = Self::touch(&mut self.convs, conv, e.reviewer, e.time);
             match back {
                 Change::Hold {
                     tag, reviewer, on, ..

@@ -589,6 +589,70 @@ fn tag_undo_repeat_and_note_are_saved() {
     assert!(j.state().events().all(|e| e.reviewer == "ann"));
 }
 
+/// As the interface starts on a large matter: the first frame is drawn before the journal is
+/// replayed. Until it arrives tags are not shown, the status bar says so, and coding keys save
+/// nothing; searches without review filters answer meanwhile, and those with one wait for
+/// the journal rather than match nothing.
+#[test]
+fn the_first_frame_comes_before_the_journal_and_coding_waits_for_it() {
+    let mut r = rig();
+    r.press(code(KeyCode::Esc));
+    let id = r.app.results.selected_row().unwrap().id.clone();
+    r.press(key('5'));
+    assert!(r.app.journal.state().has_tag(&id, "hot"));
+    let before = std::fs::read(r.dir.join("review.jsonl")).unwrap();
+    // A fresh start on the same matter, the journal not yet read.
+    let core = Core::open(&r.dir, "ann").unwrap();
+    let mut app = App::with_journal(
+        &r.dir,
+        "ann",
+        KeyMap::defaults(),
+        Theme::new(ThemeName::Dark, false),
+        core.num_docs(),
+        verbatim::review::Journal::unread(&r.dir),
+    )
+    .unwrap();
+    app.reading_journal();
+    r.core = core;
+    r.app = app;
+    let fx = r.app.start();
+    r.pump(fx);
+    assert!(r.app.journal_loading);
+    assert_eq!(r.app.results.total, Some(300), "the list is there");
+    let screen = r.text(100, 20);
+    assert!(screen.contains("reading journal"), "{screen}");
+    assert!(!screen.contains("hot"), "{screen}");
+    r.press(code(KeyCode::Esc));
+    for k in ['5', '1', 'u', '.', 'a', 'D', 'B'] {
+        r.press(key(k));
+        assert!(r.app.overlay.is_none(), "{k}");
+        assert!(
+            r.app.status.as_ref().unwrap().0.contains("coding waits"),
+            "{k}: {:?}",
+            r.app.status
+        );
+    }
+    assert_eq!(
+        std::fs::read(r.dir.join("review.jsonl")).unwrap(),
+        before,
+        "nothing saved while the journal was being read"
+    );
+    // A search with a review filter reads the journal first: it finds the tagged one.
+    r.search("tag:hot");
+    assert_eq!(r.app.results.total, Some(1));
+    // The journal arrives; the tag shows and coding works again.
+    let journal = r.core.journal_copy().unwrap();
+    r.press(Action::Response(Response::Journal(Ok(Box::new(journal)))));
+    assert!(!r.app.journal_loading);
+    assert!(r.app.status.is_none(), "{:?}", r.app.status);
+    let screen = r.text(100, 20);
+    assert!(!screen.contains("reading journal"), "{screen}");
+    assert!(screen.contains("hot"), "{screen}");
+    r.press(code(KeyCode::Esc));
+    r.press(key('5'));
+    assert!(!r.app.journal.state().has_tag(&id, "hot"), "toggled off");
+}
+
 #[test]
 fn coding_refreshes_results_that_depend_on_it() {
     let mut r = rig();

@@ -126,7 +126,7 @@ pub struct Problem {
 
 /// The journal of a matter, with the state replayed so far. A clone is a second reader (and
 /// writer) that starts where this one is, without replaying the file again.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Journal {
     path: PathBuf,
     state: ReviewState,
@@ -139,6 +139,18 @@ pub struct Journal {
 impl Journal {
     pub fn path_in(matter_dir: &Path) -> PathBuf {
         matter_dir.join("review.jsonl")
+    }
+
+    /// The journal of `matter_dir` before any of it is read: an empty state, which the first
+    /// refresh (or append) brings up to date by replaying the file.
+    pub fn unread(matter_dir: &Path) -> Journal {
+        Journal {
+            path: Self::path_in(matter_dir),
+            state: ReviewState::default(),
+            read_to: 0,
+            lines_read: 0,
+            problems: Vec::new(),
+        }
     }
 
     /// Opens and replays the journal (a missing journal is an empty one).

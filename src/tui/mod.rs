@@ -165,16 +165,17 @@ pub fn run_with(
     let settings = Settings::load();
     let core = Arc::new(Core::open_with(matter_dir, reviewer, settings.syntax)?);
     let total = core.num_docs();
-    // The worker has replayed the journal: the interface starts from a copy of it rather than
-    // replaying it again (seconds for a matter coded through at millions of conversations).
+    // The journal is replayed after the first frame (seconds for a matter coded through at
+    // millions of conversations): the worker replays it once and the interface gets a copy.
     let mut app = App::with_journal(
         matter_dir,
         reviewer,
         settings.keymap,
         Theme::from_env(settings.theme),
         total,
-        core.journal_copy()?,
+        crate::review::Journal::unread(matter_dir),
     )?;
+    app.reading_journal();
     app.auto_advance = settings.auto_advance;
     app.query_options = core.query.clone();
     app.query.options = core.query.clone();
@@ -190,7 +191,16 @@ pub fn run_with(
         "open",
         serde_json::json!({"command": "review", "sample": sample, "batch": batch}),
     )?;
-    crate::audit::reconcile::reconcile_journal(matter_dir, app.journal.state(), reviewer)?;
+    // Coding that reached the journal without its audit entry goes on the trail first; only
+    // then does the journal need replaying here.
+    let last = crate::review::Journal::last_seq_on_disk(matter_dir)?;
+    if !last.is_some_and(|seq| crate::audit::reconcile::in_step(matter_dir, seq).unwrap_or(false)) {
+        crate::audit::reconcile::reconcile_journal(
+            matter_dir,
+            crate::review::Journal::open(matter_dir)?.state(),
+            reviewer,
+        )?;
+    }
 
     let (tx, rx) = channel::<Action>();
     let (resp_tx, resp_rx) = channel::<Response>();
@@ -202,6 +212,17 @@ pub fn run_with(
                     return;
                 }
             }
+        });
+    }
+    {
+        let core = core.clone();
+        let tx = resp_tx.clone();
+        std::thread::spawn(move || {
+            let journal = core
+                .journal_copy()
+                .map(Box::new)
+                .map_err(|e| format!("{e:#}"));
+            let _ = tx.send(worker::Response::Journal(journal));
         });
     }
     let search_tx = worker::spawn(core.clone(), resp_tx.clone());

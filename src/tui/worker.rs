@@ -190,6 +190,9 @@ pub enum Response {
         total: u64,
     },
     ExportDone(Result<Box<export::Summary>, String>),
+    /// The review journal, replayed after the first frame (the interface codes once it has
+    /// it).
+    Journal(Result<Box<Journal>, String>),
 }
 
 /// What the workers share: the matter, read-only.
@@ -197,7 +200,9 @@ pub struct Core {
     pub matter_dir: PathBuf,
     pub reviewer: String,
     index: ConvIndex,
-    journal: Mutex<Journal>,
+    /// Replayed by the first request that needs the review state (or by `journal_copy`):
+    /// searches without review filters do not wait for it.
+    journal: Mutex<Option<Journal>>,
     findings: Vec<Finding>,
     by_conv: HashMap<String, Vec<usize>>,
     findings_index: crate::detect::FindingsIndex,
@@ -249,7 +254,6 @@ impl Core {
     pub fn open_with(matter_dir: &Path, reviewer: &str, dialect: query::Dialect) -> Result<Core> {
         let index = ConvIndex::open(&matter_dir.join("index"))?;
         let query = query::QueryOptions::for_matter(matter_dir, &index, dialect)?;
-        let journal = Journal::open(matter_dir)?;
         let findings = crate::detect::findings::load(matter_dir)?;
         let mut by_conv: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
@@ -260,7 +264,7 @@ impl Core {
             matter_dir: matter_dir.to_path_buf(),
             reviewer: reviewer.to_string(),
             index,
-            journal: Mutex::new(journal),
+            journal: Mutex::new(None),
             findings,
             by_conv,
             findings_index,
@@ -383,30 +387,50 @@ impl Core {
         }
     }
 
-    /// A copy of the worker's journal, as replayed so far.
+    /// A copy of the worker's journal, replayed first if no request has yet.
     pub fn journal_copy(&self) -> Result<Journal> {
-        Ok(self
-            .journal
-            .lock()
-            .map_err(|_| anyhow::anyhow!("journal lock poisoned"))?
-            .clone())
+        self.with_state(|j| Ok(j.clone()))
     }
 
     fn with_state<T>(&self, f: impl FnOnce(&Journal) -> Result<T>) -> Result<T> {
-        let mut j = self
+        let mut guard = self
             .journal
             .lock()
             .map_err(|_| anyhow::anyhow!("journal lock poisoned"))?;
-        // Catch up with coding done since the last request (here or by others).
-        j.refresh()?;
-        f(&j)
+        let j = match guard.take() {
+            // Catch up with coding done since the last request (here or by others).
+            Some(mut j) => {
+                j.refresh()?;
+                j
+            }
+            None => Journal::open(&self.matter_dir)?,
+        };
+        f(guard.insert(j))
     }
 
-    /// What queries consult besides the index: the journal's state and the findings; and the
-    /// budget of the request.
-    fn lookups<'a>(&'a self, j: &'a Journal, budget: &'a Budget) -> search::Lookups<'a> {
+    /// `f` with the review state when `needed` (a query with review filters), else at once
+    /// with none, without waiting for the journal.
+    fn with_review<T>(
+        &self,
+        needed: bool,
+        f: impl FnOnce(Option<&crate::review::ReviewState>) -> Result<T>,
+    ) -> Result<T> {
+        if needed {
+            self.with_state(|j| f(Some(j.state())))
+        } else {
+            f(None)
+        }
+    }
+
+    /// What queries consult besides the index: the review state (for review filters) and the
+    /// findings; and the budget of the request.
+    fn lookups<'a>(
+        &'a self,
+        review: Option<&'a crate::review::ReviewState>,
+        budget: &'a Budget,
+    ) -> search::Lookups<'a> {
         search::Lookups {
-            review: Some(j.state()),
+            review,
             findings: Some(&self.findings_index),
             budget: Some(budget),
             matter_dir: Some(&self.matter_dir),
@@ -433,8 +457,8 @@ impl Core {
         let placed = self.placed();
         let (node, folded) = self.folded(self.parse(query_text)?, query_text, fold, generation)?;
         let budget = self.budget(generation);
-        let result = self.with_state(|j| {
-            let lookups = self.lookups(j, &budget);
+        let result = self.with_review(node.uses_review(), |review| {
+            let lookups = self.lookups(review, &budget);
             let req = SearchRequest {
                 query: query_text.to_string(),
                 limit,
@@ -485,7 +509,7 @@ impl Core {
             let page = self.with_state(|j| {
                 let ids = search::page_ids(
                     &self.index,
-                    self.lookups(j, &budget),
+                    self.lookups(Some(j.state()), &budget),
                     &node,
                     sort,
                     offset,
@@ -528,7 +552,8 @@ impl Core {
         let Some(placed) = self.placed().filter(|_| fold) else {
             return Ok((node, None));
         };
-        let seq = self.with_state(|j| Ok(j.state().last_seq()))?;
+        // The journal's last event, read from its end: the fold is kept while it stands.
+        let seq = Journal::last_seq_on_disk(&self.matter_dir)?.unwrap_or(u64::MAX);
         let key: FoldKey = (query_text.to_string(), seq, Arc::as_ptr(&placed) as usize);
         let cached = self.folded.lock().ok().and_then(|c| {
             c.as_ref()
@@ -544,8 +569,8 @@ impl Core {
                     Node::Filter(query::Filter::Group("ANY".into())),
                 ]);
                 let budget = self.budget(generation);
-                let ids = self.with_state(|j| {
-                    search::matching_ids_full(&self.index, self.lookups(j, &budget), &grouped)
+                let ids = self.with_review(grouped.uses_review(), |review| {
+                    search::matching_ids_full(&self.index, self.lookups(review, &budget), &grouped)
                 })?;
                 let f = Arc::new(super::fold::fold(&placed, &ids));
                 if let Ok(mut c) = self.folded.lock() {
@@ -564,7 +589,9 @@ impl Core {
     fn ids(&self, query_text: &str, generation: u64) -> Result<Vec<String>> {
         let node = self.parse(query_text)?;
         let budget = self.budget(generation);
-        self.with_state(|j| search::matching_ids_full(&self.index, self.lookups(j, &budget), &node))
+        self.with_review(node.uses_review(), |review| {
+            search::matching_ids_full(&self.index, self.lookups(review, &budget), &node)
+        })
     }
 
     pub fn load(&self, id: &str, query_text: &str) -> Result<Loaded> {
@@ -815,8 +842,8 @@ impl Core {
             other => Node::And(vec![with_findings, other]),
         };
         let budget = self.budget(generation);
-        let dated = self.with_state(|j| {
-            search::production_order(&self.index, self.lookups(j, &budget), &node)
+        let dated = self.with_review(node.uses_review(), |review| {
+            search::production_order(&self.index, self.lookups(review, &budget), &node)
         })?;
         let mut months: std::collections::BTreeMap<String, u64> = Default::default();
         for (_, created) in dated.1 {

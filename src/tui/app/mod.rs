@@ -88,6 +88,9 @@ pub struct App {
     pub matter_name: String,
     pub reviewer: String,
     pub journal: Journal,
+    /// The journal is still being replayed (a large matter's takes seconds): tags are not yet
+    /// shown and coding waits for it.
+    pub journal_loading: bool,
     pub palette: Palette,
     /// The designations a conversation may be coded with (the matter's `config.toml`).
     pub designations: Vec<String>,
@@ -178,6 +181,7 @@ impl App {
             matter_name,
             reviewer: reviewer.to_string(),
             journal,
+            journal_loading: false,
             palette,
             designations: crate::review::designation::list(matter_dir)?,
             note_asked: None,
@@ -360,6 +364,21 @@ impl App {
 
     fn command(&mut self, cmd: Cmd) -> Vec<Effect> {
         if self.blind_refuses(cmd) {
+            return Vec::new();
+        }
+        if self.journal_loading
+            && matches!(
+                cmd,
+                Cmd::Tag(_) | Cmd::Note | Cmd::Designate | Cmd::Undo | Cmd::Repeat | Cmd::BulkTag
+            )
+        {
+            self.say(
+                format!(
+                    "{}: coding waits until it is read…",
+                    responses::JOURNAL_LOADING
+                ),
+                Tone::Info,
+            );
             return Vec::new();
         }
         match cmd {

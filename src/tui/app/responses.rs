@@ -5,7 +5,16 @@ use super::queue::PendingMove;
 use super::{App, Effect, Overlay, Tone};
 use crate::tui::worker::Response;
 
+/// The status shown while the journal is replayed.
+pub(super) const JOURNAL_LOADING: &str = "reading the review journal";
+
 impl App {
+    /// The journal is being replayed elsewhere; a `Response::Journal` brings it.
+    pub fn reading_journal(&mut self) {
+        self.journal_loading = true;
+        self.say(format!("{JOURNAL_LOADING}…"), Tone::Info);
+    }
+
     pub(super) fn on_response(&mut self, r: Response) -> Vec<Effect> {
         match r {
             Response::Page {
@@ -125,6 +134,22 @@ impl App {
                     d.phase = Some(phase);
                     d.progress = Some((done, total));
                 }
+                Vec::new()
+            }
+            Response::Journal(Ok(journal)) => {
+                self.journal = *journal;
+                self.journal_loading = false;
+                if self
+                    .status
+                    .as_ref()
+                    .is_some_and(|(s, _)| s.starts_with(JOURNAL_LOADING))
+                {
+                    self.status = None;
+                }
+                Vec::new()
+            }
+            Response::Journal(Err(e)) => {
+                self.say(format!("cannot read the review journal: {e}"), Tone::Error);
                 Vec::new()
             }
             Response::ExportDone(result) => {

@@ -49,7 +49,13 @@ pub fn draw(f: &mut Frame, app: &mut App) {
 
 fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
-    let right = format!(" {} · {} ", app.reviewer, app.matter_name);
+    // Until the journal is read, tags are not shown: said on every frame, whatever the message.
+    let reading = if app.journal_loading {
+        "reading journal · "
+    } else {
+        ""
+    };
+    let right = format!(" {reading}{} · {} ", app.reviewer, app.matter_name);
     let (msg, style) = match &app.status {
         Some((m, Tone::Error)) => (m.clone(), t.error),
         Some((m, Tone::Saved)) => (format!("✓ {m}"), t.ok.add_modifier(Modifier::BOLD)),

@@ -197,11 +197,19 @@ impl Journal {
                 if line.iter().all(u8::is_ascii_whitespace) {
                     return Ok(None);
                 }
-                return Ok(serde_json::from_slice::<super::stored::LineEvent>(line)
-                    .ok()
-                    .map(|e| e.seq()));
+                // Only the sequence number is kept: the rest of a bulk event's line (millions
+                // of ids) is skipped, not read into strings.
+                #[derive(Deserialize)]
+                struct Seq {
+                    seq: u64,
+                    #[allow(dead_code)] // present, as every event has it
+                    action: Action,
+                }
+                return Ok(serde_json::from_slice::<Seq>(line).ok().map(|e| e.seq));
             }
-            let from = start.saturating_sub(CHUNK);
+            // Each read doubles what is held, so a last line of a hundred megabytes (a bulk
+            // event over millions of conversations) costs a few reads, not thousands.
+            let from = start.saturating_sub(CHUNK.max(tail.len() as u64));
             let mut chunk = vec![0u8; (start - from) as usize];
             f.seek(SeekFrom::Start(from))
                 .and_then(|_| f.read_exact(&mut chunk))
@@ -502,6 +510,10 @@ mod tests {
         // The only line, with no newline before it.
         std::fs::write(&path, line(7, 30_000)).unwrap();
         assert_eq!(last(), Some(7));
+        // A bulk event over a million conversations (about 15 MB on one line) after another.
+        let big = line(8, 1_000_000);
+        std::fs::write(&path, line(1, 1) + &big).unwrap();
+        assert_eq!(last(), Some(8));
     }
 
     #[test]

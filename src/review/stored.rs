@@ -143,12 +143,6 @@ pub(super) struct LineEvent<'a> {
     via: Option<Value>,
 }
 
-impl LineEvent<'_> {
-    pub(super) fn seq(&self) -> u64 {
-        self.seq
-    }
-}
-
 /// Packs `e`, interning its ids into `ids` (calling `new_id` for each id seen first) and its
 /// names into `names`.
 pub(super) fn pack(

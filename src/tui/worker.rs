@@ -397,15 +397,15 @@ impl Core {
             .journal
             .lock()
             .map_err(|_| anyhow::anyhow!("journal lock poisoned"))?;
-        let j = match guard.take() {
+        match guard.as_mut() {
             // Catch up with coding done since the last request (here or by others).
-            Some(mut j) => {
-                j.refresh()?;
-                j
-            }
-            None => Journal::open(&self.matter_dir)?,
-        };
-        f(guard.insert(j))
+            Some(j) => j.refresh()?,
+            None => *guard = Some(Journal::open(&self.matter_dir)?),
+        }
+        match guard.as_ref() {
+            Some(j) => f(j),
+            None => anyhow::bail!("the review journal did not open"),
+        }
     }
 
     /// `f` with the review state when `needed` (a query with review filters), else at once

@@ -39,11 +39,7 @@ pub fn run(ctx: &Ctx, args: ConflictsArgs) -> Result<i32> {
     match args.command {
         None => {
             let decisions = conflicts::decisions(&dir)?;
-            let all = conflicts::find(
-                &s.state()?.events().collect::<Vec<_>>(),
-                &palette,
-                &decisions,
-            );
+            let all = conflicts::find(s.state()?, &palette, &decisions);
             let shown: Vec<_> = all
                 .into_iter()
                 .filter(|c| args.all || c.decision.is_none())

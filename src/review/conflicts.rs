@@ -9,8 +9,9 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::journal::{Action, Event};
+use super::journal::Action;
 use super::palette::Palette;
+use super::state::ReviewState;
 
 /// A reviewer's last call in a group on a conversation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,10 +46,11 @@ pub struct Conflict {
 
 /// Every conversation and group where two reviewers' standing calls differ, in conversation
 /// order; with the decision that settles each, if one was made after the calls.
-pub fn find(events: &[Event], palette: &Palette, decisions: &[Decision]) -> Vec<Conflict> {
+/// The journal's events are read twice, one at a time (never all held at once).
+pub fn find(review: &ReviewState, palette: &Palette, decisions: &[Decision]) -> Vec<Conflict> {
     // Undone events, newest first (an undone undo leaves its target standing).
     let mut undone: HashSet<u64> = HashSet::new();
-    for e in events.iter().rev() {
+    for e in review.events().rev() {
         if undone.contains(&e.seq) {
             continue;
         }
@@ -59,7 +61,7 @@ pub fn find(events: &[Event], palette: &Palette, decisions: &[Decision]) -> Vec<
         }
     }
     let mut calls: BTreeMap<(String, String), BTreeMap<String, Call>> = BTreeMap::new();
-    for e in events.iter().filter(|e| !undone.contains(&e.seq)) {
+    for e in review.events().filter(|e| !undone.contains(&e.seq)) {
         let Some(tag) = e.value.as_str() else {
             continue;
         };

@@ -155,15 +155,20 @@ fn a_torn_last_line_is_set_aside_and_work_goes_on() {
     assert!(torn.contains("seq\\\": 99"), "{torn}");
 }
 
+/// A crash between the journal write and the audit write: the tag's audit entry is gone.
+fn drop_tag_entries(m: &std::path::Path) {
+    let l: Vec<String> = trail_lines(m)
+        .into_iter()
+        .filter(|x| !x.contains("\"event\":\"tag\""))
+        .collect();
+    rechain(m, &l);
+}
+
 #[test]
 fn coding_is_never_off_the_trail() {
     let (_t, m) = matter();
     // A crash between the journal write and the audit write: drop the tag's audit entry.
-    let l: Vec<String> = trail_lines(&m)
-        .into_iter()
-        .filter(|x| !x.contains("\"event\":\"tag\""))
-        .collect();
-    rechain(&m, &l);
+    drop_tag_entries(&m);
     let (ok, out) = verify(&m, &[]);
     assert!(!ok);
     assert!(
@@ -186,11 +191,7 @@ fn coding_is_never_off_the_trail() {
 #[test]
 fn a_journal_ending_in_garbage_is_replayed_to_find_what_the_trail_lacks() {
     let (_t, m) = matter();
-    let l: Vec<String> = trail_lines(&m)
-        .into_iter()
-        .filter(|x| !x.contains("\"event\":\"tag\""))
-        .collect();
-    rechain(&m, &l);
+    drop_tag_entries(&m);
     // The journal's last complete line does not read: only a replay can tell the last event.
     let mut j = std::fs::read_to_string(m.join("review.jsonl")).unwrap();
     j.push_str("{\"seq\": oops}\n");

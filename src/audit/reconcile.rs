@@ -112,6 +112,16 @@ pub fn in_step(matter_dir: &Path, last: u64) -> Result<bool> {
     Ok(last == 0 || super::last_coding_seq(matter_dir)? == Some(last))
 }
 
+/// Whether the trail can lack an entry for no event of the journal, told from the journal's
+/// last line and the trail's newest coding entry without replaying the journal (a last line
+/// that does not read: not known, so false).
+pub fn journal_in_step(matter_dir: &Path) -> Result<bool> {
+    match crate::review::Journal::last_seq_on_disk(matter_dir)? {
+        Some(seq) => in_step(matter_dir, seq),
+        None => Ok(false),
+    }
+}
+
 /// Writes the audit entries of coding events that reached the journal without one (a crash
 /// between the two writes), each marked `reconciled`. Cheap when nothing is missing: only the
 /// newest coding entry is looked at unless it lags the journal. Returns how many were written.

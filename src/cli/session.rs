@@ -41,12 +41,7 @@ impl Session {
         // is put on the trail now, marked as reconciled. The journal's last line and the
         // trail's newest coding entry tell whether any can be missing; only then is the
         // journal replayed here.
-        let last = Journal::last_seq_on_disk(&s.matter.dir)?;
-        let in_step = match last {
-            Some(seq) => verbatim::audit::reconcile::in_step(&s.matter.dir, seq)?,
-            None => false,
-        };
-        if !in_step {
+        if !verbatim::audit::reconcile::journal_in_step(&s.matter.dir)? {
             let n = verbatim::audit::reconcile::reconcile_journal(
                 &s.matter.dir,
                 s.journal()?.state(),

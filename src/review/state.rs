@@ -451,9 +451,8 @@ impl ReviewState {
                         // (tag, holders to set): for a tag, the rest of its exclusive group goes
                         // first, whoever held it; an untag is a decision about the
                         // conversation and removes the tag whoever applied it (undo restores
-                        // exactly those).
-                        // Holders in name order, as the changes (and so an undo's report of
-                        // what it left) list them.
+                        // exactly those). Holders go in name order, as the changes (and so an
+                        // undo's report of what it left) list them.
                         let names = &self.names;
                         let holders = |t: Sym| {
                             let mut h = c.holders(t);

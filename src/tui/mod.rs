@@ -193,8 +193,7 @@ pub fn run_with(
     )?;
     // Coding that reached the journal without its audit entry goes on the trail first; only
     // then does the journal need replaying here.
-    let last = crate::review::Journal::last_seq_on_disk(matter_dir)?;
-    if !last.is_some_and(|seq| crate::audit::reconcile::in_step(matter_dir, seq).unwrap_or(false)) {
+    if !crate::audit::reconcile::journal_in_step(matter_dir)? {
         crate::audit::reconcile::reconcile_journal(
             matter_dir,
             crate::review::Journal::open(matter_dir)?.state(),

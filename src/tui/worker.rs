@@ -214,7 +214,7 @@ pub struct Core {
     pub query: query::QueryOptions,
     /// The matter's near-duplicate groups, read again when `groups.json` changes.
     groups: Mutex<crate::groups::place::Cache>,
-    /// The last folded list: (query, journal sequence, groups), and the fold.
+    /// The last folded list: (query, journal length, groups), and the fold.
     folded: Mutex<Option<(FoldKey, Arc<super::fold::Fold>)>>,
 }
 
@@ -552,9 +552,16 @@ impl Core {
         let Some(placed) = self.placed().filter(|_| fold) else {
             return Ok((node, None));
         };
-        // The journal's last event, read from its end: the fold is kept while it stands.
-        let seq = Journal::last_seq_on_disk(&self.matter_dir)?.unwrap_or(u64::MAX);
-        let key: FoldKey = (query_text.to_string(), seq, Arc::as_ptr(&placed) as usize);
+        // The journal's length: the fold is kept while nothing is appended (a stat, where the
+        // last line may be a bulk event of many megabytes).
+        let journal_len = std::fs::metadata(Journal::path_in(&self.matter_dir))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let key: FoldKey = (
+            query_text.to_string(),
+            journal_len,
+            Arc::as_ptr(&placed) as usize,
+        );
         let cached = self.folded.lock().ok().and_then(|c| {
             c.as_ref()
                 .filter(|(k, _)| *k == key)

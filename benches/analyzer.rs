@@ -1,7 +1,8 @@
 //! Tokenising speed of the message analyzers on the same synthetic English text and on text
 //! with Chinese and Japanese runs, in one process: v1 (CJK runs whole, long tokens dropped),
 //! v2 (CJK bigrams, long tokens split, the message gap), v3 (v2 with sentence, paragraph and
-//! message boundary marks) and the Relativity-compatible analyzer (v3 with noise words left
+//! message boundary marks), v4 (v3 with pairs of adjacent common words) and the
+//! Relativity-compatible analyzer (v3 with noise words left
 //! out, words cut to 32 characters, `_` inside words).
 //!
 //! cargo bench --bench analyzer
@@ -39,7 +40,7 @@ fn main() {
         ),
     ];
     println!(
-        "| text | MB | v1 MB/s | v2 MB/s | v3 MB/s | relativity MB/s | v2 / v1 | v3 / v2 |\n|---|---|---|---|---|---|---|---|"
+        "| text | MB | v1 MB/s | v2 MB/s | v3 MB/s | v4 MB/s | relativity MB/s | v2 / v1 | v3 / v2 | v4 / v3 |\n|---|---|---|---|---|---|---|---|---|---|"
     );
     for (name, texts) in sets {
         let mb = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
@@ -56,11 +57,13 @@ fn main() {
         let v1 = rate(analyzer::index_analyzer_v1());
         let v2 = rate(analyzer::index_analyzer_v2());
         let v3 = rate(analyzer::index_analyzer());
+        let v4 = rate(analyzer::index_analyzer_with_grams());
         let rel = rate(analyzer::index_analyzer_for(analyzer::TextMode::Relativity));
         println!(
-            "| {name} | {mb:.0} | {v1:.0} | {v2:.0} | {v3:.0} | {rel:.0} | {:.2} | {:.2} |",
+            "| {name} | {mb:.0} | {v1:.0} | {v2:.0} | {v3:.0} | {v4:.0} | {rel:.0} | {:.2} | {:.2} | {:.2} |",
             v2 / v1,
-            v3 / v2
+            v3 / v2,
+            v4 / v3
         );
     }
 }

@@ -60,6 +60,16 @@ fn baseline(convs: &[Conversation], settings: WriterSettings) -> f64 {
 
 /// The bare writer with the text analyzer `analyzer`: seconds and index bytes.
 fn baseline_with(convs: &[Conversation], settings: WriterSettings, analyzer: &str) -> (f64, u64) {
+    let (t, size, _) = baseline_kept(convs, settings, analyzer);
+    (t, size)
+}
+
+/// [`baseline_with`], and the index's directory (removed when dropped).
+fn baseline_kept(
+    convs: &[Conversation],
+    settings: WriterSettings,
+    analyzer: &str,
+) -> (f64, u64, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let t = Instant::now();
     let idx = ConvIndex::create_with_analyzer(dir.path(), analyzer).unwrap();
@@ -70,10 +80,8 @@ fn baseline_with(convs: &[Conversation], settings: WriterSettings, analyzer: &st
     }
     w.commit().unwrap();
     w.wait_merging_threads().unwrap();
-    (
-        t.elapsed().as_secs_f64(),
-        verbatim::fsutil::dir_size(dir.path()),
-    )
+    let size = verbatim::fsutil::dir_size(dir.path());
+    (t.elapsed().as_secs_f64(), size, dir)
 }
 
 fn ours(file: &Path, settings: WriterSettings) -> (f64, PathBuf, tempfile::TempDir) {
@@ -233,36 +241,63 @@ fn streamed(n: u64) {
 }
 
 fn search_latency(idx: &ConvIndex) {
-    let mut lat = Vec::new();
-    let mut per: Vec<Vec<f64>> = vec![Vec::new(); QUERIES.len()];
+    search_latency_of(&[("", idx)]);
+}
+
+/// The query mix over each index in turn, query by query (so a noisy moment hits them alike):
+/// p50/p99 of each and its slowest queries; with two, the ratio of every query's medians.
+fn search_latency_of(indexes: &[(&str, &ConvIndex)]) {
+    let n = indexes.len();
+    let mut lat: Vec<Vec<f64>> = vec![Vec::new(); n];
+    let mut per: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); QUERIES.len()]; n];
     for round in 0..6 {
         for (i, q) in QUERIES.iter().enumerate() {
-            let t = Instant::now();
-            let r = search::search(idx, None, &SearchRequest::new(q)).unwrap();
-            std::hint::black_box(r.total);
-            let ms = t.elapsed().as_secs_f64() * 1000.0;
-            // The first round reads the index from disk: reported apart.
-            if round == 0 {
-                per[i].push(ms);
-            } else {
-                lat.push(ms);
-                per[i].push(ms);
+            for (k, (_, idx)) in indexes.iter().enumerate() {
+                let t = Instant::now();
+                let r = search::search(idx, None, &SearchRequest::new(q)).unwrap();
+                std::hint::black_box(r.total);
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                // The first round reads the index from disk: reported apart.
+                if round > 0 {
+                    lat[k].push(ms);
+                }
+                per[k][i].push(ms);
             }
         }
     }
-    let p50 = percentile(&mut lat, 0.5);
-    let p99 = percentile(&mut lat, 0.99);
-    println!(
-        "| search latency, 20 queries x 5 after a first round (count + top 20 + snippets) | p50 {p50:.1} ms, p99 {p99:.1} ms |"
-    );
-    let mut slow: Vec<(f64, f64, &str)> = per
-        .iter_mut()
-        .zip(QUERIES)
-        .map(|(t, q)| (t[0], median(&mut t[1..].to_vec()), q))
-        .collect();
-    slow.sort_by(|a, b| b.1.total_cmp(&a.1));
-    for (first, med, q) in slow.iter().take(4) {
-        println!("| slowest: `{q}` | median {med:.1} ms (first round {first:.1} ms) |");
+    for (k, (label, _)) in indexes.iter().enumerate() {
+        let p50 = percentile(&mut lat[k], 0.5);
+        let p99 = percentile(&mut lat[k], 0.99);
+        println!(
+            "| search latency{label}, 20 queries x 5 after a first round (count + top 20 + snippets) | p50 {p50:.1} ms, p99 {p99:.1} ms |"
+        );
+        let mut slow: Vec<(f64, f64, &str)> = per[k]
+            .iter_mut()
+            .zip(QUERIES)
+            .map(|(t, q)| (t[0], median(&mut t[1..].to_vec()), q))
+            .collect();
+        slow.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (first, med, q) in slow.iter().take(4) {
+            println!("| slowest{label}: `{q}` | median {med:.1} ms (first round {first:.1} ms) |");
+        }
+    }
+    if n == 2 {
+        for (i, q) in QUERIES.iter().enumerate() {
+            let a = median(&mut per[0][i][1..].to_vec());
+            let b = median(&mut per[1][i][1..].to_vec());
+            if q.contains(' ') && !q.contains(':') {
+                println!(
+                    "| `{q}`, median{} against{} | {a:.1} ms, {b:.1} ms ({:.2}x) |",
+                    indexes[0].0,
+                    if indexes[1].0.is_empty() {
+                        " this index"
+                    } else {
+                        indexes[1].0
+                    },
+                    b / a
+                );
+            }
+        }
     }
 }
 
@@ -284,18 +319,20 @@ fn main() {
         convs.len()
     );
 
-    let (mut base, mut mine, mut v2) = (Vec::new(), Vec::new(), Vec::new());
-    let mut v2_size = 0;
+    let (mut base, mut mine, mut v3) = (Vec::new(), Vec::new(), Vec::new());
+    let mut v3_size = 0;
+    let mut v3_index = None;
     let mut last_index = None;
     for _ in 0..rounds {
-        // The same writer with the analyzer before boundary marks (v2): what they cost.
-        let (t, size) = baseline_with(
+        // The same writer with the analyzer before common grams (v3): what they cost.
+        let (t, size, dir) = baseline_kept(
             &convs,
             settings,
-            verbatim::index::analyzer::TEXT_ANALYZER_V2,
+            verbatim::index::analyzer::TEXT_ANALYZER_V3,
         );
-        v2.push(t);
-        v2_size = size;
+        v3.push(t);
+        v3_size = size;
+        v3_index = Some(dir);
         base.push(baseline(&convs, settings));
         let (t, idx, dir) = ours(&file, settings);
         mine.push(t);
@@ -318,15 +355,15 @@ fn main() {
         mbps(m)
     );
     println!("| ratio verbatim / bare | {:.2} |", b / m);
-    let b2 = median(&mut v2);
+    let b3 = median(&mut v3);
     println!(
-        "| bare writer, analyzer v2 (no sentence and paragraph marks; median of {rounds}) | {:.1} s, {:.1} MB/s; index {:.1} MiB, {:.2} GB per GB |",
-        b2,
-        mbps(b2),
-        v2_size as f64 / 1048576.0,
-        v2_size as f64 / text as f64
+        "| bare writer, analyzer v3 (no common grams; median of {rounds}) | {:.1} s, {:.1} MB/s; index {:.1} MiB, {:.2} GB per GB |",
+        b3,
+        mbps(b3),
+        v3_size as f64 / 1048576.0,
+        v3_size as f64 / text as f64
     );
-    println!("| bare writer v3 / v2 (speed) | {:.2} |", b2 / b);
+    println!("| bare writer v4 / v3 (speed) | {:.2} |", b3 / b);
 
     let (index_dir, _keep) = last_index.unwrap();
     let size = verbatim::fsutil::dir_size(&index_dir);
@@ -338,5 +375,7 @@ fn main() {
     println!("| peak RSS of `verbatim import` | {rss:.0} MiB |");
 
     let idx = ConvIndex::open(&index_dir).unwrap();
-    search_latency(&idx);
+    let v3_dir = v3_index.unwrap();
+    let v3 = ConvIndex::open(v3_dir.path()).unwrap();
+    search_latency_of(&[(" (v3, no common grams)", &v3), ("", &idx)]);
 }

@@ -47,7 +47,7 @@ fn search_term_report_csv() {
     assert!(
         comments
             .iter()
-            .any(|l| l.contains("index version: 1; analyzer: verbatim_text_v3"))
+            .any(|l| l.contains("index version: 1; analyzer: verbatim_text_v4"))
     );
     assert!(
         comments

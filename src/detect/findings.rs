@@ -194,7 +194,7 @@ fn scan_with(
 ) -> Result<Vec<Finding>> {
     // Records of the articles this conversation copies, read once each and shared (a mapped
     // table parses each from the store).
-    type Record<'t> = std::rc::Rc<std::borrow::Cow<'t, crate::articles::Article>>;
+    type Record<'t> = std::rc::Rc<super::table::ArticleRef<'t>>;
     let mut records: HashMap<u32, Record<'_>> = HashMap::new();
     let mut record = |a: u32| -> Result<Record<'_>> {
         if let Some(r) = records.get(&a) {

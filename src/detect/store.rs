@@ -317,7 +317,7 @@ fn map(matter_dir: &Path) -> Result<ArticleTable> {
         entries: map_file(&dir.join("entries.bin"), Access::WillNeed)?,
         buckets: map_file(&dir.join("buckets.bin"), Access::Populate)?,
         bucket_bits: m.bucket_bits,
-        texts: Texts::Mapped(texts),
+        texts: Texts::Mapped(texts, Default::default()),
         boilerplate_dropped: m.boilerplate_dropped,
     };
     // The sizes matched the manifest; the offsets must agree with it too, so that no lookup

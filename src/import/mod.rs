@@ -461,11 +461,11 @@ fn import_files(
         );
     }
     if matter.meta.text_mode != index.text_mode()
-        || (index.has_boundaries() && matter.meta.analyzer != index.text_mode().analyzer())
+        || (index.has_boundaries() && matter.meta.analyzer != index.analyzer_name())
     {
         matter.meta.text_mode = index.text_mode();
         if index.has_boundaries() {
-            matter.meta.analyzer = index.text_mode().analyzer().to_string();
+            matter.meta.analyzer = index.analyzer_name();
         }
         matter.save()?;
     }

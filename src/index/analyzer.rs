@@ -5,14 +5,16 @@
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-    Token, TokenFilter, TokenStream, Tokenizer,
+    TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 use super::sentences;
 
 /// Name of the analyzer of the message and title fields. Bump the version when its output
-/// changes; an index records the name in its schema.
-pub const TEXT_ANALYZER: &str = "verbatim_text_v3";
+/// changes; an index records the name in its schema. v4 adds common grams to v3.
+pub const TEXT_ANALYZER: &str = "verbatim_text_v4";
+/// The analyzer of indexes built before common grams (see [`super::common_grams`]).
+pub const TEXT_ANALYZER_V3: &str = "verbatim_text_v3";
 /// The analyzer of a matter imported with `--compat relativity` (see [`TextMode`]).
 pub const RELATIVITY_ANALYZER: &str = "verbatim_text_relativity_v1";
 /// The analyzer of indexes built before sentence and paragraph boundaries were indexed.
@@ -88,7 +90,7 @@ impl TextMode {
     pub fn of_analyzer(analyzer: &str) -> (TextMode, bool) {
         match analyzer {
             RELATIVITY_ANALYZER => (TextMode::Relativity, true),
-            TEXT_ANALYZER => (TextMode::Standard, true),
+            TEXT_ANALYZER | TEXT_ANALYZER_V3 => (TextMode::Standard, true),
             _ => (TextMode::Standard, false),
         }
     }
@@ -283,15 +285,7 @@ pub fn index_analyzer() -> TextAnalyzer {
 /// The index analyzer of a mode.
 pub fn index_analyzer_for(mode: TextMode) -> TextAnalyzer {
     match mode {
-        TextMode::Standard => TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(Segment { index: true })
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(Layout {
-                gap: MESSAGE_GAP,
-                noise: false,
-            })
-            .build(),
+        TextMode::Standard => standard_words().build(),
         TextMode::Relativity => TextAnalyzer::builder(WordTokenizer::default())
             .filter(Truncate(RELATIVITY_WORD_CHARS))
             .filter(Segment { index: true })
@@ -303,6 +297,32 @@ pub fn index_analyzer_for(mode: TextMode) -> TextAnalyzer {
             })
             .build(),
     }
+}
+
+/// What the index of a standard matter records: the v3 analysis with the pairs of common words
+/// ([`TEXT_ANALYZER`]). The highlighter reads the words alone ([`index_analyzer`]): the
+/// positions are the same.
+pub fn index_analyzer_with_grams() -> TextAnalyzer {
+    standard_words()
+        .filter(super::common_grams::CommonGrams)
+        .build()
+}
+
+/// The words of a standard matter's message, laid out as the index has them (v3).
+fn standard_words() -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(Segment { index: true })
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Layout {
+            gap: MESSAGE_GAP,
+            noise: false,
+        })
+}
+
+/// Whether an index whose text fields use `analyzer` holds common grams.
+pub fn has_common_grams(analyzer: &str) -> bool {
+    analyzer == TEXT_ANALYZER
 }
 
 /// The analyzer of indexes built before v3 (no boundary marks).
@@ -521,7 +541,8 @@ fn keyword_analyzer() -> TextAnalyzer {
 /// Registers the analyzers on an opened or created index.
 pub fn register(index: &Index) {
     let manager = index.tokenizers();
-    manager.register(TEXT_ANALYZER, index_analyzer());
+    manager.register(TEXT_ANALYZER, index_analyzer_with_grams());
+    manager.register(TEXT_ANALYZER_V3, index_analyzer());
     manager.register(
         RELATIVITY_ANALYZER,
         index_analyzer_for(TextMode::Relativity),
@@ -541,6 +562,7 @@ pub fn register(index: &Index) {
 pub fn query_tokenizers() -> tantivy::tokenizer::TokenizerManager {
     let manager = tantivy::tokenizer::TokenizerManager::default();
     manager.register(TEXT_ANALYZER, query_analyzer());
+    manager.register(TEXT_ANALYZER_V3, query_analyzer());
     manager.register(TEXT_ANALYZER_V2, query_analyzer());
     manager.register(TEXT_ANALYZER_V1, query_analyzer());
     manager.register(

@@ -1,6 +1,7 @@
 //! The tantivy index of conversations: schema, analyzers, documents and opening.
 
 pub mod analyzer;
+pub mod common_grams;
 pub mod document;
 pub mod merge;
 pub mod presence;
@@ -151,6 +152,11 @@ impl ConvIndex {
         self.mode.0
     }
 
+    /// The analyzer this index's text fields record.
+    pub fn analyzer_name(&self) -> String {
+        analyzer_of(&self.index.schema(), self.fields.assistant).to_string()
+    }
+
     /// Whether sentence, paragraph and message boundaries are indexed (indexes built before
     /// they were have none).
     pub fn has_boundaries(&self) -> bool {
@@ -229,12 +235,16 @@ pub fn text_mode_of(
     schema: &tantivy::schema::Schema,
     field: tantivy::schema::Field,
 ) -> (analyzer::TextMode, bool) {
-    let name = match schema.get_field_entry(field).field_type() {
+    analyzer::TextMode::of_analyzer(analyzer_of(schema, field))
+}
+
+/// The name of the analyzer a field records ("" for a field that is not analysed text).
+pub fn analyzer_of(schema: &tantivy::schema::Schema, field: tantivy::schema::Field) -> &str {
+    match schema.get_field_entry(field).field_type() {
         tantivy::schema::FieldType::Str(o) => o
             .get_indexing_options()
-            .map(|i| i.tokenizer().to_string())
+            .map(|i| i.tokenizer())
             .unwrap_or_default(),
-        _ => String::new(),
-    };
-    analyzer::TextMode::of_analyzer(&name)
+        _ => "",
+    }
 }

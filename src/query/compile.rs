@@ -22,6 +22,7 @@ use super::proximity::SpanQuery;
 use super::span;
 use crate::detect::FindingsIndex;
 use crate::index::Fields;
+use crate::index::common_grams;
 use crate::review::ReviewState;
 
 /// What compiling needs besides the query: the index's fields, a searcher (patterns are
@@ -343,16 +344,33 @@ fn exact_phrase(scope: Scope, items: &[Pattern], ctx: &Env) -> Box<dyn Query> {
             _ => "",
         })
         .collect();
+    let schema = ctx.searcher.schema();
     any_of(
         present_fields_of(scope, ctx)
             .into_iter()
             .map(|(_, field)| {
-                Box::new(PhraseQuery::new(
-                    words
-                        .iter()
-                        .map(|w| Term::from_field_text(field, w))
-                        .collect(),
-                )) as Box<dyn Query>
+                let grams = crate::index::analyzer::has_common_grams(crate::index::analyzer_of(
+                    schema, field,
+                ));
+                match grams.then(|| common_grams::phrase_terms(&words)).flatten() {
+                    // The phrase's pairs of common words are terms of their own.
+                    Some(terms) if terms.len() == 1 => Box::new(TermQuery::new(
+                        Term::from_field_text(field, &terms[0].1),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                    Some(terms) => Box::new(PhraseQuery::new_with_offset(
+                        terms
+                            .iter()
+                            .map(|(at, w)| (*at, Term::from_field_text(field, w)))
+                            .collect(),
+                    )),
+                    None => Box::new(PhraseQuery::new(
+                        words
+                            .iter()
+                            .map(|w| Term::from_field_text(field, w))
+                            .collect(),
+                    )),
+                }
             })
             .collect(),
     )

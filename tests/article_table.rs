@@ -105,6 +105,13 @@ fn the_mapped_table_finds_what_the_in_memory_table_finds() {
     assert!(!err.contains("building the article table"), "{err}");
     let mapped = sorted_findings(&m);
     assert!(mapped.len() > 100, "{}", mapped.len());
+    // Copies asked for by title or URL: the mapped table names its articles from the store
+    // (kept once parsed), the in-memory scan is handed the names.
+    let requested = mapped
+        .iter()
+        .filter(|f| f.contains("\"elicitation\":\"requested\""))
+        .count();
+    assert!(requested > 10, "{requested}");
     assert_eq!(mapped, in_memory_findings(&m));
     // The table is the owner's alone, like the rest of the matter.
     #[cfg(unix)]

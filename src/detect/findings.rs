@@ -9,7 +9,7 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use super::attribution::{self, Label, Supplied};
-use super::elicitation::{self, ArticleName, ArticleNames, Asked, Elicitation, RequestedBy};
+use super::elicitation::{self, ArticleNames, Asked, Elicitation, RequestedBy};
 use super::matcher;
 use super::normalize;
 use super::table::ArticleTable;
@@ -228,13 +228,14 @@ fn scan_with(
                 std::collections::hash_map::Entry::Vacant(v) => v.insert(Before {
                     supplied: supplied.mark_article(table.words(run.article)),
                     requested_by: match names {
-                        Names::Given(n) => n.names.get(run.article as usize).cloned(),
+                        Names::Given(n) => n
+                            .names
+                            .get(run.article as usize)
+                            .and_then(|n| elicitation::requested_by(n, &asked)),
                         Names::FromTable => {
-                            let r = record(run.article)?;
-                            Some(ArticleName::new(r.title.as_deref(), r.url.as_deref()))
+                            elicitation::requested_by(&record(run.article)?.name(), &asked)
                         }
-                    }
-                    .and_then(|n| elicitation::requested_by(&n, &asked)),
+                    },
                     starts: Vec::new(),
                 }),
             };

@@ -33,7 +33,6 @@ use super::table::{
     ArticleTable, Bytes, ENTRY_BYTES, INDEX_BYTES, MAX_BUCKET_BITS, MIN_BUCKET_BITS, RAW_BYTES,
     RawEntry, Texts, bucket_bits_for, sample, write_offsets, write_sorted,
 };
-use crate::articles::Article;
 use crate::fsutil;
 use crate::progress::Progress;
 
@@ -430,6 +429,16 @@ struct Spill {
     started: Instant,
 }
 
+/// A stored article's text, borrowed from its line when it holds no escapes (a line without
+/// an id is still refused as damaged).
+#[derive(serde::Deserialize)]
+struct StoredText<'a> {
+    #[serde(rename = "id")]
+    _id: serde::de::IgnoredAny,
+    #[serde(borrow)]
+    text: std::borrow::Cow<'a, str>,
+}
+
 /// Lines of the corpus: (line number, byte offset, line).
 type Lines = Vec<(u64, u64, Vec<u8>)>;
 
@@ -469,18 +478,24 @@ impl Spill {
             .par_iter()
             .enumerate()
             .map(|(k, (no, _, line))| {
-                let a: Article = serde_json::from_slice(line).with_context(|| {
+                // The text alone: the other fields are skipped, not copied.
+                let a: StoredText = serde_json::from_slice(line).with_context(|| {
                     format!(
                         "{} line {no} is not a stored article: the store is damaged",
                         path.display()
                     )
                 })?;
-                let h: Vec<u64> = normalize::tokens(&a.text).iter().map(|t| t.hash).collect();
+                let toks = normalize::tokens(&a.text);
+                let mut h = Vec::with_capacity(toks.len());
+                let mut bytes = Vec::with_capacity(toks.len() * 8);
+                for t in &toks {
+                    h.push(t.hash);
+                    bytes.extend_from_slice(&t.hash.to_le_bytes());
+                }
                 let number =
                     u32::try_from(first + k as u64).context("more than 4 billion articles")?;
                 let mut sampled = Vec::with_capacity(h.len() / super::table::STRIDE + 1);
                 sample(number, &h, |e| sampled.push(e));
-                let bytes: Vec<u8> = h.iter().flat_map(|x| x.to_le_bytes()).collect();
                 Ok((bytes, sampled))
             })
             .collect();

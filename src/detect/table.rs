@@ -13,6 +13,7 @@ use std::ops::Deref;
 
 use anyhow::{Context, Result};
 
+use super::elicitation::ArticleName;
 use super::normalize;
 use crate::articles::Article;
 
@@ -143,10 +144,19 @@ pub(crate) enum Texts {
 /// again, which held a small corpus's scan to 0.86 of the in-memory table's.
 #[derive(Default)]
 pub(crate) struct RecordCache {
-    inner: std::sync::Mutex<(
-        std::collections::HashMap<u32, std::sync::Arc<Article>>,
-        usize,
-    )>,
+    inner: std::sync::Mutex<Records>,
+}
+
+/// The records kept, and the bytes of text they hold.
+type Records = (
+    std::collections::HashMap<u32, std::sync::Arc<Cached>>,
+    usize,
+);
+
+/// A parsed record, and what names it (title and URL words), made when first asked for.
+pub struct Cached {
+    article: Article,
+    name: std::sync::OnceLock<ArticleName>,
 }
 
 impl RecordCache {
@@ -156,13 +166,16 @@ impl RecordCache {
         &self,
         a: u32,
         parse: impl FnOnce() -> Result<Article>,
-    ) -> Result<std::sync::Arc<Article>> {
+    ) -> Result<std::sync::Arc<Cached>> {
         if let Some(r) = self.lock().0.get(&a) {
             return Ok(r.clone());
         }
-        let r = std::sync::Arc::new(parse()?);
+        let r = std::sync::Arc::new(Cached {
+            article: parse()?,
+            name: std::sync::OnceLock::new(),
+        });
         let mut g = self.lock();
-        let size = r.text.len() + 256;
+        let size = r.article.text.len() + 256;
         if g.1 + size > Self::BUDGET {
             g.0.clear();
             g.1 = 0;
@@ -172,15 +185,7 @@ impl RecordCache {
         Ok(r)
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<
-        '_,
-        (
-            std::collections::HashMap<u32, std::sync::Arc<Article>>,
-            usize,
-        ),
-    > {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Records> {
         // A panic elsewhere while the lock was held leaves a valid map: keep using it.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -189,7 +194,21 @@ impl RecordCache {
 /// An article's record: borrowed from a table in memory, shared from a mapped table's cache.
 pub enum ArticleRef<'a> {
     Borrowed(&'a Article),
-    Shared(std::sync::Arc<Article>),
+    Shared(std::sync::Arc<Cached>),
+}
+
+impl ArticleRef<'_> {
+    /// What names the article, for telling requested copies apart: made once per record a
+    /// mapped table keeps (every conversation that copies the article asks).
+    pub fn name(&self) -> std::borrow::Cow<'_, ArticleName> {
+        let make = |a: &Article| ArticleName::new(a.title.as_deref(), a.url.as_deref());
+        match self {
+            ArticleRef::Borrowed(a) => std::borrow::Cow::Owned(make(a)),
+            ArticleRef::Shared(c) => {
+                std::borrow::Cow::Borrowed(c.name.get_or_init(|| make(&c.article)))
+            }
+        }
+    }
 }
 
 impl Deref for ArticleRef<'_> {
@@ -198,7 +217,7 @@ impl Deref for ArticleRef<'_> {
     fn deref(&self) -> &Article {
         match self {
             ArticleRef::Borrowed(a) => a,
-            ArticleRef::Shared(a) => a,
+            ArticleRef::Shared(c) => &c.article,
         }
     }
 }
@@ -548,7 +567,7 @@ mod record_cache_tests {
                     Ok(article("a7", 10))
                 })
                 .unwrap();
-            assert_eq!(r.id, "a7");
+            assert_eq!(r.article.id, "a7");
         }
         assert_eq!(parsed, 1);
         let big = RecordCache::BUDGET / 3;

@@ -192,8 +192,8 @@ fn scan_with(
     names: Names,
     th: &Thresholds,
 ) -> Result<Vec<Finding>> {
-    // Records of the articles this conversation copies, read once each and shared (a mapped
-    // table parses each from the store).
+    // Records of the articles this conversation copies, asked for once each: a mapped table
+    // hands them out from its shared cache, under a lock this spares the later asks.
     type Record<'t> = std::rc::Rc<super::table::ArticleRef<'t>>;
     let mut records: HashMap<u32, Record<'_>> = HashMap::new();
     let mut record = |a: u32| -> Result<Record<'_>> {

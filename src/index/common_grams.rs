@@ -28,7 +28,7 @@ pub const COMMON_WORDS: &[&str] = &[
     "which", "who", "will", "with", "would", "you", "your",
 ];
 
-/// Whether a normalised word is one of [`COMMON_WORDS`] (looked up for every word indexed).
+/// Whether a normalised word is one of [`COMMON_WORDS`].
 pub fn is_common(word: &str) -> bool {
     common_id(word).is_some()
 }

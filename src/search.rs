@@ -185,64 +185,123 @@ pub fn search_full(
     node: &Node,
     req: &SearchRequest,
 ) -> Result<SearchResult> {
-    let started = Instant::now();
-    let c = compiled(index, lookups, node)?;
-    let searcher = &c.searcher;
-    let (total, page) = ranked_page(&c, lookups, req.sort, req.offset, req.limit)?;
+    let mut page = search_page(index, lookups, node, req)?;
     let mut hits = Vec::with_capacity(page.len());
-    let mut meter = c.budget.meter("highlighting");
-    if req.limit > 0 {
-        for (score, addr) in page {
-            let conv = index.load(searcher, addr)?;
-            // Marking hits counts against the query's budget, so a cancel stops it too; a
-            // query whose budget is spent by now shows the rest of its page unmarked.
-            let marked = if req.every_message {
-                highlight::hits_metered(node, &conv, index.text_mode(), &mut meter)
-            } else {
-                highlight::first_hits_metered(node, &conv, index.text_mode(), &mut meter)
-                    .map(|h| h.into_iter().collect())
-            };
-            let per_message = match marked {
-                Ok(h) => h,
-                Err(e @ query::budget::Exceeded::Cancelled) => return Err(e.into()),
-                Err(_) => Vec::new(),
-            };
-            let (message, snippet, highlights) = match per_message.first() {
-                Some(h) if req.snippet_width > 0 => {
-                    let text = &conv.messages[h.message as usize].text;
-                    let (s, r) = highlight::snippet(text, &h.ranges, req.snippet_width);
-                    (Some(h.message), s, r)
-                }
-                _ => {
-                    // No hit to show (a filter-only query): the first prompt says most.
-                    let first = conv
-                        .messages
-                        .iter()
-                        .find(|m| m.role == crate::model::Role::User)
-                        .or(conv.messages.first());
-                    let text = first.map(|m| m.text.as_str()).unwrap_or("");
-                    let (s, _) = highlight::snippet(text, &[], req.snippet_width.max(1));
-                    (first.map(|m| m.index), s, Vec::new())
-                }
-            };
-            hits.push(Hit {
-                id: conv.id.clone(),
-                score,
-                created: conv.created,
-                model: conv.model.clone(),
-                turns: conv.turns(),
-                message,
-                snippet,
-                highlights,
-                hits: per_message,
-            });
-        }
+    while let Some(hit) = page.next_hit() {
+        hits.push(hit?);
     }
     Ok(SearchResult {
-        total: total as u64,
+        total: page.total,
         hits,
-        millis: started.elapsed().as_secs_f64() * 1000.0,
+        millis: page.millis(),
     })
+}
+
+/// Ranks one page of matches; its hits are then read and marked one at a time, so that a
+/// command line shows the first before the page's last is read.
+pub fn search_page<'a>(
+    index: &'a ConvIndex,
+    lookups: Lookups,
+    node: &'a Node,
+    req: &'a SearchRequest,
+) -> Result<Page<'a>> {
+    let started = Instant::now();
+    let c = compiled(index, lookups, node)?;
+    let (total, page) = ranked_page(&c, lookups, req.sort, req.offset, req.limit)?;
+    // A page of no hits (`--limit 0`) still ranks one to learn the total, and shows none.
+    let shown = if req.limit > 0 { page.len() } else { 0 };
+    Ok(Page {
+        c,
+        index,
+        node,
+        req,
+        ranked: page.into_iter().take(shown),
+        total: total as u64,
+        started,
+    })
+}
+
+/// A ranked page whose hits are read on demand: see [`search_page`].
+pub struct Page<'a> {
+    c: Compiled,
+    index: &'a ConvIndex,
+    node: &'a Node,
+    req: &'a SearchRequest,
+    ranked: std::iter::Take<std::vec::IntoIter<Ranked>>,
+    /// Every match of the query, not only this page's.
+    pub total: u64,
+    started: Instant,
+}
+
+impl Page<'_> {
+    /// Hits not yet read.
+    pub fn len(&self) -> usize {
+        self.ranked.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Milliseconds since the search began.
+    pub fn millis(&self) -> f64 {
+        self.started.elapsed().as_secs_f64() * 1000.0
+    }
+
+    /// The next hit of the page, read and marked.
+    pub fn next_hit(&mut self) -> Option<Result<Hit>> {
+        let (score, addr) = self.ranked.next()?;
+        Some(self.hit(score, addr))
+    }
+
+    fn hit(&self, score: Option<f32>, addr: DocAddress) -> Result<Hit> {
+        let (node, req) = (self.node, self.req);
+        let conv = self.index.load(&self.c.searcher, addr)?;
+        let mode = self.index.text_mode();
+        // Marking hits counts against the query's budget, so a cancel stops it too; a query
+        // whose budget is spent by now shows the rest of its page unmarked.
+        let mut meter = self.c.budget.meter("highlighting");
+        let marked = if req.every_message {
+            highlight::hits_metered(node, &conv, mode, &mut meter)
+        } else {
+            highlight::first_hits_metered(node, &conv, mode, &mut meter)
+                .map(|h| h.into_iter().collect())
+        };
+        let per_message = match marked.and_then(|h| meter.flush().map(|_| h)) {
+            Ok(h) => h,
+            Err(e @ query::budget::Exceeded::Cancelled) => return Err(e.into()),
+            Err(_) => Vec::new(),
+        };
+        let (message, snippet, highlights) = match per_message.first() {
+            Some(h) if req.snippet_width > 0 => {
+                let text = &conv.messages[h.message as usize].text;
+                let (s, r) = highlight::snippet(text, &h.ranges, req.snippet_width);
+                (Some(h.message), s, r)
+            }
+            _ => {
+                // No hit to show (a filter-only query): the first prompt says most.
+                let first = conv
+                    .messages
+                    .iter()
+                    .find(|m| m.role == crate::model::Role::User)
+                    .or(conv.messages.first());
+                let text = first.map(|m| m.text.as_str()).unwrap_or("");
+                let (s, _) = highlight::snippet(text, &[], req.snippet_width.max(1));
+                (first.map(|m| m.index), s, Vec::new())
+            }
+        };
+        Ok(Hit {
+            id: conv.id.clone(),
+            score,
+            created: conv.created,
+            model: conv.model.clone(),
+            turns: conv.turns(),
+            message,
+            snippet,
+            highlights,
+            hits: per_message,
+        })
+    }
 }
 
 /// A match with its score in the order's terms (none when sorted by date).

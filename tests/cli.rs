@@ -47,6 +47,61 @@ fn search_json_shape_and_highlights() {
 }
 
 #[test]
+fn the_results_list_shows_each_page_in_rank_order_and_audits_what_it_shows() {
+    // The list is written hit by hit as each is read; it must still be the ranked page, the
+    // same as the JSON page, and the trail must count what was shown.
+    let lines: Vec<String> = (0..30)
+        .map(|i| {
+            let words = "barrier ".repeat(1 + i % 7);
+            openai_line(
+                &format!("c{i:02}"),
+                "Rivers?",
+                &format!("The {words}holds."),
+            )
+        })
+        .collect();
+    let (_t, m) = matter_with(&lines);
+    for args in [
+        &["--limit", "7"][..],
+        &["--limit", "7", "--offset", "5"],
+        &["--sort", "date", "--limit", "4"],
+    ] {
+        let mut q = vec!["search", "barrier"];
+        q.extend_from_slice(args);
+        let text = stdout(&run(&m, &q));
+        let listed: Vec<&str> = text
+            .lines()
+            .filter_map(|l| {
+                let mut w = l.split_whitespace();
+                let n = w.next()?;
+                (n.ends_with('.') && n[..n.len() - 1].parse::<u32>().is_ok()).then(|| w.next())?
+            })
+            .collect();
+        let mut jq = vec!["--json"];
+        jq.extend_from_slice(&q);
+        let v = json(&run(&m, &jq));
+        let ranked: Vec<&str> = v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, ranked, "{args:?}\n{text}");
+        assert!(text.starts_with("30 conversations match"), "{text}");
+    }
+    let text = stdout(&run(&m, &["search", "barrier", "--offset", "40"]));
+    assert!(text.contains("; no hits on this page"), "{text}");
+    let audit = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
+    let shown: Vec<u64> = audit
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "search")
+        .map(|e| e["data"]["shown"].as_u64().unwrap())
+        .collect();
+    assert_eq!(shown, [7, 7, 7, 7, 4, 4, 0], "{audit}");
+}
+
+#[test]
 fn syntax_errors_point_at_the_column() {
     let (_t, m) = matter_with(&[openai_line("a", "x", "y")]);
     let out = run(&m, &["search", "apple AND (pie"]);

@@ -160,44 +160,53 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
         // JSON gives every message's hits; the list shows one snippet each.
         every_message: ctx.json,
     };
-    let res = search::search_full(index, lookups, &node, &req)?;
-    let entry = session.audit_begin(
-        "search",
-        json!({"query": args.query, "syntax": dialect.name(), "count": res.total, "offset": args.offset, "shown": res.hits.len()}),
-    )?;
-    // The entry is in the trail before the results are shown, and synced after them.
-    print_then_commit(
-        |out| print_results(out, ctx, &args, &res),
-        || entry.commit().map(|_| ()),
-    )?;
+    if ctx.json {
+        let res = search::search_full(index, lookups, &node, &req)?;
+        let entry = session.audit_begin(
+            "search",
+            json!({"query": args.query, "syntax": dialect.name(), "count": res.total, "offset": args.offset, "shown": res.hits.len()}),
+        )?;
+        // The entry is in the trail before the results are shown, and synced after them.
+        print_then_commit(
+            |out| Ok(writeln!(out, "{}", serde_json::to_string(&res)?)?),
+            || entry.commit().map(|_| ()),
+        )?;
+    } else {
+        // The list is printed as its hits are read, so the first shows before the last is
+        // marked.
+        let mut page = search::search_page(index, lookups, &node, &req)?;
+        let entry = session.audit_begin(
+            "search",
+            json!({"query": args.query, "syntax": dialect.name(), "count": page.total, "offset": args.offset, "shown": page.len()}),
+        )?;
+        print_then_commit(
+            |out| print_page(out, &args, &mut page),
+            || entry.commit().map(|_| ()),
+        )?;
+    }
     // The process ends next: unmapping the index and freeing the state would only delay it.
     std::mem::forget(session);
     Ok(0)
 }
 
-fn print_results(
-    out: &mut dyn Write,
-    ctx: &Ctx,
-    args: &SearchArgs,
-    res: &search::SearchResult,
-) -> Result<()> {
-    if ctx.json {
-        writeln!(out, "{}", serde_json::to_string(res)?)?;
-        return Ok(());
-    }
+/// The results list, each hit written out as soon as it is read.
+fn print_page(out: &mut dyn Write, args: &SearchArgs, page: &mut search::Page) -> Result<()> {
     let styled = styled();
     writeln!(
         out,
         "{} conversations match ({:.1} ms){}",
-        thousands(res.total),
-        res.millis,
-        if res.total > 0 && res.hits.is_empty() {
+        thousands(page.total),
+        page.millis(),
+        if page.total > 0 && page.is_empty() {
             "; no hits on this page"
         } else {
             ""
         }
     )?;
-    for (i, h) in res.hits.iter().enumerate() {
+    out.flush()?;
+    let mut i = 0;
+    while let Some(h) = page.next_hit() {
+        let h = h?;
         let date = h
             .created
             .map(|d| d.format("%Y-%m-%d").to_string())
@@ -223,6 +232,8 @@ fn print_results(
             "      {where_}{}",
             mark(&h.snippet, &h.highlights, styled)
         )?;
+        out.flush()?;
+        i += 1;
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ pub mod report;
 pub mod review;
 pub mod sample;
 pub mod search;
+pub mod shard;
 pub mod stats;
 pub mod synth;
 pub mod textfmt;

@@ -10,9 +10,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::fsutil;
 
-/// Version of `matter.json` this build writes. A matter written with a higher version is
-/// refused: this build cannot know what it would break.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Highest version of `matter.json` this build reads. A matter written with a higher version
+/// is refused: this build cannot know what it would break.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The version an unsharded matter is written with: builds that know no shards read it.
+const UNSHARDED_SCHEMA: u32 = 1;
+
+/// The version a sharded matter is written with, so that builds that know no shards refuse it
+/// rather than find no index in it.
+const SHARDED_SCHEMA: u32 = 2;
 
 /// What `matter.json` holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -34,6 +41,10 @@ pub struct MatterMeta {
     /// Deliveries checked against the producing party's hash manifest.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deliveries: Vec<DeliveryRecord>,
+    /// How many shards hold the conversations (`shard split`), each a matter of its own under
+    /// `shards/`; absent when the matter has one index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u32>,
 }
 
 /// What `matter.json` records about the last detection run.
@@ -160,7 +171,7 @@ impl Matter {
             return Self::open(dir);
         }
         let meta = MatterMeta {
-            schema: SCHEMA_VERSION,
+            schema: UNSHARDED_SCHEMA,
             created: Utc::now(),
             written_by: env!("CARGO_PKG_VERSION").to_string(),
             index_version: crate::index::INDEX_VERSION,
@@ -169,6 +180,7 @@ impl Matter {
             sources: Vec::new(),
             detection: None,
             deliveries: Vec::new(),
+            shards: None,
         };
         let m = Matter {
             dir: dir.to_path_buf(),
@@ -220,12 +232,34 @@ impl Matter {
     pub fn save(&self) -> Result<()> {
         let mut meta = self.meta.clone();
         meta.written_by = env!("CARGO_PKG_VERSION").to_string();
+        meta.schema = if meta.shards.is_some() {
+            SHARDED_SCHEMA
+        } else {
+            UNSHARDED_SCHEMA
+        };
         let bytes = serde_json::to_vec_pretty(&meta).context("cannot serialise matter.json")?;
         fsutil::write_atomic(&self.dir.join("matter.json"), &bytes)
     }
 
     pub fn index_dir(&self) -> PathBuf {
         self.dir.join("index")
+    }
+
+    /// The directories of the matter's index: `index/`, or each shard's.
+    pub fn index_dirs(&self) -> Vec<PathBuf> {
+        match self.meta.shards {
+            Some(n) => (0..n).map(|k| self.shard_dir(k).join("index")).collect(),
+            None => vec![self.index_dir()],
+        }
+    }
+
+    /// The directory of shard `k` (a matter of its own), whether or not the matter is sharded.
+    pub fn shard_dir(&self, k: u32) -> PathBuf {
+        self.dir.join(SHARDS_DIR).join(format!("{k:03}"))
+    }
+
+    pub fn is_sharded(&self) -> bool {
+        self.meta.shards.is_some()
     }
 
     pub fn rejects_path(&self) -> PathBuf {
@@ -255,6 +289,18 @@ impl Matter {
     }
 }
 
+/// Where a sharded matter's shards are, under the matter.
+pub const SHARDS_DIR: &str = "shards";
+
+/// The shard of `n` that holds the conversation `id`: the first eight bytes of the SHA-256 of
+/// the id, so that every build and machine places a conversation in the same shard.
+pub fn shard_of(id: &str, n: u32) -> u32 {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(id.as_bytes());
+    let top = u64::from_be_bytes(h[..8].try_into().expect("a SHA-256 has 32 bytes"));
+    (top % u64::from(n.max(1))) as u32
+}
+
 /// Held while a process writes to the matter.
 pub struct WriterLock {
     _file: File,
@@ -269,7 +315,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("m");
         let m = Matter::open_or_create(&dir).unwrap();
-        assert_eq!(m.meta.schema, SCHEMA_VERSION);
+        assert_eq!(m.meta.schema, UNSHARDED_SCHEMA);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -288,6 +334,38 @@ mod tests {
         std::fs::write(dir.join("matter.json"), v.to_string()).unwrap();
         let err = Matter::open(&dir).err().unwrap().to_string();
         assert!(err.contains("newer verbatim"), "{err}");
+    }
+
+    #[test]
+    fn a_sharded_matter_is_written_with_the_version_that_knows_shards() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut m = Matter::open_or_create(tmp.path()).unwrap();
+        m.meta.shards = Some(3);
+        m.save().unwrap();
+        let m = Matter::open(tmp.path()).unwrap();
+        assert_eq!(m.meta.schema, SHARDED_SCHEMA);
+        assert_eq!(m.index_dirs().len(), 3);
+        assert!(m.index_dirs()[2].ends_with("shards/002/index"));
+    }
+
+    #[test]
+    fn shards_are_placed_by_a_fixed_hash() {
+        // Fixed values: a conversation's shard may never change between builds or machines.
+        assert_eq!(shard_of("conv-0000001", 4), shard_of("conv-0000001", 4));
+        let placed: Vec<u32> = ["a", "b", "conv-0000001", "中文"]
+            .iter()
+            .map(|id| shard_of(id, 7))
+            .collect();
+        assert_eq!(
+            placed,
+            [4, 0, 0, 6],
+            "computed apart: sha256(id)[..8] big-endian mod 7"
+        );
+        let mut per = [0u32; 4];
+        for i in 0..4000 {
+            per[shard_of(&format!("c{i}"), 4) as usize] += 1;
+        }
+        assert!(per.iter().all(|&n| (900..1100).contains(&n)), "{per:?}");
     }
 
     #[test]

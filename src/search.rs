@@ -216,6 +216,7 @@ pub fn search_page<'a>(
         node,
         req,
         ranked: page.into_iter().take(shown),
+        pending: 0,
         total: total as u64,
         started,
     })
@@ -228,6 +229,9 @@ pub struct Page<'a> {
     node: &'a Node,
     req: &'a SearchRequest,
     ranked: std::iter::Take<std::vec::IntoIter<Ranked>>,
+    /// Highlighting steps counted but not yet flushed into the budget, carried from hit to
+    /// hit as one meter over the page would.
+    pending: u64,
     /// Every match of the query, not only this page's.
     pub total: u64,
     started: Instant,
@@ -254,20 +258,21 @@ impl Page<'_> {
         Some(self.hit(score, addr))
     }
 
-    fn hit(&self, score: Option<f32>, addr: DocAddress) -> Result<Hit> {
+    fn hit(&mut self, score: Option<f32>, addr: DocAddress) -> Result<Hit> {
         let (node, req) = (self.node, self.req);
         let conv = self.index.load(&self.c.searcher, addr)?;
         let mode = self.index.text_mode();
         // Marking hits counts against the query's budget, so a cancel stops it too; a query
         // whose budget is spent by now shows the rest of its page unmarked.
-        let mut meter = self.c.budget.meter("highlighting");
+        let mut meter = self.c.budget.meter("highlighting").carrying(self.pending);
         let marked = if req.every_message {
             highlight::hits_metered(node, &conv, mode, &mut meter)
         } else {
             highlight::first_hits_metered(node, &conv, mode, &mut meter)
                 .map(|h| h.into_iter().collect())
         };
-        let per_message = match marked.and_then(|h| meter.flush().map(|_| h)) {
+        self.pending = meter.take_pending();
+        let per_message = match marked {
             Ok(h) => h,
             Err(e @ query::budget::Exceeded::Cancelled) => return Err(e.into()),
             Err(_) => Vec::new(),
@@ -589,9 +594,10 @@ pub fn production_ids(index: &ConvIndex, lookups: Lookups, node: &Node) -> Resul
 /// A matching document and its creation time (epoch nanoseconds).
 pub type DatedDoc = (DocAddress, Option<i64>);
 
-/// Every matching conversation in production order: oldest first, undated last, ties in index
-/// order. 16 bytes per match, nothing else held; the searcher is returned so that the
-/// addresses stay valid.
+/// Every matching conversation in production order: oldest first, undated last, ties in
+/// import order (the ordinal each conversation got on import, which neither merges nor a
+/// split into shards changes). 16 bytes per match, nothing else held; the searcher is
+/// returned so that the addresses stay valid.
 pub fn production_order(
     index: &ConvIndex,
     lookups: Lookups,
@@ -599,7 +605,23 @@ pub fn production_order(
 ) -> Result<(tantivy::Searcher, Vec<DatedDoc>)> {
     let c = compiled(index, lookups, node)?;
     let mut docs = c.run(&Dated)?;
-    docs.sort_by_key(|(addr, t)| (t.is_none(), *t, *addr));
+    let ords = c
+        .searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.fast_fields().u64("ord").ok())
+        .collect::<Vec<_>>();
+    let ord_of = |a: &DocAddress| {
+        ords[a.segment_ord as usize]
+            .as_ref()
+            .and_then(|c| c.first(a.doc_id))
+    };
+    docs.sort_by(|(a, ta), (b, tb)| {
+        (ta.is_none(), ta)
+            .cmp(&(tb.is_none(), tb))
+            .then_with(|| ord_of(a).cmp(&ord_of(b)))
+            .then_with(|| a.cmp(b))
+    });
     Ok((c.searcher, docs))
 }
 

@@ -37,6 +37,9 @@ pub struct Stats {
     pub rejects: u64,
     pub index_bytes: u64,
     pub segments: usize,
+    /// Shards the conversations are split into (`shard split`); absent for one index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u32>,
     /// Findings and conversations with findings per elicitation (empty before detection).
     pub elicitation: BTreeMap<String, ElicitationCount>,
 }
@@ -66,7 +69,7 @@ fn elicitation_counts(matter_dir: &std::path::Path) -> Result<BTreeMap<String, E
 }
 
 pub fn compute(matter: &Matter) -> Result<Stats> {
-    let index_dir = matter.index_dir();
+    let index_dirs = matter.index_dirs();
     let mut st = Stats {
         matter: matter.dir.display().to_string(),
         text_mode: matter.meta.text_mode.name().to_string(),
@@ -82,14 +85,15 @@ pub fn compute(matter: &Matter) -> Result<Stats> {
         undated: 0,
         sources: matter.meta.sources.clone(),
         rejects: count_lines(&matter.rejects_path()),
-        index_bytes: crate::fsutil::dir_size(&index_dir),
+        index_bytes: index_dirs.iter().map(|d| crate::fsutil::dir_size(d)).sum(),
         segments: 0,
+        shards: matter.meta.shards,
         elicitation: elicitation_counts(&matter.dir)?,
     };
-    if !index_dir.join("meta.json").exists() {
+    if !index_dirs.iter().all(|d| d.join("meta.json").exists()) {
         return Ok(st);
     }
-    let index = ConvIndex::open(&index_dir)?;
+    let index = ConvIndex::open_all(&index_dirs)?;
     st.text_mode = index.text_mode().name().to_string();
     st.boundaries = index.has_boundaries();
     let searcher = index.searcher();

@@ -261,7 +261,7 @@ pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
     let matter = Matter::open(&ctx.matter_dir()?)?;
     // An id that is not in the matter is a mistake, not "0 findings".
     if let Some(id) = &args.id {
-        let index = verbatim::index::ConvIndex::open(&matter.index_dir())?;
+        let index = verbatim::index::ConvIndex::open_all(&matter.index_dirs())?;
         if verbatim::search::get(&index, id)?.is_none() {
             anyhow::bail!(
                 "no conversation {} in this matter",

@@ -22,6 +22,7 @@ mod sample_cmd;
 mod saved_cmd;
 mod search_cmd;
 mod session;
+mod shard_cmd;
 mod show_cmd;
 mod stats_cmd;
 mod synth_cmd;
@@ -128,6 +129,9 @@ enum Command {
     Audit(audit_cmd::AuditArgs),
     /// Counts: conversations, messages, models, dates, sources, rejects.
     Stats,
+    /// Shards: `shard split --shards N` splits the matter's conversations into N self-contained
+    /// shard matters, read as one index by every other command.
+    Shard(shard_cmd::ShardArgs),
     /// Generate a synthetic production, article corpus and ground truth.
     Synth(synth_cmd::SynthArgs),
     /// Print shell completions: `verbatim completions bash > /etc/bash_completion.d/verbatim`.
@@ -288,6 +292,7 @@ pub fn run() -> i32 {
         Some(Command::History(a)) => review_cmd::history(&ctx, a),
         Some(Command::Designation(a)) => designation_cmd::run(&ctx, a),
         Some(Command::Productions(a)) => productions_cmd::run(&ctx, a),
+        Some(Command::Shard(a)) => shard_cmd::run(&ctx, a),
         Some(Command::Sample(a)) => sample_cmd::run(&ctx, a),
         Some(Command::Qc(a)) => sample_cmd::qc(&ctx, a),
         Some(Command::Estimate(a)) => estimate_cmd::run(&ctx, a),

@@ -121,8 +121,11 @@ pub fn print(st: &Stats) {
         println!("findings by elicitation: {}", parts.join(", "));
     }
     println!(
-        "index: {} in {} segment(s)",
+        "index: {} in {} segment(s){}",
         human_bytes(st.index_bytes),
-        st.segments
+        st.segments,
+        st.shards
+            .map(|n| format!(" across {n} shards"))
+            .unwrap_or_default()
     );
 }

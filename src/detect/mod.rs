@@ -126,7 +126,7 @@ pub fn run_with(
     if table.is_empty() {
         bail!("the matter has no article corpus; run `verbatim articles import FILE` first");
     }
-    let index = ConvIndex::open(&matter.index_dir())?;
+    let index = ConvIndex::open_all(&matter.index_dirs())?;
     let searcher = index.searcher();
     let addrs: Vec<DocAddress> = ConvIndex::doc_addresses(&searcher);
 

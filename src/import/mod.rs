@@ -434,6 +434,12 @@ fn import_files(
     // What another process recorded before the lock was taken is kept (matter.json was read
     // when the matter was opened).
     matter.meta = Matter::open(&matter.dir)?.meta;
+    if let Some(n) = matter.meta.shards {
+        bail!(
+            "the matter at {} is split into {n} shards, and imports into a sharded matter are not              supported yet: import into an unsharded matter, then `verbatim shard split`",
+            matter.dir.display()
+        );
+    }
     let mut index =
         ConvIndex::open_or_create_with(&matter.index_dir(), opts.compat.unwrap_or_default())?;
     // A matter that holds nothing yet (a first import that failed) may still choose its mode.

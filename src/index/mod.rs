@@ -7,6 +7,7 @@ pub mod merge;
 pub mod presence;
 pub mod schema;
 pub mod sentences;
+pub mod shard_union;
 
 use std::path::Path;
 
@@ -108,6 +109,29 @@ impl ConvIndex {
         }
         let index = Index::open_in_dir(dir)
             .with_context(|| format!("cannot open index {}", dir.display()))?;
+        Self::from_index(index)
+    }
+
+    /// Opens the index of a matter from its index directories: one, or a sharded matter's
+    /// shards read as one index ([`shard_union`]).
+    pub fn open_all(dirs: &[std::path::PathBuf]) -> Result<ConvIndex> {
+        match dirs {
+            [one] => Self::open(one),
+            many => {
+                let union = shard_union::ShardUnion::open(many)?;
+                let index = Index::open(union).context("cannot open the shards as one index")?;
+                Self::from_index(index)
+            }
+        }
+    }
+
+    /// Creates an empty index in `dir` with the schema (fields and analyzers) of `like`.
+    pub fn create_like(dir: &Path, like: &ConvIndex) -> Result<ConvIndex> {
+        crate::fsutil::create_matter_subdir(dir)?;
+        let mmap = MmapDirectory::open(dir)
+            .with_context(|| format!("cannot open index directory {}", dir.display()))?;
+        let index = Index::create(mmap, like.index.schema(), tantivy::IndexSettings::default())
+            .with_context(|| format!("cannot create index in {}", dir.display()))?;
         Self::from_index(index)
     }
 

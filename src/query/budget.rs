@@ -226,6 +226,18 @@ impl Meter<'_> {
         Ok(())
     }
 
+    /// The steps counted and not yet flushed, taken out (to go on counting them in a meter
+    /// made later for the same loop: see [`Meter::carrying`]).
+    pub fn take_pending(&mut self) -> u64 {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// This meter, starting from steps a previous meter of the same loop left unflushed.
+    pub fn carrying(mut self, pending: u64) -> Self {
+        self.pending = pending;
+        self
+    }
+
     pub fn flush(&mut self) -> Result<(), Exceeded> {
         let n = std::mem::take(&mut self.pending);
         match self.budget {

@@ -245,6 +245,15 @@ impl SearchControl {
     }
 }
 
+/// The matter's index: its one index, or its shards read as one.
+fn open_index(matter_dir: &Path) -> Result<ConvIndex> {
+    if matter_dir.join("matter.json").exists() {
+        ConvIndex::open_all(&crate::matter::Matter::open(matter_dir)?.index_dirs())
+    } else {
+        ConvIndex::open(&matter_dir.join("index"))
+    }
+}
+
 impl Core {
     pub fn open(matter_dir: &Path, reviewer: &str) -> Result<Core> {
         Self::open_with(matter_dir, reviewer, query::Dialect::default())
@@ -252,7 +261,7 @@ impl Core {
 
     /// [`Core::open`] reading queries in `dialect`.
     pub fn open_with(matter_dir: &Path, reviewer: &str, dialect: query::Dialect) -> Result<Core> {
-        let index = ConvIndex::open(&matter_dir.join("index"))?;
+        let index = open_index(matter_dir)?;
         let query = query::QueryOptions::for_matter(matter_dir, &index, dialect)?;
         let findings = crate::detect::findings::load(matter_dir)?;
         let mut by_conv: HashMap<String, Vec<usize>> = HashMap::new();
@@ -967,7 +976,7 @@ pub fn spawn_export(
         .stack_size(WORKER_STACK)
         .spawn(move || {
             let run = || -> Result<export::Summary> {
-                let index = ConvIndex::open(&matter_dir.join("index"))?;
+                let index = open_index(&matter_dir)?;
                 let journal = Journal::open(&matter_dir)?;
                 let findings = crate::detect::FindingsIndex::load(&matter_dir)?;
                 let inputs = export::Inputs {

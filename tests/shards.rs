@@ -242,15 +242,40 @@ fn splits_that_cannot_be_done_are_refused_clearly() {
         "{}",
         stderr(&out)
     );
+    // A later import goes into the shards, each conversation to the shard of its id.
     let more = write(
         tmp.path(),
         "more.jsonl",
-        openai_line("new", "a", "b").as_bytes(),
+        openai_line("new", "a", "the barrier is new").as_bytes(),
     );
-    let out = run(&m, &["import", more.to_str().unwrap()]);
-    assert!(!out.status.success());
+    let out = run(
+        &m,
+        &["--quiet", "import", "--shards", "5", more.to_str().unwrap()],
+    );
     assert!(
-        stderr(&out).contains("split into 3 shards"),
+        stderr(&out).contains("split into 3 shards, not 5"),
+        "{}",
+        stderr(&out)
+    );
+    run_ok(&m, &["--quiet", "import", more.to_str().unwrap()]);
+    assert_eq!(
+        json(&run(&m, &["--json", "search", "--count", "barrier"]))["total"],
+        41
+    );
+    let k = verbatim::matter::shard_of("new", 3);
+    let shard = m.join("shards").join(format!("{k:03}"));
+    assert_eq!(
+        json(&run(&shard, &["--json", "search", "--count", "id:new"]))["total"],
+        1
+    );
+    let unsplit = tmp.path().join("unsplit");
+    run_ok(&unsplit, &["--quiet", "import", more.to_str().unwrap()]);
+    let out = run(
+        &unsplit,
+        &["import", "--shards", "2", more.to_str().unwrap()],
+    );
+    assert!(
+        stderr(&out).contains("shard split --shards 2"),
         "{}",
         stderr(&out)
     );
@@ -330,4 +355,122 @@ fn a_split_killed_at_any_moment_leaves_a_whole_matter() {
     assert_eq!(count(&m), want);
     assert!(!m.join("shards.partial").exists());
     assert_eq!(json(&run(&m, &["--json", "stats"]))["shards"], 4);
+}
+
+/// A synthetic production of `n` conversations imported into `a` (one index); `c` is where a
+/// test imports it into shards. Returns (a, c, the production).
+fn import_both(tmp: &Path, n: u64) -> (PathBuf, PathBuf, PathBuf) {
+    let data = tmp.join("data");
+    synth_planted(&data, n, 40, 11);
+    let file = data.join("conversations.jsonl");
+    let a = tmp.join("a");
+    run_ok(&a, &["--quiet", "import", file.to_str().unwrap()]);
+    (a, tmp.join("c"), file)
+}
+
+fn same_answers(a: &Path, c: &Path) {
+    for q in QUERIES {
+        assert_eq!(all_hits(a, q), all_hits(c, q), "{q}");
+    }
+    let sa = json(&run(a, &["--json", "stats"]));
+    let sc = json(&run(c, &["--json", "stats"]));
+    assert_eq!(sa["conversations"], sc["conversations"]);
+    assert_eq!(sa["sources"][0]["imported"], sc["sources"][0]["imported"]);
+    assert_eq!(
+        sa["sources"][0]["duplicates"],
+        sc["sources"][0]["duplicates"]
+    );
+    assert_eq!(sc["sources"][0]["status"], "complete");
+}
+
+#[test]
+fn an_import_into_shards_answers_as_one_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, c, file) = import_both(tmp.path(), 1200);
+    let v = json(&run(
+        &c,
+        &["--json", "import", "--shards", "3", file.to_str().unwrap()],
+    ));
+    assert_eq!(v["imported"], 1200, "{v}");
+    assert!(!c.join("index").exists());
+    assert_eq!(json(&run(&c, &["--json", "stats"]))["shards"], 3);
+    same_answers(&a, &c);
+    // Importing the same file again finds every conversation already there, in its shard.
+    let v = json(&run(&c, &["--json", "import", file.to_str().unwrap()]));
+    assert_eq!(v["imported"], 0, "{v}");
+    assert_eq!(json(&run(&c, &["--json", "stats"]))["conversations"], 1200);
+}
+
+#[test]
+fn a_crash_between_two_shards_commits_resumes_from_the_older() {
+    if !cfg!(debug_assertions) {
+        // The fault is built into debug builds only.
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, c, file) = import_both(tmp.path(), 2000);
+    for commit in ["1", "3"] {
+        let _ = std::fs::remove_dir_all(&c);
+        let out = bin()
+            .arg("--matter")
+            .arg(&c)
+            .args([
+                "--quiet",
+                "import",
+                "--shards",
+                "3",
+                "--commit-every",
+                "400",
+            ])
+            .arg(&file)
+            .env("VERBATIM_TEST_FAULT", format!("shard-commit:{commit}"))
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "the fault must stop the import");
+        // Shard 000 committed once more than the others.
+        run_ok(&c, &["--quiet", "import", file.to_str().unwrap()]);
+        same_answers(&a, &c);
+    }
+}
+
+#[test]
+fn a_sharded_import_killed_at_any_moment_resumes_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, c, file) = import_both(tmp.path(), 3000);
+    let probe = tmp.path().join("probe");
+    let t = std::time::Instant::now();
+    run_ok(
+        &probe,
+        &[
+            "--quiet",
+            "import",
+            "--shards",
+            "4",
+            "--commit-every",
+            "300",
+            file.to_str().unwrap(),
+        ],
+    );
+    let whole = t.elapsed();
+    for f in [0.1, 0.35, 0.6, 0.85, 0.97] {
+        let mut child = bin()
+            .arg("--matter")
+            .arg(&c)
+            .args([
+                "--quiet",
+                "import",
+                "--shards",
+                "4",
+                "--commit-every",
+                "300",
+            ])
+            .arg(&file)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole.mul_f64(f));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    run_ok(&c, &["--quiet", "import", file.to_str().unwrap()]);
+    same_answers(&a, &c);
 }

@@ -52,6 +52,11 @@ pub struct ImportArgs {
     /// the first import; `standard` is the default.
     #[arg(long, value_name = "MODE", value_parser = parse_compat)]
     compat: Option<verbatim::index::analyzer::TextMode>,
+    /// Split a new matter's conversations into N shards as they are imported (each a matter of
+    /// its own under `shards/`, a conversation placed by a fixed hash of its id). A matter
+    /// split before is imported into its shards without this.
+    #[arg(long, value_name = "N")]
+    shards: Option<u32>,
 }
 
 fn parse_compat(s: &str) -> Result<verbatim::index::analyzer::TextMode, String> {
@@ -114,6 +119,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     let opts = ImportOptions {
         password,
         compat: args.compat,
+        shards: args.shards,
         columns: args.columns.clone(),
         format: args.format,
         writer: verbatim::index::WriterSettings {

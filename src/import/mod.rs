@@ -23,6 +23,7 @@ pub mod records;
 pub mod rejects;
 pub mod sharegpt;
 pub mod source;
+mod target;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -32,10 +33,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
-use tantivy::IndexWriter;
 
 use crate::idplace::Placement;
-use crate::index::{ConvIndex, WriterSettings, document};
+use crate::index::{WriterSettings, document};
 use crate::matter::{Matter, SourceRecord, SourceStatus};
 use crate::progress::Progress;
 pub use format::Format;
@@ -61,6 +61,9 @@ pub struct ImportOptions {
     /// How a new matter's text is indexed (`--compat`); an existing index keeps its own and
     /// refuses another.
     pub compat: Option<crate::index::analyzer::TextMode>,
+    /// Split a new matter's conversations into this many shards (`--shards`); a matter split
+    /// before is imported into its shards without it.
+    pub shards: Option<u32>,
 }
 
 impl Default for ImportOptions {
@@ -77,6 +80,7 @@ impl Default for ImportOptions {
             reviewer: "unknown".to_string(),
             password: None,
             columns: None,
+            shards: None,
         }
     }
 }
@@ -357,8 +361,7 @@ const MAX_PROBLEMS: usize = 5;
 
 pub(crate) struct Importer<'a> {
     matter: &'a mut Matter,
-    index: ConvIndex,
-    writer: IndexWriter,
+    target: target::Target,
     table: crate::idplace::IdTable,
     rejects: RejectLog,
     next_ord: u64,
@@ -434,48 +437,8 @@ fn import_files(
     // What another process recorded before the lock was taken is kept (matter.json was read
     // when the matter was opened).
     matter.meta = Matter::open(&matter.dir)?.meta;
-    if let Some(n) = matter.meta.shards {
-        bail!(
-            "the matter at {} is split into {n} shards, and imports into a sharded matter are not              supported yet: import into an unsharded matter, then `verbatim shard split`",
-            matter.dir.display()
-        );
-    }
-    let mut index =
-        ConvIndex::open_or_create_with(&matter.index_dir(), opts.compat.unwrap_or_default())?;
-    // A matter that holds nothing yet (a first import that failed) may still choose its mode.
-    if let Some(want) = opts.compat
-        && want != index.text_mode()
-        && index.num_docs() == 0
-        && matter.meta.sources.iter().all(|s| s.imported == 0)
-    {
-        drop(index);
-        std::fs::remove_dir_all(matter.index_dir())
-            .with_context(|| format!("cannot replace {}", matter.index_dir().display()))?;
-        index = ConvIndex::open_or_create_with(&matter.index_dir(), want)?;
-        // Files that gave nothing are read again, in the new mode.
-        matter.meta.sources.clear();
-        matter.save()?;
-    }
-    if let Some(want) = opts.compat
-        && want != index.text_mode()
-    {
-        bail!(
-            "this matter's text is indexed in {} mode; --compat {} applies to a new matter only \
-             (import into another --matter)",
-            index.text_mode().name(),
-            want.name()
-        );
-    }
-    if matter.meta.text_mode != index.text_mode()
-        || (index.has_boundaries() && matter.meta.analyzer != index.analyzer_name())
-    {
-        matter.meta.text_mode = index.text_mode();
-        if index.has_boundaries() {
-            matter.meta.analyzer = index.analyzer_name();
-        }
-        matter.save()?;
-    }
-    let payload: Option<CommitPayload> = match index.commit_payload()? {
+    let (target, payload) = target::Target::open(matter, opts)?;
+    let payload: Option<CommitPayload> = match payload {
         Some(p) => {
             Some(serde_json::from_str(&p).context("the index's commit record is not readable")?)
         }
@@ -494,14 +457,12 @@ fn import_files(
         f.set_len(p.rejects_len)
             .context("cannot trim rejects.jsonl")?;
     }
-    let writer = index.writer(opts.writer)?;
-    let table = dedupe::table_from_index(&index)?;
+    let table = dedupe::table_from_index(&target.view)?;
     let mut imp = Importer {
         next_ord: payload.as_ref().map(|p| p.next_ord).unwrap_or(0),
         rejects: RejectLog::open(&rejects_path)?,
         matter,
-        index,
-        writer,
+        target,
         table,
         opts: opts.clone(),
         payload,
@@ -549,9 +510,7 @@ fn import_files(
     }
     // Merges started by commits finish in the background of the writer; wait for them so the
     // index is compact when we return.
-    imp.writer
-        .wait_merging_threads()
-        .context("index merge failed")?;
+    imp.target.finish()?;
     Ok(total)
 }
 
@@ -1029,10 +988,8 @@ impl Importer<'_> {
                 }
                 Placement::New => {}
             }
-            let doc = document::build(&conv, &self.index.fields, self.next_ord, idh, ch)?;
-            self.writer
-                .add_document(doc)
-                .context("cannot add a document to the index")?;
+            let doc = document::build(&conv, &self.target.view.fields, self.next_ord, idh, ch)?;
+            self.target.add(&conv.id, doc)?;
             self.next_ord += 1;
             summary.counts.imported += 1;
             summary.counts.text_bytes += conv.text_bytes();
@@ -1169,12 +1126,7 @@ impl Importer<'_> {
             payload.rejects_len = rejects_len;
             payload.next_ord = self.next_ord;
             let json = serde_json::to_string(&payload).context("cannot serialise commit record")?;
-            let mut prepared = self
-                .writer
-                .prepare_commit()
-                .context("cannot prepare index commit")?;
-            prepared.set_payload(&json);
-            prepared.commit().context("cannot commit the index")?;
+            self.target.commit(&json)?;
         }
         self.matter.save()?;
         self.dirty = false;

@@ -193,3 +193,39 @@ fn another_file_imported_between_interruption_and_rerun_keeps_the_place() {
         (5000, 4980, 20)
     );
 }
+
+/// A kill after the index committed a whole file and before matter.json recorded it: the
+/// next run finishes the file with its counts, rather than reading it again as duplicates.
+#[test]
+fn a_file_committed_but_not_recorded_is_finished_with_its_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = write(tmp.path(), "a.jsonl", corpus(500).as_bytes());
+    for shards in [None, Some("3")] {
+        let m = tmp.path().join(format!("m{}", shards.unwrap_or("1")));
+        let mut args = vec!["--quiet", "import"];
+        if let Some(n) = shards {
+            args.extend(["--shards", n]);
+        }
+        args.push(f.to_str().unwrap());
+        run_ok(&m, &args);
+        // matter.json as it was before the file's last commit reached it.
+        let p = m.join("matter.json");
+        let mut meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        meta["sources"] = serde_json::json!([]);
+        std::fs::write(&p, meta.to_string()).unwrap();
+        let v = json(&run(&m, &["--json", "import", f.to_str().unwrap()]));
+        assert_eq!(
+            (&v["imported"], &v["duplicates"]),
+            (&500.into(), &0.into()),
+            "{v}"
+        );
+        let s = &json(&run(&m, &["--json", "stats"]))["sources"][0];
+        assert_eq!(
+            (&s["imported"], &s["status"]),
+            (&500.into(), &"complete".into())
+        );
+        let v = json(&run(&m, &["--json", "import", f.to_str().unwrap()]));
+        assert!(v["files"][0]["skipped"].is_string(), "{v}");
+    }
+}

@@ -295,6 +295,33 @@ fn splits_that_cannot_be_done_are_refused_clearly() {
         stderr(&out)
     );
 
+    // A shard from another matter (another schema) is refused by name, not searched.
+    let other = tmp.path().join("other");
+    run_ok(
+        &other,
+        &[
+            "--quiet",
+            "import",
+            "--compat",
+            "relativity",
+            more.to_str().unwrap(),
+        ],
+    );
+    std::fs::rename(other.join("index"), m.join("shards/001/index")).unwrap();
+    let out = run(&m, &["search", "barrier"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("schema differs from the first shard's"),
+        "{}",
+        stderr(&out)
+    );
+    // A matter.json edited to name no shards.
+    let mut meta = meta;
+    meta["shards"] = 0.into();
+    std::fs::write(m.join("matter.json"), meta.to_string()).unwrap();
+    let out = run(&m, &["search", "barrier"]);
+    assert!(stderr(&out).contains("no shards"), "{}", stderr(&out));
+
     let empty = tmp.path().join("empty");
     verbatim::matter::Matter::open_or_create(&empty).unwrap();
     let out = run(&empty, &["shard", "split", "--shards", "2"]);

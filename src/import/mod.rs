@@ -343,12 +343,15 @@ struct ResumePoint {
 
 impl CommitPayload {
     /// The resume point of `path`, from this commit's map or (for a record written before the
-    /// map existed) from its last-file fields.
+    /// map existed) from its last-file fields. A file this commit holds complete has one too,
+    /// at its end: the process can die after the commit and before matter.json records the
+    /// file, and the next run must then finish it with its counts, not read it again as
+    /// duplicates. (A file matter.json records complete is skipped before this is asked.)
     fn resume_point(&self, path: &str) -> Option<ResumePoint> {
         if let Some(p) = self.partial.get(path) {
             return Some(p.clone());
         }
-        (self.source == path && !self.complete).then(|| ResumePoint {
+        (self.source == path).then(|| ResumePoint {
             size: self.size,
             records_done: self.records_done,
             counts: self.counts,

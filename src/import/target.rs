@@ -98,6 +98,15 @@ impl Target {
         n: u32,
         opts: &ImportOptions,
     ) -> Result<(Target, Option<String>)> {
+        // What a split killed while removing the old index left of it: nothing reads it.
+        if matter.meta.shards == Some(n) && matter.index_dir().exists() {
+            std::fs::remove_dir_all(matter.index_dir()).with_context(|| {
+                format!(
+                    "cannot remove {}, left by a split into shards",
+                    matter.index_dir().display()
+                )
+            })?;
+        }
         let mode = opts.compat.unwrap_or(matter.meta.text_mode);
         let mut shards = Vec::with_capacity(n as usize);
         for k in 0..n {

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
-use tantivy::TantivyDocument;
+use tantivy::DocAddress;
 
 use crate::index::{ConvIndex, WriterSettings, document};
 use crate::matter::{Matter, SHARDS_DIR, SourceStatus, shard_of};
@@ -139,24 +139,18 @@ fn write_shards(
     let f = &parent.fields;
     progress.begin("splitting", None);
     let mut done = 0u64;
-    for seg in searcher.segment_readers() {
+    for (s, seg) in searcher.segment_readers().iter().enumerate() {
         let ff = seg.fast_fields();
         let col = |name: &str| {
             ff.u64(name)
                 .with_context(|| format!("the index has no {name} column"))
         };
         let (ord, id_hash, content_hash) = (col("ord")?, col("id_hash")?, col("content_hash")?);
-        let store = seg
-            .get_store_reader(64)
-            .context("cannot read the stored conversations")?;
         for doc in seg.doc_ids_alive() {
             if cancel.load(Ordering::Relaxed) {
                 bail!("interrupted; the matter is left unsplit");
             }
-            let stored: TantivyDocument = store
-                .get(doc)
-                .context("cannot read a stored conversation")?;
-            let conv = document::conversation_of(&stored, f)?;
+            let conv = parent.load(&searcher, DocAddress::new(s as u32, doc))?;
             let built = document::build(
                 &conv,
                 f,

@@ -41,6 +41,13 @@ fn twins(tmp: &Path, conversations: u64, shards: u32) -> (PathBuf, PathBuf, Path
     (a, b, data)
 }
 
+/// Runs `args` on `m`, which must fail with `why` in its error.
+fn fails_with(m: &Path, args: &[&str], why: &str) {
+    let out = run(m, args);
+    assert!(!out.status.success(), "{args:?} succeeded");
+    assert!(stderr(&out).contains(why), "{args:?}: {}", stderr(&out));
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
@@ -221,9 +228,7 @@ fn splits_that_cannot_be_done_are_refused_clearly() {
         ("0", "2 to 1024"),
         ("5000", "2 to 1024"),
     ] {
-        let out = run(&m, &["shard", "split", "--shards", n]);
-        assert!(!out.status.success());
-        assert!(stderr(&out).contains(why), "{n}: {}", stderr(&out));
+        fails_with(&m, &["shard", "split", "--shards", n], why);
     }
     // Leftovers of a split that died are cleared by the next one.
     std::fs::create_dir_all(m.join("shards.partial/000/index")).unwrap();
@@ -292,13 +297,7 @@ fn splits_that_cannot_be_done_are_refused_clearly() {
 
     // A shard that went missing is named, not read as an empty matter.
     std::fs::remove_dir_all(m.join("shards/001/index")).unwrap();
-    let out = run(&m, &["search", "barrier"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("shards/001/index is missing"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&m, &["search", "barrier"], "shards/001/index is missing");
 
     // A shard from another matter (another schema) is refused by name, not searched.
     let other = tmp.path().join("other");
@@ -313,12 +312,10 @@ fn splits_that_cannot_be_done_are_refused_clearly() {
         ],
     );
     std::fs::rename(other.join("index"), m.join("shards/001/index")).unwrap();
-    let out = run(&m, &["search", "barrier"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("schema differs from the first shard's"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &m,
+        &["search", "barrier"],
+        "schema differs from the first shard's",
     );
     // A matter.json edited to name no shards.
     let mut meta = meta;
@@ -329,12 +326,10 @@ fn splits_that_cannot_be_done_are_refused_clearly() {
 
     let empty = tmp.path().join("empty");
     verbatim::matter::Matter::open_or_create(&empty).unwrap();
-    let out = run(&empty, &["shard", "split", "--shards", "2"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("no conversations"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &empty,
+        &["shard", "split", "--shards", "2"],
+        "no conversations",
     );
 }
 

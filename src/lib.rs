@@ -6,6 +6,7 @@
 
 pub mod articles;
 pub mod audit;
+pub mod cluster;
 pub mod demo;
 pub mod detect;
 pub mod estimate;

@@ -13,7 +13,7 @@ use tantivy::query::{BooleanQuery, Occur, Query};
 use crate::index::ConvIndex;
 use crate::query::{self, compile::Env};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TermRow {
     /// 1-based line of the terms file.
     pub line: usize,
@@ -25,7 +25,7 @@ pub struct TermRow {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Report {
     pub rows: Vec<TermRow>,
     /// Conversations hit by at least one term.

@@ -75,7 +75,7 @@ impl SearchRequest {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Hit {
     pub id: String,
     /// Relevance score (absent when sorted by date).
@@ -95,7 +95,7 @@ pub struct Hit {
     pub hits: Vec<highlight::MessageHits>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SearchResult {
     pub total: u64,
     pub hits: Vec<Hit>,
@@ -368,6 +368,217 @@ fn ranked_page(
     })
 }
 
+/// One match of a shard's part of a page on a cluster: what orders it against the other
+/// shards' matches (the score, or the creation time in epoch nanoseconds) and its id.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct ShardKey {
+    pub score: Option<f32>,
+    pub date: Option<i64>,
+    pub id: String,
+}
+
+/// A shard's part of a page: every match counted, and its first `k` in the page's order.
+/// Relevance is scored with `stats` (the whole matter's statistics) when given, so that a
+/// shard's scores are the ones the matter read as one index gives.
+pub fn shard_rank(
+    index: &ConvIndex,
+    lookups: Lookups,
+    node: &Node,
+    sort: SortBy,
+    k: usize,
+    stats: Option<&dyn tantivy::query::Bm25StatisticsProvider>,
+) -> Result<(u64, Vec<ShardKey>)> {
+    let c = compiled(index, lookups, node)?;
+    let k = k.max(1);
+    // Each match's score or date (epoch nanoseconds), and where it is.
+    type Keyed = (Option<f32>, Option<i64>, DocAddress);
+    let (total, ranked): (usize, Vec<Keyed>) = match sort {
+        SortBy::Relevance => {
+            let both = (Count, TopDocs::with_limit(k).order_by_score());
+            let (n, docs) = match stats {
+                Some(p) => c
+                    .searcher
+                    .search_with_statistics_provider(&*c.query, &both, p)
+                    .map_err(|e| {
+                        c.budget
+                            .explain(anyhow::Error::new(e).context("search failed"))
+                    })?,
+                None => c.run(&both)?,
+            };
+            (
+                n,
+                docs.into_iter().map(|(s, a)| (Some(s), None, a)).collect(),
+            )
+        }
+        SortBy::Date | SortBy::DateAsc => {
+            let order = if sort == SortBy::Date {
+                Order::Desc
+            } else {
+                Order::Asc
+            };
+            let top =
+                TopDocs::with_limit(k).order_by_fast_field::<tantivy::DateTime>("created", order);
+            let (n, docs) = c.run(&(Count, top))?;
+            (
+                n,
+                docs.into_iter()
+                    .map(|(d, a)| (None, d.map(|d| d.into_timestamp_nanos()), a))
+                    .collect(),
+            )
+        }
+        SortBy::Score => {
+            let (n, page) = ranked_page(&c, lookups, sort, 0, k)?;
+            (n, page.into_iter().map(|(s, a)| (s, None, a)).collect())
+        }
+    };
+    let pos: std::collections::HashMap<DocAddress, usize> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, a))| (*a, i))
+        .collect();
+    let mut keys: Vec<ShardKey> = ranked
+        .iter()
+        .map(|(score, date, _)| ShardKey {
+            score: *score,
+            date: *date,
+            id: String::new(),
+        })
+        .collect();
+    each_id(
+        &c.searcher,
+        ranked.iter().map(|(_, _, a)| *a).collect(),
+        |addr, id| {
+            if let Some(i) = pos.get(&addr) {
+                keys[*i].id = id.to_string();
+            }
+        },
+    )?;
+    Ok((total as u64, keys))
+}
+
+/// The statistics a query's scoring reads on this index (a shard): phase one of a ranked
+/// page on a cluster, summed over the shards and given back to [`shard_rank`].
+pub fn shard_stats(
+    index: &ConvIndex,
+    lookups: Lookups,
+    node: &Node,
+) -> Result<crate::cluster::stats::CorpusStats> {
+    let c = compiled(index, lookups, node)?;
+    let recorder = crate::cluster::stats::Recorder::new(&c.searcher);
+    c.query
+        .weight(
+            tantivy::query::EnableScoring::enabled_from_statistics_provider(&recorder, &c.searcher),
+        )
+        .map_err(|e| {
+            c.budget
+                .explain(anyhow::Error::new(e).context("search failed"))
+        })?;
+    recorder
+        .into_stats()
+        .context("cannot read the index's statistics")
+}
+
+/// The conversations of `ids`, in that order; an id the index does not hold is an error.
+pub fn load_ids(index: &ConvIndex, ids: &[String]) -> Result<Vec<crate::model::Conversation>> {
+    let searcher = index.searcher();
+    ids.iter()
+        .map(|id| {
+            let addr = address_of(index, &searcher, id)?
+                .with_context(|| format!("no conversation {id} in this index"))?;
+            index.load(&searcher, addr)
+        })
+        .collect()
+}
+
+/// Where the conversation `id` is in the index.
+fn address_of(
+    index: &ConvIndex,
+    searcher: &tantivy::Searcher,
+    id: &str,
+) -> Result<Option<DocAddress>> {
+    let q = query::compile::compile(
+        &Node::Filter(query::Filter::Id(id.to_string())),
+        &Env::new(&index.fields, searcher, None),
+    )?;
+    let top = searcher
+        .search(&q, &TopDocs::with_limit(1).order_by_score())
+        .context("lookup failed")?;
+    Ok(top.first().map(|(_, a)| *a))
+}
+
+/// One match of a production on a shard: its creation time (epoch nanoseconds), import
+/// ordinal and id, which order it among every shard's.
+pub type ProductionKey = (Option<i64>, Option<u64>, String);
+
+/// A shard's matches in production order, with what orders them across shards.
+pub fn production_keys(
+    index: &ConvIndex,
+    lookups: Lookups,
+    node: &Node,
+) -> Result<Vec<ProductionKey>> {
+    let (searcher, docs) = production_order(index, lookups, node)?;
+    let ords = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.fast_fields().u64("ord").ok())
+        .collect::<Vec<_>>();
+    let pos: std::collections::HashMap<DocAddress, usize> =
+        docs.iter().enumerate().map(|(k, (a, _))| (*a, k)).collect();
+    let mut keys: Vec<ProductionKey> = docs
+        .iter()
+        .map(|(a, t)| {
+            let ord = ords[a.segment_ord as usize]
+                .as_ref()
+                .and_then(|c| c.first(a.doc_id));
+            (*t, ord, String::new())
+        })
+        .collect();
+    each_id(
+        &searcher,
+        docs.iter().map(|(a, _)| *a).collect(),
+        |addr, id| {
+            if let Some(k) = pos.get(&addr) {
+                keys[*k].2 = id.to_string();
+            }
+        },
+    )?;
+    Ok(keys)
+}
+
+/// The hits of the conversations `ids` (in that order), read and marked as a page's are;
+/// an id the index does not hold is left out. For the shard that holds a page's matches.
+pub fn hits_of(
+    index: &ConvIndex,
+    lookups: Lookups,
+    node: &Node,
+    req: &SearchRequest,
+    ids: &[String],
+) -> Result<Vec<Hit>> {
+    let started = Instant::now();
+    let c = compiled(index, lookups, node)?;
+    let mut ranked = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(addr) = address_of(index, &c.searcher, id)? {
+            ranked.push((None, addr));
+        }
+    }
+    let mut page = Page {
+        c,
+        index,
+        node,
+        req,
+        ranked: ranked.into_iter().take(ids.len()),
+        pending: 0,
+        total: 0,
+        started,
+    };
+    let mut hits = Vec::with_capacity(ids.len());
+    while let Some(h) = page.next_hit() {
+        hits.push(h?);
+    }
+    Ok(hits)
+}
+
 /// The ids of one page of matches in the requested order, without loading the documents
 /// (for scanning far through a result list).
 pub fn page_ids(
@@ -560,15 +771,8 @@ pub fn each_id(
 /// Finds one conversation by id.
 pub fn get(index: &ConvIndex, id: &str) -> Result<Option<crate::model::Conversation>> {
     let searcher = index.searcher();
-    let q = query::compile::compile(
-        &Node::Filter(query::Filter::Id(id.to_string())),
-        &Env::new(&index.fields, &searcher, None),
-    )?;
-    let top = searcher
-        .search(&q, &TopDocs::with_limit(1).order_by_score())
-        .context("lookup failed")?;
-    match top.first() {
-        Some((_, addr)) => Ok(Some(index.load(&searcher, *addr)?)),
+    match address_of(index, &searcher, id)? {
+        Some(addr) => Ok(Some(index.load(&searcher, addr)?)),
         None => Ok(None),
     }
 }

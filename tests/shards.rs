@@ -9,38 +9,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use serde_json::Value;
 
-/// A synthetic production with planted reproductions, imported with its articles into `a`,
-/// and a copy of it split into `shards` in `b`.
-fn twins(tmp: &Path, conversations: u64, shards: u32) -> (PathBuf, PathBuf, PathBuf) {
-    let data = tmp.join("data");
-    synth_planted(&data, conversations, 60, 7);
-    let a = tmp.join("a");
-    run_ok(
-        &a,
-        &[
-            "--quiet",
-            "import",
-            data.join("conversations.jsonl").to_str().unwrap(),
-        ],
-    );
-    run_ok(
-        &a,
-        &[
-            "--quiet",
-            "articles",
-            "import",
-            data.join("articles.jsonl").to_str().unwrap(),
-        ],
-    );
-    let b = tmp.join("b");
-    copy_dir(&a, &b);
-    let n = shards.to_string();
-    let v = json(&run(&b, &["--json", "shard", "split", "--shards", &n]));
-    assert_eq!(v["shards"], shards);
-    assert_eq!(v["conversations"], conversations);
-    (a, b, data)
-}
-
 /// Runs `args` on `m`, which must fail with `why` in its error.
 fn fails_with(m: &Path, args: &[&str], why: &str) {
     let out = run(m, args);
@@ -48,35 +16,12 @@ fn fails_with(m: &Path, args: &[&str], why: &str) {
     assert!(stderr(&out).contains(why), "{args:?}: {}", stderr(&out));
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 /// Every hit of a query as (score to 4 places, id), sorted, and the total.
 fn all_hits(m: &Path, query: &str) -> (u64, Vec<(i64, String)>) {
-    let v = json(&run(m, &["--json", "search", query, "--limit", "100000"]));
-    let mut hits: Vec<(i64, String)> = v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            (
-                (h["score"].as_f64().unwrap_or(0.0) * 1e4).round() as i64,
-                h["id"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    hits.sort();
-    (v["total"].as_u64().unwrap(), hits)
+    hit_set(&json(&run(
+        m,
+        &["--json", "search", query, "--limit", "100000"],
+    )))
 }
 
 const QUERIES: &[&str] = &[

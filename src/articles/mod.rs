@@ -595,18 +595,34 @@ impl Writer {
             skip(&mut fs, reason.clone());
             return Ok(fs);
         }
-        let ident = match job.identify() {
-            Ok(i) => i,
+        let size = match job.size() {
+            Ok(n) => n,
             Err(e) => {
                 skip(&mut fs, format!("cannot read: {e:#}"));
                 return Ok(fs);
             }
         };
-        if let Some(prev) = self
-            .sources
-            .sources
-            .iter()
-            .find(|s| s.sha256 == ident.sha256)
+        // Only an input the size of an earlier source can be one of them: that one is hashed
+        // first; any other is hashed on a thread of its own while it is read.
+        let mut ident = Identity::Later(Some({
+            let job = job.clone();
+            std::thread::spawn(move || job.identify())
+        }));
+        if self.sources.sources.iter().any(|s| s.size == size) {
+            ident = match ident.get() {
+                Ok(i) => Identity::Known(i),
+                Err(e) => {
+                    skip(&mut fs, format!("cannot read: {e:#}"));
+                    return Ok(fs);
+                }
+            };
+        }
+        if let Identity::Known(ident) = &ident
+            && let Some(prev) = self
+                .sources
+                .sources
+                .iter()
+                .find(|s| s.sha256 == ident.sha256)
         {
             let why = format!(
                 "already imported (same SHA-256 as {}, imported {})",
@@ -635,7 +651,7 @@ impl Writer {
             time: Utc::now(),
             more_problems: 0,
         };
-        progress.begin(&format!("articles {}", fs.path), Some(ident.size));
+        progress.begin(&format!("articles {}", fs.path), Some(size));
         let outcome = loop {
             match source.next_item() {
                 Ok(Some(item)) => {
@@ -674,6 +690,20 @@ impl Writer {
             progress.note(&format!("{}: {note}", fs.path));
             fs.problems.push(note);
         }
+        let ident = match ident.get() {
+            Ok(i) => i,
+            Err(e) => {
+                self.rollback()?;
+                observer.committed(self.articles_len);
+                let why = format!("cannot read: {e:#}; nothing from this file was kept");
+                return Ok(ArticleFileSummary {
+                    path: fs.path,
+                    kind: fs.kind,
+                    skipped: Some(why),
+                    ..ArticleFileSummary::default()
+                });
+            }
+        };
         let path = fs::canonicalize(job_path(job))
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| fs.path.clone());
@@ -819,6 +849,23 @@ impl Writer {
         self.articles_len = self.sources.articles_bytes;
         self.rejects_len = self.sources.rejects_bytes;
         self.rebuild_table()
+    }
+}
+
+/// An input's hash: known, or being taken by a thread while the input is read.
+enum Identity {
+    Known(read::Ident),
+    Later(Option<std::thread::JoinHandle<Result<read::Ident>>>),
+}
+
+impl Identity {
+    fn get(self) -> Result<read::Ident> {
+        match self {
+            Identity::Known(i) => Ok(i),
+            Identity::Later(h) => h
+                .and_then(|h| h.join().ok())
+                .unwrap_or_else(|| Err(anyhow::anyhow!("the hashing thread failed"))),
+        }
     }
 }
 

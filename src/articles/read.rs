@@ -52,7 +52,7 @@ impl Kind {
 }
 
 /// One unit of import: a data file, the text files of a folder, or something skipped.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum Job {
     File {
         path: PathBuf,
@@ -317,6 +317,22 @@ pub(super) struct Ident {
 }
 
 impl Job {
+    /// The input's size in bytes, without reading it: an input of a size no earlier source
+    /// had cannot be one of them, so its hash can be taken while it is read.
+    pub(super) fn size(&self) -> Result<u64> {
+        match self {
+            Job::File { path, .. } => Ok(fs::metadata(path)
+                .with_context(|| format!("cannot read {}", path.display()))?
+                .len()),
+            Job::Folder { root, files, .. } => Ok(files
+                .iter()
+                .filter_map(|rel| fs::metadata(root.join(rel)).ok())
+                .map(|m| m.len())
+                .sum()),
+            Job::Skip { path, .. } => bail!("{} is not read", path.display()),
+        }
+    }
+
     /// Hashes the input. For a folder the hash is the SHA-256 of a manifest with one line per
     /// text file, `relative/path NUL sha256-of-its-bytes LF`, in sorted order, so the same
     /// files with the same content give the same hash wherever the folder lives.

@@ -223,21 +223,37 @@ pub fn detect(ctx: &Ctx, args: DetectArgs) -> Result<i32> {
         }
         Ok(())
     };
-    let s = detect::run_with(
-        &mut matter,
-        &th,
-        args.memory,
-        &mut bar,
-        &ctx.cancel,
-        &mut print,
-    )?;
-    verbatim::audit::append(
-        &matter.dir,
-        &ctx.reviewer,
-        "detect",
-        json!({"conversations": s.conversations, "findings": s.findings,
-               "reproduced": s.reproduced, "echoed": s.echoed, "min_words": th.min_words}),
-    )?;
+    let cluster = ctx.cluster()?;
+    let s = match &cluster {
+        // Each shard scans its conversations where it is; the table and the findings stay here.
+        Some(opts) => {
+            let (mut c, _) = super::cluster_cmd::connect(&matter, opts)?;
+            detect::run_scanning(
+                &mut matter,
+                &th,
+                args.memory,
+                &mut bar,
+                &mut print,
+                &mut |_, corpus, _, found| c.detect(corpus, &th, found),
+            )?
+        }
+        None => detect::run_with(
+            &mut matter,
+            &th,
+            args.memory,
+            &mut bar,
+            &ctx.cancel,
+            &mut print,
+        )?,
+    };
+    verbatim::audit::append(&matter.dir, &ctx.reviewer, "detect", {
+        let mut e = json!({"conversations": s.conversations, "findings": s.findings,
+                   "reproduced": s.reproduced, "echoed": s.echoed, "min_words": th.min_words});
+        if let Some(c) = &cluster {
+            e["scheduler"] = json!(c.scheduler);
+        }
+        e
+    })?;
     if !ctx.quiet {
         eprintln!(
             "scanned {} conversations ({} of assistant text, {:.1} MB/s; the scan alone {:.1} s, {:.1} MB/s) against {} articles: {} findings ({} reproduced, {} strong; {} echoed) in {} conversations",

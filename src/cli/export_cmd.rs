@@ -87,7 +87,12 @@ fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
-    let s = Session::open(ctx)?;
+    let cluster = ctx.cluster()?;
+    // On a cluster the shards may be on other machines: the matter's own part is opened here.
+    let s = match &cluster {
+        Some(_) => None,
+        None => Some(Session::open(ctx)?),
+    };
     let req = export::ExportRequest {
         selection: Selection {
             tags: args.tags,
@@ -104,32 +109,51 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
         }),
         redact: args.redact_pii,
         force: args.force,
-        reviewer: s.reviewer.clone(),
+        reviewer: ctx.reviewer.clone(),
         designation: args.designation,
         recipient: args.recipient,
         reproduce: args.reproduce,
         pdf: args.pdf,
     };
-    let inputs = export::Inputs {
-        matter_dir: &s.matter.dir,
-        index: &s.index,
-        review: s.state()?,
-        findings: s.findings()?,
-    };
-    // An empty production is almost always a mistyped tag or query: say so, write nothing.
-    if !args.allow_empty {
-        let node = req.selection.node(&s.index, &s.matter.dir)?;
-        if search::count_full(&s.index, s.lookups()?, &node)? == 0 {
-            bail!(
-                "the selection ({}) matches no conversation; nothing was written (--allow-empty \
-                 writes an empty export)",
-                req.selection.describe()
-            );
-        }
-    }
     let mut bar = Bar::new(ctx.quiet || ctx.json, "conversations");
-    let summary = export::run(&inputs, &req, &mut bar, &ctx.cancel)
-        .with_context(|| format!("export to {} failed", req.out.display()))?;
+    let summary = match (&s, &cluster) {
+        (Some(s), _) => {
+            let inputs = export::Inputs {
+                matter_dir: &s.matter.dir,
+                index: &s.index,
+                review: s.state()?,
+                findings: s.findings()?,
+            };
+            // An empty production is almost always a mistyped tag or query: say so, write
+            // nothing.
+            if !args.allow_empty {
+                let node = req.selection.node(&s.index, &s.matter.dir)?;
+                if search::count_full(&s.index, s.lookups()?, &node)? == 0 {
+                    bail!("{}", nothing_selected(&req.selection));
+                }
+            }
+            export::run(&inputs, &req, &mut bar, &ctx.cancel)
+        }
+        (None, Some(opts)) => {
+            let matter = verbatim::matter::Matter::open(&ctx.matter_dir()?)?;
+            let (mut c, mode) = super::cluster_cmd::connect(&matter, opts)?;
+            let journal = verbatim::review::Journal::open(&matter.dir)?;
+            let findings = verbatim::detect::FindingsIndex::load(&matter.dir)?;
+            let shared = export::Shared {
+                matter_dir: &matter.dir,
+                mode,
+                review: journal.state(),
+                findings: &findings,
+            };
+            if !args.allow_empty && c.production(&req.selection)?.is_empty() {
+                bail!("{}", nothing_selected(&req.selection));
+            }
+            let mut source = verbatim::cluster::remote::Remote::new(&mut c);
+            export::run_from(&shared, &mut source, &req, &mut bar, &ctx.cancel)
+        }
+        (None, None) => bail!("no matter to export"),
+    }
+    .with_context(|| format!("export to {} failed", req.out.display()))?;
     if ctx.json {
         print_json(&summary)?;
         return Ok(0);
@@ -196,4 +220,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
         );
     }
     Ok(0)
+}
+
+fn nothing_selected(selection: &Selection) -> String {
+    format!(
+        "the selection ({}) matches no conversation; nothing was written (--allow-empty writes an empty export)",
+        selection.describe()
+    )
 }

@@ -2,6 +2,7 @@
 
 mod audit_cmd;
 mod batch_cmd;
+mod cluster_cmd;
 mod conflicts_cmd;
 mod demo_cmd;
 mod designation_cmd;
@@ -51,6 +52,18 @@ pub struct Cli {
     /// No progress bars or notes on stderr.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Run on the Dask cluster whose scheduler is here (tls://HOST:PORT): search, report and
+    /// stats of a sharded matter, one task per shard.
+    #[arg(long, global = true, env = "VERBATIM_SCHEDULER", value_name = "ADDR")]
+    scheduler: Option<String>,
+    /// The cluster's TLS files (`verbatim cluster certs DIR`); default: the matter's
+    /// cluster/certs.
+    #[arg(long, global = true, env = "VERBATIM_TLS", value_name = "DIR")]
+    tls: Option<PathBuf>,
+    /// Allow a scheduler without TLS (tcp://) when it is on 127.0.0.0/8: a trial on one
+    /// machine, where nothing crosses a network.
+    #[arg(long, global = true)]
+    insecure_loopback: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -132,6 +145,9 @@ enum Command {
     /// Shards: `shard split --shards N` splits the matter's conversations into N self-contained
     /// shard matters, read as one index by every other command.
     Shard(shard_cmd::ShardArgs),
+    /// A Dask cluster for a sharded matter: `cluster certs DIR`, `cluster up --workers N` and
+    /// `cluster down` (a trial on this machine), `cluster worker --shards DIR...`.
+    Cluster(cluster_cmd::ClusterArgs),
     /// Generate a synthetic production, article corpus and ground truth.
     Synth(synth_cmd::SynthArgs),
     /// Print shell completions: `verbatim completions bash > /etc/bash_completion.d/verbatim`.
@@ -161,6 +177,9 @@ pub struct Ctx {
     pub quiet: bool,
     /// Set by Ctrl-C: long jobs stop cleanly at the next record.
     pub cancel: Arc<AtomicBool>,
+    pub scheduler: Option<String>,
+    pub tls: Option<PathBuf>,
+    pub insecure_loopback: bool,
 }
 
 impl Ctx {
@@ -169,6 +188,35 @@ impl Ctx {
             Some(d) => Ok(d.clone()),
             None => verbatim::matter::Matter::default_dir(),
         }
+    }
+
+    /// How to reach the cluster, when `--scheduler` names one; the TLS files default to the
+    /// matter's `cluster/certs`.
+    pub fn cluster(&self) -> Result<Option<verbatim::cluster::dask::ClusterOptions>> {
+        let Some(scheduler) = &self.scheduler else {
+            return Ok(None);
+        };
+        let tls = match &self.tls {
+            Some(t) => Some(t.clone()),
+            None => Some(self.matter_dir()?.join(verbatim::cluster::dask::CERTS_DIR)),
+        };
+        let opts = verbatim::cluster::dask::ClusterOptions {
+            scheduler: scheduler.clone(),
+            tls,
+            insecure_loopback: self.insecure_loopback,
+        };
+        opts.check()?;
+        Ok(Some(opts))
+    }
+
+    /// Refuses `--scheduler` for a command that does not run on a cluster.
+    pub fn on_this_machine(&self, command: &str) -> Result<()> {
+        if self.scheduler.is_some() {
+            anyhow::bail!(
+                "`{command}` does not run on a cluster: run it without --scheduler (it reads the shards on this machine)"
+            );
+        }
+        Ok(())
     }
 }
 
@@ -272,10 +320,15 @@ pub fn run() -> i32 {
         json: cli.json,
         quiet: cli.quiet,
         cancel,
+        scheduler: cli.scheduler,
+        tls: cli.tls,
+        insecure_loopback: cli.insecure_loopback,
     };
     let result = match cli.command {
         Some(Command::Demo(a)) => demo_cmd::run(&ctx, a),
-        Some(Command::Import(a)) => import_cmd::run(&ctx, a),
+        Some(Command::Import(a)) => ctx
+            .on_this_machine("import")
+            .and_then(|_| import_cmd::run(&ctx, a)),
         Some(Command::Search(a)) => search_cmd::run(&ctx, a),
         Some(Command::Show(a)) => show_cmd::run(&ctx, a),
         Some(Command::Articles(a)) => detect_cmd::articles(&ctx, a),
@@ -305,6 +358,7 @@ pub fn run() -> i32 {
         Some(Command::Highlights(a)) => highlights_cmd::run(&ctx, a),
         Some(Command::List(a)) => saved_cmd::list(&ctx, a),
         Some(Command::Synth(a)) => synth_cmd::run(&ctx, a),
+        Some(Command::Cluster(a)) => cluster_cmd::run(&ctx, a),
         Some(Command::Completions(a)) => docs_cmd::completions(&ctx, a),
         Some(Command::Man(a)) => docs_cmd::man(&ctx, a),
         Some(Command::Review(a)) => review_ui::run(&ctx, a.sample.as_deref(), a.batch.as_deref()),

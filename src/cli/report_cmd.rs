@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde_json::json;
+use verbatim::matter::Matter;
 use verbatim::report;
 
 use super::Ctx;
@@ -31,7 +32,6 @@ pub struct ReportArgs {
 }
 
 pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
-    let s = Session::open(ctx)?;
     let bytes = std::fs::read(&args.terms)
         .with_context(|| format!("cannot read {}", args.terms.display()))?;
     let text = String::from_utf8(bytes.clone())
@@ -43,34 +43,58 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
             .with_context(|| format!("in {}", args.terms.display()))?
             .unwrap_or_default(),
     };
-    let opts = verbatim::query::QueryOptions::for_matter(&s.matter.dir, &s.index, syntax)?;
-    let rep = report::run(
-        &s.index,
-        s.lookups()?,
-        &terms,
-        args.within.as_deref(),
-        &opts,
-    )?;
+    // On a cluster each shard reports its conversations and the counts add up.
+    let cluster = ctx.cluster()?;
+    let (session, matter, rep, mode) = match &cluster {
+        Some(opts) => {
+            if args.set_highlights {
+                bail!(
+                    "--set-highlights is set on this machine: run the report without --scheduler"
+                );
+            }
+            let matter = Matter::open(&ctx.matter_dir()?)?;
+            let (mut c, mode) = super::cluster_cmd::connect(&matter, opts)?;
+            let rep = c.report(&terms, args.within.as_deref(), syntax.name())?;
+            (None, matter, rep, mode)
+        }
+        None => {
+            let s = Session::open(ctx)?;
+            let opts = verbatim::query::QueryOptions::for_matter(&s.matter.dir, &s.index, syntax)?;
+            let rep = report::run(
+                &s.index,
+                s.lookups()?,
+                &terms,
+                args.within.as_deref(),
+                &opts,
+            )?;
+            let matter = Matter::open(&s.matter.dir)?;
+            (Some(s), matter, rep, opts.mode)
+        }
+    };
     let header = vec![
         "verbatim search term report".to_string(),
-        format!("matter: {}", s.matter.dir.display()),
+        format!("matter: {}", matter.dir.display()),
         format!(
             "index version: {}; analyzer: {}; verbatim {}",
             verbatim::index::INDEX_VERSION,
             // The analyzer this matter's index was built with (older matters keep theirs).
-            s.matter.meta.analyzer,
+            matter.meta.analyzer,
             env!("CARGO_PKG_VERSION")
         ),
         format!(
             "syntax: {}; text mode: {}",
             syntax.name(),
-            match opts.mode {
+            match mode {
                 verbatim::index::analyzer::TextMode::Standard => "standard (every word indexed)",
                 verbatim::index::analyzer::TextMode::Relativity =>
                     "relativity (noise words not indexed, words cut to 32 characters, _ joins words)",
             }
         ),
-        format!("run: {} by {}", chrono::Utc::now().to_rfc3339(), s.reviewer),
+        format!(
+            "run: {} by {}",
+            chrono::Utc::now().to_rfc3339(),
+            ctx.reviewer
+        ),
         format!(
             "terms file: {} (SHA-256 {})",
             args.terms.display(),
@@ -82,19 +106,22 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
             rep.universe
         ),
     ];
-    s.audit(
-        "report",
-        json!({
-            "terms_file": args.terms.display().to_string(),
-            "terms_sha256": verbatim::hashing::sha256_hex(&bytes),
-            "terms": rep.rows.len(),
-            "any": rep.any,
-            "within": args.within,
-            "syntax": syntax.name(),
-        }),
-    )?;
-    if args.set_highlights {
-        let n = super::highlights_cmd::set_from_terms(&s, &text, syntax)?;
+    let mut entry = json!({
+        "terms_file": args.terms.display().to_string(),
+        "terms_sha256": verbatim::hashing::sha256_hex(&bytes),
+        "terms": rep.rows.len(),
+        "any": rep.any,
+        "within": args.within,
+        "syntax": syntax.name(),
+    });
+    if let Some(c) = &cluster {
+        entry["scheduler"] = json!(c.scheduler);
+    }
+    verbatim::audit::append(&matter.dir, &ctx.reviewer, "report", entry)?;
+    if args.set_highlights
+        && let Some(s) = &session
+    {
+        let n = super::highlights_cmd::set_from_terms(s, &text, syntax)?;
         s.audit(
             "highlights",
             json!({"file": args.terms.display().to_string(), "sha256": verbatim::hashing::sha256_hex(&bytes), "terms": n, "syntax": syntax.name(), "from": "report"}),

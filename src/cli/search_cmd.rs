@@ -55,9 +55,15 @@ fn parse_sort(s: &str) -> Result<SortBy, String> {
 
 pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
     if args.syntax == "lucene" {
+        ctx.on_this_machine("search --syntax lucene")?;
         return run_lucene(ctx, &args);
     }
     let dialect = Dialect::parse(&args.syntax).unwrap_or_default();
+    if !args.explain
+        && let Some(opts) = ctx.cluster()?
+    {
+        return run_cluster(ctx, &args, opts, dialect);
+    }
     // The matter decides how words are split (its text mode) and what `word&` expands to; a
     // query is explained without one too.
     let session = match Session::open(ctx) {
@@ -133,33 +139,11 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
             "search",
             json!({"query": args.query, "syntax": dialect.name(), "count": n}),
         )?;
-        let json = ctx.json;
-        print_then_commit(
-            |out| {
-                if json {
-                    writeln!(out, "{}", json!({ "total": n }))?;
-                } else {
-                    writeln!(out, "{n}")?;
-                }
-                Ok(())
-            },
-            || entry.commit().map(|_| ()),
-        )?;
+        print_count(n, ctx.json, entry)?;
         std::mem::forget(session);
         return Ok(0);
     }
-    if args.limit > 100_000 {
-        bail!("--limit is at most 100000 per page; use --offset to page further");
-    }
-    let req = SearchRequest {
-        query: args.query.clone(),
-        limit: args.limit,
-        offset: args.offset,
-        sort: args.sort,
-        snippet_width: 160,
-        // JSON gives every message's hits; the list shows one snippet each.
-        every_message: ctx.json,
-    };
+    let req = page_request(&args, ctx.json)?;
     if ctx.json {
         let res = search::search_full(index, lookups, &node, &req)?;
         let entry = session.audit_begin(
@@ -189,53 +173,148 @@ pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<i32> {
     Ok(0)
 }
 
+/// The page the arguments ask for. JSON gives every message's hits; the list shows one
+/// snippet each.
+fn page_request(args: &SearchArgs, json: bool) -> Result<SearchRequest> {
+    if args.limit > 100_000 {
+        bail!("--limit is at most 100000 per page; use --offset to page further");
+    }
+    Ok(SearchRequest {
+        query: args.query.clone(),
+        limit: args.limit,
+        offset: args.offset,
+        sort: args.sort,
+        snippet_width: 160,
+        every_message: json,
+    })
+}
+
+/// The count alone, then its audit entry committed.
+fn print_count(n: u64, json: bool, entry: verbatim::audit::Pending) -> Result<()> {
+    print_then_commit(
+        |out| {
+            if json {
+                writeln!(out, "{}", json!({ "total": n }))?;
+            } else {
+                writeln!(out, "{n}")?;
+            }
+            Ok(())
+        },
+        || entry.commit().map(|_| ()),
+    )?;
+    Ok(())
+}
+
 /// The results list, each hit written out as soon as it is read.
 fn print_page(out: &mut dyn Write, args: &SearchArgs, page: &mut search::Page) -> Result<()> {
     let styled = styled();
+    print_header(out, page.total, page.millis(), page.is_empty())?;
+    let mut i = 0;
+    while let Some(h) = page.next_hit() {
+        print_hit(out, args.offset + i + 1, &h?, styled)?;
+        i += 1;
+    }
+    Ok(())
+}
+
+fn print_header(out: &mut dyn Write, total: u64, millis: f64, empty: bool) -> Result<()> {
     writeln!(
         out,
         "{} conversations match ({:.1} ms){}",
-        thousands(page.total),
-        page.millis(),
-        if page.total > 0 && page.is_empty() {
+        thousands(total),
+        millis,
+        if total > 0 && empty {
             "; no hits on this page"
         } else {
             ""
         }
     )?;
     out.flush()?;
-    let mut i = 0;
-    while let Some(h) = page.next_hit() {
-        let h = h?;
-        let date = h
-            .created
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "----------".to_string());
-        let score = h.score.map(|s| format!("{s:6.2}")).unwrap_or_default();
-        writeln!(
-            out,
-            "{:>4}. {}  {}  {}  {} turns  {}",
-            args.offset + i + 1,
-            visible_line(&h.id),
-            date,
-            visible_line(h.model.as_deref().unwrap_or("-")),
-            h.turns,
-            score
-        )?;
-        // Messages are counted from 1 wherever a person reads them.
-        let where_ = h
-            .message
-            .map(|m| format!("[msg {}] ", m + 1))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "      {where_}{}",
-            mark(&h.snippet, &h.highlights, styled)
-        )?;
-        out.flush()?;
-        i += 1;
-    }
     Ok(())
+}
+
+/// One hit of the list, numbered `n` (from 1).
+fn print_hit(out: &mut dyn Write, n: usize, h: &search::Hit, styled: bool) -> Result<()> {
+    let date = h
+        .created
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "----------".to_string());
+    let score = h.score.map(|s| format!("{s:6.2}")).unwrap_or_default();
+    writeln!(
+        out,
+        "{:>4}. {}  {}  {}  {} turns  {}",
+        n,
+        visible_line(&h.id),
+        date,
+        visible_line(h.model.as_deref().unwrap_or("-")),
+        h.turns,
+        score
+    )?;
+    // Messages are counted from 1 wherever a person reads them.
+    let where_ = h
+        .message
+        .map(|m| format!("[msg {}] ", m + 1))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "      {where_}{}",
+        mark(&h.snippet, &h.highlights, styled)
+    )?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The search on a cluster: each shard answers through Dask; the coordinator merges, audits
+/// and prints as for the matter on this machine.
+fn run_cluster(
+    ctx: &Ctx,
+    args: &SearchArgs,
+    opts: verbatim::cluster::dask::ClusterOptions,
+    dialect: Dialect,
+) -> Result<i32> {
+    let matter = verbatim::matter::Matter::open(&ctx.matter_dir()?)?;
+    let (mut cluster, mode) = super::cluster_cmd::connect(&matter, &opts)?;
+    let qopts = QueryOptions::for_matter_mode(&matter.dir, mode, dialect)?;
+    if let Err(e) = verbatim::query::parse_with(&args.query, &qopts) {
+        return Ok(report_syntax(&args.query, &e, ctx.json));
+    }
+    let syntax = dialect.name();
+    if args.count {
+        let n = cluster.count(&args.query, syntax)?;
+        let entry = verbatim::audit::begin(
+            &matter.dir,
+            &ctx.reviewer,
+            "search",
+            json!({"query": args.query, "syntax": syntax, "count": n, "scheduler": opts.scheduler}),
+        )?;
+        print_count(n, ctx.json, entry)?;
+        return Ok(0);
+    }
+    let req = page_request(args, ctx.json)?;
+    let res = cluster.search(syntax, &req)?;
+    let entry = verbatim::audit::begin(
+        &matter.dir,
+        &ctx.reviewer,
+        "search",
+        json!({"query": args.query, "syntax": syntax, "count": res.total, "offset": args.offset, "shown": res.hits.len(), "scheduler": opts.scheduler}),
+    )?;
+    let json = ctx.json;
+    let styled = styled();
+    print_then_commit(
+        |out| {
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&res)?)?;
+            } else {
+                print_header(out, res.total, res.millis, res.hits.is_empty())?;
+                for (i, h) in res.hits.iter().enumerate() {
+                    print_hit(out, args.offset + i + 1, h, styled)?;
+                }
+            }
+            Ok(())
+        },
+        || entry.commit().map(|_| ()),
+    )?;
+    Ok(0)
 }
 
 fn run_lucene(ctx: &Ctx, args: &SearchArgs) -> Result<i32> {

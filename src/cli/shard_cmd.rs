@@ -25,10 +25,28 @@ enum ShardAction {
         #[arg(long, value_name = "N")]
         shards: u32,
     },
+    /// Serve one shard to a cluster's coordinator: JSON requests on standard input, one per
+    /// line, each answered on standard output, until the input ends. A Dask worker runs it;
+    /// it writes nothing in the matter.
+    Serve {
+        /// The shard's directory (`shards/NNN` of the matter, or a copy of it).
+        #[arg(long, value_name = "DIR")]
+        shard: std::path::PathBuf,
+    },
 }
 
 pub fn run(ctx: &Ctx, args: ShardArgs) -> Result<i32> {
     match args.action {
+        ShardAction::Serve { shard } => {
+            let mut server =
+                verbatim::cluster::serve::ShardServer::open(&ctx.matter_dir()?, &shard)?;
+            let stdin = std::io::stdin();
+            server.serve(
+                stdin.lock(),
+                std::io::BufWriter::new(std::io::stdout().lock()),
+            )?;
+            Ok(0)
+        }
         ShardAction::Split { shards } => {
             let mut matter = Matter::open(&ctx.matter_dir()?)?;
             let mut bar = Bar::new(ctx.quiet || ctx.json, "conversations");

@@ -9,6 +9,9 @@ use super::output::{human_bytes, print_json, thousands, visible_line};
 
 pub fn run(ctx: &Ctx) -> Result<i32> {
     let matter = Matter::open(&ctx.matter_dir()?)?;
+    if let Some(opts) = ctx.cluster()? {
+        return run_cluster(ctx, &matter, &opts);
+    }
     let st = stats::compute(&matter)?;
     verbatim::audit::append(
         &matter.dir,
@@ -128,4 +131,47 @@ pub fn print(st: &Stats) {
             .map(|n| format!(" across {n} shards"))
             .unwrap_or_default()
     );
+}
+
+/// What each shard holds, as the cluster's workers see it.
+fn run_cluster(
+    ctx: &Ctx,
+    matter: &Matter,
+    opts: &verbatim::cluster::dask::ClusterOptions,
+) -> Result<i32> {
+    let (mut cluster, mode) = super::cluster_cmd::connect(matter, opts)?;
+    let info = cluster.info()?;
+    let total: u64 = info.iter().map(|i| i.conversations).sum();
+    verbatim::audit::append(
+        &matter.dir,
+        &ctx.reviewer,
+        "open",
+        serde_json::json!({"command": "stats", "scheduler": opts.scheduler}),
+    )?;
+    if ctx.json {
+        print_json(&serde_json::json!({
+            "matter": matter.dir.display().to_string(),
+            "scheduler": opts.scheduler,
+            "text_mode": mode.name(),
+            "conversations": total,
+            "shards": info,
+        }))?;
+    } else {
+        println!("matter: {}", matter.dir.display());
+        println!(
+            "conversations: {} across {} shards on the cluster at {}",
+            thousands(total),
+            info.len(),
+            visible_line(&opts.scheduler)
+        );
+        for (k, i) in info.iter().enumerate() {
+            println!(
+                "  shard {k:03}: {} conversations, {} segments ({})",
+                thousands(i.conversations),
+                i.segments,
+                visible_line(&i.shard)
+            );
+        }
+    }
+    Ok(0)
 }

@@ -99,6 +99,95 @@ pub fn run(
     )
 }
 
+/// What a scan of conversations counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct ScanCounts {
+    pub conversations: u64,
+    pub assistant_bytes: u64,
+    pub findings: u64,
+    pub reproduced: u64,
+    pub echoed: u64,
+    pub strong: u64,
+    pub conversations_with_findings: u64,
+}
+
+impl ScanCounts {
+    pub fn add(&mut self, o: &ScanCounts) {
+        self.conversations += o.conversations;
+        self.assistant_bytes += o.assistant_bytes;
+        self.findings += o.findings;
+        self.reproduced += o.reproduced;
+        self.echoed += o.echoed;
+        self.strong += o.strong;
+        self.conversations_with_findings += o.conversations_with_findings;
+    }
+}
+
+/// How the conversations are scanned: given the table (and the corpus it was built from, its
+/// committed length and SHA-256), each finding goes to the callback in index order (the order
+/// of the matter's findings file), and the counts come back.
+pub type Scanner<'a> = dyn FnMut(
+        &table::ArticleTable,
+        (u64, &str),
+        &mut dyn Progress,
+        &mut dyn FnMut(&Finding) -> Result<()>,
+    ) -> Result<ScanCounts>
+    + 'a;
+
+/// Scans every conversation of `index` in index order against `table`, in batches loaded
+/// and scanned on every core.
+pub fn scan_index(
+    index: &ConvIndex,
+    table: &table::ArticleTable,
+    th: &Thresholds,
+    progress: &mut dyn Progress,
+    cancel: &AtomicBool,
+    found: &mut dyn FnMut(&Finding) -> Result<()>,
+) -> Result<ScanCounts> {
+    let searcher = index.searcher();
+    let addrs: Vec<DocAddress> = ConvIndex::doc_addresses(&searcher);
+    let mut counts = ScanCounts::default();
+    progress.begin("detect", None);
+    for batch in addrs.chunks(BATCH) {
+        if cancel.load(Ordering::Relaxed) {
+            bail!("detection interrupted; the previous findings are unchanged");
+        }
+        let results: Vec<Result<(u64, Vec<Finding>)>> = batch
+            .par_iter()
+            .map(|addr| {
+                let conv = index.load(&searcher, *addr)?;
+                let bytes: u64 = conv
+                    .messages
+                    .iter()
+                    .filter(|m| m.role == Role::Assistant)
+                    .map(|m| m.text.len() as u64)
+                    .sum();
+                Ok((bytes, findings::scan_stored(&conv, table, th)?))
+            })
+            .collect();
+        for r in results {
+            let (bytes, fs) = r?;
+            counts.conversations += 1;
+            counts.assistant_bytes += bytes;
+            if !fs.is_empty() {
+                counts.conversations_with_findings += 1;
+            }
+            for f in fs {
+                counts.findings += 1;
+                match f.label {
+                    Label::Reproduced => counts.reproduced += 1,
+                    Label::Echoed => counts.echoed += 1,
+                }
+                counts.strong += u64::from(f.strong);
+                found(&f)?;
+            }
+        }
+        progress.update(counts.assistant_bytes, counts.conversations);
+    }
+    progress.end();
+    Ok(counts)
+}
+
 /// [`run`] with a memory budget (MiB) for building the article table when it must be.
 pub fn run_with(
     matter: &mut Matter,
@@ -107,6 +196,28 @@ pub fn run_with(
     progress: &mut dyn Progress,
     cancel: &AtomicBool,
     on_finding: &mut dyn FnMut(&Finding) -> Result<()>,
+) -> Result<DetectSummary> {
+    let index = ConvIndex::open_all(&matter.index_dirs())?;
+    let th2 = *th;
+    run_scanning(
+        matter,
+        th,
+        memory_mib,
+        progress,
+        on_finding,
+        &mut |table, _, progress, found| scan_index(&index, table, &th2, progress, cancel, found),
+    )
+}
+
+/// [`run_with`] whose conversations are scanned by `scanner` (this machine's index, or the
+/// shards of a cluster); the table is opened or built here, the findings written here.
+pub fn run_scanning(
+    matter: &mut Matter,
+    th: &Thresholds,
+    memory_mib: u64,
+    progress: &mut dyn Progress,
+    on_finding: &mut dyn FnMut(&Finding) -> Result<()>,
+    scanner: &mut Scanner,
 ) -> Result<DetectSummary> {
     let started = Instant::now();
     let _lock = matter.lock_writer()?;
@@ -126,71 +237,38 @@ pub fn run_with(
     if table.is_empty() {
         bail!("the matter has no article corpus; run `verbatim articles import FILE` first");
     }
-    let index = ConvIndex::open_all(&matter.index_dirs())?;
-    let searcher = index.searcher();
-    let addrs: Vec<DocAddress> = ConvIndex::doc_addresses(&searcher);
-
     let final_path = findings::path_in(&matter.dir);
     let tmp_path = matter.dir.join(".findings.jsonl.tmp");
     let mut out = std::io::BufWriter::new(crate::fsutil::create_private(&tmp_path)?);
+    let scan_started = Instant::now();
+    let scanned = scanner(&table, (corpus_bytes, &corpus_sha256), progress, &mut |f| {
+        serde_json::to_writer(&mut out, f).context("cannot write findings")?;
+        out.write_all(b"\n").context("cannot write findings")?;
+        on_finding(f)
+    });
+    let counts = match scanned {
+        Ok(c) => c,
+        Err(e) => {
+            drop(out);
+            let _ = std::fs::remove_file(&tmp_path);
+            return Err(e);
+        }
+    };
     let mut summary = DetectSummary {
         articles: table.len(),
-        conversations: 0,
-        assistant_bytes: 0,
-        findings: 0,
-        reproduced: 0,
-        echoed: 0,
-        strong: 0,
-        conversations_with_findings: 0,
+        conversations: counts.conversations,
+        assistant_bytes: counts.assistant_bytes,
+        findings: counts.findings,
+        reproduced: counts.reproduced,
+        echoed: counts.echoed,
+        strong: counts.strong,
+        conversations_with_findings: counts.conversations_with_findings,
         seconds: 0.0,
         scan_seconds: 0.0,
         table_bytes: table.table_bytes(),
         boilerplate_dropped: table.boilerplate_dropped,
         table_built: built.map(|b| b.why),
     };
-    let scan_started = Instant::now();
-    progress.begin("detect", None);
-    for batch in addrs.chunks(BATCH) {
-        if cancel.load(Ordering::Relaxed) {
-            drop(out);
-            let _ = std::fs::remove_file(&tmp_path);
-            bail!("detection interrupted; the previous findings are unchanged");
-        }
-        let results: Vec<Result<(u64, Vec<Finding>)>> = batch
-            .par_iter()
-            .map(|addr| {
-                let conv = index.load(&searcher, *addr)?;
-                let bytes: u64 = conv
-                    .messages
-                    .iter()
-                    .filter(|m| m.role == Role::Assistant)
-                    .map(|m| m.text.len() as u64)
-                    .sum();
-                Ok((bytes, findings::scan_stored(&conv, &table, th)?))
-            })
-            .collect();
-        for r in results {
-            let (bytes, found) = r?;
-            summary.conversations += 1;
-            summary.assistant_bytes += bytes;
-            if !found.is_empty() {
-                summary.conversations_with_findings += 1;
-            }
-            for f in found {
-                summary.findings += 1;
-                match f.label {
-                    Label::Reproduced => summary.reproduced += 1,
-                    Label::Echoed => summary.echoed += 1,
-                }
-                summary.strong += u64::from(f.strong);
-                serde_json::to_writer(&mut out, &f).context("cannot write findings")?;
-                out.write_all(b"\n").context("cannot write findings")?;
-                on_finding(&f)?;
-            }
-        }
-        progress.update(summary.assistant_bytes, summary.conversations);
-    }
-    progress.end();
     summary.scan_seconds = scan_started.elapsed().as_secs_f64();
     let file = out
         .into_inner()

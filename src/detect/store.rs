@@ -131,6 +131,20 @@ pub fn open_or_build(
     Ok((map(matter_dir)?, Some(Built { why, manifest })))
 }
 
+/// The table of the matter's corpus as it is, never built: for a cluster's shard, which reads
+/// the table its coordinator built and writes nothing.
+pub fn open_built(
+    matter_dir: &Path,
+    corpus_bytes: u64,
+    corpus_sha256: &str,
+    max_df: usize,
+) -> Result<ArticleTable> {
+    if let Some(why) = check(matter_dir, corpus_sha256, corpus_bytes, max_df)? {
+        bail!("{why} (the coordinator builds the table: run detect there again)");
+    }
+    map(matter_dir)
+}
+
 /// Builds the table now, whatever is there (after `articles import`).
 pub fn rebuild(
     matter_dir: &Path,
@@ -474,36 +488,21 @@ impl Spill {
     /// Adds a batch of (line number, byte offset, line) of the corpus, in order.
     fn add(&mut self, lines: &[(u64, u64, Vec<u8>)], path: &Path) -> Result<()> {
         let first = self.articles;
-        let done: Vec<Result<(Vec<u8>, Vec<RawEntry>)>> = lines
-            .par_iter()
-            .enumerate()
-            .map(|(k, (no, _, line))| {
-                // The text alone: the other fields are skipped, not copied.
-                let a: StoredText = serde_json::from_slice(line).with_context(|| {
-                    format!(
-                        "{} line {no} is not a stored article: the store is damaged",
-                        path.display()
-                    )
-                })?;
-                let toks = normalize::tokens(&a.text);
-                let mut h = Vec::with_capacity(toks.len());
-                let mut bytes = Vec::with_capacity(toks.len() * 8);
-                for t in &toks {
-                    h.push(t.hash);
-                    bytes.extend_from_slice(&t.hash.to_le_bytes());
+        // The corpus hash is sequential: it runs beside the tokenising, not after it.
+        let mut sha = self.sha.take();
+        let (_, done) = rayon::join(
+            || {
+                if let Some(sha) = &mut sha {
+                    for (_, _, line) in lines {
+                        sha.update(line);
+                    }
                 }
-                let number =
-                    u32::try_from(first + k as u64).context("more than 4 billion articles")?;
-                let mut sampled = Vec::with_capacity(h.len() / super::table::STRIDE + 1);
-                sample(number, &h, |e| sampled.push(e));
-                Ok((bytes, sampled))
-            })
-            .collect();
+            },
+            || tokenise(first, lines, path),
+        );
+        self.sha = sha;
         for ((_, at, line), d) in lines.iter().zip(done) {
             let (bytes, entries) = d?;
-            if let Some(sha) = &mut self.sha {
-                sha.update(line);
-            }
             self.end = at + line.len() as u64;
             self.index_out
                 .write_all(&self.words.to_le_bytes())
@@ -711,6 +710,39 @@ fn build(
     })?;
     progress.end();
     spill.finish(matter_dir, offset, sha, max_df, memory, progress)
+}
+
+/// Each stored line's token hashes (as bytes for the words file) and its sampled k-grams;
+/// `first` numbers the first line's article.
+fn tokenise(
+    first: u64,
+    lines: &[(u64, u64, Vec<u8>)],
+    path: &Path,
+) -> Vec<Result<(Vec<u8>, Vec<RawEntry>)>> {
+    lines
+        .par_iter()
+        .enumerate()
+        .map(|(k, (no, _, line))| {
+            // The text alone: the other fields are skipped, not copied.
+            let a: StoredText = serde_json::from_slice(line).with_context(|| {
+                format!(
+                    "{} line {no} is not a stored article: the store is damaged",
+                    path.display()
+                )
+            })?;
+            let toks = normalize::tokens(&a.text);
+            let mut h = Vec::with_capacity(toks.len());
+            let mut bytes = Vec::with_capacity(toks.len() * 8);
+            for t in &toks {
+                h.push(t.hash);
+                bytes.extend_from_slice(&t.hash.to_le_bytes());
+            }
+            let number = u32::try_from(first + k as u64).context("more than 4 billion articles")?;
+            let mut sampled = Vec::with_capacity(h.len() / super::table::STRIDE + 1);
+            sample(number, &h, |e| sampled.push(e));
+            Ok((bytes, sampled))
+        })
+        .collect()
 }
 
 /// Builds the table while `articles import` writes the corpus, when it starts empty: the

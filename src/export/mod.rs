@@ -15,6 +15,7 @@ pub mod redact;
 pub mod register;
 pub mod rsmf;
 pub mod sinks;
+pub mod source;
 pub mod transcript;
 
 use std::collections::HashMap;
@@ -88,7 +89,7 @@ impl Format {
 }
 
 /// Which conversations: any of `tags` (when given) and matching `query` (when given).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Selection {
     pub tags: Vec<String>,
     pub query: Option<String>,
@@ -102,6 +103,15 @@ impl Selection {
     pub fn node(
         &self,
         index: &crate::index::ConvIndex,
+        matter_dir: &std::path::Path,
+    ) -> Result<Node> {
+        self.node_for(index.text_mode(), matter_dir)
+    }
+
+    /// [`Selection::node`] for an index known by its text mode.
+    pub fn node_for(
+        &self,
+        mode: crate::index::analyzer::TextMode,
         matter_dir: &std::path::Path,
     ) -> Result<Node> {
         let mut parts = Vec::new();
@@ -119,7 +129,7 @@ impl Selection {
         }
         if let Some(q) = &self.query {
             parts.push(
-                crate::query::QueryOptions::for_matter(matter_dir, index, self.syntax)
+                crate::query::QueryOptions::for_matter_mode(matter_dir, mode, self.syntax)
                     .and_then(|opts| Ok(crate::query::parse_with(q, &opts)?))
                     .with_context(|| format!("the query {q:?} does not parse"))?,
             );
@@ -209,6 +219,51 @@ pub fn run(
     progress: &mut dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<Summary> {
+    let shared = Shared {
+        matter_dir: inp.matter_dir,
+        mode: inp.index.text_mode(),
+        review: inp.review,
+        findings: inp.findings,
+    };
+    run_from(
+        &shared,
+        &mut source::Local::new(inp.index),
+        req,
+        progress,
+        cancel,
+    )
+}
+
+/// A production may select from tens of millions of conversations: the selection gets more
+/// room than an interactive search, but still a bound.
+pub fn selection_budget() -> crate::query::budget::Budget {
+    crate::query::budget::Budget::new(crate::query::budget::Limits {
+        max_steps: 20_000_000_000,
+        max_time: std::time::Duration::from_secs(30 * 60),
+        ..Default::default()
+    })
+}
+
+/// What an export reads besides the conversations: the matter's own part.
+pub struct Shared<'a> {
+    pub matter_dir: &'a Path,
+    /// How the index splits words (how the selection's query is read).
+    pub mode: crate::index::analyzer::TextMode,
+    pub review: &'a ReviewState,
+    pub findings: &'a FindingsIndex,
+}
+
+/// Conversations handed to the writers at a time.
+const LOAD_BATCH: usize = 256;
+
+/// [`run`] with the conversations from `source` (this machine's index, or a cluster).
+pub fn run_from(
+    inp: &Shared,
+    source: &mut dyn source::Conversations,
+    req: &ExportRequest,
+    progress: &mut dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<Summary> {
     let started = Instant::now();
     if req.bates.is_some() != req.format.numbered() {
         if req.format.numbered() {
@@ -237,23 +292,16 @@ pub fn run(
         Some(d) => Some(d.clone()),
         None => crate::review::designation::matter_default(inp.matter_dir)?,
     };
-    let node = req.selection.node(inp.index, inp.matter_dir)?;
+    let node = req.selection.node_for(inp.mode, inp.matter_dir)?;
     progress.begin("selecting the conversations", None);
-    // A production may select from tens of millions of conversations: the selection gets
-    // more room than an interactive search, but still a bound.
-    let budget = crate::query::budget::Budget::new(crate::query::budget::Limits {
-        max_steps: 20_000_000_000,
-        max_time: std::time::Duration::from_secs(30 * 60),
-        ..Default::default()
-    });
+    let budget = selection_budget();
     let lookups = crate::search::Lookups {
         review: Some(inp.review),
         findings: Some(inp.findings),
         budget: Some(&budget),
         matter_dir: Some(inp.matter_dir),
     };
-    let (searcher, docs) = crate::search::production_order(inp.index, lookups, &node)?;
-    let total = docs.len() as u64;
+    let total = source.select(&node, &req.selection, lookups)?;
     progress.end();
     // The Bates lock is taken before the register is read, so the check below and the
     // registration at the end see the same register.
@@ -274,7 +322,7 @@ pub fn run(
     if let Some(opts) = &req.bates
         && !req.reproduce
     {
-        refuse_reproduction(&produced, &searcher, &docs, &opts.prefix, total)?;
+        refuse_reproduction(&produced, source, &opts.prefix, total)?;
     }
     let mut numbers = match &req.bates {
         Some(_) => Some(register::Numbers::create(
@@ -328,12 +376,15 @@ pub fn run(
         Some(g) => record::GroupPlace::map(&g),
         None => Default::default(),
     };
-    for (i, (addr, _)) in docs.iter().enumerate() {
+    let mut batch = std::collections::VecDeque::new();
+    for i in 0..total as usize {
         stop_if_cancelled()?;
-        let conv = inp
-            .index
-            .load(&searcher, *addr)
-            .context("cannot read a conversation from the index")?;
+        if batch.is_empty() {
+            batch.extend(source.load(i..(i + LOAD_BATCH).min(total as usize))?);
+        }
+        let conv = batch
+            .pop_front()
+            .context("a conversation of the selection is gone")?;
         let id = conv.id.clone();
         let hist = history
             .get(id.as_str())
@@ -521,13 +572,12 @@ pub fn run(
 /// the other side would hold it under two numbers.
 fn refuse_reproduction(
     produced: &register::Register,
-    searcher: &tantivy::Searcher,
-    docs: &[crate::search::DatedDoc],
+    source: &mut dyn source::Conversations,
     prefix: &str,
     total: u64,
 ) -> Result<()> {
     let mut again: Vec<(String, Vec<String>)> = Vec::new();
-    crate::search::each_id(searcher, docs.iter().map(|d| d.0).collect(), |_, id| {
+    source.each_id(&mut |id| {
         let earlier: Vec<String> = produced
             .places(id)
             .iter()

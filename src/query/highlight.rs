@@ -8,7 +8,7 @@ use crate::index::analyzer::{self, TextMode};
 use crate::model::{Conversation, Role};
 
 /// Byte ranges of hits in one message.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MessageHits {
     pub message: u32,
     pub ranges: Vec<(usize, usize)>,

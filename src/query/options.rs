@@ -98,6 +98,16 @@ impl QueryOptions {
         index: &crate::index::ConvIndex,
         dialect: Dialect,
     ) -> Result<QueryOptions> {
+        QueryOptions::for_matter_mode(matter_dir, index.text_mode(), dialect)
+    }
+
+    /// As [`QueryOptions::for_matter`], for an index known only by its text mode (the
+    /// coordinator of a cluster, whose shards are elsewhere).
+    pub fn for_matter_mode(
+        matter_dir: &Path,
+        mode: crate::index::analyzer::TextMode,
+        dialect: Dialect,
+    ) -> Result<QueryOptions> {
         let saved = crate::review::saved::load(matter_dir)?
             .searches
             .into_iter()
@@ -105,7 +115,7 @@ impl QueryOptions {
             .collect();
         Ok(QueryOptions {
             dialect,
-            mode: index.text_mode(),
+            mode,
             synonyms: load_synonyms(matter_dir)?,
             saved,
             expanding: Vec::new(),

@@ -125,19 +125,7 @@ pub const PARQUET_FIXTURE: &str =
 /// Whether python3 with pyarrow is there (scripts/test installs it); where the tools are
 /// required (scripts/test, CI) its absence fails the test instead of skipping it.
 pub fn have_pyarrow() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import pyarrow.parquet"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none()
-                && std::env::var_os("VERBATIM_REQUIRE_TOOLS").is_none(),
-            "python3 with pyarrow is needed (scripts/test installs scripts/requirements.txt)"
-        );
-        eprintln!("SKIPPED: python3 with pyarrow not found; run scripts/test");
-    }
-    ok
+    have_python_module("pyarrow.parquet", "pyarrow")
 }
 
 /// Runs the Parquet fixture script and returns its JSON answer.
@@ -208,4 +196,86 @@ pub fn synth_planted(out: &Path, conversations: u64, articles: u64, seed: u64) {
         &mut |_| {},
     )
     .unwrap();
+}
+
+/// Copies a directory tree (a matter, to compare two of the same data).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// Whether python3 can import `module` (scripts/test installs scripts/requirements.txt);
+/// where the tools are required (scripts/test, CI) its absence fails the test instead of
+/// skipping it.
+pub fn have_python_module(module: &str, package: &str) -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none()
+                && std::env::var_os("VERBATIM_REQUIRE_TOOLS").is_none(),
+            "python3 with {package} is needed (scripts/test installs scripts/requirements.txt)"
+        );
+        eprintln!("SKIPPED: python3 with {package} not found; run scripts/test");
+    }
+    ok
+}
+
+/// A synthetic production with planted reproductions, imported with its articles into `a`,
+/// and a copy of it split into `shards` in `b`.
+pub fn twins(tmp: &Path, conversations: u64, shards: u32) -> (PathBuf, PathBuf, PathBuf) {
+    let data = tmp.join("data");
+    synth_planted(&data, conversations, 60, 7);
+    let a = tmp.join("a");
+    run_ok(
+        &a,
+        &[
+            "--quiet",
+            "import",
+            data.join("conversations.jsonl").to_str().unwrap(),
+        ],
+    );
+    run_ok(
+        &a,
+        &[
+            "--quiet",
+            "articles",
+            "import",
+            data.join("articles.jsonl").to_str().unwrap(),
+        ],
+    );
+    let b = tmp.join("b");
+    copy_dir(&a, &b);
+    let n = shards.to_string();
+    let v = json(&run(&b, &["--json", "shard", "split", "--shards", &n]));
+    assert_eq!(v["shards"], shards);
+    assert_eq!(v["conversations"], conversations);
+    (a, b, data)
+}
+
+/// (score to 4 places, id) of every hit, sorted, and the total.
+pub fn hit_set(v: &serde_json::Value) -> (u64, Vec<(i64, String)>) {
+    let mut hits: Vec<(i64, String)> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                (h["score"].as_f64().unwrap_or(0.0) * 1e4).round() as i64,
+                h["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    hits.sort();
+    (v["total"].as_u64().unwrap(), hits)
 }

@@ -45,6 +45,19 @@ pub struct MatterMeta {
     /// `shards/`; absent when the matter has one index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shards: Option<u32>,
+    /// In a shard's own `matter.json`: the matter it belongs to and its place there. Shards
+    /// made before it was recorded have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard_of: Option<ShardOf>,
+}
+
+/// What a shard says it is: shard `index` of the `count` shards of the matter created at
+/// `matter_created` (a matter's creation time, to the nanosecond, names it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardOf {
+    pub matter_created: DateTime<Utc>,
+    pub index: u32,
+    pub count: u32,
 }
 
 /// What `matter.json` records about the last detection run.
@@ -181,6 +194,7 @@ impl Matter {
             detection: None,
             deliveries: Vec::new(),
             shards: None,
+            shard_of: None,
         };
         let m = Matter {
             dir: dir.to_path_buf(),
@@ -256,6 +270,45 @@ impl Matter {
     /// The directory of shard `k` (a matter of its own), whether or not the matter is sharded.
     pub fn shard_dir(&self, k: u32) -> PathBuf {
         self.dir.join(SHARDS_DIR).join(format!("{k:03}"))
+    }
+
+    /// What shard `k` of `n` of this matter records about itself.
+    pub fn shard_claim(&self, k: u32, n: u32) -> ShardOf {
+        ShardOf {
+            matter_created: self.meta.created,
+            index: k,
+            count: n,
+        }
+    }
+
+    /// Refuses a shard that says it belongs to another matter, or to another place in this
+    /// one: a shard directory replaced by another matter's (a copy, a symlink) would answer
+    /// for conversations this matter does not hold. A shard that says nothing (made before
+    /// shards recorded it) is taken as it is.
+    pub fn check_shard(&self, shard: &Matter, k: u32) -> Result<()> {
+        let n = self.meta.shards.unwrap_or(1);
+        match &shard.meta.shard_of {
+            Some(of) if *of != self.shard_claim(k, n) => bail!(
+                "{} is shard {:03} of {} of the matter created {}, not shard {k:03} of {n} of this one (created {}); it does not belong here",
+                shard.dir.display(),
+                of.index,
+                of.count,
+                of.matter_created.to_rfc3339(),
+                self.meta.created.to_rfc3339()
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// [`Matter::check_shard`] for every shard of the matter.
+    pub fn check_shards(&self) -> Result<()> {
+        for k in 0..self.meta.shards.unwrap_or(0) {
+            let shard = Matter::open(&self.shard_dir(k)).with_context(|| {
+                format!("shard {k:03} of {} cannot be read", self.dir.display())
+            })?;
+            self.check_shard(&shard, k)?;
+        }
+        Ok(())
     }
 
     pub fn is_sharded(&self) -> bool {

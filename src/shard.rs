@@ -130,6 +130,7 @@ fn write_shards(
         m.meta.text_mode = matter.meta.text_mode;
         m.meta.analyzer = matter.meta.analyzer.clone();
         m.meta.index_version = matter.meta.index_version;
+        m.meta.shard_of = Some(matter.shard_claim(k, n));
         m.save()?;
         let index = ConvIndex::create_like(&m.index_dir(), parent)?;
         let writer = index.writer(settings)?;

@@ -69,6 +69,7 @@ fn elicitation_counts(matter_dir: &std::path::Path) -> Result<BTreeMap<String, E
 }
 
 pub fn compute(matter: &Matter) -> Result<Stats> {
+    matter.check_shards()?;
     let index_dirs = matter.index_dirs();
     let mut st = Stats {
         matter: matter.dir.display().to_string(),

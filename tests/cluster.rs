@@ -166,7 +166,21 @@ fn a_cluster_answers_as_the_matter_on_one_machine_and_survives_a_lost_worker() {
     run_ok(&b, &["--quiet", "detect"]);
     let here = std::fs::read(b.join("findings.jsonl")).unwrap();
     std::fs::remove_file(b.join("findings.jsonl")).unwrap();
-    run_ok(&b, &["--quiet", "--scheduler", &addr, "detect"]);
+    // In parts of 37 conversations per shard: nine rounds, each shard's findings set aside.
+    let out = bin()
+        .env("VERBATIM_CLUSTER_DETECT_PART", "37")
+        .args([
+            "--matter",
+            b.to_str().unwrap(),
+            "--quiet",
+            "--scheduler",
+            &addr,
+            "detect",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!b.join(".detect-spool").exists());
     let there = std::fs::read(b.join("findings.jsonl")).unwrap();
     assert!(here.len() > 1000, "no findings");
     assert!(here == there, "the cluster's findings differ");

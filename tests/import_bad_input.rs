@@ -89,6 +89,41 @@ fn truncated_array_imports_every_complete_record() {
 }
 
 #[test]
+fn a_stray_bracket_in_an_array_loses_no_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = |i: usize| openai_line(&format!("r{i}"), &format!("question {i}"), "answer");
+    // `[` before the last record: its list is never closed, nor is the outer one; and `[`
+    // before a middle record whose list the outer `]` closes.
+    for (name, text, want) in [
+        ("last.json", format!("[{},{},[{}]", r(0), r(1), r(2)), 3),
+        (
+            "middle.json",
+            format!("[{},[{},{}],{}]", r(0), r(1), r(2), r(3)),
+            4,
+        ),
+    ] {
+        let f = write(tmp.path(), name, text.as_bytes());
+        let m = tmp.path().join(name.replace(".json", ""));
+        let s = import_files(&m, &[f]);
+        assert_eq!(s.imported, want, "{name}: {:?}", s.files[0]);
+        assert_eq!(s.rejected, 0, "{name}");
+        let notes = &s.files[0].notes;
+        assert!(
+            notes.iter().any(|n| n.contains("inside the list")),
+            "{name}: {notes:?}"
+        );
+    }
+    // A list of things that are not records stays one rejected record.
+    let f = write(
+        tmp.path(),
+        "odd.json",
+        format!("[{},[{{\"x\": 1}}]]", r(0)).as_bytes(),
+    );
+    let s = import_files(&tmp.path().join("odd"), &[f]);
+    assert_eq!((s.imported, s.rejected), (1, 1));
+}
+
+#[test]
 fn truncated_last_jsonl_line_is_reported_not_rejected() {
     let tmp = tempfile::tempdir().unwrap();
     let text = format!(

@@ -240,6 +240,40 @@ fn splits_that_cannot_be_done_are_refused_clearly() {
     assert_eq!(meta["schema"], 2);
     assert_eq!(meta["shards"], 3);
 
+    // Another matter's shard put in one's place (same schema, its own conversations): refused
+    // by every reader, whichever matter it says it is from; and a shard in another place of
+    // the same matter too.
+    let twin = tmp.path().join("twin");
+    run_ok(
+        &twin,
+        &["--quiet", "import", "--shards", "3", more.to_str().unwrap()],
+    );
+    std::fs::rename(m.join("shards/001"), tmp.path().join("kept-001")).unwrap();
+    copy_dir(&twin.join("shards/001"), &m.join("shards/001"));
+    fails_with(&m, &["search", "barrier"], "does not belong here");
+    fails_with(&m, &["stats"], "does not belong here");
+    let serve = bin()
+        .args(["--matter", m.to_str().unwrap(), "shard", "serve", "--shard"])
+        .arg(m.join("shards/001"))
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&serve).contains("does not belong here"),
+        "{}",
+        stderr(&serve)
+    );
+    std::fs::remove_dir_all(m.join("shards/001")).unwrap();
+    std::fs::rename(tmp.path().join("kept-001"), m.join("shards/001")).unwrap();
+    std::fs::rename(m.join("shards/002"), tmp.path().join("kept-002")).unwrap();
+    copy_dir(&m.join("shards/001"), &m.join("shards/002"));
+    fails_with(&m, &["search", "barrier"], "not shard 002");
+    std::fs::remove_dir_all(m.join("shards/002")).unwrap();
+    std::fs::rename(tmp.path().join("kept-002"), m.join("shards/002")).unwrap();
+    assert_eq!(
+        json(&run(&m, &["--json", "search", "--count", "barrier"]))["total"],
+        41
+    );
+
     // A shard that went missing is named, not read as an empty matter.
     std::fs::remove_dir_all(m.join("shards/001/index")).unwrap();
     fails_with(&m, &["search", "barrier"], "shards/001/index is missing");

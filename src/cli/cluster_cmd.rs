@@ -21,7 +21,8 @@ use super::output::print_json;
   verbatim --matter M cluster down
 Three machines: `cluster certs DIR --host NAME...` once, DIR copied to each machine; there
 `python3 -m distributed.cli.dask_scheduler --protocol tls --tls-ca-file DIR/ca.pem --tls-cert
-DIR/node.pem --tls-key DIR/node-key.pem` on one, and on each machine holding shards
+DIR/node.pem --tls-key DIR/node-key.pem` (or `verbatim --tls DIR cluster scheduler`) on one,
+and on each machine holding shards
 `verbatim --matter M --tls DIR cluster worker --scheduler tls://HOST:8786 --shards M/shards/000 ...`.")]
 pub struct ClusterArgs {
     #[command(subcommand)]
@@ -54,6 +55,14 @@ enum ClusterAction {
     },
     /// Stop what `cluster up` started.
     Down,
+    /// Run a Dask scheduler here with the cluster's TLS files (--tls DIR), until stopped.
+    Scheduler {
+        /// The address to listen on (all of this machine's by default).
+        #[arg(long, default_value = "0.0.0.0")]
+        host: String,
+        #[arg(long, default_value_t = 8786)]
+        port: u16,
+    },
     /// Run a Dask worker serving the shards given (their directories on this machine) to the
     /// scheduler of --scheduler, until stopped.
     Worker {
@@ -83,6 +92,23 @@ pub fn connect(
         shards,
     };
     let info = cluster.info()?;
+    if let Some(old) = info
+        .iter()
+        .find(|i| i.protocol != verbatim::cluster::protocol::PROTOCOL)
+    {
+        bail!(
+            "{} is served by another build of verbatim ({}, protocol {}; this one: {}, protocol {}): restart the cluster's workers (cluster down, cluster up)",
+            old.shard,
+            if old.version.is_empty() {
+                "older"
+            } else {
+                &old.version
+            },
+            old.protocol,
+            env!("CARGO_PKG_VERSION"),
+            verbatim::cluster::protocol::PROTOCOL
+        );
+    }
     let mode = info
         .first()
         .and_then(|i| TextMode::parse(&i.text_mode))
@@ -181,6 +207,30 @@ pub fn run(ctx: &Ctx, args: ClusterArgs) -> Result<i32> {
                 eprintln!("stopped {n} process group(s)");
             }
             Ok(0)
+        }
+        ClusterAction::Scheduler { host, port } => {
+            let tls = if ctx.insecure_loopback {
+                if !dask::is_loopback(&host) {
+                    bail!("--insecure-loopback allows only addresses on 127.0.0.0/8, not {host}");
+                }
+                None
+            } else {
+                let dir = ctx.tls.clone().context(
+                    "the scheduler needs the cluster's certificates: --tls DIR (made by `verbatim cluster certs DIR`)",
+                )?;
+                for f in dask::TLS_FILES {
+                    if !dir.join(f).is_file() {
+                        bail!(
+                            "{} is missing (made by `verbatim cluster certs`)",
+                            dir.join(f).display()
+                        );
+                    }
+                }
+                Some(dir)
+            };
+            let mut cmd = local::scheduler_command(&host, port, tls.as_deref());
+            let status = cmd.status().with_context(dask::cannot_run_python)?;
+            Ok(status.code().unwrap_or(1))
         }
         ClusterAction::Worker {
             shards,

@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<i32> {
             echoed
         );
     }
-    let index = ConvIndex::open_all(&matter.index_dirs())?;
+    let index = ConvIndex::open_matter(&matter)?;
     let findings = verbatim::detect::FindingsIndex::load(&matter.dir)?;
     let q = verbatim::demo::EXAMPLE_QUERY;
     let mut req = SearchRequest::new(q);

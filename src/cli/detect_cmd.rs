@@ -204,6 +204,11 @@ pub fn articles(ctx: &Ctx, args: ArticlesArgs) -> Result<i32> {
     }
 }
 
+/// Conversations a shard scans per round on a cluster (`$VERBATIM_CLUSTER_DETECT_PART`): the
+/// coordinator holds one round's findings (about a fifth of the conversations have any, a
+/// kilobyte each).
+const DETECT_PART: usize = 50_000;
+
 pub fn detect(ctx: &Ctx, args: DetectArgs) -> Result<i32> {
     let mut matter = Matter::open(&ctx.matter_dir()?)?;
     if args.min_words == 0 {
@@ -228,13 +233,18 @@ pub fn detect(ctx: &Ctx, args: DetectArgs) -> Result<i32> {
         // Each shard scans its conversations where it is; the table and the findings stay here.
         Some(opts) => {
             let (mut c, _) = super::cluster_cmd::connect(&matter, opts)?;
+            let spool = matter.dir.join(".detect-spool");
+            let part = std::env::var("VERBATIM_CLUSTER_DETECT_PART")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(DETECT_PART);
             detect::run_scanning(
                 &mut matter,
                 &th,
                 args.memory,
                 &mut bar,
                 &mut print,
-                &mut |_, corpus, _, found| c.detect(corpus, &th, found),
+                &mut |_, corpus, _, found| c.detect(corpus, &th, part, &spool, found),
             )?
         }
         None => detect::run_with(
@@ -277,7 +287,7 @@ pub fn findings(ctx: &Ctx, args: FindingsArgs) -> Result<i32> {
     let matter = Matter::open(&ctx.matter_dir()?)?;
     // An id that is not in the matter is a mistake, not "0 findings".
     if let Some(id) = &args.id {
-        let index = verbatim::index::ConvIndex::open_all(&matter.index_dirs())?;
+        let index = verbatim::index::ConvIndex::open_matter(&matter)?;
         if verbatim::search::get(&index, id)?.is_none() {
             anyhow::bail!(
                 "no conversation {} in this matter",

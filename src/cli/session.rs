@@ -28,7 +28,7 @@ impl Session {
     /// Opens the matter of `ctx`; warns on stderr about unreadable journal lines.
     pub fn open(ctx: &Ctx) -> Result<Session> {
         let matter = Matter::open(&ctx.matter_dir()?)?;
-        let index = ConvIndex::open_all(&matter.index_dirs())?;
+        let index = ConvIndex::open_matter(&matter)?;
         let s = Session {
             matter,
             index,

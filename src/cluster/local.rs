@@ -90,6 +90,24 @@ fn tls_args(cmd: &mut Command, tls: Option<&Path>) {
     }
 }
 
+/// The command that runs a Dask scheduler on `host:port` (0: any free port), with TLS when
+/// `tls` names the cluster's files.
+pub fn scheduler_command(host: &str, port: u16, tls: Option<&Path>) -> Command {
+    let mut cmd = Command::new(python());
+    cmd.args(["-m", "distributed.cli.dask_scheduler"]).args([
+        "--host",
+        host,
+        "--port",
+        &port.to_string(),
+        "--no-dashboard",
+    ]);
+    if tls.is_some() {
+        cmd.args(["--protocol", "tls"]);
+    }
+    tls_args(&mut cmd, tls);
+    cmd
+}
+
 /// The command that runs a Dask worker holding `shards` (number and directory).
 pub fn worker_command(
     scheduler: &str,
@@ -184,15 +202,8 @@ pub fn up(matter: &Matter, opts: &UpOptions) -> Result<Processes> {
     let tls = tls.as_deref();
     let scheduler_file = dir.join(SCHEDULER_FILE);
     std::fs::remove_file(&scheduler_file).ok();
-    let mut cmd = Command::new(python());
-    cmd.args(["-m", "distributed.cli.dask_scheduler"])
-        .args(["--host", "127.0.0.1", "--port", "0", "--no-dashboard"])
-        .arg("--scheduler-file")
-        .arg(&scheduler_file);
-    if tls.is_some() {
-        cmd.args(["--protocol", "tls"]);
-    }
-    tls_args(&mut cmd, tls);
+    let mut cmd = scheduler_command("127.0.0.1", 0, tls);
+    cmd.arg("--scheduler-file").arg(&scheduler_file);
     let mut state = Processes {
         scheduler: String::new(),
         tls: tls.map(|t| t.display().to_string()),

@@ -196,27 +196,85 @@ impl<T: Transport> Cluster<T> {
         })
     }
 
-    /// Every shard scanned against the article table; each shard's findings in turn (shard
-    /// order, then index order: the order of the matter's findings file on one machine) go to
-    /// `found`, and the counts add up.
+    /// Every shard scanned against the article table, in parts of `part` conversations per
+    /// shard and round; each shard's findings in turn (shard order, then index order: the
+    /// order of the matter's findings file on one machine) go to `found`, and the counts add
+    /// up. A round's findings are set aside in `spool` (one file per shard), so that the
+    /// coordinator holds one round's at a time.
     pub fn detect(
         &mut self,
         corpus: (u64, &str),
         thresholds: &crate::detect::Thresholds,
+        part: usize,
+        spool: &std::path::Path,
         found: &mut dyn FnMut(&crate::detect::Finding) -> Result<()>,
     ) -> Result<crate::detect::ScanCounts> {
-        let parts: Vec<Detected> = self.ask_all(&Request::Detect {
-            corpus_bytes: corpus.0,
-            corpus_sha256: corpus.1.to_string(),
-            thresholds: *thresholds,
-        })?;
+        use std::io::{BufRead, Write};
+        let part = part.max(1);
+        crate::fsutil::create_private_dir(spool)?;
+        let path = |k: u32| spool.join(format!("shard-{k:03}.jsonl"));
+        let mut files = Vec::with_capacity(self.shards as usize);
+        for k in 0..self.shards {
+            files.push(std::io::BufWriter::new(crate::fsutil::create_private(
+                &path(k),
+            )?));
+        }
         let mut counts = crate::detect::ScanCounts::default();
-        for p in parts {
-            counts.add(&p.counts);
-            for f in &p.findings {
-                found(f)?;
+        let mut sizes: Vec<Option<u64>> = vec![None; self.shards as usize];
+        let mut round = 0usize;
+        loop {
+            let from = round * part;
+            let asks: Vec<(u32, Request)> = (0..self.shards)
+                .filter(|k| sizes[*k as usize].is_none_or(|n| (from as u64) < n))
+                .map(|k| {
+                    (
+                        k,
+                        Request::Detect {
+                            corpus_bytes: corpus.0,
+                            corpus_sha256: corpus.1.to_string(),
+                            thresholds: *thresholds,
+                            from,
+                            limit: part,
+                        },
+                    )
+                })
+                .collect();
+            if asks.is_empty() {
+                break;
+            }
+            let shards: Vec<u32> = asks.iter().map(|(k, _)| *k).collect();
+            let replies = self.transport.ask(asks)?;
+            for (k, v) in shards.into_iter().zip(replies) {
+                let d: Detected = reply(k, v)?;
+                match sizes[k as usize] {
+                    Some(n) if n != d.conversations => bail!(
+                        "shard {k:03} changed during detection ({n} conversations, then {}); run detect again",
+                        d.conversations
+                    ),
+                    _ => sizes[k as usize] = Some(d.conversations),
+                }
+                counts.add(&d.counts);
+                let out = &mut files[k as usize];
+                for f in &d.findings {
+                    serde_json::to_writer(&mut *out, f).context("cannot set findings aside")?;
+                    out.write_all(b"\n").context("cannot set findings aside")?;
+                }
+            }
+            round += 1;
+        }
+        for (k, out) in files.into_iter().enumerate() {
+            out.into_inner()
+                .map_err(|e| anyhow::anyhow!("cannot set findings aside: {e}"))?;
+            let file =
+                std::fs::File::open(path(k as u32)).context("cannot read findings set aside")?;
+            for line in std::io::BufReader::new(file).lines() {
+                let f: crate::detect::Finding =
+                    serde_json::from_str(&line.context("cannot read findings set aside")?)
+                        .context("findings set aside are damaged")?;
+                found(&f)?;
             }
         }
+        std::fs::remove_dir_all(spool).ok();
         Ok(counts)
     }
 

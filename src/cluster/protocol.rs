@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::stats::CorpusStats;
 use crate::search::{Hit, ShardKey};
 
+/// The version of these requests and replies; a coordinator refuses shard servers of another
+/// (a cluster still running the binary of before an upgrade).
+pub const PROTOCOL: u32 = 1;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
@@ -37,12 +41,15 @@ pub enum Request {
     Production { selection: crate::export::Selection },
     /// Whole conversations, for an export.
     Load { ids: Vec<String> },
-    /// Every conversation of the shard scanned against the matter's article table (built by
-    /// the coordinator for this corpus), its findings in index order.
+    /// The shard's conversations at positions `from..from + limit` of its index order,
+    /// scanned against the matter's article table (built by the coordinator for this corpus),
+    /// their findings in that order.
     Detect {
         corpus_bytes: u64,
         corpus_sha256: String,
         thresholds: crate::detect::Thresholds,
+        from: usize,
+        limit: usize,
     },
     /// A search term report of this shard's conversations (`crate::report::Report`): each
     /// term's matches and matches of no other term, which add up over shards.
@@ -61,6 +68,11 @@ pub struct Info {
     pub segments: usize,
     /// The index's text mode (how queries split words).
     pub text_mode: String,
+    /// The server's [`PROTOCOL`] (0: a server from before it was said) and build.
+    #[serde(default)]
+    pub protocol: u32,
+    #[serde(default)]
+    pub version: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,6 +95,8 @@ pub struct Total {
 pub struct Detected {
     pub counts: crate::detect::ScanCounts,
     pub findings: Vec<crate::detect::Finding>,
+    /// The shard's conversations in all (the coordinator checks it holds still).
+    pub conversations: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

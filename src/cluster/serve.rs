@@ -41,6 +41,9 @@ impl ShardServer {
         if shard.is_sharded() {
             bail!("{} is a sharded matter, not a shard", shard_dir.display());
         }
+        // A copy of a shard elsewhere answers for the same place.
+        let k = super::local::shard_number(shard_dir)?;
+        matter.check_shard(&shard, k)?;
         let index = ConvIndex::open(&shard.index_dir())
             .with_context(|| format!("cannot open the index of {}", shard_dir.display()))?;
         Ok(ShardServer {
@@ -96,6 +99,8 @@ impl ShardServer {
                 conversations: self.index.num_docs(),
                 segments: self.index.searcher().segment_readers().len(),
                 text_mode: self.index.text_mode().name().to_string(),
+                protocol: super::protocol::PROTOCOL,
+                version: env!("CARGO_PKG_VERSION").to_string(),
             })?,
             Request::Stats { query, syntax } => {
                 let node = self.parse(&query, &syntax)?;
@@ -176,6 +181,8 @@ impl ShardServer {
                 corpus_bytes,
                 corpus_sha256,
                 thresholds,
+                from,
+                limit,
             } => {
                 let table = crate::detect::store::open_built(
                     &self.matter_dir,
@@ -184,8 +191,9 @@ impl ShardServer {
                     thresholds.max_df,
                 )?;
                 let mut findings = Vec::new();
-                let counts = crate::detect::scan_index(
+                let counts = crate::detect::scan_range(
                     &self.index,
+                    Some(from..from.saturating_add(limit)),
                     &table,
                     &thresholds,
                     &mut crate::progress::Silent,
@@ -195,7 +203,11 @@ impl ShardServer {
                         Ok(())
                     },
                 )?;
-                serde_json::to_value(Detected { counts, findings })?
+                serde_json::to_value(Detected {
+                    counts,
+                    findings,
+                    conversations: self.index.num_docs(),
+                })?
             }
             Request::Report {
                 terms,

@@ -144,8 +144,26 @@ pub fn scan_index(
     cancel: &AtomicBool,
     found: &mut dyn FnMut(&Finding) -> Result<()>,
 ) -> Result<ScanCounts> {
+    scan_range(index, None, table, th, progress, cancel, found)
+}
+
+/// [`scan_index`] of the conversations at `range` of the index order (all when None): a
+/// cluster's shard scans in parts so that no part's findings are many.
+pub fn scan_range(
+    index: &ConvIndex,
+    range: Option<std::ops::Range<usize>>,
+    table: &table::ArticleTable,
+    th: &Thresholds,
+    progress: &mut dyn Progress,
+    cancel: &AtomicBool,
+    found: &mut dyn FnMut(&Finding) -> Result<()>,
+) -> Result<ScanCounts> {
     let searcher = index.searcher();
-    let addrs: Vec<DocAddress> = ConvIndex::doc_addresses(&searcher);
+    let all: Vec<DocAddress> = ConvIndex::doc_addresses(&searcher);
+    let addrs = match range {
+        Some(r) => &all[r.start.min(all.len())..r.end.min(all.len())],
+        None => &all[..],
+    };
     let mut counts = ScanCounts::default();
     progress.begin("detect", None);
     for batch in addrs.chunks(BATCH) {
@@ -197,7 +215,7 @@ pub fn run_with(
     cancel: &AtomicBool,
     on_finding: &mut dyn FnMut(&Finding) -> Result<()>,
 ) -> Result<DetectSummary> {
-    let index = ConvIndex::open_all(&matter.index_dirs())?;
+    let index = ConvIndex::open_matter(matter)?;
     let th2 = *th;
     run_scanning(
         matter,

@@ -928,6 +928,32 @@ impl Importer<'_> {
             file: display,
             record: raw.number,
         };
+        // A list of whole records where one record was expected (a stray `[` in a JSON array
+        // puts the records after it in a list of their own): each is read on its own, rather
+        // than all rejected as one record of the wrong shape.
+        if let serde_json::Value::Array(items) = &value
+            && !items.is_empty()
+            && items.iter().all(serde_json::Value::is_object)
+            && let Some(f) = format.or_else(|| Format::detect(&items[0]))
+            && items.iter().all(|v| f.parse(v.clone(), &ctx).is_ok())
+        {
+            let serde_json::Value::Array(items) = value else {
+                return Ok(());
+            };
+            summary.counts.records += items.len() as u64 - 1;
+            if summary.notes.len() < MAX_PROBLEMS {
+                summary.notes.push(format!(
+                    "record {} (byte {}): a list of {} records inside the list; each read on its own",
+                    raw.number,
+                    raw.offset,
+                    items.len()
+                ));
+            }
+            for v in items {
+                self.handle_value(v, raw, display, format, summary)?;
+            }
+            return Ok(());
+        }
         let fmt = match *format {
             Some(f) => f,
             None => match Format::detect(&value) {

@@ -112,10 +112,20 @@ impl Target {
         for k in 0..n {
             let dir = matter.shard_dir(k);
             let mut m = Matter::open_or_create(&dir)?;
+            matter.check_shard(&m, k)?;
             let index = ConvIndex::open_or_create_with(&m.index_dir(), mode)?;
-            if m.meta.text_mode != index.text_mode() || m.meta.analyzer != index.analyzer_name() {
+            // A shard made now says whose it is; one made before says nothing and is left so.
+            let claim = (m.meta.shard_of.is_none() && index.num_docs() == 0)
+                .then(|| matter.shard_claim(k, n));
+            if m.meta.text_mode != index.text_mode()
+                || m.meta.analyzer != index.analyzer_name()
+                || claim.is_some()
+            {
                 m.meta.text_mode = index.text_mode();
                 m.meta.analyzer = index.analyzer_name();
+                if claim.is_some() {
+                    m.meta.shard_of = claim;
+                }
                 m.save()?;
             }
             shards.push(index);

@@ -114,6 +114,13 @@ impl ConvIndex {
 
     /// Opens the index of a matter from its index directories: one, or a sharded matter's
     /// shards read as one index ([`shard_union`]).
+    /// The conversations of `matter`: its index, or its shards read as one once each has
+    /// been checked to belong to it.
+    pub fn open_matter(matter: &crate::matter::Matter) -> Result<ConvIndex> {
+        matter.check_shards()?;
+        ConvIndex::open_all(&matter.index_dirs())
+    }
+
     pub fn open_all(dirs: &[std::path::PathBuf]) -> Result<ConvIndex> {
         match dirs {
             [one] => Self::open(one),

@@ -248,7 +248,7 @@ impl SearchControl {
 /// The matter's index: its one index, or its shards read as one.
 fn open_index(matter_dir: &Path) -> Result<ConvIndex> {
     if matter_dir.join("matter.json").exists() {
-        ConvIndex::open_all(&crate::matter::Matter::open(matter_dir)?.index_dirs())
+        ConvIndex::open_matter(&crate::matter::Matter::open(matter_dir)?)
     } else {
         ConvIndex::open(&matter_dir.join("index"))
     }

@@ -244,7 +244,7 @@ pub fn detect(ctx: &Ctx, args: DetectArgs) -> Result<i32> {
                 args.memory,
                 &mut bar,
                 &mut print,
-                &mut |_, corpus, _, found| c.detect(corpus, &th, part, &spool, found),
+                &mut |_, corpus, _, found| c.detect(corpus, &th, part, &spool, &ctx.cancel, found),
             )?
         }
         None => detect::run_with(

@@ -207,6 +207,22 @@ impl<T: Transport> Cluster<T> {
         thresholds: &crate::detect::Thresholds,
         part: usize,
         spool: &std::path::Path,
+        cancel: &std::sync::atomic::AtomicBool,
+        found: &mut dyn FnMut(&crate::detect::Finding) -> Result<()>,
+    ) -> Result<crate::detect::ScanCounts> {
+        let done = self.detect_rounds(corpus, thresholds, part, spool, cancel, found);
+        // What was set aside is work product: it goes whether or not the run finished.
+        std::fs::remove_dir_all(spool).ok();
+        done
+    }
+
+    fn detect_rounds(
+        &mut self,
+        corpus: (u64, &str),
+        thresholds: &crate::detect::Thresholds,
+        part: usize,
+        spool: &std::path::Path,
+        cancel: &std::sync::atomic::AtomicBool,
         found: &mut dyn FnMut(&crate::detect::Finding) -> Result<()>,
     ) -> Result<crate::detect::ScanCounts> {
         use std::io::{BufRead, Write};
@@ -223,6 +239,9 @@ impl<T: Transport> Cluster<T> {
         let mut sizes: Vec<Option<u64>> = vec![None; self.shards as usize];
         let mut round = 0usize;
         loop {
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                bail!("detection interrupted; the previous findings are unchanged");
+            }
             let from = round * part;
             let asks: Vec<(u32, Request)> = (0..self.shards)
                 .filter(|k| sizes[*k as usize].is_none_or(|n| (from as u64) < n))
@@ -274,7 +293,6 @@ impl<T: Transport> Cluster<T> {
                 found(&f)?;
             }
         }
-        std::fs::remove_dir_all(spool).ok();
         Ok(counts)
     }
 

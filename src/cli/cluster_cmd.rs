@@ -77,12 +77,15 @@ enum ClusterAction {
     },
 }
 
-/// The shards of the sharded `matter` on the cluster, and the text mode their index has (how
-/// the coordinator reads queries).
-pub fn connect(
-    matter: &Matter,
-    opts: &dask::ClusterOptions,
-) -> Result<(Cluster<dask::Driver>, TextMode)> {
+/// The shards of the sharded `matter` on the cluster, what each holds, and the text mode
+/// their index has (how the coordinator reads queries).
+pub struct Connected {
+    pub cluster: Cluster<dask::Driver>,
+    pub mode: TextMode,
+    pub info: Vec<verbatim::cluster::protocol::Info>,
+}
+
+pub fn connect(matter: &Matter, opts: &dask::ClusterOptions) -> Result<Connected> {
     let shards = matter.meta.shards.context(
         "--scheduler runs a sharded matter on a cluster; this one is not (verbatim shard split --shards N)",
     )?;
@@ -123,7 +126,11 @@ pub fn connect(
             other.text_mode
         );
     }
-    Ok((cluster, mode))
+    Ok(Connected {
+        cluster,
+        mode,
+        info,
+    })
 }
 
 pub fn run(ctx: &Ctx, args: ClusterArgs) -> Result<i32> {

@@ -232,7 +232,7 @@ pub fn detect(ctx: &Ctx, args: DetectArgs) -> Result<i32> {
     let s = match &cluster {
         // Each shard scans its conversations where it is; the table and the findings stay here.
         Some(opts) => {
-            let (mut c, _) = super::cluster_cmd::connect(&matter, opts)?;
+            let mut c = super::cluster_cmd::connect(&matter, opts)?.cluster;
             let spool = matter.dir.join(".detect-spool");
             let part = std::env::var("VERBATIM_CLUSTER_DETECT_PART")
                 .ok()

@@ -136,7 +136,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
         }
         (None, Some(opts)) => {
             let matter = verbatim::matter::Matter::open(&ctx.matter_dir()?)?;
-            let (mut c, mode) = super::cluster_cmd::connect(&matter, opts)?;
+            let super::cluster_cmd::Connected {
+                cluster: mut c,
+                mode,
+                ..
+            } = super::cluster_cmd::connect(&matter, opts)?;
             let journal = verbatim::review::Journal::open(&matter.dir)?;
             let findings = verbatim::detect::FindingsIndex::load(&matter.dir)?;
             let shared = export::Shared {
@@ -145,10 +149,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<i32> {
                 review: journal.state(),
                 findings: &findings,
             };
-            if !args.allow_empty && c.production(&req.selection)?.is_empty() {
+            // Ranked once: the export takes the same ranking.
+            let mut source = verbatim::cluster::remote::Remote::new(&mut c);
+            if !args.allow_empty && source.rank(&req.selection)? == 0 {
                 bail!("{}", nothing_selected(&req.selection));
             }
-            let mut source = verbatim::cluster::remote::Remote::new(&mut c);
             export::run_from(&shared, &mut source, &req, &mut bar, &ctx.cancel)
         }
         (None, None) => bail!("no matter to export"),

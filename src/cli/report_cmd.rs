@@ -53,7 +53,11 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<i32> {
                 );
             }
             let matter = Matter::open(&ctx.matter_dir()?)?;
-            let (mut c, mode) = super::cluster_cmd::connect(&matter, opts)?;
+            let super::cluster_cmd::Connected {
+                cluster: mut c,
+                mode,
+                ..
+            } = super::cluster_cmd::connect(&matter, opts)?;
             let rep = c.report(&terms, args.within.as_deref(), syntax.name())?;
             (None, matter, rep, mode)
         }

@@ -273,7 +273,9 @@ fn run_cluster(
     dialect: Dialect,
 ) -> Result<i32> {
     let matter = verbatim::matter::Matter::open(&ctx.matter_dir()?)?;
-    let (mut cluster, mode) = super::cluster_cmd::connect(&matter, &opts)?;
+    let super::cluster_cmd::Connected {
+        mut cluster, mode, ..
+    } = super::cluster_cmd::connect(&matter, &opts)?;
     let qopts = QueryOptions::for_matter_mode(&matter.dir, mode, dialect)?;
     if let Err(e) = verbatim::query::parse_with(&args.query, &qopts) {
         return Ok(report_syntax(&args.query, &e, ctx.json));

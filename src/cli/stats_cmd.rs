@@ -139,8 +139,9 @@ fn run_cluster(
     matter: &Matter,
     opts: &verbatim::cluster::dask::ClusterOptions,
 ) -> Result<i32> {
-    let (mut cluster, mode) = super::cluster_cmd::connect(matter, opts)?;
-    let info = cluster.info()?;
+    // What each shard holds came with the connection.
+    let super::cluster_cmd::Connected { mode, info, .. } =
+        super::cluster_cmd::connect(matter, opts)?;
     let total: u64 = info.iter().map(|i| i.conversations).sum();
     verbatim::audit::append(
         &matter.dir,

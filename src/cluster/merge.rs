@@ -78,6 +78,15 @@ pub fn merge_ranked(sort: SortBy, parts: Vec<(u32, Vec<ShardKey>)>) -> Vec<(u32,
     all.into_iter().map(|(s, _, k)| (s, k)).collect()
 }
 
+/// Findings set aside during detection: work product, removed however the run ends.
+struct Spool<'a>(&'a std::path::Path);
+
+impl Drop for Spool<'_> {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(self.0).ok();
+    }
+}
+
 impl<T: Transport> Cluster<T> {
     fn all(&self, req: &Request) -> Vec<(u32, Request)> {
         (0..self.shards).map(|k| (k, req.clone())).collect()
@@ -210,24 +219,10 @@ impl<T: Transport> Cluster<T> {
         cancel: &std::sync::atomic::AtomicBool,
         found: &mut dyn FnMut(&crate::detect::Finding) -> Result<()>,
     ) -> Result<crate::detect::ScanCounts> {
-        let done = self.detect_rounds(corpus, thresholds, part, spool, cancel, found);
-        // What was set aside is work product: it goes whether or not the run finished.
-        std::fs::remove_dir_all(spool).ok();
-        done
-    }
-
-    fn detect_rounds(
-        &mut self,
-        corpus: (u64, &str),
-        thresholds: &crate::detect::Thresholds,
-        part: usize,
-        spool: &std::path::Path,
-        cancel: &std::sync::atomic::AtomicBool,
-        found: &mut dyn FnMut(&crate::detect::Finding) -> Result<()>,
-    ) -> Result<crate::detect::ScanCounts> {
         use std::io::{BufRead, Write};
         let part = part.max(1);
         crate::fsutil::create_private_dir(spool)?;
+        let _spool = Spool(spool);
         let path = |k: u32| spool.join(format!("shard-{k:03}.jsonl"));
         let mut files = Vec::with_capacity(self.shards as usize);
         for k in 0..self.shards {

@@ -11,6 +11,8 @@ use crate::export::source::Conversations;
 /// conversations come a batch at a time from the shards holding them.
 pub struct Remote<'a, T: Transport> {
     pub cluster: &'a mut Cluster<T>,
+    /// The selection ranked last, and its matches.
+    ranked: Option<crate::export::Selection>,
     selected: Vec<(u32, String)>,
 }
 
@@ -18,8 +20,18 @@ impl<'a, T: Transport> Remote<'a, T> {
     pub fn new(cluster: &'a mut Cluster<T>) -> Remote<'a, T> {
         Remote {
             cluster,
+            ranked: None,
             selected: Vec::new(),
         }
+    }
+
+    /// Ranks `selection` (kept for the export that follows); how many it matches.
+    pub fn rank(&mut self, selection: &crate::export::Selection) -> Result<u64> {
+        if self.ranked.as_ref() != Some(selection) {
+            self.selected = self.cluster.production(selection)?;
+            self.ranked = Some(selection.clone());
+        }
+        Ok(self.selected.len() as u64)
     }
 }
 
@@ -30,8 +42,7 @@ impl<T: Transport> Conversations for Remote<'_, T> {
         selection: &crate::export::Selection,
         _: crate::search::Lookups,
     ) -> Result<u64> {
-        self.selected = self.cluster.production(selection)?;
-        Ok(self.selected.len() as u64)
+        self.rank(selection)
     }
 
     fn each_id(&mut self, f: &mut dyn FnMut(&str)) -> Result<()> {

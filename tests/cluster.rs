@@ -1,6 +1,7 @@
 //! A sharded matter run on a Dask cluster (`cluster up`, `--scheduler`) answers as the same
-//! matter on one machine: the same pages (scores, order, snippets), counts and reports. A
-//! worker killed mid-run does not stop the job; plain TCP off loopback and certificates of
+//! matter on one machine: the same pages (scores, order, snippets), counts and reports, and an
+//! import fills the shards as on one machine. A worker killed mid-run does not stop the job,
+//! nor a coordinator killed mid-import the next; plain TCP off loopback and certificates of
 //! another authority are refused; `cluster down` stops every process `cluster up` started.
 
 mod common;
@@ -45,6 +46,62 @@ fn alive(pid: i32) -> bool {
     unsafe { libc::kill(pid, 0) == 0 }
 }
 
+/// `cluster up` with two workers whose shards answer after 150 ms (debug builds), so that a
+/// worker can be killed while its tasks run; the guard that stops it, and its address.
+fn slow_cluster_up(m: &Path) -> (Down, String) {
+    let up = bin()
+        .env("VERBATIM_TEST_FAULT", "serve-delay:150")
+        .args([
+            "--matter",
+            m.to_str().unwrap(),
+            "cluster",
+            "up",
+            "--workers",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    let down = Down(m.to_path_buf());
+    assert!(up.status.success(), "cluster up: {}", stderr(&up));
+    let addr = stdout(&up).lines().last().unwrap().trim().to_string();
+    assert!(addr.starts_with("tls://127.0.0.1:"), "{addr}");
+    (down, addr)
+}
+
+/// Each shard's conversations in date order, the same in `m` as in `like`.
+fn same_shards(m: &Path, like: &Path, when: &str) {
+    let order = ["--sort", "date", "--limit", "100000", "*"];
+    for k in 0..4 {
+        let shard = format!("shards/{k:03}");
+        assert_eq!(
+            page(&m.join(&shard), &[], &order),
+            page(&like.join(&shard), &[], &order),
+            "{shard} {when}"
+        );
+    }
+}
+
+/// `synth` of `n` conversations with `seed` into `tmp/name`; the conversations file.
+fn synth_conversations(tmp: &Path, name: &str, n: u64, seed: u64) -> PathBuf {
+    let out = tmp.join(name);
+    let (n, seed) = (n.to_string(), seed.to_string());
+    run_ok(
+        tmp,
+        &[
+            "synth",
+            "--conversations",
+            &n,
+            "--articles",
+            "20",
+            "--seed",
+            &seed,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    out.join("conversations.jsonl")
+}
+
 /// A search's JSON page without its timing.
 fn page(m: &Path, cluster: &[&str], args: &[&str]) -> Value {
     let mut all: Vec<&str> = cluster.to_vec();
@@ -87,7 +144,7 @@ fn a_cluster_answers_as_the_matter_on_one_machine_and_survives_a_lost_worker() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b, _) = twins(tmp.path(), 1_200, 4);
+    let (a, b, data) = twins(tmp.path(), 1_200, 4);
     for m in [&a, &b] {
         run_ok(
             m,
@@ -95,24 +152,7 @@ fn a_cluster_answers_as_the_matter_on_one_machine_and_survives_a_lost_worker() {
         );
     }
 
-    // Each shard answers after 150 ms (debug builds), so that a worker can be killed while
-    // its tasks run.
-    let up = bin()
-        .env("VERBATIM_TEST_FAULT", "serve-delay:150")
-        .args([
-            "--matter",
-            b.to_str().unwrap(),
-            "cluster",
-            "up",
-            "--workers",
-            "2",
-        ])
-        .output()
-        .unwrap();
-    let _down = Down(b.clone());
-    assert!(up.status.success(), "cluster up: {}", stderr(&up));
-    let addr = stdout(&up).lines().last().unwrap().trim().to_string();
-    assert!(addr.starts_with("tls://127.0.0.1:"), "{addr}");
+    let (_down, addr) = slow_cluster_up(&b);
     let c = ["--scheduler", addr.as_str()];
 
     // Pages: exactly the matter's own pages on this machine (scores, order, ties, snippets),
@@ -337,6 +377,126 @@ fn a_cluster_answers_as_the_matter_on_one_machine_and_survives_a_lost_worker() {
         assert!(!alive(pid), "{role} still runs");
     }
     assert!(!b.join("cluster/processes.json").exists());
+
+    import_on_the_cluster(tmp.path(), &a, &b, &data);
+}
+
+/// A second delivery imported on the cluster, while a worker is killed, leaves the shards as
+/// the same import on this machine does, conversation for conversation: the duplicates kept
+/// once, the clashing ids renamed alike, the bad record rejected at the same place.
+fn import_on_the_cluster(tmp: &Path, a: &Path, b: &Path, data: &Path) {
+    // Exact repeats of the first delivery, new conversations whose ids clash with it, and a
+    // record cut short.
+    let other = synth_conversations(tmp, "other", 500, 11);
+    let first = std::fs::read_to_string(data.join("conversations.jsonl")).unwrap();
+    let second = std::fs::read_to_string(other).unwrap();
+    let mut more: String = first.lines().take(40).map(|l| format!("{l}\n")).collect();
+    more.push_str(&second);
+    more.push_str("{\"id\": \"cut-short\", \"messages\": [\n");
+    let more = write(tmp, "more.jsonl", more.as_bytes());
+    let more = more.to_str().unwrap();
+
+    let here = tmp.join("b-here");
+    copy_dir(b, &here);
+    let summary = |out: &std::process::Output| {
+        assert!(out.status.success(), "{}", stderr(out));
+        let mut v = json(out);
+        v.as_object_mut().unwrap().remove("seconds");
+        for f in v["files"].as_array_mut().unwrap() {
+            f.as_object_mut().unwrap().remove("seconds");
+        }
+        v
+    };
+    let expected = summary(&run(
+        &here,
+        &["--json", "import", "--commit-every", "37", more],
+    ));
+    assert_eq!(expected["duplicates"], 40, "{expected}");
+    assert_eq!(expected["renamed"], 500, "{expected}");
+    assert_eq!(expected["rejected"], 1, "{expected}");
+    run_ok(a, &["--quiet", "import", more]);
+
+    let (_down, addr) = slow_cluster_up(b);
+    let (_, worker1) = groups(b)
+        .into_iter()
+        .find(|(r, _)| r == "worker 1")
+        .unwrap();
+    // Rounds of 37 conversations: fifteen, each waiting 150 ms on every shard.
+    let mut child = bin()
+        .env("VERBATIM_CLUSTER_IMPORT_ROUND", "37")
+        .args(["--matter", b.to_str().unwrap(), "--scheduler", &addr])
+        .args(["--json", "import", more])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import ended before the worker was killed"
+    );
+    // SAFETY: the worker's process group, started by `cluster up` for this test.
+    unsafe {
+        libc::kill(-worker1, libc::SIGKILL);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(summary(&out), expected);
+    let log = std::fs::read_to_string(b.join("cluster/scheduler.log")).unwrap();
+    assert!(log.contains("Remove worker"), "the worker was not lost");
+
+    // Shard for shard, the same conversations in the same order.
+    same_shards(b, &here, "after the import");
+    let order = ["--sort", "date", "--limit", "100000", "*"];
+    assert_eq!(page(b, &[], &order), page(&here, &[], &order));
+    let c = ["--scheduler", addr.as_str()];
+    for q in QUERIES {
+        let whole = page(a, &[], &["--limit", "100000", q]);
+        let there = page(b, &c, &["--limit", "100000", q]);
+        assert_eq!(hit_set(&whole), hit_set(&there), "{q}");
+    }
+    let rejects = |m: &Path| -> Vec<Value> {
+        std::fs::read_to_string(m.join("rejects.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("time");
+                v
+            })
+            .collect()
+    };
+    assert_eq!(rejects(b), rejects(&here));
+    assert_eq!(rejects(b).len(), 1);
+
+    // Run again: every record is already there, and nothing changes.
+    let again = json(&run(b, &["--scheduler", &addr, "--json", "import", more]));
+    assert_eq!(again["imported"], 0, "{again}");
+    assert_eq!(page(b, &[], &order), page(&here, &[], &order));
+
+    // The coordinator killed mid-import (some shards past the last round, some not): the next
+    // import brings them back to the round they all committed and resumes from it.
+    let third = synth_conversations(tmp, "third", 400, 12);
+    let third = third.to_str().unwrap();
+    run_ok(&here, &["--quiet", "import", third]);
+    let mut child = bin()
+        .env("VERBATIM_CLUSTER_IMPORT_ROUND", "37")
+        .args(["--matter", b.to_str().unwrap(), "--scheduler", &addr])
+        .args(["--quiet", "import", third])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import ended before it was killed"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let resumed = json(&run(b, &["--scheduler", &addr, "--json", "import", third]));
+    assert!(
+        !resumed["files"][0]["resumed_after"].is_null(),
+        "nothing was committed before the kill: {resumed}"
+    );
+    same_shards(b, &here, "after the resumed import");
 }
 
 #[test]
@@ -373,17 +533,19 @@ fn a_matter_not_sharded_and_a_bad_address_are_refused_before_anything_runs() {
         assert!(!out.status.success());
         assert!(stderr(&out).contains(why), "{addr}: {}", stderr(&out));
     }
+    // An import on a cluster goes into the shards of a sharded matter.
     let out = run(
         &m,
         &[
+            "--insecure-loopback",
             "--scheduler",
-            "tls://10.0.0.1:8786",
+            "tcp://127.0.0.1:1",
             "import",
             f.to_str().unwrap(),
         ],
     );
     assert!(
-        stderr(&out).contains("does not run on a cluster"),
+        stderr(&out).contains("runs a sharded matter"),
         "{}",
         stderr(&out)
     );
@@ -486,4 +648,87 @@ fn a_shard_server_answers_bad_requests_with_errors_and_keeps_serving() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn a_shard_server_applies_an_import_round_once_and_refuses_one_built_on_another_commit() {
+    use std::io::{BufRead, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let lines: Vec<String> = (0..30)
+        .map(|i| openai_line(&format!("c{i}"), &format!("apple number {i}"), "pear"))
+        .collect();
+    let f = write(tmp.path(), "in.jsonl", lines.join("\n").as_bytes());
+    let m = tmp.path().join("m");
+    run_ok(
+        &m,
+        &["--quiet", "import", "--shards", "2", f.to_str().unwrap()],
+    );
+    let held: Vec<String> = (0..30)
+        .map(|i| format!("c{i}"))
+        .filter(|id| verbatim::matter::shard_of(id, 2) == 1)
+        .collect();
+    let mut child = bin()
+        .args(["--matter", m.to_str().unwrap(), "shard", "serve", "--shard"])
+        .arg(m.join("shards/001"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let mut output = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut ask = |req: Value| -> Value {
+        writeln!(input, "{req}").unwrap();
+        let mut line = String::new();
+        output.read_line(&mut line).unwrap();
+        serde_json::from_str(&line).unwrap()
+    };
+    let count = serde_json::json!({"op": "count", "query": "apple", "syntax": "dtsearch"});
+    assert_eq!(ask(count.clone())["total"], held.len());
+    let state = ask(serde_json::json!({"op": "import_state"}));
+    assert_eq!(state["ok"], true, "{state}");
+    // Three 8-byte keys a conversation, in hexadecimal.
+    assert_eq!(state["ids"].as_str().unwrap().len(), held.len() * 48);
+    let base = state["payload"].clone();
+    assert!(base.is_string(), "{state}");
+
+    let mut conv =
+        ask(serde_json::json!({"op": "load", "ids": [held[0]]}))["conversations"][0].clone();
+    conv["id"] = "fresh-1".into();
+    let round = serde_json::json!({
+        "op": "ingest", "base": base, "payload": "round-1", "threads": 1,
+        "memory_bytes": 32 << 20,
+        "conversations": [{"ord": 1_000_000, "id_hash": 1, "content_hash": 2, "conversation": conv}],
+    });
+    let first = ask(round.clone());
+    assert_eq!(
+        (first["added"].clone(), first["already"].clone()),
+        (1.into(), false.into()),
+        "{first}"
+    );
+    // The same round again (a task retried after its answer was lost): applied once.
+    let again = ask(round);
+    assert_eq!(
+        (again["added"].clone(), again["already"].clone()),
+        (0.into(), true.into()),
+        "{again}"
+    );
+    assert_eq!(ask(count.clone())["total"], held.len() + 1);
+    // A round built on a commit the shard is not at is refused; the server goes on.
+    let stray = ask(serde_json::json!({
+        "op": "ingest", "base": "elsewhere", "payload": "round-2", "threads": 1,
+        "memory_bytes": 32 << 20, "conversations": [],
+    }));
+    assert_eq!(stray["ok"], false);
+    assert!(
+        stray["error"].as_str().unwrap().contains("another commit"),
+        "{stray}"
+    );
+    // Shards left apart by a killed import are brought back to the older commit.
+    let back = ask(serde_json::json!({"op": "reconcile", "from_ord": 1_000_000, "payload": base}));
+    assert_eq!(back["ok"], true, "{back}");
+    assert_eq!(ask(count)["total"], held.len());
+    let state = ask(serde_json::json!({"op": "import_state"}));
+    assert_eq!(state["payload"], base);
+    drop(input);
+    assert!(child.wait().unwrap().success());
 }

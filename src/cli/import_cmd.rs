@@ -132,13 +132,46 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
     };
     let inputs: Vec<Input> = files.into_iter().map(Input::File).collect();
     let mut bar = Bar::new(ctx.quiet, "records");
-    let summary = import::import(&mut matter, &inputs, &opts, &mut bar, &ctx.cancel)?;
+    let cluster = ctx.cluster()?;
+    let summary = match &cluster {
+        None => import::import(&mut matter, &inputs, &opts, &mut bar, &ctx.cancel)?,
+        Some(c) => {
+            if args.shards.is_some() && !matter.is_sharded() {
+                bail!(
+                    "--scheduler imports into the shards of a sharded matter; split it first \
+                     (import --shards N here, or verbatim shard split --shards N)"
+                );
+            }
+            let mut connected = super::cluster_cmd::connect(&matter, c)?;
+            // Each commit is a round of the shards; rounds bound what the coordinator holds.
+            let opts = ImportOptions {
+                commit_every_records: args.commit_every.unwrap_or_else(cluster_round).max(1),
+                ..opts
+            };
+            import::import_to(
+                &mut matter,
+                &inputs,
+                &opts,
+                Some(&mut connected.cluster),
+                &mut bar,
+                &ctx.cancel,
+            )?
+        }
+    };
     if ctx.json {
         print_json(&summary)?;
     } else {
         print_summary(&summary, ctx.quiet);
     }
     drop(matter);
+    if cluster.is_some() {
+        if verbatim::groups::load(&dir)?.is_some() && summary.imported > 0 {
+            eprintln!(
+                "note: near-duplicate groups were not brought up to date on the cluster: run `verbatim groups` on a machine that reads the shards"
+            );
+        }
+        return Ok(exit_code(&summary));
+    }
     // Near-duplicate groups, once built, follow the matter: the new conversations are
     // compared (only they are read) and the groups written again.
     if summary.imported > 0
@@ -148,6 +181,15 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         super::groups_cmd::update_after_import(ctx)?;
     }
     Ok(exit_code(&summary))
+}
+
+/// Conversations per round of an import on a cluster (`$VERBATIM_CLUSTER_IMPORT_ROUND`, or
+/// 10,000: about 20 MB of synthetic conversations sent through the scheduler at once).
+fn cluster_round() -> u64 {
+    std::env::var("VERBATIM_CLUSTER_IMPORT_ROUND")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
 }
 
 /// The first line of a password file, without its line ending.

@@ -326,9 +326,7 @@ pub fn run() -> i32 {
     };
     let result = match cli.command {
         Some(Command::Demo(a)) => demo_cmd::run(&ctx, a),
-        Some(Command::Import(a)) => ctx
-            .on_this_machine("import")
-            .and_then(|_| import_cmd::run(&ctx, a)),
+        Some(Command::Import(a)) => import_cmd::run(&ctx, a),
         Some(Command::Search(a)) => search_cmd::run(&ctx, a),
         Some(Command::Show(a)) => show_cmd::run(&ctx, a),
         Some(Command::Articles(a)) => detect_cmd::articles(&ctx, a),

@@ -31,7 +31,7 @@ pub struct Cluster<T: Transport> {
 }
 
 /// A shard's reply as `R`, or its error naming the shard.
-fn reply<R: DeserializeOwned>(shard: u32, v: Value) -> Result<R> {
+pub(crate) fn reply<R: DeserializeOwned>(shard: u32, v: Value) -> Result<R> {
     if v.get("ok") != Some(&Value::Bool(true)) {
         let why = v
             .get("error")
@@ -92,7 +92,7 @@ impl<T: Transport> Cluster<T> {
         (0..self.shards).map(|k| (k, req.clone())).collect()
     }
 
-    fn ask_all<R: DeserializeOwned>(&mut self, req: &Request) -> Result<Vec<R>> {
+    pub(crate) fn ask_all<R: DeserializeOwned>(&mut self, req: &Request) -> Result<Vec<R>> {
         let replies = self.transport.ask(self.all(req))?;
         if replies.len() != self.shards as usize {
             bail!("{} answers from {} shards", replies.len(), self.shards);

@@ -16,6 +16,7 @@
 
 pub mod certs;
 pub mod dask;
+pub mod ingest;
 pub mod local;
 pub mod merge;
 pub mod protocol;

@@ -1,8 +1,10 @@
 //! The shard server (`verbatim shard serve --shard DIR`): one shard of a sharded matter,
 //! opened once and kept open, answering the coordinator's requests ([`Request`]) one JSON
 //! line at a time until its input ends. It reads the matter's shared part (the review
-//! journal, findings, saved searches, synonyms) from the matter directory and writes nothing:
-//! the coordinator keeps the audit trail.
+//! journal, findings, saved searches, synonyms) from the matter directory and writes nothing
+//! there: the coordinator keeps the audit trail. It writes its own index only when an import
+//! sends it conversations, one round at a time (the writer is opened and closed per round, so
+//! a round retried on another worker holding the shard finds no lock held).
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -10,7 +12,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use super::protocol::{Detected, Hits, Info, Loaded, Production, Ranked, Request, Total};
+use super::protocol::{
+    Detected, Hits, ImportState, Info, Ingested, Loaded, Production, Ranked, Request, Total,
+};
 use crate::detect::FindingsIndex;
 use crate::index::ConvIndex;
 use crate::matter::Matter;
@@ -209,6 +213,71 @@ impl ShardServer {
                     conversations: self.index.num_docs(),
                 })?
             }
+            Request::ImportState => serde_json::to_value(ImportState {
+                payload: self.index.commit_payload()?,
+                ids: super::protocol::pack_rows(&crate::import::dedupe::id_rows(&self.index)?),
+            })?,
+            Request::Ingest {
+                base,
+                payload,
+                conversations,
+                threads,
+                memory_bytes,
+            } => {
+                let now = self.index.commit_payload()?;
+                if now.as_deref() == Some(payload.as_str()) {
+                    return Ok(serde_json::to_value(Ingested {
+                        added: 0,
+                        already: true,
+                    })?);
+                }
+                if now != base {
+                    bail!(
+                        "{} stands at another commit than the import's (an import interrupted \
+                         elsewhere?): run the import again, it resumes where every shard agrees",
+                        self.shard_dir.display()
+                    );
+                }
+                let settings = crate::index::WriterSettings {
+                    threads,
+                    memory_bytes,
+                };
+                let w = self.index.writer(settings)?;
+                for c in &conversations {
+                    let doc = crate::index::document::build(
+                        &c.conversation,
+                        &self.index.fields,
+                        c.ord,
+                        c.id_hash,
+                        c.content_hash,
+                    )?;
+                    w.add_document(doc)
+                        .context("cannot add a document to the index")?;
+                }
+                commit(w, Some(&payload))?;
+                serde_json::to_value(Ingested {
+                    added: conversations.len(),
+                    already: false,
+                })?
+            }
+            Request::Reconcile { from_ord, payload } => {
+                if self.index.commit_payload()? == payload {
+                    return Ok(serde_json::to_value(Ingested {
+                        added: 0,
+                        already: true,
+                    })?);
+                }
+                let mut w = self.index.writer(crate::index::WriterSettings {
+                    threads: 1,
+                    memory_bytes: 32 << 20,
+                })?;
+                crate::import::delete_from(&mut w, self.index.fields.ord, from_ord)?;
+                commit(w, payload.as_deref())?;
+                serde_json::to_value(Ingested {
+                    added: 0,
+                    already: false,
+                })?
+            }
             Request::Report {
                 terms,
                 within,
@@ -279,6 +348,17 @@ impl ShardServer {
             matter_dir: Some(&self.matter_dir),
         }
     }
+}
+
+/// Commits what `w` holds with the import's progress record, and waits for the merges it
+/// started: the writer and its lock are gone when the round's answer leaves.
+fn commit(mut w: tantivy::IndexWriter, payload: Option<&str>) -> Result<()> {
+    let mut prepared = w.prepare_commit().context("cannot prepare index commit")?;
+    if let Some(p) = payload {
+        prepared.set_payload(p);
+    }
+    prepared.commit().context("cannot commit the index")?;
+    w.wait_merging_threads().context("index merge failed")
 }
 
 fn dialect(name: &str) -> Result<Dialect> {

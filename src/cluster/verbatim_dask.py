@@ -122,6 +122,11 @@ def _wait_for_shards(client, shards, workers, timeout):
 
 
 def _driver(args):
+    import warnings
+
+    # An import's rounds carry their conversations in the tasks, by design (over TLS, to the
+    # worker holding the shard); Dask's advice against large graphs is not for the user.
+    warnings.filterwarnings("ignore", message=".*[Ll]arge (graph|object).*")
     client = _connect(args)
     held = _wait_for_shards(client, args.shards, 1, args.timeout)
     print(json.dumps({"ready": True, "holders": {str(k): v for k, v in held.items()}}), flush=True)

@@ -163,7 +163,7 @@ fn visible(name: &str) -> String {
         .collect()
 }
 
-impl Importer<'_> {
+impl Importer<'_, '_> {
     /// Imports every conversation member of an archive. The archive's own summary comes
     /// first; an archive whose bytes were imported to the end before is skipped whole.
     pub(crate) fn import_archive(
@@ -497,7 +497,7 @@ enum Flow {
     Stopped,
 }
 
-impl Importer<'_> {
+impl Importer<'_, '_> {
     /// Imports one member of an archive read in order (tar, or a zip by its local headers)
     /// when its name is one import reads.
     #[allow(clippy::too_many_arguments)]

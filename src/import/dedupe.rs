@@ -41,6 +41,19 @@ pub fn content_hash(c: &Conversation) -> u64 {
 /// The id table of every committed document (see [`crate::idplace`] for the policy).
 pub fn table_from_index(index: &ConvIndex) -> Result<IdTable> {
     let mut t = IdTable::default();
+    each_id_row(index, |s, k, c| t.record(s, k, c))?;
+    Ok(t)
+}
+
+/// The rows of [`table_from_index`] (source id key, kept id key, content hash), in the index's
+/// order: what a shard on a cluster sends the import.
+pub fn id_rows(index: &ConvIndex) -> Result<Vec<(u64, u64, u64)>> {
+    let mut rows = Vec::new();
+    each_id_row(index, |s, k, c| rows.push((s, k, c)))?;
+    Ok(rows)
+}
+
+fn each_id_row(index: &ConvIndex, mut f: impl FnMut(u64, u64, u64)) -> Result<()> {
     let searcher = index.searcher();
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
@@ -57,9 +70,9 @@ pub fn table_from_index(index: &ConvIndex) -> Result<IdTable> {
             if let (Some(s), Some(k), Some(c)) =
                 (sources.first(doc), stored.first(doc), contents.first(doc))
             {
-                t.record(s, k, c);
+                f(s, k, c);
             }
         }
     }
-    Ok(t)
+    Ok(())
 }

@@ -22,6 +22,7 @@ pub mod parquet_rows;
 pub mod records;
 pub mod rejects;
 pub mod sharegpt;
+mod sink;
 pub mod source;
 mod target;
 
@@ -35,12 +36,14 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::idplace::Placement;
-use crate::index::{WriterSettings, document};
+use crate::index::WriterSettings;
 use crate::matter::{Matter, SourceRecord, SourceStatus};
 use crate::progress::Progress;
 pub use format::Format;
 use records::{Item, Layout, RawRecord, Scanner, json_error};
 use rejects::{Reject, RejectLog};
+pub use sink::{Ingest, RemoteShards, ShardState};
+pub use target::delete_from;
 
 /// How an import runs.
 #[derive(Debug, Clone)]
@@ -362,9 +365,9 @@ impl CommitPayload {
 
 const MAX_PROBLEMS: usize = 5;
 
-pub(crate) struct Importer<'a> {
+pub(crate) struct Importer<'a, 'r> {
     matter: &'a mut Matter,
-    target: target::Target,
+    target: sink::Sink<'r>,
     table: crate::idplace::IdTable,
     rejects: RejectLog,
     next_ord: u64,
@@ -390,6 +393,19 @@ pub fn import(
     progress: &mut dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<ImportSummary> {
+    import_to(matter, inputs, opts, None, progress, cancel)
+}
+
+/// [`import`] into a sharded matter's shards on a cluster, reached through `remote`; the
+/// matter's shared part (matter.json, rejects, the audit trail) is written here.
+pub fn import_to(
+    matter: &mut Matter,
+    inputs: &[Input],
+    opts: &ImportOptions,
+    remote: Option<&mut dyn RemoteShards>,
+    progress: &mut dyn Progress,
+    cancel: &AtomicBool,
+) -> Result<ImportSummary> {
     // Every import is in the audit trail from the moment it starts, so one killed midway
     // still left its mark; the end entry says what happened to each file.
     let paths: Vec<String> = inputs.iter().map(Input::display).collect();
@@ -400,7 +416,7 @@ pub fn import(
         "import-start",
         serde_json::json!({ "files": paths }),
     )?;
-    let result = import_files(matter, inputs, opts, progress, cancel);
+    let result = import_files(matter, inputs, opts, remote, progress, cancel);
     let data = match &result {
         Ok(summary) => {
             let files: Vec<serde_json::Value> = summary
@@ -432,6 +448,7 @@ fn import_files(
     matter: &mut Matter,
     inputs: &[Input],
     opts: &ImportOptions,
+    remote: Option<&mut dyn RemoteShards>,
     progress: &mut dyn Progress,
     cancel: &AtomicBool,
 ) -> Result<ImportSummary> {
@@ -440,7 +457,7 @@ fn import_files(
     // What another process recorded before the lock was taken is kept (matter.json was read
     // when the matter was opened).
     matter.meta = Matter::open(&matter.dir)?.meta;
-    let (target, payload) = target::Target::open(matter, opts)?;
+    let (target, table, payload) = sink::Sink::open(matter, opts, remote)?;
     let payload: Option<CommitPayload> = match payload {
         Some(p) => {
             Some(serde_json::from_str(&p).context("the index's commit record is not readable")?)
@@ -460,7 +477,6 @@ fn import_files(
         f.set_len(p.rejects_len)
             .context("cannot trim rejects.jsonl")?;
     }
-    let table = dedupe::table_from_index(&target.view)?;
     let mut imp = Importer {
         next_ord: payload.as_ref().map(|p| p.next_ord).unwrap_or(0),
         rejects: RejectLog::open(&rejects_path)?,
@@ -558,7 +574,7 @@ impl<'r> UnitSource<'r> {
     }
 }
 
-impl Importer<'_> {
+impl Importer<'_, '_> {
     /// Where an interrupted import of `display` stands (the same size, not recorded complete).
     fn resume_point(&self, display: &str, size: u64) -> Option<ResumePoint> {
         self.payload
@@ -1017,11 +1033,10 @@ impl Importer<'_> {
                 }
                 Placement::New => {}
             }
-            let doc = document::build(&conv, &self.target.view.fields, self.next_ord, idh, ch)?;
-            self.target.add(&conv.id, doc)?;
+            summary.counts.text_bytes += conv.text_bytes();
+            self.target.add(conv, self.next_ord, idh, ch)?;
             self.next_ord += 1;
             summary.counts.imported += 1;
-            summary.counts.text_bytes += conv.text_bytes();
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use super::{FileSummary, Format, Importer, Input};
 use crate::matter::{SourceRecord, SourceStatus};
 use crate::progress::Progress;
 
-impl Importer<'_> {
+impl Importer<'_, '_> {
     pub(crate) fn import_parquet(
         &mut self,
         input: &Input,

@@ -246,8 +246,24 @@ fn reconcile(shards: &[ConvIndex], writers: &mut [IndexWriter]) -> Result<Option
         .iter()
         .map(|s| s.commit_payload())
         .collect::<Result<Vec<_>>>()?;
-    if payloads.iter().all(|p| *p == payloads[0]) {
+    let Some((oldest, oldest_ord)) = oldest(&payloads)? else {
         return Ok(payloads[0].clone());
+    };
+    for w in writers.iter_mut() {
+        delete_from(w, shards[0].fields.ord, oldest_ord)?;
+        let mut prepared = w.prepare_commit().context("cannot prepare index commit")?;
+        if let Some(p) = &payloads[oldest] {
+            prepared.set_payload(p);
+        }
+        prepared.commit().context("cannot commit the index")?;
+    }
+    Ok(payloads[oldest].clone())
+}
+
+/// When the shards' records differ: the shard with the oldest and the ordinal it stands at.
+pub(crate) fn oldest(payloads: &[Option<String>]) -> Result<Option<(usize, u64)>> {
+    if payloads.iter().all(|p| *p == payloads[0]) {
+        return Ok(None);
     }
     let next_ord = |p: &Option<String>| -> Result<u64> {
         Ok(match p {
@@ -267,19 +283,16 @@ fn reconcile(shards: &[ConvIndex], writers: &mut [IndexWriter]) -> Result<Option
             (oldest, oldest_ord) = (i, o);
         }
     }
-    let field = shards[0].fields.ord;
-    for w in writers.iter_mut() {
-        let after = RangeQuery::new(
-            Bound::Included(Term::from_field_u64(field, oldest_ord)),
-            Bound::Unbounded,
-        );
-        w.delete_query(Box::new(after))
-            .context("cannot remove the conversations of an unfinished commit")?;
-        let mut prepared = w.prepare_commit().context("cannot prepare index commit")?;
-        if let Some(p) = &payloads[oldest] {
-            prepared.set_payload(p);
-        }
-        prepared.commit().context("cannot commit the index")?;
-    }
-    Ok(payloads[oldest].clone())
+    Ok(Some((oldest, oldest_ord)))
+}
+
+/// Deletes from `w` the conversations imported from ordinal `from` on (`field` is `ord`).
+pub fn delete_from(w: &mut IndexWriter, field: tantivy::schema::Field, from: u64) -> Result<()> {
+    let after = RangeQuery::new(
+        Bound::Included(Term::from_field_u64(field, from)),
+        Bound::Unbounded,
+    );
+    w.delete_query(Box::new(after))
+        .context("cannot remove the conversations of an unfinished commit")?;
+    Ok(())
 }

@@ -6,7 +6,9 @@
 # its driver kept open), and the one-index search process, medians of 5 runs alternating, for
 # the import bench's 20-query mix. Counts must agree (the script stops otherwise). Then
 # `detect` against the production's articles, in one process and on the cluster (one run
-# each), whose findings must be the same. SEARCH=0 or DETECT=0 skips a part.
+# each), whose findings must be the same. Then `import` of a second production into copies
+# of the sharded matter, on this machine and on the cluster (IMPORT_N conversations, default
+# 100,000), whose shards must end the same. SEARCH=0, DETECT=0 or IMPORT=0 skips a part.
 #
 #   benches/cluster.sh WORKDIR [PRODUCTION] [SHARDS] [WORKERS]
 #
@@ -80,4 +82,29 @@ if [ "${DETECT:-1}" != 0 ]; then
   /usr/bin/time -f "detect, one process: %e s, peak %M KB" "$V" --matter "$W/one" detect
   /usr/bin/time -f "detect, cluster ($N workers): %e s, coordinator peak %M KB" "$V" --matter "$W/sharded" --scheduler "$ADDR" detect
   cmp <(sort "$W/one/findings.jsonl") <(sort "$W/sharded/findings.jsonl") && echo "findings: the same"
+fi
+if [ "${IMPORT:-1}" != 0 ]; then
+  # A second production (IMPORT_N conversations, another seed) imported into copies of the
+  # sharded matter: on this machine, then on a cluster of its own (the one above keeps serving
+  # the matter unchanged). The two copies must end with the same conversations in each shard
+  # (of equal dates, in another order: the cluster commits once a round).
+  SECOND="$W/second/conversations.jsonl"
+  [ -f "$SECOND" ] || "$V" synth --conversations "${IMPORT_N:-100000}" --articles 200 --seed 2 --out "$W/second" > /dev/null
+  for m in here there; do
+    rm -rf "$W/$m"; cp -a "$W/sharded" "$W/$m"; rm -rf "$W/$m/cluster/processes.json"
+  done
+  /usr/bin/time -f "import of the second production, $S shards on this machine: %e s, peak %M KB" \
+    "$V" --matter "$W/here" -q import "$SECOND"
+  "$V" --matter "$W/there" cluster up --workers "$N" > "$W/address2"
+  ADDR2=$(tail -1 "$W/address2")
+  /usr/bin/time -f "import of the second production on the cluster ($N workers): %e s, coordinator peak %M KB" \
+    "$V" --matter "$W/there" -q --scheduler "$ADDR2" import "$SECOND" || true
+  "$V" --matter "$W/there" cluster down > /dev/null
+  for k in $(seq 0 $((S - 1))); do
+    d=$(printf "shards/%03d" "$k")
+    a=$("$V" --matter "$W/here/$d" --json search --sort date --limit 100000 '*' | python3 -c 'import hashlib,json,sys; print(hashlib.sha256(" ".join(sorted(h["id"] for h in json.load(sys.stdin)["hits"])).encode()).hexdigest())')
+    b=$("$V" --matter "$W/there/$d" --json search --sort date --limit 100000 '*' | python3 -c 'import hashlib,json,sys; print(hashlib.sha256(" ".join(sorted(h["id"] for h in json.load(sys.stdin)["hits"])).encode()).hexdigest())')
+    [ "$a" = "$b" ] || { echo "$d differs"; exit 1; }
+  done
+  echo "shards after the import: the same"
 fi

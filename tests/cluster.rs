@@ -337,6 +337,8 @@ fn a_cluster_answers_as_the_matter_on_one_machine_and_survives_a_lost_worker() {
         .unwrap();
     assert!(!out.status.success(), "a foreign authority was let in");
 
+    interface_on_the_cluster(&b, &addr);
+
     // A worker killed while a search runs: the search still completes, the same.
     let expected = page(&b, &[], &["--limit", "100000", "the"]);
     let g = groups(&b);
@@ -379,6 +381,115 @@ fn a_cluster_answers_as_the_matter_on_one_machine_and_survives_a_lost_worker() {
     assert!(!b.join("cluster/processes.json").exists());
 
     import_on_the_cluster(tmp.path(), &a, &b, &data);
+}
+
+/// The review interface's worker on the cluster (one driver kept open) answers as on this
+/// machine: the list's rows and counts, a transcript, the ids a bulk tag takes, the next
+/// conversation without tags, the progress screen's figures.
+fn interface_on_the_cluster(m: &Path, addr: &str) {
+    use verbatim::search::SortBy;
+    use verbatim::tui::reader::{OnCluster, Reader};
+    use verbatim::tui::worker::{Core, Request, Response};
+    let matter = verbatim::matter::Matter::open(m).unwrap();
+    let opts = verbatim::cluster::dask::ClusterOptions {
+        scheduler: addr.to_string(),
+        tls: Some(m.join(verbatim::cluster::dask::CERTS_DIR)),
+        insecure_loopback: false,
+    };
+    let driver = verbatim::cluster::dask::Driver::start(&opts, m, 4).unwrap();
+    let mut cluster = verbatim::cluster::merge::Cluster {
+        transport: driver,
+        shards: 4,
+    };
+    let n = cluster
+        .info()
+        .unwrap()
+        .iter()
+        .map(|i| i.conversations)
+        .sum();
+    let reader = Reader::Cluster(OnCluster::new(cluster, matter.meta.text_mode, n, addr));
+    let dialect = verbatim::query::Dialect::default();
+    let there = Core::open_on(m, "tester", dialect, reader).unwrap();
+    let here = Core::open(m, "tester").unwrap();
+    assert_eq!(there.num_docs(), here.num_docs());
+    let rows = |r: Response| match r {
+        Response::Page { total, rows, .. } => format!("{total} {rows:?}"),
+        other => panic!("{other:?}"),
+    };
+    let mut first = None;
+    for q in QUERIES {
+        for sort in [SortBy::Relevance, SortBy::Date] {
+            for offset in [0, 7] {
+                let ask = Request::Search {
+                    generation: 1,
+                    query: q.to_string(),
+                    sort,
+                    offset,
+                    limit: 20,
+                    fold: false,
+                };
+                let page = rows(there.serve(ask.clone()));
+                assert_eq!(page, rows(here.serve(ask)), "{q} by {sort:?} from {offset}");
+            }
+        }
+        let ids = |c: &Core| match c.serve(Request::Ids {
+            generation: 1,
+            query: q.to_string(),
+        }) {
+            Response::Ids { mut ids, .. } => {
+                ids.sort();
+                ids
+            }
+            other => panic!("{other:?}"),
+        };
+        let all = ids(&there);
+        assert!(!all.is_empty(), "{q}");
+        assert_eq!(all, ids(&here), "{q}");
+        first.get_or_insert(all[0].clone());
+    }
+    let load = |c: &Core, id: &str| {
+        format!(
+            "{:?}",
+            c.serve(Request::Load {
+                generation: 1,
+                id: id.to_string(),
+                query: "minister OR council".to_string(),
+            })
+        )
+    };
+    let id = first.unwrap();
+    assert!(
+        load(&there, &id).starts_with("Loaded"),
+        "{}",
+        load(&there, &id)
+    );
+    assert_eq!(load(&there, &id), load(&here, &id));
+    assert!(load(&there, "no-such-conversation").contains("not in the index"));
+    let unreviewed = Request::FindUnreviewed {
+        generation: 1,
+        query: "the".to_string(),
+        sort: SortBy::Date,
+        from: 0,
+        open: false,
+        fold: false,
+    };
+    assert_eq!(
+        format!("{:?}", there.serve(unreviewed.clone())),
+        format!("{:?}", here.serve(unreviewed))
+    );
+    for query in [None, Some("minister OR council".to_string())] {
+        let stats = |c: &Core| {
+            format!(
+                "{:?}",
+                c.serve(Request::Stats {
+                    generation: 1,
+                    query: query.clone(),
+                })
+            )
+        };
+        assert!(stats(&there).contains("by_month"), "{}", stats(&there));
+        assert_eq!(stats(&there), stats(&here), "{query:?}");
+    }
 }
 
 /// A second delivery imported on the cluster, while a worker is killed, leaves the shards as

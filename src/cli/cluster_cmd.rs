@@ -86,10 +86,19 @@ pub struct Connected {
 }
 
 pub fn connect(matter: &Matter, opts: &dask::ClusterOptions) -> Result<Connected> {
+    connect_logged(matter, opts, None)
+}
+
+/// [`connect`], the driver's messages going to `log` (the review interface owns the terminal).
+pub fn connect_logged(
+    matter: &Matter,
+    opts: &dask::ClusterOptions,
+    log: Option<&std::path::Path>,
+) -> Result<Connected> {
     let shards = matter.meta.shards.context(
         "--scheduler runs a sharded matter on a cluster; this one is not (verbatim shard split --shards N)",
     )?;
-    let driver = dask::Driver::start(opts, &matter.dir, shards)?;
+    let driver = dask::Driver::start_logged(opts, &matter.dir, shards, log)?;
     let mut cluster = Cluster {
         transport: driver,
         shards,

@@ -20,7 +20,28 @@ pub fn run(ctx: &Ctx, sample: Option<&str>, batch: Option<&str>) -> Result<i32> 
             dir.display()
         );
     }
-    verbatim::matter::Matter::open(&dir)?;
+    let matter = verbatim::matter::Matter::open(&dir)?;
+    // On a cluster the interface keeps one driver open for the session.
+    let reader = match ctx.cluster()? {
+        None => None,
+        Some(opts) => {
+            if !ctx.quiet {
+                eprintln!("connecting to {} ...", opts.scheduler);
+            }
+            let log = dir.join(verbatim::cluster::dask::DRIVER_LOG);
+            let c = super::cluster_cmd::connect_logged(&matter, &opts, Some(&log))?;
+            let conversations = c.info.iter().map(|i| i.conversations).sum();
+            Some(verbatim::tui::reader::Reader::Cluster(
+                verbatim::tui::reader::OnCluster::new(
+                    c.cluster,
+                    c.mode,
+                    conversations,
+                    &opts.scheduler,
+                ),
+            ))
+        }
+    };
+    drop(matter);
     // A batch opens as the queue: its conversations, by the `batch:` filter.
     let start = match batch {
         None => None,
@@ -34,7 +55,7 @@ pub fn run(ctx: &Ctx, sample: Option<&str>, batch: Option<&str>) -> Result<i32> 
         },
         Some(id) => Some(verbatim::review::batches::find(&dir, id)?.id),
     };
-    verbatim::tui::run_with(&dir, &ctx.reviewer, sample, start.as_deref())?;
+    verbatim::tui::run_on(&dir, &ctx.reviewer, sample, start.as_deref(), reader)?;
     Ok(0)
 }
 

@@ -110,6 +110,9 @@ pub fn write_driver(dir: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// Where the review interface's driver writes its messages, in the matter.
+pub const DRIVER_LOG: &str = "cluster/driver.log";
+
 /// A driver process: requests go out on its input, replies come back on its output.
 pub struct Driver {
     child: Child,
@@ -121,6 +124,17 @@ impl Driver {
     /// Starts the driver for a matter of `shards` shards and waits until every shard has a
     /// worker.
     pub fn start(opts: &ClusterOptions, matter_dir: &Path, shards: u32) -> Result<Driver> {
+        Self::start_logged(opts, matter_dir, shards, None)
+    }
+
+    /// [`Driver::start`] with the driver's messages appended to `log` rather than the
+    /// terminal's error stream (which the review interface draws on).
+    pub fn start_logged(
+        opts: &ClusterOptions,
+        matter_dir: &Path,
+        shards: u32,
+        log: Option<&Path>,
+    ) -> Result<Driver> {
         opts.check()?;
         let script = write_driver(&matter_dir.join("cluster"))?;
         let mut cmd = Command::new(python());
@@ -141,7 +155,13 @@ impl Driver {
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(match log {
+                None => Stdio::inherit(),
+                Some(p) => Stdio::from(
+                    crate::fsutil::open_append_private(p)
+                        .with_context(|| format!("cannot open {}", p.display()))?,
+                ),
+            })
             .spawn()
             .with_context(cannot_run_python)?;
         let input = child.stdin.take();

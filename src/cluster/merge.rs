@@ -118,10 +118,14 @@ impl<T: Transport> Cluster<T> {
         Ok(parts.iter().map(|t| t.total).sum())
     }
 
-    /// One page of the matter's matches in the requested order, with the scores the matter
-    /// read as one index gives.
-    pub fn search(&mut self, syntax: &str, req: &SearchRequest) -> Result<SearchResult> {
-        let started = Instant::now();
+    /// The page's keys (shard and key, in the page's order) and the total, ranked in two
+    /// rounds: each shard's statistics for the query, summed; each shard's first
+    /// `offset + limit` keys, merged.
+    pub fn ranked(
+        &mut self,
+        syntax: &str,
+        req: &SearchRequest,
+    ) -> Result<(u64, Vec<(u32, ShardKey)>)> {
         let stats = if req.sort == SortBy::Relevance {
             let parts: Vec<CorpusStats> = self.ask_all(&Request::Stats {
                 query: req.query.clone(),
@@ -157,6 +161,24 @@ impl<T: Transport> Cluster<T> {
             .skip(req.offset)
             .take(req.limit)
             .collect();
+        Ok((total, page))
+    }
+
+    /// The ids of a page in the page's order, without reading the conversations.
+    pub fn page_ids(&mut self, syntax: &str, req: &SearchRequest) -> Result<Vec<String>> {
+        Ok(self
+            .ranked(syntax, req)?
+            .1
+            .into_iter()
+            .map(|(_, k)| k.id)
+            .collect())
+    }
+
+    /// One page of the matter's matches in the requested order, with the scores the matter
+    /// read as one index gives.
+    pub fn search(&mut self, syntax: &str, req: &SearchRequest) -> Result<SearchResult> {
+        let started = Instant::now();
+        let (total, page) = self.ranked(syntax, req)?;
         let mut by_shard: HashMap<u32, Vec<String>> = HashMap::new();
         for (s, key) in &page {
             by_shard.entry(*s).or_default().push(key.id.clone());
@@ -297,6 +319,18 @@ impl<T: Transport> Cluster<T> {
         &mut self,
         selection: &crate::export::Selection,
     ) -> Result<Vec<(u32, String)>> {
+        Ok(self
+            .production_keys(selection)?
+            .into_iter()
+            .map(|(s, (_, _, id))| (s, id))
+            .collect())
+    }
+
+    /// [`Cluster::production`] with each match's creation time and import ordinal.
+    pub fn production_keys(
+        &mut self,
+        selection: &crate::export::Selection,
+    ) -> Result<Vec<(u32, crate::search::ProductionKey)>> {
         let parts: Vec<Production> = self.ask_all(&Request::Production {
             selection: selection.clone(),
         })?;
@@ -310,7 +344,7 @@ impl<T: Transport> Cluster<T> {
                 .cmp(&(tb.is_none(), tb, ob))
                 .then(sa.cmp(sb))
         });
-        Ok(all.into_iter().map(|(s, (_, _, id))| (s, id)).collect())
+        Ok(all)
     }
 
     /// The conversations `which` (shard and id), in that order.

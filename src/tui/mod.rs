@@ -8,6 +8,7 @@ pub mod export_dialog;
 pub mod fold;
 pub mod keymap;
 pub mod place;
+pub mod reader;
 pub mod results;
 pub mod terminal;
 pub mod textarea;
@@ -149,6 +150,17 @@ pub fn run_with(
     sample: Option<&str>,
     batch: Option<&str>,
 ) -> Result<()> {
+    run_on(matter_dir, reviewer, sample, batch, None)
+}
+
+/// [`run_with`] reading the conversations from `reader` when given (a cluster's shards).
+pub fn run_on(
+    matter_dir: &Path,
+    reviewer: &str,
+    sample: Option<&str>,
+    batch: Option<&str>,
+    reader: Option<reader::Reader>,
+) -> Result<()> {
     let blind = match sample {
         Some(name) => {
             let s = crate::sample::load(matter_dir, name)?;
@@ -163,7 +175,10 @@ pub fn run_with(
     let mut trace = Trace::new();
     trace.log("start");
     let settings = Settings::load();
-    let core = Arc::new(Core::open_with(matter_dir, reviewer, settings.syntax)?);
+    let core = Arc::new(match reader {
+        Some(r) => Core::open_on(matter_dir, reviewer, settings.syntax, r)?,
+        None => Core::open_with(matter_dir, reviewer, settings.syntax)?,
+    });
     let total = core.num_docs();
     // The journal is replayed after the first frame (seconds for a matter coded through at
     // millions of conversations): the worker replays it once and the interface gets a copy.
@@ -240,7 +255,7 @@ pub fn run_with(
         (None, Some(b)) => app.start_batch(b),
         (None, None) => app.start(),
     };
-    let mut exec = |effects: Vec<Effect>, app: &mut App| -> bool {
+    let mut exec = |effects: Vec<Effect>| -> bool {
         for e in effects {
             match e {
                 Effect::Quit => return false,
@@ -258,7 +273,7 @@ pub fn run_with(
                 Effect::Export(req) => {
                     cancel_export.store(false, Ordering::Relaxed);
                     export_thread = Some(worker::spawn_export(
-                        app.matter_dir.clone(),
+                        core.clone(),
                         req,
                         resp_tx.clone(),
                         cancel_export.clone(),
@@ -276,7 +291,7 @@ pub fn run_with(
         }
         true
     };
-    exec(std::mem::take(&mut effects), &mut app);
+    exec(std::mem::take(&mut effects));
     terminal.draw(|f| view::draw(f, &mut app))?;
     trace.log("frame first");
     #[cfg(debug_assertions)]
@@ -297,7 +312,7 @@ pub fn run_with(
                 }
             }
             let fx = app.handle(action);
-            running &= exec(fx, &mut app);
+            running &= exec(fx);
             next = rx.try_recv().ok();
         }
         if !running || app.quit {
@@ -305,7 +320,7 @@ pub fn run_with(
         }
         terminal.draw(|f| view::draw(f, &mut app))?;
         let fx = app.page_effects();
-        exec(fx, &mut app);
+        exec(fx);
         trace.log("frame");
     }
     // An export still running is cancelled and waited for: it removes its temporary

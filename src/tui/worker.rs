@@ -13,6 +13,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde_json::json;
 
+use super::reader::{Asked, Reader};
 use crate::articles::Article;
 use crate::detect::Finding;
 use crate::export::{self, ExportRequest};
@@ -199,7 +200,8 @@ pub enum Response {
 pub struct Core {
     pub matter_dir: PathBuf,
     pub reviewer: String,
-    index: ConvIndex,
+    /// The matter's conversations: its index here, or its shards on a cluster.
+    reader: Reader,
     /// Replayed by the first request that needs the review state (or by `journal_copy`):
     /// searches without review filters do not wait for it.
     journal: Mutex<Option<Journal>>,
@@ -261,8 +263,22 @@ impl Core {
 
     /// [`Core::open`] reading queries in `dialect`.
     pub fn open_with(matter_dir: &Path, reviewer: &str, dialect: query::Dialect) -> Result<Core> {
-        let index = open_index(matter_dir)?;
-        let query = query::QueryOptions::for_matter(matter_dir, &index, dialect)?;
+        Self::open_on(
+            matter_dir,
+            reviewer,
+            dialect,
+            Reader::Local(open_index(matter_dir)?),
+        )
+    }
+
+    /// [`Core::open_with`] reading the conversations from `reader` (a cluster's shards).
+    pub fn open_on(
+        matter_dir: &Path,
+        reviewer: &str,
+        dialect: query::Dialect,
+        reader: Reader,
+    ) -> Result<Core> {
+        let query = query::QueryOptions::for_matter_mode(matter_dir, reader.text_mode(), dialect)?;
         let findings = crate::detect::findings::load(matter_dir)?;
         let mut by_conv: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, f) in findings.iter().enumerate() {
@@ -272,7 +288,7 @@ impl Core {
         Ok(Core {
             matter_dir: matter_dir.to_path_buf(),
             reviewer: reviewer.to_string(),
-            index,
+            reader,
             journal: Mutex::new(None),
             findings,
             by_conv,
@@ -297,7 +313,7 @@ impl Core {
     }
 
     pub fn num_docs(&self) -> u64 {
-        self.index.num_docs()
+        self.reader.num_docs()
     }
 
     fn audit(&self, event: &str, data: serde_json::Value) {
@@ -335,10 +351,11 @@ impl Core {
             } => match self.search(&query, sort, offset, limit, fold, generation) {
                 Ok((total, rows, millis)) => {
                     if offset == 0 {
-                        self.audit(
-                            "search",
-                            json!({"query": query, "count": total, "via": "review"}),
-                        );
+                        let mut entry = json!({"query": query, "count": total, "via": "review"});
+                        if let Some(s) = self.reader.scheduler() {
+                            entry["scheduler"] = s.into();
+                        }
+                        self.audit("search", entry);
                     }
                     Response::Page {
                         generation,
@@ -446,6 +463,15 @@ impl Core {
         }
     }
 
+    /// A query as the reader runs it: the tree here, the text on a cluster.
+    fn asked<'a>(&self, node: &'a Node, text: &'a str) -> Asked<'a> {
+        Asked {
+            node,
+            text,
+            dialect: self.query.dialect,
+        }
+    }
+
     /// The budget of a request of `generation`: default limits, and stopped as soon as a newer
     /// search starts or this one is cancelled (Esc).
     fn budget(&self, generation: u64) -> Budget {
@@ -464,7 +490,8 @@ impl Core {
     ) -> Result<(u64, Vec<Row>, f64)> {
         let started = Instant::now();
         let placed = self.placed();
-        let (node, folded) = self.folded(self.parse(query_text)?, query_text, fold, generation)?;
+        let typed = self.parse(query_text)?;
+        let (node, folded) = self.folded(typed.clone(), query_text, fold, generation)?;
         let budget = self.budget(generation);
         let result = self.with_review(node.uses_review(), |review| {
             let lookups = self.lookups(review, &budget);
@@ -476,7 +503,8 @@ impl Core {
                 snippet_width: 400,
                 every_message: false,
             };
-            search::search_full(&self.index, lookups, &node, &req)
+            self.reader
+                .search(lookups, &self.asked(&node, query_text), &typed, &req)
         })?;
         let rows = result
             .hits
@@ -511,15 +539,17 @@ impl Core {
         let budget = self.budget(generation);
         const PAGE: usize = 1_000;
         const MAX_SCAN: usize = 50_000;
-        let (node, _) = self.folded(self.parse(query_text)?, query_text, fold, generation)?;
+        let typed = self.parse(query_text)?;
+        let (node, _) = self.folded(typed.clone(), query_text, fold, generation)?;
+        let asked = self.asked(&node, query_text);
         let mut offset = from;
         let mut scanned = 0;
         while scanned < MAX_SCAN {
             let page = self.with_state(|j| {
-                let ids = search::page_ids(
-                    &self.index,
+                let ids = self.reader.page_ids(
                     self.lookups(Some(j.state()), &budget),
-                    &node,
+                    &asked,
+                    &typed,
                     sort,
                     offset,
                     PAGE,
@@ -543,8 +573,10 @@ impl Core {
         Ok((None, scanned))
     }
 
-    /// The matter's groups (none when not built or unreadable: the list is then unfolded).
+    /// The matter's groups (none when not built or unreadable: the list is then unfolded;
+    /// none on a cluster, where the groups' members are not read).
     fn placed(&self) -> Option<Arc<crate::groups::place::Placed>> {
+        self.reader.local()?;
         let mut cache = self.groups.lock().ok()?;
         cache.get(&self.matter_dir).ok().flatten()
     }
@@ -586,7 +618,11 @@ impl Core {
                 ]);
                 let budget = self.budget(generation);
                 let ids = self.with_review(grouped.uses_review(), |review| {
-                    search::matching_ids_full(&self.index, self.lookups(review, &budget), &grouped)
+                    let index = self
+                        .reader
+                        .local()
+                        .context("groups are folded on this machine")?;
+                    search::matching_ids_full(index, self.lookups(review, &budget), &grouped)
                 })?;
                 let f = Arc::new(super::fold::fold(&placed, &ids));
                 if let Ok(mut c) = self.folded.lock() {
@@ -606,15 +642,21 @@ impl Core {
         let node = self.parse(query_text)?;
         let budget = self.budget(generation);
         self.with_review(node.uses_review(), |review| {
-            search::matching_ids_full(&self.index, self.lookups(review, &budget), &node)
+            self.reader.matching_ids(
+                self.lookups(review, &budget),
+                &self.asked(&node, query_text),
+                &node,
+            )
         })
     }
 
     pub fn load(&self, id: &str, query_text: &str) -> Result<Loaded> {
-        let conversation = search::get(&self.index, id)?
+        let conversation = self
+            .reader
+            .get(id)?
             .with_context(|| format!("conversation {id} is not in the index"))?;
         let node = self.parse(query_text).unwrap_or(Node::All);
-        let hits = query::highlight::hits(&node, &conversation, self.index.text_mode());
+        let hits = query::highlight::hits(&node, &conversation, self.reader.text_mode());
         let findings: Vec<Finding> = self
             .by_conv
             .get(id)
@@ -655,9 +697,7 @@ impl Core {
             .to_vec();
         let highlights = self.highlights(&conversation);
         let diff = match self.placed() {
-            Some(p) => {
-                super::fold::diff_view(&p, &conversation, |id| search::get(&self.index, id))?
-            }
+            Some(p) => super::fold::diff_view(&p, &conversation, |id| self.reader.get(id))?,
             None => None,
         };
         Ok(Loaded {
@@ -686,7 +726,7 @@ impl Core {
             .into_iter()
             .map(|term| match query::parse_with(&term.query, &opts) {
                 Ok(node) => {
-                    let hits = query::highlight::hits(&node, conv, self.index.text_mode());
+                    let hits = query::highlight::hits(&node, conv, self.reader.text_mode());
                     let count = hits.iter().map(|h| h.ranges.len()).sum();
                     HighlightHits {
                         term,
@@ -858,11 +898,25 @@ impl Core {
             other => Node::And(vec![with_findings, other]),
         };
         let budget = self.budget(generation);
-        let dated = self.with_review(node.uses_review(), |review| {
-            search::production_order(&self.index, self.lookups(review, &budget), &node)
-        })?;
+        let dates: Vec<Option<i64>> = match &self.reader {
+            Reader::Local(index) => self
+                .with_review(node.uses_review(), |review| {
+                    search::production_order(index, self.lookups(review, &budget), &node)
+                })?
+                .1
+                .into_iter()
+                .map(|(_, created)| created)
+                .collect(),
+            // The shards are asked for the query's matches; those with findings are kept here.
+            Reader::Cluster(c) => c
+                .production_keys(query_text.unwrap_or(""), self.query.dialect)?
+                .into_iter()
+                .filter(|(_, _, id)| self.findings_index.score(id) >= 1)
+                .map(|(created, _, _)| created)
+                .collect(),
+        };
         let mut months: std::collections::BTreeMap<String, u64> = Default::default();
-        for (_, created) in dated.1 {
+        for created in dates {
             // Undated conversations have no month: counted apart, never a bar of the chart.
             match created {
                 Some(ns) => {
@@ -965,7 +1019,7 @@ pub fn newest_only(pending: Vec<Request>) -> Vec<Request> {
 
 /// Runs an export on its own thread, reporting progress; `cancel` stops it.
 pub fn spawn_export(
-    matter_dir: PathBuf,
+    core: Arc<Core>,
     req: ExportRequest,
     tx: Sender<Response>,
     cancel: Arc<AtomicBool>,
@@ -976,22 +1030,41 @@ pub fn spawn_export(
         .stack_size(WORKER_STACK)
         .spawn(move || {
             let run = || -> Result<export::Summary> {
-                let index = open_index(&matter_dir)?;
-                let journal = Journal::open(&matter_dir)?;
-                let findings = crate::detect::FindingsIndex::load(&matter_dir)?;
-                let inputs = export::Inputs {
-                    matter_dir: &matter_dir,
-                    index: &index,
-                    review: journal.state(),
-                    findings: &findings,
-                };
+                let matter_dir = &core.matter_dir;
+                let journal = Journal::open(matter_dir)?;
+                let findings = crate::detect::FindingsIndex::load(matter_dir)?;
                 let mut progress = ChannelProgress {
                     tx: tx.clone(),
                     phase: String::new(),
                     total: 0,
                     last: Instant::now(),
                 };
-                export::run(&inputs, &req, &mut progress, &cancel)
+                match &core.reader {
+                    Reader::Local(_) => {
+                        let index = open_index(matter_dir)?;
+                        let inputs = export::Inputs {
+                            matter_dir,
+                            index: &index,
+                            review: journal.state(),
+                            findings: &findings,
+                        };
+                        export::run(&inputs, &req, &mut progress, &cancel)
+                    }
+                    // From the shards, as `export --scheduler` (searches wait meanwhile: one
+                    // driver serves the session).
+                    Reader::Cluster(c) => {
+                        let shared = export::Shared {
+                            matter_dir,
+                            mode: c.mode(),
+                            review: journal.state(),
+                            findings: &findings,
+                        };
+                        c.with(|cluster| {
+                            let mut source = crate::cluster::remote::Remote::new(cluster);
+                            export::run_from(&shared, &mut source, &req, &mut progress, &cancel)
+                        })
+                    }
+                }
             };
             // Whatever happens, the interface hears that the export is over.
             let result = match super::terminal::catch(run) {

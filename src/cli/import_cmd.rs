@@ -102,7 +102,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         );
     }
     let dir = ctx.matter_dir()?;
-    let mut matter = Matter::open_or_create(&dir)?;
+    // On a cluster the matter is a sharded one that exists; nothing is made here.
+    let mut matter = if ctx.scheduler.is_some() {
+        Matter::open(&dir)?
+    } else {
+        Matter::open_or_create(&dir)?
+    };
     let mut files = files;
     if let Some(manifest) = &args.manifest {
         if let Some(code) = check_delivery(ctx, &mut matter, &args, manifest, &files)? {

@@ -52,8 +52,8 @@ pub struct Cli {
     /// No progress bars or notes on stderr.
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// Run on the Dask cluster whose scheduler is here (tls://HOST:PORT): search, report and
-    /// stats of a sharded matter, one task per shard.
+    /// Run on the Dask cluster whose scheduler is here (tls://HOST:PORT): import, search,
+    /// report, stats, detect, export and review of a sharded matter, one task per shard.
     #[arg(long, global = true, env = "VERBATIM_SCHEDULER", value_name = "ADDR")]
     scheduler: Option<String>,
     /// The cluster's TLS files (`verbatim cluster certs DIR`); default: the matter's

@@ -138,7 +138,9 @@ impl Driver {
         opts.check()?;
         let script = write_driver(&matter_dir.join("cluster"))?;
         let mut cmd = Command::new(python());
-        cmd.arg(&script)
+        // Conversations cross the driver as UTF-8 whatever the locale.
+        cmd.env("PYTHONUTF8", "1")
+            .arg(&script)
             .arg("driver")
             .arg("--scheduler")
             .arg(&opts.scheduler)

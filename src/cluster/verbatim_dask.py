@@ -121,6 +121,37 @@ def _wait_for_shards(client, shards, workers, timeout):
         time.sleep(0.1)
 
 
+def _places(client):
+    """Where the workers keep each shard: {shard: {(host, directory), ...}}."""
+
+    def where():
+        import json
+        import os
+        import socket
+
+        held = json.loads(os.environ.get("VERBATIM_WORKER_SHARDS", "{}"))
+        return socket.gethostname(), {k: os.path.realpath(v) for k, v in held.items()}
+
+    places = {}
+    for host, held in client.run(where).values():
+        for k, path in held.items():
+            places.setdefault(int(k), set()).add((host, path))
+    return places
+
+
+def _one_place_each(client):
+    """An import writes the shard a task reaches: refused when a shard is kept in two
+    places (copies on two machines would drift apart)."""
+    for k, where in sorted(_places(client).items()):
+        if len(where) > 1:
+            raise RuntimeError(
+                "shard %03d is kept in %d places (%s): an import on the cluster writes one "
+                "copy; import where each shard has one place (workers sharing one directory, "
+                "as cluster up does), then copy the shards"
+                % (k, len(where), ", ".join("%s:%s" % p for p in sorted(where)))
+            )
+
+
 def _driver(args):
     import warnings
 
@@ -135,6 +166,8 @@ def _driver(args):
             continue
         try:
             msg = json.loads(line)
+            if any(t["request"].get("op") == "import_state" for t in msg["tasks"]):
+                _one_place_each(client)
             futures = [
                 client.submit(
                     shard_task,

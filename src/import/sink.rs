@@ -91,7 +91,7 @@ impl<'a> Sink<'a> {
                 want.name()
             );
         }
-        let states = shards.state()?;
+        let mut states = shards.state()?;
         if states.len() != n as usize {
             bail!("{} of {n} shards answered", states.len());
         }
@@ -100,6 +100,11 @@ impl<'a> Sink<'a> {
             None => payloads[0].clone(),
             Some((i, ord)) => {
                 shards.reconcile(ord, payloads[i].as_deref())?;
+                // The id tables without what the reconciliation deleted (read again).
+                states = shards.state()?;
+                if states.iter().any(|s| s.payload != payloads[i]) {
+                    bail!("the shards did not come back to one commit; run the import again");
+                }
                 payloads[i].clone()
             }
         };

@@ -608,6 +608,46 @@ fn import_on_the_cluster(tmp: &Path, a: &Path, b: &Path, data: &Path) {
         "nothing was committed before the kill: {resumed}"
     );
     same_shards(b, &here, "after the resumed import");
+
+    // Ctrl-C, as a terminal sends it to the command's process group: the import commits its
+    // round and stops (the driver, in a group of its own, is not interrupted); a rerun finishes.
+    // (The import looks for Ctrl-C every 512 records.)
+    let fourth = synth_conversations(tmp, "fourth", 2_000, 13);
+    let fourth = fourth.to_str().unwrap();
+    run_ok(&here, &["--quiet", "import", fourth]);
+    let child = {
+        use std::os::unix::process::CommandExt;
+        bin()
+            .env("VERBATIM_CLUSTER_IMPORT_ROUND", "200")
+            .args(["--matter", b.to_str().unwrap(), "--scheduler", &addr])
+            .args(["import", fourth])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap()
+    };
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    let mut child = child;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import ended before Ctrl-C"
+    );
+    // SAFETY: the process group of the import this test started.
+    unsafe {
+        libc::kill(-(child.id() as i32), libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("interrupted"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("Traceback"), "{}", stderr(&out));
+    run_ok(b, &["--quiet", "--scheduler", &addr, "import", fourth]);
+    same_shards(b, &here, "after an interrupted import");
 }
 
 #[test]

@@ -138,6 +138,13 @@ impl Driver {
         opts.check()?;
         let script = write_driver(&matter_dir.join("cluster"))?;
         let mut cmd = Command::new(python());
+        // In a process group of its own, the terminal's Ctrl-C reaches the command (which
+        // stops between rounds, and still needs the driver to commit) and not the driver; the
+        // driver ends when its input does.
+        {
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
+        }
         // Conversations cross the driver as UTF-8 whatever the locale.
         cmd.env("PYTHONUTF8", "1")
             .arg(&script)

@@ -78,24 +78,12 @@ impl OnCluster {
 }
 
 /// A query as the interface runs it: its tree (for this machine) and its text and dialect
-/// (for the shards, which read it themselves).
+/// (for the shards, which read it themselves). On a cluster nothing is added to the tree
+/// (groups are not folded there), so the text stands for it.
 pub struct Asked<'a> {
     pub node: &'a Node,
     pub text: &'a str,
     pub dialect: Dialect,
-}
-
-impl Asked<'_> {
-    /// The text stands for the tree only when nothing was added to it here (the fold of
-    /// near-duplicate groups, which the shards do not know).
-    fn text_for_shards(&self, as_typed: &Node) -> Result<&str> {
-        if self.node != as_typed {
-            return Err(anyhow!(
-                "folding near-duplicate groups does not run on a cluster (unfold the list with the fold key)"
-            ));
-        }
-        Ok(self.text)
-    }
 }
 
 impl Reader {
@@ -129,18 +117,12 @@ impl Reader {
     }
 
     /// One page of matches with snippets.
-    pub fn search(
-        &self,
-        lookups: Lookups,
-        q: &Asked,
-        as_typed: &Node,
-        req: &SearchRequest,
-    ) -> Result<SearchResult> {
+    pub fn search(&self, lookups: Lookups, q: &Asked, req: &SearchRequest) -> Result<SearchResult> {
         match self {
             Reader::Local(i) => search::search_full(i, lookups, q.node, req),
             Reader::Cluster(c) => {
                 let req = SearchRequest {
-                    query: q.text_for_shards(as_typed)?.to_string(),
+                    query: q.text.to_string(),
                     ..req.clone()
                 };
                 c.with(|cl| cl.search(q.dialect.name(), &req))
@@ -153,7 +135,6 @@ impl Reader {
         &self,
         lookups: Lookups,
         q: &Asked,
-        as_typed: &Node,
         sort: SortBy,
         offset: usize,
         limit: usize,
@@ -162,7 +143,7 @@ impl Reader {
             Reader::Local(i) => search::page_ids(i, lookups, q.node, sort, offset, limit),
             Reader::Cluster(c) => {
                 let req = SearchRequest {
-                    query: q.text_for_shards(as_typed)?.to_string(),
+                    query: q.text.to_string(),
                     limit,
                     offset,
                     sort,
@@ -175,21 +156,14 @@ impl Reader {
     }
 
     /// Every match's id, in the index's order here, in production order on a cluster.
-    pub fn matching_ids(
-        &self,
-        lookups: Lookups,
-        q: &Asked,
-        as_typed: &Node,
-    ) -> Result<Vec<String>> {
+    pub fn matching_ids(&self, lookups: Lookups, q: &Asked) -> Result<Vec<String>> {
         match self {
             Reader::Local(i) => search::matching_ids_full(i, lookups, q.node),
-            Reader::Cluster(c) => {
-                let text = q.text_for_shards(as_typed)?;
-                Ok(c.production_keys(text, q.dialect)?
-                    .into_iter()
-                    .map(|(_, _, id)| id)
-                    .collect())
-            }
+            Reader::Cluster(c) => Ok(c
+                .production_keys(q.text, q.dialect)?
+                .into_iter()
+                .map(|(_, _, id)| id)
+                .collect()),
         }
     }
 

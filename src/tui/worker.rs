@@ -490,8 +490,7 @@ impl Core {
     ) -> Result<(u64, Vec<Row>, f64)> {
         let started = Instant::now();
         let placed = self.placed();
-        let typed = self.parse(query_text)?;
-        let (node, folded) = self.folded(typed.clone(), query_text, fold, generation)?;
+        let (node, folded) = self.folded(self.parse(query_text)?, query_text, fold, generation)?;
         let budget = self.budget(generation);
         let result = self.with_review(node.uses_review(), |review| {
             let lookups = self.lookups(review, &budget);
@@ -504,7 +503,7 @@ impl Core {
                 every_message: false,
             };
             self.reader
-                .search(lookups, &self.asked(&node, query_text), &typed, &req)
+                .search(lookups, &self.asked(&node, query_text), &req)
         })?;
         let rows = result
             .hits
@@ -539,8 +538,7 @@ impl Core {
         let budget = self.budget(generation);
         const PAGE: usize = 1_000;
         const MAX_SCAN: usize = 50_000;
-        let typed = self.parse(query_text)?;
-        let (node, _) = self.folded(typed.clone(), query_text, fold, generation)?;
+        let (node, _) = self.folded(self.parse(query_text)?, query_text, fold, generation)?;
         let asked = self.asked(&node, query_text);
         let mut offset = from;
         let mut scanned = 0;
@@ -549,7 +547,6 @@ impl Core {
                 let ids = self.reader.page_ids(
                     self.lookups(Some(j.state()), &budget),
                     &asked,
-                    &typed,
                     sort,
                     offset,
                     PAGE,
@@ -645,7 +642,6 @@ impl Core {
             self.reader.matching_ids(
                 self.lookups(review, &budget),
                 &self.asked(&node, query_text),
-                &node,
             )
         })
     }
@@ -803,9 +799,16 @@ impl Core {
             Some(q) => self.parse(q)?,
             None => Node::All,
         };
-        let set: Option<HashSet<String>> = match query_text {
-            Some(q) => Some(self.ids(q, generation)?.into_iter().collect()),
-            None => None,
+        // On a cluster the query's matches come with their dates: asked for once, for the set
+        // and the chart below.
+        let keys = match (&self.reader, query_text) {
+            (Reader::Cluster(c), Some(q)) => Some(c.production_keys(q, self.query.dialect)?),
+            _ => None,
+        };
+        let set: Option<HashSet<String>> = match (query_text, &keys) {
+            (_, Some(k)) => Some(k.iter().map(|(_, _, id)| id.clone()).collect()),
+            (Some(q), None) => Some(self.ids(q, generation)?.into_iter().collect()),
+            (None, None) => None,
         };
         let within = |id: &str| set.as_ref().is_none_or(|s| s.contains(id));
         st.total = set
@@ -908,12 +911,14 @@ impl Core {
                 .map(|(_, created)| created)
                 .collect(),
             // The shards are asked for the query's matches; those with findings are kept here.
-            Reader::Cluster(c) => c
-                .production_keys(query_text.unwrap_or(""), self.query.dialect)?
-                .into_iter()
-                .filter(|(_, _, id)| self.findings_index.score(id) >= 1)
-                .map(|(created, _, _)| created)
-                .collect(),
+            Reader::Cluster(c) => match keys {
+                Some(k) => k,
+                None => c.production_keys("", self.query.dialect)?,
+            }
+            .into_iter()
+            .filter(|(_, _, id)| self.findings_index.score(id) >= 1)
+            .map(|(created, _, _)| created)
+            .collect(),
         };
         let mut months: std::collections::BTreeMap<String, u64> = Default::default();
         for created in dates {

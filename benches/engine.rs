@@ -18,7 +18,9 @@
 //!
 //! Then whole processes: `/bin/true`, `verbatim --version` and `verbatim search WORD` (to its
 //! first result and to its exit), VERBATIM_BENCH_SPAWNS times each (default 40), on this matter
-//! and on one of VERBATIM_BENCH_SMALL real conversations (default 20,000).
+//! and on one of VERBATIM_BENCH_SMALL real conversations (default 20,000). VERBATIM_BENCH_BINS
+//! names the binaries to start instead of this build (paths separated by spaces, run in turn):
+//! `VERBATIM_BENCH_BINS=target/release/verbatim` times the release build as users get it.
 //! VERBATIM_BENCH_ONLY=TEXT runs only the queries containing TEXT, and no processes.
 
 use std::io::{BufRead, BufReader, Write};
@@ -319,43 +321,58 @@ fn main() {
     let small_n = env_u64("VERBATIM_BENCH_SMALL", 20_000);
     let small = real_matter(small_n, &pool);
     let runs = env_u64("VERBATIM_BENCH_SPAWNS", 40) as usize;
+    let bins = binaries();
     println!("## A whole `verbatim search` process, {runs} runs each (medians)\n");
     println!("| process | time | against /bin/true |");
     println!("|---|---|---|");
     for (i, (matter, size)) in [(&dir, n), (&small, small_n)].into_iter().enumerate() {
-        let (base, version, first, whole) = processes(matter, runs);
+        let (base, per_bin) = processes(matter, runs, &bins);
         if i == 0 {
             println!("| `/bin/true` (baseline) | {base:.2} ms | 1.00 |");
+        }
+        for (bin, (version, first, whole)) in bins.iter().zip(per_bin) {
+            let who = if bins.len() > 1 {
+                format!(" ({bin})")
+            } else {
+                String::new()
+            };
+            if i == 0 {
+                println!(
+                    "| `verbatim --version`{who} | {version:.2} ms | {:.2} |",
+                    version / base
+                );
+            }
             println!(
-                "| `verbatim --version` | {version:.2} ms | {:.2} |",
-                version / base
+                "| `verbatim search`{who}, {size} conversations (light words, top 20): first result | {first:.2} ms | {:.2} |",
+                first / base
+            );
+            println!(
+                "| `verbatim search`{who}, {size} conversations: exit, audit entry synced | {whole:.2} ms | {:.2} |",
+                whole / base
             );
         }
-        println!(
-            "| `verbatim search`, {size} conversations (light words, top 20): first result | {first:.2} ms | {:.2} |",
-            first / base
-        );
-        println!(
-            "| `verbatim search`, {size} conversations: exit, audit entry synced | {whole:.2} ms | {:.2} |",
-            whole / base
-        );
     }
 }
 
-/// Medians of `/bin/true`, `verbatim --version`, and a search of light words on `matter` to
-/// its first result and to its exit, run in turn.
-fn processes(matter: &Path, runs: usize) -> (f64, f64, f64, f64) {
-    let bin = env!("CARGO_BIN_EXE_verbatim");
+/// The binaries whose processes are timed: `$VERBATIM_BENCH_BINS` (paths separated by spaces,
+/// started in turn, e.g. the release build and another to compare), or this bench's own build.
+fn binaries() -> Vec<String> {
+    match std::env::var("VERBATIM_BENCH_BINS") {
+        Ok(v) if !v.trim().is_empty() => v.split_whitespace().map(str::to_string).collect(),
+        _ => vec![env!("CARGO_BIN_EXE_verbatim").to_string()],
+    }
+}
+
+/// Medians of `/bin/true`, and for each binary of `verbatim --version` and of a search of
+/// light words on `matter` to its first result and to its exit, all run in turn.
+fn processes(matter: &Path, runs: usize, bins: &[String]) -> (f64, Vec<(f64, f64, f64)>) {
     let light = [
         "sourdough",
         "cryptocurrency",
         "photosynthesis",
         "shakespeare",
     ];
-    let mut t_true = Vec::new();
-    let mut t_version = Vec::new();
-    let (mut first, mut whole) = (Vec::new(), Vec::new());
-    let search_cmd = |q: &str| {
+    let search_cmd = |bin: &str, q: &str| {
         let mut c = Command::new(bin);
         c.env("NO_COLOR", "1")
             .arg("--matter")
@@ -363,22 +380,27 @@ fn processes(matter: &Path, runs: usize) -> (f64, f64, f64, f64) {
             .args(["search", q, "--limit", "20"]);
         c
     };
-    for q in light {
-        spawn_times(&mut search_cmd(q), |_| true);
+    for bin in bins {
+        for q in light {
+            spawn_times(&mut search_cmd(bin, q), |_| true);
+        }
     }
+    let mut t_true = Vec::new();
+    let mut per_bin = vec![(Vec::new(), Vec::new(), Vec::new()); bins.len()];
     for i in 0..runs {
         t_true.push(spawn_times(&mut Command::new("/bin/true"), |_| true).1);
-        t_version.push(spawn_times(Command::new(bin).arg("--version"), |_| true).1);
-        let (f, w) = spawn_times(&mut search_cmd(light[i % light.len()]), |l| {
-            l.trim_start().starts_with("1.")
-        });
-        first.push(f);
-        whole.push(w);
+        for (bin, (version, first, whole)) in bins.iter().zip(per_bin.iter_mut()) {
+            version.push(spawn_times(Command::new(bin).arg("--version"), |_| true).1);
+            let (f, w) = spawn_times(&mut search_cmd(bin, light[i % light.len()]), |l| {
+                l.trim_start().starts_with("1.")
+            });
+            first.push(f);
+            whole.push(w);
+        }
     }
-    (
-        median(&mut t_true),
-        median(&mut t_version),
-        median(&mut first),
-        median(&mut whole),
-    )
+    let per_bin = per_bin
+        .into_iter()
+        .map(|(mut v, mut f, mut w)| (median(&mut v), median(&mut f), median(&mut w)))
+        .collect();
+    (median(&mut t_true), per_bin)
 }

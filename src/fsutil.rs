@@ -116,15 +116,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".to_string());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    {
+    let written = (|| {
         let mut f = create_private(&tmp)?;
         f.write_all(bytes)
             .with_context(|| format!("cannot write {}", tmp.display()))?;
         f.sync_all()
             .with_context(|| format!("cannot sync {}", tmp.display()))?;
+        fs::rename(&tmp, path)
+            .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))
+    })();
+    if written.is_err() {
+        // A full disk, say: no empty or partial temporary is left behind for each attempt.
+        let _ = fs::remove_file(&tmp);
     }
-    fs::rename(&tmp, path)
-        .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
+    written?;
     sync_dir(dir);
     Ok(())
 }
@@ -204,5 +209,22 @@ mod tests {
         }
         // No temporary file is left behind.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_atomic_write_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory in the way: the temporary is written, and the rename over it fails, as
+        // a write on a full disk fails after creating it.
+        let p = dir.path().join("head");
+        fs::create_dir(&p).unwrap();
+        for _ in 0..3 {
+            assert!(write_atomic(&p, b"x").is_err());
+        }
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["head"]);
     }
 }

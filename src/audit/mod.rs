@@ -6,7 +6,11 @@
 //! to keep outside the machine; [`reconcile`] cross-checks the trail against the matter.
 
 pub mod anchor;
+mod head;
 pub mod reconcile;
+
+use head::Head;
+pub use head::{GAP_EVENT, Unvouched};
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -37,25 +41,8 @@ pub struct Entry {
     pub prev: String,
 }
 
-/// The newest entry, kept beside the trail so a cut-off tail is noticed; signed by the key
-/// of whoever wrote it, so it cannot be rewritten to match an edited chain.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-struct Head {
-    seq: u64,
-    hash: String,
-    /// Ed25519 public key (hex) and signature (hex) over [`anchor::head_message`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    sig: Option<String>,
-}
-
 pub fn path_in(matter_dir: &Path) -> PathBuf {
     matter_dir.join("audit.jsonl")
-}
-
-fn head_path(matter_dir: &Path) -> PathBuf {
-    matter_dir.join("audit.head")
 }
 
 fn keys_path(matter_dir: &Path) -> PathBuf {
@@ -182,9 +169,34 @@ pub fn begin(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Res
     // One key for every entry of this command (reading it derives its public half).
     let key = anchor::SigningKey::load_or_create().ok();
     let staged = (|| {
-        // A torn last line (a crash or a full disk mid-write) is set aside, and that it was is
-        // itself the next entry, so no later command fails on it and nothing is hidden.
-        if let Some(torn) = set_aside_torn_tail(matter_dir)? {
+        // A torn last line (a crash or a full disk mid-write) is cut off and kept aside first,
+        // so the trail's end is whole.
+        let torn = set_aside_torn_tail(matter_dir)?;
+        let keys = known_keys(matter_dir)?;
+        // A head that does not cover the trail is recorded before anything else, so the head
+        // this command signs does not vouch silently for what none did (see [`head`]).
+        let (last, before) = last_lines(&path)?;
+        if let Some(gap) = head::gap(
+            matter_dir,
+            (last.as_deref(), before.as_deref()),
+            &keys,
+            key.is_some(),
+        )? {
+            write_entry(
+                matter_dir,
+                &mut file,
+                key.as_ref(),
+                reviewer,
+                GAP_EVENT,
+                gap,
+            )?;
+        }
+        // That a torn line was set aside is itself the next entry, so no later command fails
+        // on it and nothing is hidden.
+        if let Some(mut torn) = torn {
+            torn["head_before"] = serde_json::json!(
+                head::read(matter_dir).map(|h| serde_json::json!({"seq": h.seq, "hash": h.hash}))
+            );
             write_entry(
                 matter_dir,
                 &mut file,
@@ -197,7 +209,7 @@ pub fn begin(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Res
         // A key signs heads only after the chain has recorded it.
         if let Some(k) = &key {
             let public = k.public_hex();
-            if !known_keys(matter_dir)?.contains(&public) {
+            if !keys.contains(&public) {
                 write_entry(
                     matter_dir,
                     &mut file,
@@ -254,7 +266,7 @@ fn stage(
     data: Value,
 ) -> Result<(Entry, Vec<u8>)> {
     let path = path_in(matter_dir);
-    let (seq, prev) = match last_line(&path)? {
+    let (seq, prev) = match last_lines(&path)?.0 {
         Some(line) => {
             let e: Entry = serde_json::from_slice(&line)
                 .context("the last audit entry is unreadable; run `verbatim audit verify`")?;
@@ -312,7 +324,7 @@ fn seal(
         sig,
     };
     fsutil::write_atomic(
-        &head_path(matter_dir),
+        &head::path(matter_dir),
         &serde_json::to_vec(&head).context("cannot serialise audit head")?,
     )
 }
@@ -338,9 +350,6 @@ fn set_aside_torn_tail(matter_dir: &Path) -> Result<Option<Value>> {
     let bytes = std::fs::read(&path).context("cannot read the audit trail")?;
     let keep = memchr::memrchr(b'\n', &bytes).map(|i| i + 1).unwrap_or(0);
     let tail = &bytes[keep..];
-    let head: Option<Head> = std::fs::read(head_path(matter_dir))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
     let mut aside = fsutil::open_append_private(&matter_dir.join("audit.torn"))?;
     writeln!(
         aside,
@@ -357,18 +366,20 @@ fn set_aside_torn_tail(matter_dir: &Path) -> Result<Option<Value>> {
         "offset": keep,
         "bytes": tail.len(),
         "sha256": sha256_hex(tail),
-        "head_before": head.map(|h| serde_json::json!({"seq": h.seq, "hash": h.hash})),
     })))
 }
 
-/// The last complete line of `path` (without its newline), if any.
-fn last_line(path: &Path) -> Result<Option<Vec<u8>>> {
+/// The last line of a file and the one before it, if any.
+type LastTwo = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// The last two complete lines of `path` (without their newlines), newest first.
+fn last_lines(path: &Path) -> Result<LastTwo> {
     let Some(mut f) = fsutil::open_read(path)? else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let len = f.metadata().context("cannot stat the audit trail")?.len();
     if len == 0 {
-        return Ok(None);
+        return Ok((None, None));
     }
     let mut tail = Vec::new();
     let mut window = 4096u64;
@@ -381,10 +392,15 @@ fn last_line(path: &Path) -> Result<Option<Vec<u8>>> {
             .context("cannot read the audit trail")?;
         let body = tail.strip_suffix(b"\n").unwrap_or(&tail);
         if let Some(i) = memchr::memrchr(b'\n', body) {
-            return Ok(Some(body[i + 1..].to_vec()));
-        }
-        if start == 0 {
-            return Ok(Some(body.to_vec()));
+            let last = body[i + 1..].to_vec();
+            if let Some(j) = memchr::memrchr(b'\n', &body[..i]) {
+                return Ok((Some(last), Some(body[j + 1..i].to_vec())));
+            }
+            if start == 0 {
+                return Ok((Some(last), Some(body[..i].to_vec())));
+            }
+        } else if start == 0 {
+            return Ok((Some(body.to_vec()), None));
         }
         window *= 4;
     }
@@ -457,12 +473,28 @@ pub struct Verdict {
     pub signed_by: Option<String>,
     /// What the matter holds that the trail does not account for (each one breaks it).
     pub unaccounted: Vec<String>,
+    /// Entries of an unbroken chain that no signed head vouched for (written while the head
+    /// could not be updated, or added by hand): not a break, but not vouched for either.
+    pub unvouched: Vec<Unvouched>,
     /// Worth knowing, not a break: a torn last line awaiting the next write, torn lines
     /// set aside before.
     pub notes: Vec<String>,
 }
 
 impl Verdict {
+    /// Lists a run of unvouched entries; one that overlaps the run before (the same missing
+    /// head found by command after command on a full disk) extends it.
+    fn add_unvouched(&mut self, u: Unvouched) {
+        match self.unvouched.last_mut() {
+            Some(last) if u.from <= last.to + 1 => {
+                last.from = last.from.min(u.from);
+                last.to = last.to.max(u.to);
+                last.why = u.why;
+            }
+            _ => self.unvouched.push(u),
+        }
+    }
+
     fn broken(mut self, line: u64, reason: impl Into<String>) -> Verdict {
         self.intact = false;
         self.first_broken_line = Some(line);
@@ -486,10 +518,7 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
         }
         None => Vec::new(),
     };
-    let head: Option<Head> = match std::fs::read(head_path(matter_dir)) {
-        Ok(b) => serde_json::from_slice(&b).ok(),
-        Err(_) => None,
-    };
+    let head = head::read(matter_dir);
     let mut v = Verdict {
         entries: 0,
         intact: true,
@@ -498,6 +527,7 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
         head: GENESIS.to_string(),
         signed_by: None,
         unaccounted: Vec::new(),
+        unvouched: Vec::new(),
         notes: Vec::new(),
     };
     // Appends always end with a newline; an unterminated last line is an interrupted write
@@ -506,7 +536,8 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
     let torn = &bytes[complete_len..];
     let body = &bytes[..complete_len.saturating_sub(1)];
     let mut entries: Vec<Entry> = Vec::new();
-    let mut prev_head = GENESIS.to_string();
+    // Each line's hash, to read back the heads recorded by gap entries.
+    let mut hashes: Vec<String> = Vec::new();
     let mut keys_introduced: Vec<String> = Vec::new();
     if complete_len > 0 {
         for (i, line) in body.split(|b| *b == b'\n').enumerate() {
@@ -541,10 +572,12 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
                     .and_then(|h| h.get("seq"))
                     .and_then(Value::as_u64)
                     .unwrap_or(0);
-                if before + 1 != lineno && before != 0 {
+                // (or the one before that, when a process stopped before its head.)
+                if before != 0 && before + 1 != lineno && before + 2 != lineno {
                     let why = format!(
                         "entries {}..{} were cut off before a torn line was set aside at entry {lineno}",
-                        lineno, before
+                        before + 1,
+                        lineno - 1
                     );
                     return Ok(v.broken(lineno, why));
                 }
@@ -553,34 +586,37 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
                     e.data.get("bytes").and_then(Value::as_u64).unwrap_or(0)
                 ));
             }
+            if e.event == GAP_EVENT {
+                match head::check_gap(&e.data, lineno, &hashes, &keys_introduced) {
+                    Ok(Some(u)) => v.add_unvouched(u),
+                    Ok(None) => {}
+                    Err((line, why)) => return Ok(v.broken(line, why)),
+                }
+            }
             if e.event == "audit-key"
                 && let Some(k) = e.data.get("key").and_then(Value::as_str)
             {
                 keys_introduced.push(k.to_string());
             }
-            prev_head = std::mem::replace(&mut v.head, sha256_hex(line));
+            v.head = sha256_hex(line);
+            hashes.push(v.head.clone());
             v.entries += 1;
             entries.push(e);
         }
     }
     let n = v.entries;
-    match &head {
-        Some(h) if h.seq == n && h.hash == v.head => {}
+    match head::check(head.as_ref(), &hashes, &keys_introduced, None) {
+        Err((line, why)) => return Ok(v.broken(line, why)),
         // The last entry was written and the process stopped before audit.head was: the
         // next write covers it.
-        Some(h) if n > 0 && h.seq + 1 == n && h.hash == prev_head => v.notes.push(format!(
+        Ok(Some(u)) if u.from == n && head.is_some() => v.notes.push(format!(
             "entry {n} is not yet covered by audit.head (an interrupted write); the next command covers it"
         )),
-        Some(h) => {
-            let line = if h.seq == n { n } else { n + 1 };
-            let why = format!(
-                "audit.head names entry {} but the trail ends at entry {n} (entries were removed from the end, or the last one was edited)",
-                h.seq
-            );
-            return Ok(v.broken(line, why));
-        }
-        None if n > 0 => return Ok(v.broken(n + 1, "audit.head is missing")),
-        None => {}
+        Ok(Some(u)) => v.add_unvouched(Unvouched {
+            why: format!("{}; the next command records this on the trail", u.why),
+            ..u
+        }),
+        Ok(None) => {}
     }
     if !torn.is_empty() {
         v.notes.push(format!(
@@ -588,33 +624,7 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
             torn.len()
         ));
     }
-    if let Some(h) = &head {
-        match (&h.key, &h.sig) {
-            (Some(k), Some(sig)) => {
-                if !anchor::valid_signature(k, &anchor::head_message(h.seq, &h.hash), sig) {
-                    return Ok(v.broken(
-                        n,
-                        "audit.head's signature does not match it (the head was rewritten)",
-                    ));
-                }
-                if !keys_introduced.contains(k) {
-                    return Ok(v.broken(
-                        n,
-                        "audit.head is signed by a key the trail never introduced",
-                    ));
-                }
-                v.signed_by = Some(k.clone());
-            }
-            // verbatim signs every head it writes; an unsigned one was written by something
-            // else (or where no key could be kept: set $VERBATIM_AUDIT_KEY there).
-            _ => {
-                return Ok(v.broken(
-                    n,
-                    "audit.head is unsigned (verbatim signs every head it writes: it was rewritten, or written without a signing key)",
-                ));
-            }
-        }
-    }
+    v.signed_by = head.and_then(|h| h.key);
     v.unaccounted = reconcile::cross_check(matter_dir, &entries)?;
     if let Some(first) = v.unaccounted.first().cloned() {
         let line = n + 1;
@@ -712,6 +722,31 @@ mod tests {
         let none = line(1, "search", json!({"query": "tag"})) + "\n";
         std::fs::write(path_in(dir.path()), none.repeat(30_000)).unwrap();
         assert_eq!(last_coding_seq(dir.path()).unwrap(), None);
+    }
+
+    /// The last two lines are found whatever their lengths against the read window.
+    #[test]
+    fn last_lines_reads_back_two_lines_of_any_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = path_in(dir.path());
+        assert_eq!(last_lines(&p).unwrap(), (None, None));
+        for (a, b, c) in [
+            (0, 5, 7),
+            (10, 4095, 3),
+            (4000, 5000, 20_000),
+            (1, 1, 70_000),
+        ] {
+            let (la, lb, lc) = ("a".repeat(a), "b".repeat(b), "c".repeat(c));
+            std::fs::write(&p, format!("{la}\n{lb}\n{lc}\n")).unwrap();
+            let (last, before) = last_lines(&p).unwrap();
+            assert_eq!(last.unwrap(), lc.as_bytes(), "{a} {b} {c}");
+            assert_eq!(before.unwrap(), lb.as_bytes(), "{a} {b} {c}");
+            std::fs::write(&p, format!("{lc}\n")).unwrap();
+            assert_eq!(
+                last_lines(&p).unwrap(),
+                (Some(lc.clone().into_bytes()), None)
+            );
+        }
     }
 
     fn trail(n: usize) -> tempfile::TempDir {

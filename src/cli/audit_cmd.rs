@@ -26,7 +26,9 @@ pub struct AuditArgs {
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
     /// Check the hash chain, audit.head's signature, and the trail against the matter (every
-    /// import and coding event accounted for); exit 0 when intact, 1 naming the first break.
+    /// import and coding event accounted for); exit 0 when intact, 1 naming the first break,
+    /// 2 when the chain is whole but some entries no signed head vouched for (written while
+    /// audit.head could not be updated, or added by hand).
     Verify {
         /// A checkpoint printed by `verbatim audit anchor`: fail unless the trail still holds
         /// that entry with that hash.
@@ -159,6 +161,12 @@ fn verify(ctx: &Ctx, dir: &std::path::Path, anchors: &[String]) -> Result<i32> {
             if !anchors.is_empty() {
                 println!("{} checkpoint(s) found in the trail", anchors.len());
             }
+            for u in &v.unvouched {
+                println!(
+                    "NOT VOUCHED FOR: entries {}..{} are in the chain, but no signed head covered them: {}",
+                    u.from, u.to, u.why
+                );
+            }
         } else {
             println!(
                 "audit trail BROKEN at entry {}: {}",
@@ -173,5 +181,10 @@ fn verify(ctx: &Ctx, dir: &std::path::Path, anchors: &[String]) -> Result<i32> {
             eprintln!("note: {n}");
         }
     }
-    Ok(if v.intact { 0 } else { 1 })
+    // 2: the chain is whole, but some of it no signature vouches for.
+    Ok(match (v.intact, v.unvouched.is_empty()) {
+        (false, _) => 1,
+        (true, false) => 2,
+        (true, true) => 0,
+    })
 }

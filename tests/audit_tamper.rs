@@ -417,3 +417,44 @@ fn an_interrupted_write_then_a_torn_line_is_not_a_break() {
     assert!(out.contains("torn line"), "{out}");
     assert!(!trail_lines(&m).iter().any(|l| l.contains("audit-head-gap")));
 }
+
+/// Reviewers with keys of their own take turns: each write checks the head the other signed
+/// (one by verifying, one by signing again), nothing is recorded as a gap, and the trail
+/// verifies. A head the other "signed" with a forged signature is recorded and stays a break.
+#[test]
+fn heads_signed_by_each_others_keys_are_not_gaps_but_a_forged_one_is() {
+    let (tmp, m) = matter();
+    let keys = [tmp.path().join("ann.key"), tmp.path().join("bob.key")];
+    let as_ = |k: &std::path::Path, args: &[&str]| {
+        bin()
+            .env("VERBATIM_AUDIT_KEY", k)
+            .arg("--matter")
+            .arg(&m)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for round in 0..3 {
+        for k in &keys {
+            let o = as_(k, &["search", &format!("round {round}")]);
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+    }
+    let (code, out) = verify_code(&m);
+    assert_eq!(code, 0, "{out}");
+    assert!(!trail_lines(&m).iter().any(|l| l.contains("audit-head-gap")));
+    // Bob's last head, its signature altered by one digit.
+    let mut head: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(m.join("audit.head")).unwrap()).unwrap();
+    let sig = head["sig"].as_str().unwrap().to_string();
+    let flipped = if sig.starts_with('0') { "1" } else { "0" };
+    head["sig"] = serde_json::json!(format!("{flipped}{}", &sig[1..]));
+    std::fs::write(m.join("audit.head"), head.to_string()).unwrap();
+    // Bob first: his own key's head is checked by signing it again.
+    for k in keys.iter().rev() {
+        assert!(as_(k, &["search", "after"]).status.success());
+        let (code, out) = verify_code(&m);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("signature does not match"), "{out}");
+    }
+}

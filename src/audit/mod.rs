@@ -180,7 +180,7 @@ pub fn begin(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Res
             matter_dir,
             (last.as_deref(), before.as_deref()),
             &keys,
-            key.is_some(),
+            key.as_ref(),
         )? {
             write_entry(
                 matter_dir,

@@ -40,6 +40,15 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 #[derive(Parser, Debug)]
 #[command(name = "verbatim", version, about, long_about = None)]
 pub struct Cli {
+    #[command(flatten)]
+    globals: Globals,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// The options every command takes.
+#[derive(clap::Args, Debug)]
+struct Globals {
     /// The matter directory (all state of one review).
     #[arg(long, global = true, env = "VERBATIM_MATTER", value_name = "DIR")]
     matter: Option<PathBuf>,
@@ -64,8 +73,61 @@ pub struct Cli {
     /// machine, where nothing crosses a network.
     #[arg(long, global = true)]
     insecure_loopback: bool,
+}
+
+/// The quick commands alone, parsed first: building the whole command tree (every command's
+/// options, the global ones copied into each) costs a quick command about a fifth of its
+/// time. The arguments are the same types as [`Command`]'s, so a command line that parses
+/// here parses to the same values there; anything else (help, version, an error, another
+/// command) is parsed again by [`Cli`], which says what it always says.
+#[derive(Parser, Debug)]
+#[command(name = "verbatim", disable_help_subcommand = true)]
+struct QuickCli {
+    #[command(flatten)]
+    globals: Globals,
     #[command(subcommand)]
-    command: Option<Command>,
+    command: QuickCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum QuickCommand {
+    Search(search_cmd::SearchArgs),
+    Show(show_cmd::ShowArgs),
+    Stats,
+    Tag(review_cmd::TagArgs),
+    Untag(review_cmd::TagArgs),
+    Note(review_cmd::NoteArgs),
+    Undo(review_cmd::UndoArgs),
+    Tags(review_cmd::TagsArgs),
+    History(review_cmd::HistoryArgs),
+}
+
+impl From<QuickCommand> for Command {
+    fn from(q: QuickCommand) -> Command {
+        match q {
+            QuickCommand::Search(a) => Command::Search(a),
+            QuickCommand::Show(a) => Command::Show(a),
+            QuickCommand::Stats => Command::Stats,
+            QuickCommand::Tag(a) => Command::Tag(a),
+            QuickCommand::Untag(a) => Command::Untag(a),
+            QuickCommand::Note(a) => Command::Note(a),
+            QuickCommand::Undo(a) => Command::Undo(a),
+            QuickCommand::Tags(a) => Command::Tags(a),
+            QuickCommand::History(a) => Command::History(a),
+        }
+    }
+}
+
+/// Parses the command line: the quick commands' own parser first, the whole tree otherwise.
+fn parse() -> Result<(Globals, Option<Command>, clap::ArgMatches), clap::Error> {
+    if let Ok(m) = QuickCli::command().try_get_matches()
+        && let Ok(q) = QuickCli::from_arg_matches(&m)
+    {
+        return Ok((q.globals, Some(q.command.into()), m));
+    }
+    let m = Cli::command().try_get_matches()?;
+    let c = Cli::from_arg_matches(&m)?;
+    Ok((c.globals, c.command, m))
 }
 
 #[derive(Subcommand, Debug)]
@@ -280,10 +342,7 @@ impl Command {
 }
 
 pub fn run() -> i32 {
-    let parsed = Cli::command()
-        .try_get_matches()
-        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
-    let (cli, matches) = match parsed {
+    let (globals, command, matches) = match parse() {
         Ok(c) => c,
         Err(e) => {
             let code = e.exit_code();
@@ -292,10 +351,13 @@ pub fn run() -> i32 {
         }
     };
     let reviewer_flag = (matches.value_source("reviewer") == Some(ValueSource::CommandLine))
-        .then(|| cli.reviewer.clone())
+        .then(|| globals.reviewer.clone())
         .flatten();
     let cancel = Arc::new(AtomicBool::new(false));
-    let quick = cli.command.as_ref().is_some_and(Command::is_quick);
+    let quick = command.as_ref().is_some_and(Command::is_quick);
+    if quick {
+        verbatim::index::read_each_conversation_once();
+    }
     if !quick {
         huge_pages(true);
         let cancel = cancel.clone();
@@ -311,20 +373,20 @@ pub fn run() -> i32 {
     }
     verbatim::fsutil::restrict_umask();
     let ctx = Ctx {
-        matter: cli.matter,
-        reviewer: cli
+        matter: globals.matter,
+        reviewer: globals
             .reviewer
             .or_else(os_user)
             .unwrap_or_else(|| "unknown".to_string()),
         reviewer_flag,
-        json: cli.json,
-        quiet: cli.quiet,
+        json: globals.json,
+        quiet: globals.quiet,
         cancel,
-        scheduler: cli.scheduler,
-        tls: cli.tls,
-        insecure_loopback: cli.insecure_loopback,
+        scheduler: globals.scheduler,
+        tls: globals.tls,
+        insecure_loopback: globals.insecure_loopback,
     };
-    let result = match cli.command {
+    let result = match command {
         Some(Command::Demo(a)) => demo_cmd::run(&ctx, a),
         Some(Command::Import(a)) => import_cmd::run(&ctx, a),
         Some(Command::Search(a)) => search_cmd::run(&ctx, a),
@@ -379,6 +441,84 @@ pub fn run() -> i32 {
             } else {
                 1
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick parser is the whole tree's parser for its commands: same names, aliases and
+    /// arguments (each compared whole), same global options; so a command line it accepts
+    /// means what it means to the whole tree.
+    #[test]
+    fn the_quick_parser_agrees_with_the_whole_tree() {
+        let mut quick = QuickCli::command();
+        let mut full = Cli::command();
+        quick.build();
+        full.build();
+        let args = |c: &clap::Command| -> Vec<String> {
+            let mut v: Vec<String> = c.get_arguments().map(|a| format!("{a:?}")).collect();
+            v.sort();
+            v
+        };
+        // The whole tree's --version is answered by the whole tree.
+        let mut top = args(&full);
+        top.retain(|a| !a.starts_with("Arg { id: \"version\""));
+        assert_eq!(args(&quick), top);
+        let mut n = 0;
+        for q in quick.get_subcommands() {
+            let f = full
+                .find_subcommand(q.get_name())
+                .unwrap_or_else(|| panic!("{} is not a command", q.get_name()));
+            assert_eq!(args(q), args(f), "{}", q.get_name());
+            assert_eq!(
+                q.get_all_aliases().collect::<Vec<_>>(),
+                f.get_all_aliases().collect::<Vec<_>>()
+            );
+            let names = |c: &clap::Command| {
+                c.get_subcommands()
+                    .map(|s| s.get_name().to_string())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(names(q), names(f), "{}", q.get_name());
+            n += 1;
+        }
+        assert_eq!(n, 9);
+        // Each quick command is quick, and maps to the command of its name.
+        for (line, name) in [
+            (vec!["verbatim", "search", "a b", "--limit", "3"], "Search"),
+            (vec!["verbatim", "--json", "show", "c1"], "Show"),
+            (vec!["verbatim", "stats", "--matter", "m"], "Stats"),
+            (vec!["verbatim", "tag", "c1", "hot"], "Tag"),
+            (vec!["verbatim", "untag", "c1", "hot"], "Untag"),
+            (vec!["verbatim", "note", "c1", "text"], "Note"),
+            (vec!["verbatim", "undo"], "Undo"),
+            (vec!["verbatim", "tags"], "Tags"),
+            (vec!["verbatim", "history", "c1"], "History"),
+        ] {
+            let q = QuickCli::try_parse_from(&line).unwrap();
+            let c = Cli::try_parse_from(&line).unwrap();
+            let from_quick: Command = q.command.into();
+            assert!(from_quick.is_quick(), "{name}");
+            assert_eq!(
+                format!("{from_quick:?}"),
+                format!("{:?}", c.command.unwrap())
+            );
+            assert_eq!(format!("{:?}", q.globals), format!("{:?}", c.globals));
+            assert!(format!("{from_quick:?}").starts_with(name));
+        }
+        // What the quick parser refuses, the whole tree answers.
+        for line in [
+            vec!["verbatim"],
+            vec!["verbatim", "--version"],
+            vec!["verbatim", "search", "--help"],
+            vec!["verbatim", "help", "search"],
+            vec!["verbatim", "import", "f"],
+            vec!["verbatim", "search", "--limit", "x", "q"],
+        ] {
+            assert!(QuickCli::try_parse_from(&line).is_err(), "{line:?}");
         }
     }
 }

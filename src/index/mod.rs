@@ -10,6 +10,7 @@ pub mod sentences;
 pub mod shard_union;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
 use tantivy::directory::MmapDirectory;
@@ -65,6 +66,18 @@ const PARALLEL_SEARCH_DOCS: u64 = 200_000;
 
 /// Search threads at most (a workstation's cores; more gain little over tens of segments).
 const MAX_SEARCH_THREADS: usize = 16;
+
+/// Decompressed blocks of stored conversations each segment keeps (see
+/// [`read_each_conversation_once`]).
+static DOC_STORE_CACHE_BLOCKS: AtomicUsize = AtomicUsize::new(100);
+
+/// For a process that reads each stored conversation at most once (a quick command's page of
+/// hits): indexes opened after this keep no decompressed block, so each block's memory is
+/// freed and reused for the next instead of held, and a page of twenty hits does not fault in
+/// twenty fresh blocks of memory.
+pub fn read_each_conversation_once() {
+    DOC_STORE_CACHE_BLOCKS.store(0, Ordering::Relaxed);
+}
 
 impl ConvIndex {
     /// Opens the index in `dir`, creating an empty one when there is none.
@@ -144,13 +157,29 @@ impl ConvIndex {
 
     fn from_index(mut index: Index) -> Result<ConvIndex> {
         analyzer::register(&index);
+        let fields = Fields::from_schema(&index.schema()).context(
+            "the index does not have the expected fields; it was built by an incompatible version",
+        )?;
+        let open_reader = |index: &Index| -> Result<IndexReader> {
+            index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS.load(Ordering::Relaxed))
+                .try_into()
+                .context("cannot open an index reader")
+        };
+        let mut reader = open_reader(&index)?;
         // Searches run over the segments on every core: a heavy query (a phrase of common
         // words over ten million conversations) is bound by one core's speed otherwise. A
-        // small index answers before threads would start and hand work over.
-        let docs: u64 = index
-            .searchable_segment_metas()
-            .map(|ms| ms.iter().map(|m| u64::from(m.max_doc())).sum())
-            .unwrap_or(0);
+        // small index answers before threads would start and hand work over. The size is read
+        // from the reader just opened (reading the index's metadata again costs a quick command
+        // more than the second reader costs a large index).
+        let docs: u64 = reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum();
         let cores = if docs >= PARALLEL_SEARCH_DOCS {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -160,15 +189,9 @@ impl ConvIndex {
             index
                 .set_multithread_executor(cores.min(MAX_SEARCH_THREADS))
                 .context("cannot start the search threads")?;
+            // The searchers carry the index they were opened from, executor and all.
+            reader = open_reader(&index)?;
         }
-        let fields = Fields::from_schema(&index.schema()).context(
-            "the index does not have the expected fields; it was built by an incompatible version",
-        )?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .context("cannot open an index reader")?;
         let mode = text_mode_of(&index.schema(), fields.assistant);
         Ok(ConvIndex {
             index,

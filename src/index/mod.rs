@@ -72,11 +72,12 @@ const MAX_SEARCH_THREADS: usize = 16;
 static DOC_STORE_CACHE_BLOCKS: AtomicUsize = AtomicUsize::new(100);
 
 /// For a process that reads each stored conversation at most once (a quick command's page of
-/// hits): indexes opened after this keep no decompressed block, so each block's memory is
-/// freed and reused for the next instead of held, and a page of twenty hits does not fault in
-/// twenty fresh blocks of memory.
+/// hits): indexes opened after this keep only the last decompressed block, so each block's
+/// memory is freed and reused for the next instead of held, and a page of twenty hits does not
+/// fault in twenty fresh blocks of memory. Conversations read in index order (a long listing)
+/// still decompress each block once.
 pub fn read_each_conversation_once() {
-    DOC_STORE_CACHE_BLOCKS.store(0, Ordering::Relaxed);
+    DOC_STORE_CACHE_BLOCKS.store(1, Ordering::Relaxed);
 }
 
 impl ConvIndex {

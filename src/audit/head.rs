@@ -75,18 +75,29 @@ pub(super) fn read(matter_dir: &Path) -> Option<Head> {
         .and_then(|b| serde_json::from_slice(&b).ok())
 }
 
-/// What the next write must record first, if anything: the data of an `audit-head-gap` entry
-/// when the head does not name the trail's last complete entry (nor the one before it, the
-/// single entry a process stopped between its write and its head leaves uncovered), or when
-/// its signature does not vouch for it. `last_two` are the trail's last two complete lines,
+/// How the head on disk stands to the trail's end, as the next write finds it.
+#[derive(Debug, PartialEq)]
+pub(super) enum Standing {
+    /// It names the last entry (or there is neither head nor entry).
+    Covers,
+    /// It names the entry before the last, or there is no head and one entry: a command stopped
+    /// between its entry and its head. The next write signs a head over entry `seq` first, so a
+    /// second interruption does not leave two entries uncovered.
+    Interrupted { seq: u64 },
+    /// Anything else: the data of the `audit-head-gap` entry to record first.
+    Gap(Value),
+}
+
+/// How the head stands to the trail: `last_two` are the trail's last two complete lines,
 /// newest first; `keys` the matter's listed keys; `own` this writer's key (one that has none
-/// writes unsigned heads itself, and `verify` reports those already).
-pub(super) fn gap(
+/// writes unsigned heads itself, and `verify` reports those already). A head whose signature
+/// does not vouch for it is a gap however it stands.
+pub(super) fn standing(
     matter_dir: &Path,
     last_two: (Option<&[u8]>, Option<&[u8]>),
     keys: &[String],
     own: Option<&anchor::SigningKey>,
-) -> Result<Option<Value>> {
+) -> Result<Standing> {
     let head = read(matter_dir);
     let end = match last_two.0 {
         Some(line) => {
@@ -96,20 +107,23 @@ pub(super) fn gap(
             }
             // An unreadable last entry stops the write itself, with its own error.
             let Ok(s) = serde_json::from_slice::<Seq>(line) else {
-                return Ok(None);
+                return Ok(Standing::Covers);
             };
             Some((s.seq, sha256_hex(line)))
         }
         None => None,
     };
     let why = match (&head, &end) {
-        (None, None) => return Ok(None),
+        (None, None) => return Ok(Standing::Covers),
+        (None, Some((1, _))) if last_two.1.is_none() => {
+            return Ok(Standing::Interrupted { seq: 1 });
+        }
         (None, Some(_)) => "audit.head is missing",
         (Some(_), None) => "the trail is empty but audit.head names an entry",
         (Some(h), Some((n, hash))) => {
-            let covers = (h.seq == *n && h.hash == *hash)
-                || (h.seq + 1 == *n && last_two.1.is_some_and(|p| sha256_hex(p) == h.hash));
-            if !covers {
+            let covers = h.seq == *n && h.hash == *hash;
+            let one_short = h.seq + 1 == *n && last_two.1.is_some_and(|p| sha256_hex(p) == h.hash);
+            if !covers && !one_short {
                 if h.seq < *n {
                     "audit.head names an earlier entry than the trail's last"
                 } else {
@@ -117,12 +131,14 @@ pub(super) fn gap(
                 }
             } else if own.is_some() && h.signature_fault(keys, own).is_some() {
                 "audit.head's signature does not vouch for it"
+            } else if one_short {
+                return Ok(Standing::Interrupted { seq: *n });
             } else {
-                return Ok(None);
+                return Ok(Standing::Covers);
             }
         }
     };
-    Ok(Some(serde_json::json!({
+    Ok(Standing::Gap(serde_json::json!({
         "why": why,
         "head": head,
         "trail_end": end.map(|(seq, hash)| serde_json::json!({"seq": seq, "hash": hash})),

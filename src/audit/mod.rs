@@ -176,20 +176,28 @@ pub fn begin(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Res
         // A head that does not cover the trail is recorded before anything else, so the head
         // this command signs does not vouch silently for what none did (see [`head`]).
         let (last, before) = last_lines(&path)?;
-        if let Some(gap) = head::gap(
+        match head::standing(
             matter_dir,
             (last.as_deref(), before.as_deref()),
             &keys,
             key.as_ref(),
         )? {
-            write_entry(
-                matter_dir,
-                &mut file,
-                key.as_ref(),
-                reviewer,
-                GAP_EVENT,
-                gap,
-            )?;
+            head::Standing::Covers => {}
+            head::Standing::Interrupted { seq } => {
+                if let Some(line) = &last {
+                    seal(matter_dir, &mut file, key.as_ref(), seq, line)?;
+                }
+            }
+            head::Standing::Gap(gap) => {
+                write_entry(
+                    matter_dir,
+                    &mut file,
+                    key.as_ref(),
+                    reviewer,
+                    GAP_EVENT,
+                    gap,
+                )?;
+            }
         }
         // That a torn line was set aside is itself the next entry, so no later command fails
         // on it and nothing is hidden.
@@ -609,7 +617,7 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
         Err((line, why)) => return Ok(v.broken(line, why)),
         // The last entry was written and the process stopped before audit.head was: the
         // next write covers it.
-        Ok(Some(u)) if u.from == n && head.is_some() => v.notes.push(format!(
+        Ok(Some(u)) if u.from == n && (head.is_some() || n == 1) => v.notes.push(format!(
             "entry {n} is not yet covered by audit.head (an interrupted write); the next command covers it"
         )),
         Ok(Some(u)) => v.add_unvouched(Unvouched {
@@ -624,7 +632,7 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
             torn.len()
         ));
     }
-    v.signed_by = head.and_then(|h| h.key);
+    v.signed_by = head.filter(|h| h.seq > 0).and_then(|h| h.key);
     v.unaccounted = reconcile::cross_check(matter_dir, &entries)?;
     if let Some(first) = v.unaccounted.first().cloned() {
         let line = n + 1;
@@ -747,6 +755,61 @@ mod tests {
                 (Some(lc.clone().into_bytes()), None)
             );
         }
+    }
+
+    /// A command stopped between its entry and its head (Ctrl-C while its results print).
+    fn interrupted(dir: &Path, q: &str) {
+        let mut p = begin(dir, "ann", "search", json!({"query": q})).unwrap();
+        p.staged = None;
+    }
+
+    /// Two commands stopped in a row, then one that finishes: nothing is a gap, nothing is
+    /// unvouched, the trail is intact.
+    #[test]
+    fn interrupted_commands_in_a_row_are_not_gaps() {
+        let d = trail(2);
+        interrupted(d.path(), "x");
+        interrupted(d.path(), "y");
+        let v = verify(d.path()).unwrap();
+        assert!(v.intact && v.unvouched.is_empty(), "{v:?}");
+        append(d.path(), "ann", "search", json!({"query": "z"})).unwrap();
+        let v = verify(d.path()).unwrap();
+        assert!(
+            v.intact && v.unvouched.is_empty() && v.notes.is_empty(),
+            "{v:?}"
+        );
+        let events: Vec<String> = read(d.path())
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event)
+            .collect();
+        assert!(!events.contains(&GAP_EVENT.to_string()), "{events:?}");
+        assert_eq!(events.len(), 6);
+    }
+
+    /// The very first entry written and no head yet (a crash on a new matter) is an
+    /// interrupted write like any other, not a trail without a head.
+    #[test]
+    fn a_first_entry_without_its_head_is_an_interrupted_write() {
+        let d = tempfile::tempdir().unwrap();
+        let mut f = fsutil::open_append_private(&path_in(d.path())).unwrap();
+        stage(d.path(), &mut f, "ann", "search", json!({"query": "first"})).unwrap();
+        drop(f);
+        let v = verify(d.path()).unwrap();
+        assert!(v.intact && v.unvouched.is_empty(), "{v:?}");
+        assert!(v.notes[0].contains("interrupted"), "{v:?}");
+        append(d.path(), "ann", "search", json!({"query": "next"})).unwrap();
+        let v = verify(d.path()).unwrap();
+        assert!(
+            v.intact && v.unvouched.is_empty() && v.notes.is_empty(),
+            "{v:?}"
+        );
+        let events: Vec<String> = read(d.path())
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event)
+            .collect();
+        assert!(!events.contains(&GAP_EVENT.to_string()), "{events:?}");
     }
 
     fn trail(n: usize) -> tempfile::TempDir {

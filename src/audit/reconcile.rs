@@ -99,7 +99,7 @@ pub fn cross_check(matter_dir: &Path, entries: &[Entry]) -> Result<Vec<String>> 
         if !introduced.contains(k.as_str()) {
             problems.push(format!(
                 "audit.keys lists key {} that no audit-key entry introduced",
-                &k[..k.len().min(16)]
+                k.chars().take(16).collect::<String>()
             ));
         }
     }

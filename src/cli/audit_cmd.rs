@@ -155,7 +155,10 @@ fn verify(ctx: &Ctx, dir: &std::path::Path, anchors: &[String]) -> Result<i32> {
         if v.intact {
             println!("audit trail intact: {} entries; head {}", v.entries, v.head);
             match &v.signed_by {
-                Some(k) => println!("head signed by key {}", &k[..16.min(k.len())]),
+                Some(k) => println!(
+                    "head signed by key {}",
+                    k.chars().take(16).collect::<String>()
+                ),
                 None => println!("head unsigned"),
             }
             if !anchors.is_empty() {

@@ -458,3 +458,29 @@ fn heads_signed_by_each_others_keys_are_not_gaps_but_a_forged_one_is() {
         assert!(out.contains("signature does not match"), "{out}");
     }
 }
+
+/// A writer whose signing key cannot be read writes nothing: an unsigned head could not be told
+/// from a forged one. The trail stays as it was and verifies.
+#[test]
+fn a_command_without_a_usable_signing_key_writes_nothing() {
+    let (tmp, m) = matter();
+    let bad = tmp.path().join("bad.key");
+    std::fs::write(&bad, "not a key\n").unwrap();
+    let before = trail_lines(&m);
+    let o = bin()
+        .env("VERBATIM_AUDIT_KEY", &bad)
+        .arg("--matter")
+        .arg(&m)
+        .args(["search", "hello"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("cannot sign the audit trail"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("match"), "{}", stdout(&o));
+    assert_eq!(trail_lines(&m), before);
+    assert_eq!(verify_code(&m).0, 0);
+}

@@ -166,8 +166,11 @@ pub fn begin(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Res
     let path = path_in(matter_dir);
     let mut file = fsutil::open_append_private(&path)?;
     file.lock().context("cannot lock the audit trail")?;
-    // One key for every entry of this command (reading it derives its public half).
-    let key = anchor::SigningKey::load_or_create().ok();
+    // One key for every entry of this command (reading it derives its public half). Without
+    // one the head would be unsigned, which `verify` cannot tell from a forged head: refuse.
+    let key = Some(anchor::SigningKey::load_or_create().context(
+        "cannot sign the audit trail: set $VERBATIM_AUDIT_KEY to a key file, or move a damaged key aside to have a new one made",
+    )?);
     let staged = (|| {
         // A torn last line (a crash or a full disk mid-write) is cut off and kept aside first,
         // so the trail's end is whole.
@@ -322,7 +325,7 @@ fn seal(
             Some(k.public_hex()),
             Some(k.sign_hex(&anchor::head_message(seq, &hash))),
         ),
-        // No usable key (no config directory): the head is unsigned, and verify says so.
+        // No key: the head is unsigned, and verify says so (`begin` refuses to get here).
         None => (None, None),
     };
     let head = Head {

@@ -766,6 +766,20 @@ mod tests {
         p.staged = None;
     }
 
+    /// Appends an entry; then the trail verifies with nothing unvouched, no note and no gap
+    /// entry. Returns the trail's events.
+    fn next_write_leaves_it_clean(dir: &Path) -> Vec<String> {
+        append(dir, "ann", "search", json!({"query": "next"})).unwrap();
+        let v = verify(dir).unwrap();
+        assert!(
+            v.intact && v.unvouched.is_empty() && v.notes.is_empty(),
+            "{v:?}"
+        );
+        let events: Vec<String> = read(dir).unwrap().into_iter().map(|e| e.event).collect();
+        assert!(!events.contains(&GAP_EVENT.to_string()), "{events:?}");
+        events
+    }
+
     /// Two commands stopped in a row, then one that finishes: nothing is a gap, nothing is
     /// unvouched, the trail is intact.
     #[test]
@@ -775,18 +789,7 @@ mod tests {
         interrupted(d.path(), "y");
         let v = verify(d.path()).unwrap();
         assert!(v.intact && v.unvouched.is_empty(), "{v:?}");
-        append(d.path(), "ann", "search", json!({"query": "z"})).unwrap();
-        let v = verify(d.path()).unwrap();
-        assert!(
-            v.intact && v.unvouched.is_empty() && v.notes.is_empty(),
-            "{v:?}"
-        );
-        let events: Vec<String> = read(d.path())
-            .unwrap()
-            .into_iter()
-            .map(|e| e.event)
-            .collect();
-        assert!(!events.contains(&GAP_EVENT.to_string()), "{events:?}");
+        let events = next_write_leaves_it_clean(d.path());
         assert_eq!(events.len(), 6);
     }
 
@@ -801,18 +804,7 @@ mod tests {
         let v = verify(d.path()).unwrap();
         assert!(v.intact && v.unvouched.is_empty(), "{v:?}");
         assert!(v.notes[0].contains("interrupted"), "{v:?}");
-        append(d.path(), "ann", "search", json!({"query": "next"})).unwrap();
-        let v = verify(d.path()).unwrap();
-        assert!(
-            v.intact && v.unvouched.is_empty() && v.notes.is_empty(),
-            "{v:?}"
-        );
-        let events: Vec<String> = read(d.path())
-            .unwrap()
-            .into_iter()
-            .map(|e| e.event)
-            .collect();
-        assert!(!events.contains(&GAP_EVENT.to_string()), "{events:?}");
+        next_write_leaves_it_clean(d.path());
     }
 
     fn trail(n: usize) -> tempfile::TempDir {

@@ -84,6 +84,14 @@ pub fn open_append_private(path: &Path) -> Result<File> {
         .map_err(|e| open_error(e, path, "cannot open for appending"))
 }
 
+/// Opens `path` for appending and for reading back (a log whose end is checked before each
+/// write), creating it private (0600) when missing; a symlink is refused.
+pub fn open_append_read_private(path: &Path) -> Result<File> {
+    no_follow(OpenOptions::new().create(true).read(true).append(true))
+        .open(path)
+        .map_err(|e| open_error(e, path, "cannot open for appending"))
+}
+
 /// Creates (truncating) `path` as a private file; a symlink is refused.
 pub fn create_private(path: &Path) -> Result<File> {
     no_follow(OpenOptions::new().create(true).write(true).truncate(true))

@@ -1,13 +1,22 @@
 //! The `verbatim` command: a thin front-end over the library.
 
+mod allocator;
 mod cli;
 
 use std::io::Write;
 
-// Import allocates and frees many small strings on several threads; mimalloc does that
-// markedly faster than the system allocator.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: allocator::Allocator = allocator::Allocator;
+
+/// Chooses the allocator for this command line before anything is allocated (`allocator`).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static CHOOSE_ALLOCATOR: unsafe extern "C" fn(
+    std::ffi::c_int,
+    *const *const std::ffi::c_char,
+    *const *const std::ffi::c_char,
+) = allocator::choose;
 
 /// Runs before `main` and before the first allocation (the runtime's own, for the main
 /// thread's name): the allocator's first arena would otherwise come in transparent huge pages,

@@ -88,17 +88,16 @@ pub(super) enum Standing {
     Gap(Value),
 }
 
-/// How the head stands to the trail: `last_two` are the trail's last two complete lines,
+/// How `head` (as found on disk) stands to the trail: `last_two` are the trail's last two complete lines,
 /// newest first; `keys` the matter's listed keys; `own` this writer's key (one that has none
 /// writes unsigned heads itself, and `verify` reports those already). A head whose signature
 /// does not vouch for it is a gap however it stands.
 pub(super) fn standing(
-    matter_dir: &Path,
+    head: Option<&Head>,
     last_two: (Option<&[u8]>, Option<&[u8]>),
     keys: &[String],
     own: Option<&anchor::SigningKey>,
 ) -> Result<Standing> {
-    let head = read(matter_dir);
     let end = match last_two.0 {
         Some(line) => {
             #[derive(Deserialize)]
@@ -113,7 +112,7 @@ pub(super) fn standing(
         }
         None => None,
     };
-    let why = match (&head, &end) {
+    let why = match (head, &end) {
         (None, None) => return Ok(Standing::Covers),
         (None, Some((1, _))) if last_two.1.is_none() => {
             return Ok(Standing::Interrupted { seq: 1 });
@@ -232,4 +231,42 @@ pub(super) fn check_gap(
         })?),
     };
     check(head.as_ref(), hashes, keys, Some(lineno))
+}
+
+/// Reads back the endorsement of a key introduced by the `lineno`th entry (an `audit-key`
+/// entry; `keys` are those the chain introduced before it): the head found when the key was
+/// introduced, signed by one of those keys and naming an entry before this one as the chain
+/// still holds it. So a key cannot be slipped into a chain rewritten before the point its
+/// endorsement names. `Ok((entry, key))` when it vouches for the new key; `Err(why)` if not.
+pub(super) fn check_endorsement(
+    data: &serde_json::Map<String, Value>,
+    lineno: u64,
+    hashes: &[String],
+    keys: &[String],
+) -> Result<(u64, String), String> {
+    let head: Head = match data.get("endorsement") {
+        None | Some(Value::Null) => {
+            return Err(
+                "no key introduced before it signed for it (the entry was written while audit.head was missing, by a verbatim that did not endorse keys yet, or forged)".to_string(),
+            );
+        }
+        Some(v) => serde_json::from_value(v.clone())
+            .map_err(|e| format!("its endorsement is unreadable: {e}"))?,
+    };
+    if head.seq == 0 || head.seq >= lineno {
+        return Err(format!(
+            "its endorsement names entry {}, not an entry before it",
+            head.seq
+        ));
+    }
+    if hashes[head.seq as usize - 1] != head.hash {
+        return Err(format!(
+            "its endorsement names entry {} with a different hash: the chain before the key was rewritten",
+            head.seq
+        ));
+    }
+    if let Some(fault) = head.signature_fault(keys, None) {
+        return Err(format!("its endorsement does not vouch for it: {fault}"));
+    }
+    Ok((head.seq, head.key.unwrap_or_default()))
 }

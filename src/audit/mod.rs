@@ -163,89 +163,40 @@ impl Drop for Pending {
 /// Writes an entry under the trail's exclusive lock, which is held until the returned
 /// [`Pending`] is committed.
 pub fn begin(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Result<Pending> {
-    let path = path_in(matter_dir);
-    let mut file = fsutil::open_append_private(&path)?;
+    let (mut file, key) = lock_with_key(matter_dir)?;
+    let staged = recover(matter_dir, &mut file, &key, reviewer)
+        .and_then(|next| stage_at(&mut file, next, reviewer, event, data));
+    pending(matter_dir, file, key, staged)
+}
+
+/// The trail's file, opened and locked, and this user's key. Without a key the head would be
+/// unsigned, which `verify` cannot tell from a forged head: refuse before writing anything.
+fn lock_with_key(matter_dir: &Path) -> Result<(File, anchor::SigningKey)> {
+    let file = fsutil::open_append_read_private(&path_in(matter_dir))?;
     file.lock().context("cannot lock the audit trail")?;
-    // One key for every entry of this command (reading it derives its public half). Without
-    // one the head would be unsigned, which `verify` cannot tell from a forged head: refuse.
-    let key = Some(anchor::SigningKey::load_or_create().context(
-        "cannot sign the audit trail: set $VERBATIM_AUDIT_KEY to a key file, or move a damaged key aside to have a new one made",
-    )?);
-    let staged = (|| {
-        // A torn last line (a crash or a full disk mid-write) is cut off and kept aside first,
-        // so the trail's end is whole.
-        let torn = set_aside_torn_tail(matter_dir)?;
-        let keys = known_keys(matter_dir)?;
-        // A head that does not cover the trail is recorded before anything else, so the head
-        // this command signs does not vouch silently for what none did (see [`head`]).
-        let (last, before) = last_lines(&path)?;
-        match head::standing(
-            matter_dir,
-            (last.as_deref(), before.as_deref()),
-            &keys,
-            key.as_ref(),
-        )? {
-            head::Standing::Covers => {}
-            head::Standing::Interrupted { seq } => {
-                if let Some(line) = &last {
-                    seal(matter_dir, &mut file, key.as_ref(), seq, line)?;
-                }
-            }
-            head::Standing::Gap(gap) => {
-                write_entry(
-                    matter_dir,
-                    &mut file,
-                    key.as_ref(),
-                    reviewer,
-                    GAP_EVENT,
-                    gap,
-                )?;
-            }
+    // One key for every entry of this command (reading it derives its public half).
+    match anchor::SigningKey::load_or_create() {
+        Ok(key) => Ok((file, key)),
+        Err(e) => {
+            let _ = file.unlock();
+            Err(e.context(
+                "cannot sign the audit trail: set $VERBATIM_AUDIT_KEY to a key file, or move a damaged key aside to have a new one made",
+            ))
         }
-        // That a torn line was set aside is itself the next entry, so no later command fails
-        // on it and nothing is hidden.
-        if let Some(mut torn) = torn {
-            torn["head_before"] = serde_json::json!(
-                head::read(matter_dir).map(|h| serde_json::json!({"seq": h.seq, "hash": h.hash}))
-            );
-            write_entry(
-                matter_dir,
-                &mut file,
-                key.as_ref(),
-                reviewer,
-                "audit-torn-tail",
-                torn,
-            )?;
-        }
-        // A key signs heads only after the chain has recorded it.
-        if let Some(k) = &key {
-            let public = k.public_hex();
-            if !keys.contains(&public) {
-                write_entry(
-                    matter_dir,
-                    &mut file,
-                    key.as_ref(),
-                    reviewer,
-                    "audit-key",
-                    serde_json::json!({"key": public}),
-                )?;
-                let mut f = fsutil::open_append_private(&keys_path(matter_dir))?;
-                writeln!(
-                    f,
-                    "{}",
-                    serde_json::json!({"key": public, "reviewer": reviewer, "added": Utc::now()})
-                )
-                .context("cannot write audit.keys")?;
-                f.sync_data().context("cannot sync audit.keys")?;
-            }
-        }
-        stage(matter_dir, &mut file, reviewer, event, data)
-    })();
+    }
+}
+
+fn pending(
+    matter_dir: &Path,
+    file: File,
+    key: anchor::SigningKey,
+    staged: Result<(Entry, Vec<u8>)>,
+) -> Result<Pending> {
     match staged {
         Ok(staged) => Ok(Pending {
             matter_dir: matter_dir.to_path_buf(),
             file,
-            key,
+            key: Some(key),
             staged: Some(staged),
         }),
         Err(e) => {
@@ -255,6 +206,118 @@ pub fn begin(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Res
     }
 }
 
+/// The next entry's number and the hash of the line before it.
+type Next = (u64, String);
+
+/// Brings the trail's end into order before an entry is written (called with the lock held):
+/// a torn last line set aside, a head that does not cover the trail recorded, an interrupted
+/// command's entry sealed, this user's key introduced. Returns where the next entry goes.
+fn recover(
+    matter_dir: &Path,
+    file: &mut File,
+    key: &anchor::SigningKey,
+    reviewer: &str,
+) -> Result<Next> {
+    let key = Some(key);
+    // The head as found: judged against the trail's end below, and the endorsement of a key
+    // this command introduces.
+    let found = head::read(matter_dir);
+    // The trail's end, read through the locked file.
+    let (mut end, whole) = last_lines_of(file)?;
+    // A torn last line (a crash or a full disk mid-write) is cut off and kept aside first,
+    // so the trail's end is whole.
+    let torn = if whole {
+        None
+    } else {
+        let torn = set_aside_torn_tail(matter_dir)?;
+        end = last_lines_of(file)?.0;
+        torn
+    };
+    let keys = known_keys(matter_dir)?;
+    // A head that does not cover the trail is recorded before anything else, so the head
+    // this command signs does not vouch silently for what none did (see [`head`]).
+    let (last, before) = end;
+    // The newest entry written here, if any: the next one follows it.
+    let mut wrote: Option<(Entry, Vec<u8>)> = None;
+    match head::standing(
+        found.as_ref(),
+        (last.as_deref(), before.as_deref()),
+        &keys,
+        key,
+    )? {
+        head::Standing::Covers => {}
+        head::Standing::Interrupted { seq } => {
+            if let Some(line) = &last {
+                seal(matter_dir, file, key, seq, line)?;
+            }
+        }
+        head::Standing::Gap(gap) => {
+            wrote = Some(write_entry(
+                matter_dir, file, key, reviewer, GAP_EVENT, gap,
+            )?);
+        }
+    }
+    // That a torn line was set aside is itself the next entry, so no later command fails
+    // on it and nothing is hidden.
+    if let Some(mut torn) = torn {
+        torn["head_before"] = serde_json::json!(
+            head::read(matter_dir).map(|h| serde_json::json!({"seq": h.seq, "hash": h.hash}))
+        );
+        wrote = Some(write_entry(
+            matter_dir,
+            file,
+            key,
+            reviewer,
+            "audit-torn-tail",
+            torn,
+        )?);
+    }
+    // A key signs heads only after the chain has recorded it, endorsed by the head as
+    // found: signed by a key before it over the chain so far (`head::check_endorsement`).
+    if let Some(k) = key {
+        let public = k.public_hex();
+        if !keys.contains(&public) {
+            wrote = Some(write_entry(
+                matter_dir,
+                file,
+                key,
+                reviewer,
+                "audit-key",
+                serde_json::json!({"key": public, "endorsement": found}),
+            )?);
+            let mut f = fsutil::open_append_private(&keys_path(matter_dir))?;
+            writeln!(
+                f,
+                "{}",
+                serde_json::json!({"key": public, "reviewer": reviewer, "added": Utc::now()})
+            )
+            .context("cannot write audit.keys")?;
+            f.sync_data().context("cannot sync audit.keys")?;
+        }
+    }
+    match wrote {
+        Some((entry, line)) => Ok((entry.seq + 1, sha256_hex(&line))),
+        None => next_after(last.as_deref()),
+    }
+}
+
+/// Where the entry after `last` (the trail's last line, if any) goes.
+fn next_after(last: Option<&[u8]>) -> Result<Next> {
+    Ok(match last {
+        Some(line) => {
+            #[derive(Deserialize)]
+            struct Seq {
+                seq: u64,
+            }
+            let e: Seq = serde_json::from_slice(line)
+                .context("the last audit entry is unreadable; run `verbatim audit verify`")?;
+            (e.seq + 1, sha256_hex(line))
+        }
+        None => (1, GENESIS.to_string()),
+    })
+}
+
+/// Writes and seals an entry; returns it and its line.
 fn write_entry(
     matter_dir: &Path,
     file: &mut File,
@@ -262,29 +325,26 @@ fn write_entry(
     reviewer: &str,
     event: &str,
     data: Value,
-) -> Result<Entry> {
-    let (entry, line) = stage(matter_dir, file, reviewer, event, data)?;
+) -> Result<(Entry, Vec<u8>)> {
+    let (entry, line) = stage(file, reviewer, event, data)?;
     seal(matter_dir, file, key, entry.seq, &line)?;
-    Ok(entry)
+    Ok((entry, line))
 }
 
 /// Writes the next entry of the chain (not yet synced); returns it and its line.
-fn stage(
-    matter_dir: &Path,
+fn stage(file: &mut File, reviewer: &str, event: &str, data: Value) -> Result<(Entry, Vec<u8>)> {
+    let next = next_after(last_lines_of(file)?.0.0.as_deref())?;
+    stage_at(file, next, reviewer, event, data)
+}
+
+/// Writes entry `next` of the chain (not yet synced); returns it and its line.
+fn stage_at(
     file: &mut File,
+    (seq, prev): Next,
     reviewer: &str,
     event: &str,
     data: Value,
 ) -> Result<(Entry, Vec<u8>)> {
-    let path = path_in(matter_dir);
-    let (seq, prev) = match last_lines(&path)?.0 {
-        Some(line) => {
-            let e: Entry = serde_json::from_slice(&line)
-                .context("the last audit entry is unreadable; run `verbatim audit verify`")?;
-            (e.seq + 1, sha256_hex(&line))
-        }
-        None => (1, GENESIS.to_string()),
-    };
     let data = match data {
         Value::Object(m) => m,
         Value::Null => Map::new(),
@@ -384,36 +444,69 @@ fn set_aside_torn_tail(matter_dir: &Path) -> Result<Option<Value>> {
 type LastTwo = (Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// The last two complete lines of `path` (without their newlines), newest first.
+#[cfg(test)]
 fn last_lines(path: &Path) -> Result<LastTwo> {
-    let Some(mut f) = fsutil::open_read(path)? else {
-        return Ok((None, None));
-    };
+    match fsutil::open_read(path)? {
+        Some(f) => Ok(last_lines_of(&f)?.0),
+        None => Ok((None, None)),
+    }
+}
+
+/// The last two lines of an open file, newest first, and whether it ends with a newline (if
+/// not, its last line is torn and left out). Read with positioned reads, so an appending
+/// handle can be read too.
+fn last_lines_of(f: &File) -> Result<(LastTwo, bool)> {
     let len = f.metadata().context("cannot stat the audit trail")?.len();
     if len == 0 {
-        return Ok((None, None));
+        return Ok(((None, None), true));
     }
-    let mut tail = Vec::new();
     let mut window = 4096u64;
     loop {
         let start = len.saturating_sub(window);
-        f.seek(SeekFrom::Start(start))
-            .context("cannot read the audit trail")?;
-        tail.clear();
-        f.read_to_end(&mut tail)
-            .context("cannot read the audit trail")?;
-        let body = tail.strip_suffix(b"\n").unwrap_or(&tail);
+        let mut tail = vec![0u8; (len - start) as usize];
+        read_exact_at(f, &mut tail, start).context("cannot read the audit trail")?;
+        let whole = tail.last() == Some(&b'\n');
+        // A torn last line is left out: the lines are those before it.
+        let tail = if whole {
+            &tail[..]
+        } else {
+            match memchr::memrchr(b'\n', &tail) {
+                Some(i) => &tail[..=i],
+                None if start == 0 => return Ok(((None, None), false)),
+                None => {
+                    window *= 4;
+                    continue;
+                }
+            }
+        };
+        let found = |two: LastTwo| Ok((two, whole));
+        let body = tail.strip_suffix(b"\n").unwrap_or(tail);
         if let Some(i) = memchr::memrchr(b'\n', body) {
             let last = body[i + 1..].to_vec();
             if let Some(j) = memchr::memrchr(b'\n', &body[..i]) {
-                return Ok((Some(last), Some(body[j + 1..i].to_vec())));
+                return found((Some(last), Some(body[j + 1..i].to_vec())));
             }
             if start == 0 {
-                return Ok((Some(last), Some(body[..i].to_vec())));
+                return found((Some(last), Some(body[..i].to_vec())));
             }
         } else if start == 0 {
-            return Ok((Some(body.to_vec()), None));
+            return found((Some(body.to_vec()), None));
         }
         window *= 4;
+    }
+}
+
+/// Fills `buf` from `offset` of `f`.
+fn read_exact_at(f: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        let mut f = f.try_clone()?;
+        f.seek(SeekFrom::Start(offset))?;
+        f.read_exact(buf)
     }
 }
 
@@ -490,6 +583,25 @@ pub struct Verdict {
     /// Worth knowing, not a break: a torn last line awaiting the next write, torn lines
     /// set aside before.
     pub notes: Vec<String>,
+    /// Every key the chain introduced, in order: compare them with the reviewers' own keys
+    /// (`verbatim audit key`): a chain rewritten wholesale shows as a first key no reviewer
+    /// holds.
+    pub keys: Vec<TrailKey>,
+}
+
+/// A signing key as the chain introduced it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrailKey {
+    /// Ed25519 public key (hex).
+    pub key: String,
+    /// The `audit-key` entry that introduced it, and its reviewer.
+    pub entry: u64,
+    pub reviewer: String,
+    /// The key before it that signed for it, over which entry; `None` for the first key.
+    pub endorsed_by: Option<String>,
+    pub endorsed_entry: Option<u64>,
+    /// Why nothing vouches for the key, when nothing does (not a break: the verdict is 2).
+    pub problem: Option<String>,
 }
 
 impl Verdict {
@@ -540,6 +652,7 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
         unaccounted: Vec::new(),
         unvouched: Vec::new(),
         notes: Vec::new(),
+        keys: Vec::new(),
     };
     // Appends always end with a newline; an unterminated last line is an interrupted write
     // (set aside by the next write) when audit.head still names the entry before it.
@@ -606,7 +719,27 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
             }
             if e.event == "audit-key"
                 && let Some(k) = e.data.get("key").and_then(Value::as_str)
+                && !keys_introduced.iter().any(|known| known == k)
             {
+                let mut key = TrailKey {
+                    key: k.to_string(),
+                    entry: lineno,
+                    reviewer: e.reviewer.clone(),
+                    endorsed_by: None,
+                    endorsed_entry: None,
+                    problem: None,
+                };
+                // The first key is taken on trust; every later one needs a key before it.
+                if !keys_introduced.is_empty() {
+                    match head::check_endorsement(&e.data, lineno, &hashes, &keys_introduced) {
+                        Ok((entry, by)) => {
+                            key.endorsed_entry = Some(entry);
+                            key.endorsed_by = Some(by);
+                        }
+                        Err(why) => key.problem = Some(why),
+                    }
+                }
+                v.keys.push(key);
                 keys_introduced.push(k.to_string());
             }
             v.head = sha256_hex(line);
@@ -757,6 +890,14 @@ mod tests {
                 last_lines(&p).unwrap(),
                 (Some(lc.clone().into_bytes()), None)
             );
+            // A torn line after them is left out, and said to be there.
+            let torn = "t".repeat(c);
+            std::fs::write(&p, format!("{la}\n{lb}\n{torn}")).unwrap();
+            let f = std::fs::File::open(&p).unwrap();
+            let ((last, before), whole) = last_lines_of(&f).unwrap();
+            assert!(!whole);
+            assert_eq!(last.unwrap(), lb.as_bytes(), "{a} {b} {c}");
+            assert_eq!(before.unwrap(), la.as_bytes(), "{a} {b} {c}");
         }
     }
 
@@ -798,8 +939,8 @@ mod tests {
     #[test]
     fn a_first_entry_without_its_head_is_an_interrupted_write() {
         let d = tempfile::tempdir().unwrap();
-        let mut f = fsutil::open_append_private(&path_in(d.path())).unwrap();
-        stage(d.path(), &mut f, "ann", "search", json!({"query": "first"})).unwrap();
+        let mut f = fsutil::open_append_read_private(&path_in(d.path())).unwrap();
+        stage(&mut f, "ann", "search", json!({"query": "first"})).unwrap();
         drop(f);
         let v = verify(d.path()).unwrap();
         assert!(v.intact && v.unvouched.is_empty(), "{v:?}");

@@ -38,9 +38,23 @@ enum AuditCommand {
     /// Print a signed checkpoint of the trail (entry count, head hash, time) to keep outside
     /// this machine: mail it, print it, file it. `verify --anchor` checks the trail against it.
     Anchor,
+    /// Print this user's signing key (its public half, made on first use): compare it with the
+    /// keys `verify` lists.
+    Key,
 }
 
 pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<i32> {
+    if let Some(AuditCommand::Key) = &args.command {
+        let key = audit::anchor::SigningKey::load_or_create()?;
+        let path = audit::anchor::SigningKey::path().unwrap_or_default();
+        if ctx.json {
+            print_json(&serde_json::json!({"key": key.public_hex(), "file": path}))?;
+        } else {
+            println!("{}", key.public_hex());
+            eprintln!("note: the private half is in {}", path.display());
+        }
+        return Ok(0);
+    }
     let dir = ctx.matter_dir()?;
     verbatim::matter::Matter::open(&dir)?;
     match &args.command {
@@ -60,7 +74,7 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<i32> {
             }
             return Ok(0);
         }
-        None => {}
+        Some(AuditCommand::Key) | None => {}
     }
     let since = match &args.since {
         Some(d) => Some(
@@ -170,6 +184,7 @@ fn verify(ctx: &Ctx, dir: &std::path::Path, anchors: &[String]) -> Result<i32> {
                     u.from, u.to, u.why
                 );
             }
+            print_keys(&v.keys);
         } else {
             println!(
                 "audit trail BROKEN at entry {}: {}",
@@ -185,9 +200,49 @@ fn verify(ctx: &Ctx, dir: &std::path::Path, anchors: &[String]) -> Result<i32> {
         }
     }
     // 2: the chain is whole, but some of it no signature vouches for.
-    Ok(match (v.intact, v.unvouched.is_empty()) {
+    let vouched = v.unvouched.is_empty() && v.keys.iter().all(|k| k.problem.is_none());
+    Ok(match (v.intact, vouched) {
         (false, _) => 1,
         (true, false) => 2,
         (true, true) => 0,
     })
+}
+
+/// The keys the chain introduced, this user's marked: a wholesale rewrite shows as a first key
+/// no reviewer holds, or a reviewer's key missing.
+fn print_keys(keys: &[audit::TrailKey]) {
+    let own = audit::anchor::SigningKey::path()
+        .filter(|p| p.exists())
+        .and_then(|p| audit::anchor::SigningKey::load_or_create_at(&p).ok())
+        .map(|k| k.public_hex());
+    let short = |k: &str| k.chars().take(16).collect::<String>();
+    println!("keys (compare with each reviewer's `verbatim audit key`):");
+    for k in keys {
+        let how = match (&k.endorsed_by, k.endorsed_entry) {
+            (Some(by), Some(at)) => format!("signed for by key {} over entry {at}", short(by)),
+            _ if k.problem.is_none() => "the first key".to_string(),
+            _ => "NOT vouched for (below)".to_string(),
+        };
+        let mine = if own.as_deref() == Some(k.key.as_str()) {
+            "  (this user's key)"
+        } else {
+            ""
+        };
+        println!(
+            "  {}  introduced at entry {} by {}; {how}{mine}",
+            short(&k.key),
+            k.entry,
+            k.reviewer
+        );
+    }
+    for k in keys {
+        if let Some(why) = &k.problem {
+            println!(
+                "KEY NOT VOUCHED FOR: key {} introduced at entry {} by {}: {why}",
+                short(&k.key),
+                k.entry,
+                k.reviewer
+            );
+        }
+    }
 }

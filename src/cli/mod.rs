@@ -449,6 +449,25 @@ pub fn run() -> i32 {
 mod tests {
     use super::*;
 
+    /// The commands that start on the system allocator are the quick parser's, and every
+    /// global option that takes a value is known to the allocator's reading of the command line.
+    #[test]
+    fn the_allocator_knows_the_quick_commands() {
+        let quick = QuickCli::command();
+        let names: Vec<&str> = quick.get_subcommands().map(|c| c.get_name()).collect();
+        assert_eq!(names, crate::allocator::QUICK_COMMANDS);
+        for arg in quick
+            .get_arguments()
+            .filter(|a| a.get_action().takes_values())
+        {
+            let long = format!("--{}", arg.get_long().expect("global options are long"));
+            assert!(
+                crate::allocator::is_quick([long.as_bytes(), b"x", b"search"]),
+                "{long} takes a value the allocator's reading does not skip"
+            );
+        }
+    }
+
     /// The quick parser is the whole tree's parser for its commands: same names, aliases and
     /// arguments (each compared whole), same global options; so a command line it accepts
     /// means what it means to the whole tree.

@@ -115,6 +115,12 @@ impl ConvIndex {
 
     /// Opens an existing index read-only; an absent index is an error.
     pub fn open(dir: &Path) -> Result<ConvIndex> {
+        Self::open_sized(dir, None)
+    }
+
+    /// As [`ConvIndex::open`]; `docs` is how many conversations the index is expected to
+    /// hold, when known (see [`ConvIndex::from_index`]).
+    fn open_sized(dir: &Path, docs: Option<u64>) -> Result<ConvIndex> {
         if !dir.join("meta.json").exists() {
             bail!(
                 "no conversations have been imported into this matter yet (no index at {}); run `verbatim import FILE` first",
@@ -123,7 +129,7 @@ impl ConvIndex {
         }
         let index = Index::open_in_dir(dir)
             .with_context(|| format!("cannot open index {}", dir.display()))?;
-        Self::from_index(index)
+        Self::from_index_sized(index, docs)
     }
 
     /// Opens the index of a matter from its index directories: one, or a sharded matter's
@@ -132,16 +138,22 @@ impl ConvIndex {
     /// been checked to belong to it.
     pub fn open_matter(matter: &crate::matter::Matter) -> Result<ConvIndex> {
         matter.check_shards()?;
-        ConvIndex::open_all(&matter.index_dirs())
+        // The matter's record of its imports says how large the index is before it is read.
+        let imported = matter.meta.sources.iter().map(|s| s.imported).sum();
+        ConvIndex::open_all_sized(&matter.index_dirs(), Some(imported))
     }
 
     pub fn open_all(dirs: &[std::path::PathBuf]) -> Result<ConvIndex> {
+        Self::open_all_sized(dirs, None)
+    }
+
+    fn open_all_sized(dirs: &[std::path::PathBuf], docs: Option<u64>) -> Result<ConvIndex> {
         match dirs {
-            [one] => Self::open(one),
+            [one] => Self::open_sized(one, docs),
             many => {
                 let union = shard_union::ShardUnion::open(many)?;
                 let index = Index::open(union).context("cannot open the shards as one index")?;
-                Self::from_index(index)
+                Self::from_index_sized(index, docs)
             }
         }
     }
@@ -156,7 +168,14 @@ impl ConvIndex {
         Self::from_index(index)
     }
 
-    fn from_index(mut index: Index) -> Result<ConvIndex> {
+    fn from_index(index: Index) -> Result<ConvIndex> {
+        Self::from_index_sized(index, None)
+    }
+
+    /// `docs`: the conversations the index is expected to hold. When that is enough for
+    /// searches on every core, the threads are set up before the reader is opened; otherwise
+    /// the reader's count decides, and a large index is opened a second time with them.
+    fn from_index_sized(mut index: Index, docs: Option<u64>) -> Result<ConvIndex> {
         analyzer::register(&index);
         let fields = Fields::from_schema(&index.schema()).context(
             "the index does not have the expected fields; it was built by an incompatible version",
@@ -169,27 +188,33 @@ impl ConvIndex {
                 .try_into()
                 .context("cannot open an index reader")
         };
-        let mut reader = open_reader(&index)?;
         // Searches run over the segments on every core: a heavy query (a phrase of common
         // words over ten million conversations) is bound by one core's speed otherwise. A
-        // small index answers before threads would start and hand work over. The size is read
-        // from the reader just opened (reading the index's metadata again costs a quick command
-        // more than the second reader costs a large index).
+        // small index answers before threads would start and hand work over.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = |index: &mut Index| -> Result<()> {
+            if cores > 1 {
+                index
+                    .set_multithread_executor(cores.min(MAX_SEARCH_THREADS))
+                    .context("cannot start the search threads")?;
+            }
+            Ok(())
+        };
+        let expected_large = docs.is_some_and(|d| d >= PARALLEL_SEARCH_DOCS);
+        if expected_large {
+            threads(&mut index)?;
+        }
+        let mut reader = open_reader(&index)?;
+        // Without a count beforehand, the reader's decides (reading the index's metadata again
+        // costs a quick command more than a second reader costs a large index).
         let docs: u64 = reader
             .searcher()
             .segment_readers()
             .iter()
             .map(|s| u64::from(s.max_doc()))
             .sum();
-        let cores = if docs >= PARALLEL_SEARCH_DOCS {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            1
-        };
-        if cores > 1 {
-            index
-                .set_multithread_executor(cores.min(MAX_SEARCH_THREADS))
-                .context("cannot start the search threads")?;
+        if !expected_large && docs >= PARALLEL_SEARCH_DOCS && cores > 1 {
+            threads(&mut index)?;
             // The searchers carry the index they were opened from, executor and all.
             reader = open_reader(&index)?;
         }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 use tantivy::Searcher;
-use tantivy::directory::CompositeFile;
-use tantivy::index::{SegmentComponent, SegmentId};
+use tantivy::directory::{CompositeFile, Directory};
+use tantivy::index::SegmentId;
 use tantivy::schema::Field;
 
 /// Per segment, the fields with postings.
@@ -41,12 +41,17 @@ fn has_postings(postings: &tantivy::directory::FileSlice) -> bool {
     postings.len() > 8
 }
 
-/// The fields with postings of every searchable segment of the searcher's index.
+/// The fields with postings of every segment the searcher reads. Each segment's postings file
+/// is opened by name (as tantivy names it: the segment's id and `.idx`), so the index's
+/// metadata is not read again.
 fn segment_fields(searcher: &Searcher) -> Option<Vec<(SegmentId, Vec<Field>)>> {
     let schema = searcher.schema();
+    let directory = searcher.index().directory();
     let mut out = Vec::new();
-    for segment in searcher.index().searchable_segments().ok()? {
-        let postings = segment.open_read(SegmentComponent::Postings).ok()?;
+    for reader in searcher.segment_readers() {
+        let id = reader.segment_id();
+        let name = format!("{}.idx", id.uuid_string());
+        let postings = directory.open_read(std::path::Path::new(&name)).ok()?;
         let composite = CompositeFile::open(&postings).ok()?;
         let fields = schema
             .fields()
@@ -54,7 +59,36 @@ fn segment_fields(searcher: &Searcher) -> Option<Vec<(SegmentId, Vec<Field>)>> {
             .map(|(f, _)| f)
             .filter(|f| composite.open_read(*f).is_some_and(|p| has_postings(&p)))
             .collect();
-        out.push((segment.id(), fields));
+        out.push((id, fields));
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{STORED, Schema, TEXT};
+    use tantivy::{Index, TantivyDocument};
+
+    /// A field no document has is not held, one some document has is, and the segments are
+    /// found by name (an unreadable segment would answer yes for both).
+    #[test]
+    fn a_field_without_postings_is_not_held() {
+        let mut b = Schema::builder();
+        let said = b.add_text_field("said", TEXT | STORED);
+        let never = b.add_text_field("never", TEXT);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for batch in 0..2 {
+            let mut d = TantivyDocument::default();
+            d.add_text(said, format!("words of batch {batch}"));
+            w.add_document(d).unwrap();
+            w.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        assert!(segment_fields(&searcher).is_some());
+        assert!(holds(&searcher, said));
+        assert!(!holds(&searcher, never));
+    }
 }

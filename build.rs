@@ -18,6 +18,7 @@ use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=CC");
     let linux_gnu = std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
         && std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu");
     let native = std::env::var("HOST") == std::env::var("TARGET");
@@ -28,12 +29,14 @@ fn main() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
     if let Some(eh) = static_unwinder() {
+        // Found again if the compiler is upgraded and the archive moves.
+        println!("cargo:rerun-if-changed={eh}");
         let dir =
             PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("unwind");
         std::fs::create_dir_all(&dir).expect("cannot create the unwinder's link directory");
         std::fs::write(
             dir.join("libgcc_s.so"),
-            format!("/* the unwinder, linked statically (see build.rs) */\nINPUT({eh})\n"),
+            format!("/* the unwinder, linked statically (see build.rs) */\nINPUT(\"{eh}\")\n"),
         )
         .expect("cannot write the unwinder's linker script");
         println!("cargo:rustc-link-search=native={}", dir.display());

@@ -23,15 +23,18 @@ static CHOICE: AtomicU8 = AtomicU8::new(UNDECIDED);
 
 /// The commands that run on the system allocator: `cli::QuickCommand`'s (a unit test there pins
 /// the two lists together).
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
 pub const QUICK_COMMANDS: &[&str] = &[
     "search", "show", "stats", "tag", "untag", "note", "undo", "tags", "history",
 ];
 
 /// Global options that take a value as the next argument.
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
 const OPTIONS_WITH_VALUE: &[&str] = &["--matter", "--reviewer", "--scheduler", "--tls"];
 
 /// Whether a command line names a quick command. The first word that is not an option, or the
 /// value of one, is the command; a misread costs speed, never correctness.
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
 pub fn is_quick<'a>(args: impl IntoIterator<Item = &'a [u8]>) -> bool {
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -123,6 +126,7 @@ unsafe impl GlobalAlloc for Allocator {
 ///
 /// # Safety
 /// `argv` holds `argc` pointers to NUL-terminated strings, as the C runtime passes them.
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
 pub unsafe extern "C" fn choose(
     argc: c_int,
     argv: *const *const c_char,

@@ -219,8 +219,7 @@ fn recover(
     reviewer: &str,
 ) -> Result<Next> {
     let key = Some(key);
-    // The head as found: judged against the trail's end below, and the endorsement of a key
-    // this command introduces.
+    // The head as found, judged against the trail's end below.
     let found = head::read(matter_dir);
     // The trail's end, read through the locked file.
     let (mut end, whole) = last_lines_of(file)?;
@@ -272,8 +271,7 @@ fn recover(
             torn,
         )?);
     }
-    // A key signs heads only after the chain has recorded it, endorsed by the head as
-    // found: signed by a key before it over the chain so far (`head::check_endorsement`).
+    // A key signs heads only after the chain has recorded it.
     if let Some(k) = key {
         let public = k.public_hex();
         if !keys.contains(&public) {
@@ -283,7 +281,7 @@ fn recover(
                 key,
                 reviewer,
                 "audit-key",
-                serde_json::json!({"key": public, "endorsement": found}),
+                serde_json::json!({"key": public}),
             )?);
             let mut f = fsutil::open_append_private(&keys_path(matter_dir))?;
             writeln!(
@@ -305,11 +303,7 @@ fn recover(
 fn next_after(last: Option<&[u8]>) -> Result<Next> {
     Ok(match last {
         Some(line) => {
-            #[derive(Deserialize)]
-            struct Seq {
-                seq: u64,
-            }
-            let e: Seq = serde_json::from_slice(line)
+            let e: Entry = serde_json::from_slice(line)
                 .context("the last audit entry is unreadable; run `verbatim audit verify`")?;
             (e.seq + 1, sha256_hex(line))
         }
@@ -584,8 +578,8 @@ pub struct Verdict {
     /// set aside before.
     pub notes: Vec<String>,
     /// Every key the chain introduced, in order: compare them with the reviewers' own keys
-    /// (`verbatim audit key`): a chain rewritten wholesale shows as a first key no reviewer
-    /// holds.
+    /// (`verbatim audit key`). A chain rewritten wholesale under a key of its own verifies, but
+    /// its key shows here, and no reviewer holds it.
     pub keys: Vec<TrailKey>,
 }
 
@@ -597,11 +591,6 @@ pub struct TrailKey {
     /// The `audit-key` entry that introduced it, and its reviewer.
     pub entry: u64,
     pub reviewer: String,
-    /// The key before it that signed for it, over which entry; `None` for the first key.
-    pub endorsed_by: Option<String>,
-    pub endorsed_entry: Option<u64>,
-    /// Why nothing vouches for the key, when nothing does (not a break: the verdict is 2).
-    pub problem: Option<String>,
 }
 
 impl Verdict {
@@ -721,25 +710,19 @@ pub fn verify(matter_dir: &Path) -> Result<Verdict> {
                 && let Some(k) = e.data.get("key").and_then(Value::as_str)
                 && !keys_introduced.iter().any(|known| known == k)
             {
-                let mut key = TrailKey {
+                // A second key under a reviewer's name is worth a look: a new machine, or a
+                // key slipped into a rewritten chain.
+                if let Some(earlier) = v.keys.iter().find(|t| t.reviewer == e.reviewer) {
+                    v.notes.push(format!(
+                        "entry {lineno}: {} introduced a second signing key (the first at entry {}); unless they changed machines or keys, ask them",
+                        e.reviewer, earlier.entry
+                    ));
+                }
+                v.keys.push(TrailKey {
                     key: k.to_string(),
                     entry: lineno,
                     reviewer: e.reviewer.clone(),
-                    endorsed_by: None,
-                    endorsed_entry: None,
-                    problem: None,
-                };
-                // The first key is taken on trust; every later one needs a key before it.
-                if !keys_introduced.is_empty() {
-                    match head::check_endorsement(&e.data, lineno, &hashes, &keys_introduced) {
-                        Ok((entry, by)) => {
-                            key.endorsed_entry = Some(entry);
-                            key.endorsed_by = Some(by);
-                        }
-                        Err(why) => key.problem = Some(why),
-                    }
-                }
-                v.keys.push(key);
+                });
                 keys_introduced.push(k.to_string());
             }
             v.head = sha256_hex(line);

@@ -138,8 +138,14 @@ impl ConvIndex {
     /// been checked to belong to it.
     pub fn open_matter(matter: &crate::matter::Matter) -> Result<ConvIndex> {
         matter.check_shards()?;
-        // The matter's record of its imports says how large the index is before it is read.
-        let imported = matter.meta.sources.iter().map(|s| s.imported).sum();
+        // The matter's record of its imports says how large the index is before it is read
+        // (an archive's record counts its members again: a hint that errs large only starts
+        // search threads a smaller index would not need).
+        let imported = matter
+            .meta
+            .sources
+            .iter()
+            .fold(0u64, |n, s| n.saturating_add(s.imported));
         ConvIndex::open_all_sized(&matter.index_dirs(), Some(imported))
     }
 

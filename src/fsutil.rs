@@ -79,15 +79,17 @@ fn open_error(e: std::io::Error, path: &Path, what: &str) -> anyhow::Error {
 
 /// Opens `path` for appending, creating it private (0600) when missing; a symlink is refused.
 pub fn open_append_private(path: &Path) -> Result<File> {
-    no_follow(OpenOptions::new().create(true).append(true))
-        .open(path)
-        .map_err(|e| open_error(e, path, "cannot open for appending"))
+    open_append(path, false)
 }
 
 /// Opens `path` for appending and for reading back (a log whose end is checked before each
 /// write), creating it private (0600) when missing; a symlink is refused.
 pub fn open_append_read_private(path: &Path) -> Result<File> {
-    no_follow(OpenOptions::new().create(true).read(true).append(true))
+    open_append(path, true)
+}
+
+fn open_append(path: &Path, read: bool) -> Result<File> {
+    no_follow(OpenOptions::new().create(true).read(read).append(true))
         .open(path)
         .map_err(|e| open_error(e, path, "cannot open for appending"))
 }

@@ -88,15 +88,14 @@ pub(super) enum Standing {
     Gap(Value),
 }
 
-/// How `head` (as found on disk) stands to the trail: `last_two` are the trail's last two complete lines,
-/// newest first; `keys` the matter's listed keys; `own` this writer's key (one that has none
-/// writes unsigned heads itself, and `verify` reports those already). A head whose signature
-/// does not vouch for it is a gap however it stands.
+/// How `head` (as found on disk) stands to the trail: `last_two` are the trail's last two
+/// complete lines, newest first; `keys` the matter's listed keys; `own` this writer's key. A
+/// head whose signature does not vouch for it is a gap however it stands.
 pub(super) fn standing(
     head: Option<&Head>,
     last_two: (Option<&[u8]>, Option<&[u8]>),
     keys: &[String],
-    own: Option<&anchor::SigningKey>,
+    own: &anchor::SigningKey,
 ) -> Result<Standing> {
     let end = match last_two.0 {
         Some(line) => {
@@ -128,7 +127,7 @@ pub(super) fn standing(
                 } else {
                     "audit.head does not name the trail's last entry"
                 }
-            } else if own.is_some() && h.signature_fault(keys, own).is_some() {
+            } else if h.signature_fault(keys, Some(own)).is_some() {
                 "audit.head's signature does not vouch for it"
             } else if one_short {
                 return Ok(Standing::Interrupted { seq: *n });

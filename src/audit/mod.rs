@@ -125,7 +125,7 @@ pub fn append(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Re
 pub struct Pending {
     matter_dir: PathBuf,
     file: File,
-    key: Option<anchor::SigningKey>,
+    key: anchor::SigningKey,
     staged: Option<(Entry, Vec<u8>)>,
 }
 
@@ -143,7 +143,7 @@ impl Pending {
         let result = seal(
             &self.matter_dir,
             &mut self.file,
-            self.key.as_ref(),
+            &self.key,
             entry.seq,
             &line,
         );
@@ -196,7 +196,7 @@ fn pending(
         Ok(staged) => Ok(Pending {
             matter_dir: matter_dir.to_path_buf(),
             file,
-            key: Some(key),
+            key,
             staged: Some(staged),
         }),
         Err(e) => {
@@ -218,7 +218,6 @@ fn recover(
     key: &anchor::SigningKey,
     reviewer: &str,
 ) -> Result<Next> {
-    let key = Some(key);
     // The head as found, judged against the trail's end below.
     let found = head::read(matter_dir);
     // The trail's end, read through the locked file.
@@ -272,26 +271,24 @@ fn recover(
         )?);
     }
     // A key signs heads only after the chain has recorded it.
-    if let Some(k) = key {
-        let public = k.public_hex();
-        if !keys.contains(&public) {
-            wrote = Some(write_entry(
-                matter_dir,
-                file,
-                key,
-                reviewer,
-                "audit-key",
-                serde_json::json!({"key": public}),
-            )?);
-            let mut f = fsutil::open_append_private(&keys_path(matter_dir))?;
-            writeln!(
-                f,
-                "{}",
-                serde_json::json!({"key": public, "reviewer": reviewer, "added": Utc::now()})
-            )
-            .context("cannot write audit.keys")?;
-            f.sync_data().context("cannot sync audit.keys")?;
-        }
+    let public = key.public_hex();
+    if !keys.contains(&public) {
+        wrote = Some(write_entry(
+            matter_dir,
+            file,
+            key,
+            reviewer,
+            "audit-key",
+            serde_json::json!({"key": public}),
+        )?);
+        let mut f = fsutil::open_append_private(&keys_path(matter_dir))?;
+        writeln!(
+            f,
+            "{}",
+            serde_json::json!({"key": public, "reviewer": reviewer, "added": Utc::now()})
+        )
+        .context("cannot write audit.keys")?;
+        f.sync_data().context("cannot sync audit.keys")?;
     }
     match wrote {
         Some((entry, line)) => Ok((entry.seq + 1, sha256_hex(&line))),
@@ -315,7 +312,7 @@ fn next_after(last: Option<&[u8]>) -> Result<Next> {
 fn write_entry(
     matter_dir: &Path,
     file: &mut File,
-    key: Option<&anchor::SigningKey>,
+    key: &anchor::SigningKey,
     reviewer: &str,
     event: &str,
     data: Value,
@@ -368,25 +365,17 @@ fn stage_at(
 fn seal(
     matter_dir: &Path,
     file: &mut File,
-    key: Option<&anchor::SigningKey>,
+    key: &anchor::SigningKey,
     seq: u64,
     line: &[u8],
 ) -> Result<()> {
     file.sync_data().context("cannot sync the audit trail")?;
     let hash = sha256_hex(line);
-    let (key, sig) = match key {
-        Some(k) => (
-            Some(k.public_hex()),
-            Some(k.sign_hex(&anchor::head_message(seq, &hash))),
-        ),
-        // No key: the head is unsigned, and verify says so (`begin` refuses to get here).
-        None => (None, None),
-    };
     let head = Head {
         seq,
+        sig: Some(key.sign_hex(&anchor::head_message(seq, &hash))),
         hash,
-        key,
-        sig,
+        key: Some(key.public_hex()),
     };
     fsutil::write_atomic(
         &head::path(matter_dir),

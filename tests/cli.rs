@@ -502,3 +502,43 @@ fn a_field_first_held_by_a_later_import_is_searched() {
     assert!(page.contains("prompted"), "{page}");
     assert!(page.contains("«obey»"), "{page}");
 }
+
+/// The binary is linked to start quickly (`build.rs`): GCC's unwinder is linked in instead of
+/// `libgcc_s.so.1` loaded at every start, and relative relocations are packed where glibc reads
+/// them. (That panics still unwind through it is tested by the review interface's faults.)
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_binary_loads_no_libgcc_s_and_packs_its_relocations() {
+    use std::process::Command;
+    let Ok(out) = Command::new("readelf")
+        .args(["-d", env!("CARGO_BIN_EXE_verbatim")])
+        .output()
+    else {
+        eprintln!("skipped: no readelf");
+        return;
+    };
+    let dynamic = String::from_utf8_lossy(&out.stdout);
+    assert!(dynamic.contains("libc.so"), "{dynamic}");
+    let static_unwinder = Command::new("cc")
+        .arg("-print-file-name=libgcc_eh.a")
+        .output()
+        .is_ok_and(|o| {
+            std::path::Path::new(String::from_utf8_lossy(&o.stdout).trim()).is_absolute()
+        });
+    if static_unwinder {
+        assert!(!dynamic.contains("libgcc_s"), "{dynamic}");
+    }
+    let glibc = Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let version: Vec<u32> = glibc
+        .trim_start_matches("glibc ")
+        .split('.')
+        .map(|p| p.parse().unwrap_or(0))
+        .collect();
+    if version.len() >= 2 && (version[0], version[1]) >= (2, 36) {
+        assert!(dynamic.contains("(RELR)"), "{dynamic}");
+    }
+}

@@ -18,6 +18,7 @@
 //!
 //! Then whole processes: `/bin/true`, `verbatim --version` and `verbatim search WORD` (to its
 //! first result and to its exit), VERBATIM_BENCH_SPAWNS times each (default 40), on this matter
+//! on a copy of it compacted (`verbatim compact`, kept as target/bench-data/real-N-compacted),
 //! and on one of VERBATIM_BENCH_SMALL real conversations (default 20,000). VERBATIM_BENCH_BINS
 //! names the binaries to start instead of this build (paths separated by spaces, run in turn):
 //! `VERBATIM_BENCH_BINS=target/release/verbatim` times the release build as users get it.
@@ -317,15 +318,22 @@ fn main() {
         return;
     }
 
-    // Whole processes, on this matter (its pages cached by the runs above) and on a small one.
+    // Whole processes, on this matter (its pages cached by the runs above), on a copy of it
+    // compacted, and on a small one.
     let small_n = env_u64("VERBATIM_BENCH_SMALL", 20_000);
     let small = real_matter(small_n, &pool);
+    let compacted = compacted_copy(&dir);
     let runs = env_u64("VERBATIM_BENCH_SPAWNS", 40) as usize;
     let bins = binaries();
     println!("## A whole `verbatim search` process, {runs} runs each (medians)\n");
     println!("| process | time | against /bin/true |");
     println!("|---|---|---|");
-    for (i, (matter, size)) in [(&dir, n), (&small, small_n)].into_iter().enumerate() {
+    let matters = [
+        (&dir, format!("{n} conversations")),
+        (&compacted, format!("{n} conversations, compacted")),
+        (&small, format!("{small_n} conversations")),
+    ];
+    for (i, (matter, size)) in matters.into_iter().enumerate() {
         let (base, per_bin) = processes(matter, runs, &bins);
         if i == 0 {
             println!("| `/bin/true` (baseline) | {base:.2} ms | 1.00 |");
@@ -343,15 +351,51 @@ fn main() {
                 );
             }
             println!(
-                "| `verbatim search`{who}, {size} conversations (light words, top 20): first result | {first:.2} ms | {:.2} |",
+                "| `verbatim search`{who}, {size} (light words, top 20): first result | {first:.2} ms | {:.2} |",
                 first / base
             );
             println!(
-                "| `verbatim search`{who}, {size} conversations: exit, audit entry synced | {whole:.2} ms | {:.2} |",
+                "| `verbatim search`{who}, {size}: exit, audit entry synced | {whole:.2} ms | {:.2} |",
                 whole / base
             );
         }
     }
+}
+
+/// A copy of the matter at `dir` with its index compacted by this build's `verbatim compact`
+/// (kept beside it as `<dir>-compacted`); prints how long the compaction took.
+fn compacted_copy(dir: &Path) -> PathBuf {
+    let out = PathBuf::from(format!("{}-compacted", dir.display()));
+    if out.join(".complete").exists() {
+        return out;
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    let ok = Command::new("cp")
+        .arg("-a")
+        .arg(dir)
+        .arg(&out)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "cannot copy {} to {}", dir.display(), out.display());
+    let t = Instant::now();
+    let done = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .arg("--matter")
+        .arg(&out)
+        .args(["--quiet", "compact"])
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "compact: {}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    eprintln!(
+        "{} in {:.1} s",
+        String::from_utf8_lossy(&done.stdout).trim(),
+        t.elapsed().as_secs_f64()
+    );
+    std::fs::write(out.join(".complete"), b"").unwrap();
+    out
 }
 
 /// The binaries whose processes are timed: `$VERBATIM_BENCH_BINS` (paths separated by spaces,

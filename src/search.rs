@@ -107,12 +107,27 @@ struct Compiled {
     searcher: tantivy::Searcher,
     query: Box<dyn tantivy::query::Query>,
     budget: Budget,
+    /// Search threads started for this query alone (see [`ConvIndex::threads_for`]); `None`:
+    /// the index's own executor.
+    threads: Option<tantivy::Executor>,
 }
 
 impl Compiled {
     /// Runs the query; a query stopped by its budget fails with the budget's reason.
     fn run<C: tantivy::collector::Collector>(&self, collector: &C) -> Result<C::Fruit> {
-        self.searcher.search(&*self.query, collector).map_err(|e| {
+        let result = match &self.threads {
+            Some(threads) => {
+                let scoring = if collector.requires_scoring() {
+                    tantivy::query::EnableScoring::enabled_from_searcher(&self.searcher)
+                } else {
+                    tantivy::query::EnableScoring::disabled_from_searcher(&self.searcher)
+                };
+                self.searcher
+                    .search_with_executor(&*self.query, collector, threads, scoring)
+            }
+            None => self.searcher.search(&*self.query, collector),
+        };
+        result.map_err(|e| {
             self.budget
                 .explain(anyhow::Error::new(e).context("search failed"))
         })
@@ -127,10 +142,12 @@ fn compiled(index: &ConvIndex, lookups: Lookups, node: &Node) -> Result<Compiled
         .with_budget(budget.clone())
         .with_matter(lookups.matter_dir);
     let query = query::compile::compile(node, &env)?;
+    let threads = index.threads_for(&searcher, &*query)?;
     Ok(Compiled {
         searcher,
         query,
         budget,
+        threads,
     })
 }
 

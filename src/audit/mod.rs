@@ -39,6 +39,11 @@ pub struct Entry {
     pub data: Map<String, Value>,
     /// SHA-256 (hex) of the previous line's bytes.
     pub prev: String,
+    /// The journal `seq` of the newest coding entry up to and including this one (0: none
+    /// yet), carried from entry to entry so that the trail's last line alone answers
+    /// [`last_coding_seq`]. Absent from entries written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coded: Option<u64>,
 }
 
 pub fn path_in(matter_dir: &Path) -> PathBuf {
@@ -60,13 +65,25 @@ pub fn known_keys(matter_dir: &Path) -> Result<Vec<String>> {
 }
 
 /// The journal `seq` of the newest coding entry of the trail, if any. Every command that
-/// opens the matter asks (to find coding that missed the trail), so the trail is read from
-/// its end, a chunk at a time, and only coding lines are parsed.
+/// opens the matter asks (to find coding that missed the trail): the last whole line says,
+/// in its `coded`; a trail whose last line predates that field is read from its end, a chunk
+/// at a time, parsing only coding lines.
 fn last_coding_seq(matter_dir: &Path) -> Result<Option<u64>> {
-    const CHUNK: u64 = 1 << 20;
-    let Some(mut f) = fsutil::open_read(&path_in(matter_dir))? else {
+    let Some(f) = fsutil::open_read(&path_in(matter_dir))? else {
         return Ok(None);
     };
+    if let Some(last) = last_lines_of(&f)?.0.0
+        && let Ok(e) = serde_json::from_slice::<Entry>(&last)
+        && let Some(coded) = e.coded
+    {
+        return Ok((coded > 0).then_some(coded));
+    }
+    scan_coding_seq(f)
+}
+
+/// [`last_coding_seq`] for a trail whose last line does not carry `coded`.
+fn scan_coding_seq(mut f: File) -> Result<Option<u64>> {
+    const CHUNK: u64 = 1 << 20;
     let mut end = f.metadata().context("cannot stat the audit trail")?.len();
     // Bytes of a line cut by the chunk's start, joined to the chunk before.
     let mut carry: Vec<u8> = Vec::new();
@@ -165,7 +182,7 @@ impl Drop for Pending {
 pub fn begin(matter_dir: &Path, reviewer: &str, event: &str, data: Value) -> Result<Pending> {
     let (mut file, key) = lock_with_key(matter_dir)?;
     let staged = recover(matter_dir, &mut file, &key, reviewer)
-        .and_then(|next| stage_at(&mut file, next, reviewer, event, data));
+        .and_then(|next| stage_at(matter_dir, &mut file, next, reviewer, event, data));
     pending(matter_dir, file, key, staged)
 }
 
@@ -206,8 +223,25 @@ fn pending(
     }
 }
 
-/// The next entry's number and the hash of the line before it.
-type Next = (u64, String);
+/// Where the next entry goes.
+struct Next {
+    seq: u64,
+    /// The hash of the line before it.
+    prev: String,
+    /// The `coded` of the entry before it (`None`: that entry predates the field).
+    coded: Option<u64>,
+}
+
+impl Next {
+    /// After `entry`, whose line is `line`.
+    fn after(entry: &Entry, line: &[u8]) -> Next {
+        Next {
+            seq: entry.seq + 1,
+            prev: sha256_hex(line),
+            coded: entry.coded,
+        }
+    }
+}
 
 /// Brings the trail's end into order before an entry is written (called with the lock held):
 /// a torn last line set aside, a head that does not cover the trail recorded, an interrupted
@@ -291,7 +325,7 @@ fn recover(
         f.sync_data().context("cannot sync audit.keys")?;
     }
     match wrote {
-        Some((entry, line)) => Ok((entry.seq + 1, sha256_hex(&line))),
+        Some((entry, line)) => Ok(Next::after(&entry, &line)),
         None => next_after(last.as_deref()),
     }
 }
@@ -302,9 +336,13 @@ fn next_after(last: Option<&[u8]>) -> Result<Next> {
         Some(line) => {
             let e: Entry = serde_json::from_slice(line)
                 .context("the last audit entry is unreadable; run `verbatim audit verify`")?;
-            (e.seq + 1, sha256_hex(line))
+            Next::after(&e, line)
         }
-        None => (1, GENESIS.to_string()),
+        None => Next {
+            seq: 1,
+            prev: GENESIS.to_string(),
+            coded: Some(0),
+        },
     })
 }
 
@@ -317,21 +355,28 @@ fn write_entry(
     event: &str,
     data: Value,
 ) -> Result<(Entry, Vec<u8>)> {
-    let (entry, line) = stage(file, reviewer, event, data)?;
+    let (entry, line) = stage(matter_dir, file, reviewer, event, data)?;
     seal(matter_dir, file, key, entry.seq, &line)?;
     Ok((entry, line))
 }
 
 /// Writes the next entry of the chain (not yet synced); returns it and its line.
-fn stage(file: &mut File, reviewer: &str, event: &str, data: Value) -> Result<(Entry, Vec<u8>)> {
+fn stage(
+    matter_dir: &Path,
+    file: &mut File,
+    reviewer: &str,
+    event: &str,
+    data: Value,
+) -> Result<(Entry, Vec<u8>)> {
     let next = next_after(last_lines_of(file)?.0.0.as_deref())?;
-    stage_at(file, next, reviewer, event, data)
+    stage_at(matter_dir, file, next, reviewer, event, data)
 }
 
 /// Writes entry `next` of the chain (not yet synced); returns it and its line.
 fn stage_at(
+    matter_dir: &Path,
     file: &mut File,
-    (seq, prev): Next,
+    next: Next,
     reviewer: &str,
     event: &str,
     data: Value,
@@ -345,13 +390,22 @@ fn stage_at(
             m
         }
     };
+    // A coding entry is the newest coding entry; any other carries its predecessor's.
+    let coded = match data.get("seq").and_then(Value::as_u64) {
+        Some(seq) if crate::review::Action::is_coding_name(event) => seq,
+        _ => match next.coded {
+            Some(c) => c,
+            None => last_coding_seq(matter_dir)?.unwrap_or(0),
+        },
+    };
     let entry = Entry {
-        seq,
+        seq: next.seq,
         time: Utc::now(),
         reviewer: reviewer.to_string(),
         event: event.to_string(),
         data,
-        prev,
+        prev: next.prev,
+        coded: Some(coded),
     };
     let line = serde_json::to_vec(&entry).context("cannot serialise audit entry")?;
     let mut bytes = line.clone();
@@ -912,12 +966,59 @@ mod tests {
     fn a_first_entry_without_its_head_is_an_interrupted_write() {
         let d = tempfile::tempdir().unwrap();
         let mut f = fsutil::open_append_read_private(&path_in(d.path())).unwrap();
-        stage(&mut f, "ann", "search", json!({"query": "first"})).unwrap();
+        stage(d.path(), &mut f, "ann", "search", json!({"query": "first"})).unwrap();
         drop(f);
         let v = verify(d.path()).unwrap();
         assert!(v.intact && v.unvouched.is_empty(), "{v:?}");
         assert!(v.notes[0].contains("interrupted"), "{v:?}");
         next_write_leaves_it_clean(d.path());
+    }
+
+    /// Every entry carries the newest coding entry's journal `seq`, so the last line answers
+    /// alone however many searches followed the coding; a trail written before the field
+    /// was kept is read back as before, and the next entry carries what that found.
+    #[test]
+    fn the_newest_coding_seq_is_carried_to_the_last_line() {
+        let d = tempfile::tempdir().unwrap();
+        assert_eq!(last_coding_seq(d.path()).unwrap(), None);
+        append(d.path(), "ann", "search", json!({"query": "a"})).unwrap();
+        assert_eq!(last_coding_seq(d.path()).unwrap(), None);
+        append(d.path(), "ann", "tag", json!({"seq": 7, "value": "hot"})).unwrap();
+        for i in 0..3 {
+            append(d.path(), "bob", "search", json!({"query": i})).unwrap();
+        }
+        let entries = read(d.path()).unwrap();
+        let coded: Vec<_> = entries.iter().map(|e| e.coded).collect();
+        // The second reviewer's key entry carries it too.
+        assert!(coded.iter().skip(2).all(|c| *c == Some(7)), "{coded:?}");
+        assert_eq!(last_coding_seq(d.path()).unwrap(), Some(7));
+        // The last line is what is read: an answer that only it holds is the answer.
+        let text = std::fs::read_to_string(path_in(d.path())).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let last = lines.pop().unwrap().replace("\"coded\":7", "\"coded\":9");
+        lines.push(last);
+        std::fs::write(path_in(d.path()), lines.join("\n") + "\n").unwrap();
+        assert_eq!(last_coding_seq(d.path()).unwrap(), Some(9));
+        // Lines without the field (an older trail) are read back from the end.
+        let old = tempfile::tempdir().unwrap();
+        let line = |seq: u64, event: &str, data: Value| {
+            serde_json::to_string(&json!({"seq": seq, "time": "2026-01-01T00:00:00Z",
+                "reviewer": "ann", "event": event, "data": data, "prev": "0"}))
+            .unwrap()
+        };
+        let text = [
+            line(1, "tag", json!({"seq": 3, "value": "hot"})),
+            line(2, "search", json!({"query": "x"})),
+        ]
+        .join("\n")
+            + "\n";
+        std::fs::write(path_in(old.path()), text).unwrap();
+        assert_eq!(last_coding_seq(old.path()).unwrap(), Some(3));
+        let mut f = fsutil::open_append_read_private(&path_in(old.path())).unwrap();
+        let (e, _) = stage(old.path(), &mut f, "ann", "search", json!({})).unwrap();
+        assert_eq!(e.coded, Some(3));
+        let (e, _) = stage(old.path(), &mut f, "ann", "undo", json!({"seq": 4})).unwrap();
+        assert_eq!(e.coded, Some(4));
     }
 
     fn trail(n: usize) -> tempfile::TempDir {

@@ -177,6 +177,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         }
         return Ok(exit_code(&summary));
     }
+    if summary.imported > 0 && !ctx.quiet && !ctx.json {
+        suggest_compact(&dir);
+    }
     // Near-duplicate groups, once built, follow the matter: the new conversations are
     // compared (only they are read) and the groups written again.
     if summary.imported > 0
@@ -186,6 +189,25 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         super::groups_cmd::update_after_import(ctx)?;
     }
     Ok(exit_code(&summary))
+}
+
+/// An index left in more segments than a search has threads is worth compacting once the
+/// production is in: say so.
+fn suggest_compact(dir: &std::path::Path) {
+    let Ok(matter) = verbatim::matter::Matter::open(dir) else {
+        return;
+    };
+    let segments: usize = matter
+        .index_dirs()
+        .iter()
+        .filter_map(|d| verbatim::index::compact::segments(d).ok())
+        .sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if segments > cores {
+        eprintln!(
+            "note: the index is in {segments} segments; `verbatim compact` merges them into {cores} (one per core) so that searches open fewer files, once every production is imported"
+        );
+    }
 }
 
 /// Conversations per round of an import on a cluster (`$VERBATIM_CLUSTER_IMPORT_ROUND`, or

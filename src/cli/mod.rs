@@ -3,6 +3,7 @@
 mod audit_cmd;
 mod batch_cmd;
 mod cluster_cmd;
+mod compact_cmd;
 mod conflicts_cmd;
 mod demo_cmd;
 mod designation_cmd;
@@ -204,6 +205,10 @@ enum Command {
     Audit(audit_cmd::AuditArgs),
     /// Counts: conversations, messages, models, dates, sources, rejects.
     Stats,
+    /// Merge the index's segments into one per core (`--segments N`), so that searches open
+    /// fewer files: run once a production is imported. Ctrl-C or a kill leaves the index as
+    /// it was.
+    Compact(compact_cmd::CompactArgs),
     /// Shards: `shard split --shards N` splits the matter's conversations into N self-contained
     /// shard matters, read as one index by every other command.
     Shard(shard_cmd::ShardArgs),
@@ -357,6 +362,7 @@ pub fn run() -> i32 {
     let quick = command.as_ref().is_some_and(Command::is_quick);
     if quick {
         verbatim::index::read_each_conversation_once();
+        verbatim::index::search_threads_on_demand();
     }
     if !quick {
         huge_pages(true);
@@ -406,6 +412,7 @@ pub fn run() -> i32 {
         Some(Command::Designation(a)) => designation_cmd::run(&ctx, a),
         Some(Command::Productions(a)) => productions_cmd::run(&ctx, a),
         Some(Command::Shard(a)) => shard_cmd::run(&ctx, a),
+        Some(Command::Compact(a)) => compact_cmd::run(&ctx, a),
         Some(Command::Sample(a)) => sample_cmd::run(&ctx, a),
         Some(Command::Qc(a)) => sample_cmd::qc(&ctx, a),
         Some(Command::Estimate(a)) => estimate_cmd::run(&ctx, a),

@@ -53,7 +53,7 @@ pub struct Ingest {
 
 /// Where an import writes: indexes on this machine, or shards on a cluster.
 pub(crate) enum Sink<'a> {
-    Local(Target),
+    Local(Box<Target>),
     Remote(Remote<'a>),
 }
 
@@ -76,7 +76,7 @@ impl<'a> Sink<'a> {
         let Some(shards) = remote else {
             let (target, payload) = Target::open(matter, opts)?;
             let table = super::dedupe::table_from_index(&target.view)?;
-            return Ok((Sink::Local(target), table, payload));
+            return Ok((Sink::Local(Box::new(target)), table, payload));
         };
         let n = shards.shards();
         if opts.shards.is_some_and(|want| want != n) {

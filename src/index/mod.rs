@@ -2,6 +2,7 @@
 
 pub mod analyzer;
 pub mod common_grams;
+pub mod compact;
 pub mod document;
 pub mod merge;
 pub mod presence;
@@ -10,7 +11,7 @@ pub mod sentences;
 pub mod shard_union;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
 use tantivy::directory::MmapDirectory;
@@ -26,7 +27,21 @@ pub struct ConvIndex {
     reader: IndexReader,
     /// How the text fields were analysed, and whether boundary marks are indexed.
     mode: (analyzer::TextMode, bool),
+    /// A large index opened by a quick command: its search threads, started by the first
+    /// query heavy enough to use them (see [`search_threads_on_demand`]).
+    on_demand: Option<std::sync::Arc<OnDemandThreads>>,
 }
+
+/// Search threads not started until a query needs them.
+struct OnDemandThreads {
+    threads: usize,
+    executor: std::sync::OnceLock<tantivy::Executor>,
+}
+
+/// Postings a query reads (a word's documents; four times for a word whose positions are
+/// read) below which it runs on the calling thread: about a millisecond of work, less than
+/// starting the search threads costs.
+const ON_DEMAND_POSTINGS: u64 = 50_000;
 
 /// Segments with more documents than this are not merged further.
 pub const MAX_MERGED_DOCS: usize = 200_000;
@@ -66,6 +81,55 @@ const PARALLEL_SEARCH_DOCS: u64 = 200_000;
 
 /// Search threads at most (a workstation's cores; more gain little over tens of segments).
 const MAX_SEARCH_THREADS: usize = 16;
+
+/// The index's writer (tantivy's lock keeps a second one out, with an error that says so).
+fn open_writer(index: &Index, settings: WriterSettings) -> Result<tantivy::IndexWriter> {
+    let threads = settings.resolved_threads();
+    // tantivy needs at least ~15 MB per thread.
+    let memory = settings.memory_bytes.max(threads * (16 << 20));
+    index
+        .writer_with_num_threads(threads, memory)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => {
+                anyhow::anyhow!("another process is writing to this index (is an import running?)")
+            }
+            other => anyhow::Error::new(other).context("cannot open the index writer"),
+        })
+}
+
+/// Whether `query` reads postings enough to be worth the search threads ([`ON_DEMAND_POSTINGS`]);
+/// `doc_freq` counts a word's documents. A query that names no word, or a word whose count
+/// cannot be read, is taken to read everything.
+fn worth_threads(
+    query: &dyn tantivy::query::Query,
+    doc_freq: &dyn Fn(&tantivy::Term) -> tantivy::Result<u64>,
+) -> bool {
+    let mut postings = 0u64;
+    let mut words = 0usize;
+    let mut failed = false;
+    query.query_terms(&mut |term, positions| {
+        words += 1;
+        match doc_freq(term) {
+            Ok(n) => {
+                postings = postings.saturating_add(if positions { n.saturating_mul(4) } else { n })
+            }
+            Err(_) => failed = true,
+        }
+    });
+    words == 0 || failed || postings >= ON_DEMAND_POSTINGS
+}
+
+/// Whether indexes opened from now start their search threads only for a heavy query.
+static THREADS_ON_DEMAND: AtomicBool = AtomicBool::new(false);
+
+/// For a process that runs one query or a few (a quick command): a large index opened after
+/// this starts its search threads when a query's postings are enough to keep them busy
+/// ([`ConvIndex::threads_for`]), instead of before its reader opens. Starting them costs a
+/// quick search of a million conversations about a fifth of a millisecond, and a light
+/// query (a rare word) is answered before they would have taken their share.
+pub fn search_threads_on_demand() {
+    THREADS_ON_DEMAND.store(true, Ordering::Relaxed);
+}
 
 /// Decompressed blocks of stored conversations each segment keeps (see
 /// [`read_each_conversation_once`]).
@@ -206,8 +270,9 @@ impl ConvIndex {
             }
             Ok(())
         };
+        let on_demand = THREADS_ON_DEMAND.load(Ordering::Relaxed);
         let expected_large = docs.is_some_and(|d| d >= PARALLEL_SEARCH_DOCS);
-        if expected_large {
+        if expected_large && !on_demand {
             threads(&mut index)?;
         }
         let mut reader = open_reader(&index)?;
@@ -219,7 +284,14 @@ impl ConvIndex {
             .iter()
             .map(|s| u64::from(s.max_doc()))
             .sum();
-        if !expected_large && docs >= PARALLEL_SEARCH_DOCS && cores > 1 {
+        let large = docs >= PARALLEL_SEARCH_DOCS && cores > 1;
+        let on_demand = (on_demand && large).then(|| {
+            std::sync::Arc::new(OnDemandThreads {
+                threads: cores.min(MAX_SEARCH_THREADS),
+                executor: std::sync::OnceLock::new(),
+            })
+        });
+        if on_demand.is_none() && !expected_large && large {
             threads(&mut index)?;
             // The searchers carry the index they were opened from, executor and all.
             reader = open_reader(&index)?;
@@ -230,7 +302,31 @@ impl ConvIndex {
             fields,
             reader,
             mode,
+            on_demand,
         })
+    }
+
+    /// The search threads to run `query` on, when this index starts them on demand and the
+    /// query reads enough postings to use them: the sum of its words' document counts, a
+    /// word whose positions are read counted four times. A query that names no word (a
+    /// wildcard, a range, a filter alone) may read anything, so it gets them.
+    pub fn threads_for(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+    ) -> Result<Option<tantivy::Executor>> {
+        let Some(od) = &self.on_demand else {
+            return Ok(None);
+        };
+        if !worth_threads(query, &|t| searcher.doc_freq(t)) {
+            return Ok(None);
+        }
+        if let Some(e) = od.executor.get() {
+            return Ok(Some(e.clone()));
+        }
+        let e = tantivy::Executor::multi_thread(od.threads, "search-")
+            .context("cannot start the search threads")?;
+        Ok(Some(od.executor.get_or_init(|| e).clone()))
     }
 
     /// How this index's text was analysed (`import --compat`).
@@ -269,18 +365,7 @@ impl ConvIndex {
     }
 
     pub fn writer(&self, settings: WriterSettings) -> Result<tantivy::IndexWriter> {
-        let threads = settings.resolved_threads();
-        // tantivy needs at least ~15 MB per thread.
-        let memory = settings.memory_bytes.max(threads * (16 << 20));
-        let writer = self
-            .index
-            .writer_with_num_threads(threads, memory)
-            .map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
-                    "another process is writing to this index (is an import running?)"
-                ),
-                other => anyhow::Error::new(other).context("cannot open the index writer"),
-            })?;
+        let writer = open_writer(&self.index, settings)?;
         // Segments stop growing by merges at this size, so merge memory and time stay
         // bounded whatever the production's size; searches over a few dozen segments stay fast.
         writer.set_merge_policy(Box::new(merge::BoundedMergePolicy {
@@ -332,5 +417,66 @@ pub fn analyzer_of(schema: &tantivy::schema::Schema, field: tantivy::schema::Fie
             .map(|i| i.tokenizer())
             .unwrap_or_default(),
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::Term;
+    use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+    use tantivy::schema::{Field, IndexRecordOption};
+
+    fn term(w: &str) -> Term {
+        Term::from_field_text(Field::from_field_id(0), w)
+    }
+
+    /// Document counts of a made-up index: `rare` in 10, `common` in 30,000, `every` in
+    /// 900,000; `broken` cannot be read.
+    fn doc_freq(t: &Term) -> tantivy::Result<u64> {
+        match t.value().as_str() {
+            Some("rare") => Ok(10),
+            Some("common") => Ok(30_000),
+            Some("every") => Ok(900_000),
+            _ => Err(tantivy::TantivyError::InternalError("unreadable".into())),
+        }
+    }
+
+    fn word(w: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(term(w), IndexRecordOption::WithFreqs))
+    }
+
+    #[test]
+    fn only_a_query_that_reads_many_postings_starts_the_search_threads() {
+        let worth = |q: &dyn Query| worth_threads(q, &doc_freq);
+        assert!(!worth(&*word("rare")));
+        assert!(!worth(&*word("common")));
+        assert!(worth(&*word("every")));
+        // The postings of every word are summed.
+        let both = BooleanQuery::new(vec![
+            (Occur::Should, word("common")),
+            (Occur::Should, word("common")),
+        ]);
+        assert!(worth(&both));
+        // Positions are read too: a phrase weighs four times its words.
+        let phrase = PhraseQuery::new(vec![term("rare"), term("common")]);
+        assert!(worth(&phrase));
+        // A proximity query names its words the same way.
+        let near = crate::query::proximity::SpanQuery {
+            field: Field::from_field_id(0),
+            expr: crate::query::span::SpanExpr::Phrase(vec![0, 1]),
+            leaf_terms: vec![vec![term("rare")], vec![term("common")]],
+            budget: Default::default(),
+            part: "rare w/5 common".into(),
+        };
+        assert!(worth(&near));
+        let light = crate::query::proximity::SpanQuery {
+            leaf_terms: vec![vec![term("rare")], vec![term("rare")]],
+            ..near
+        };
+        assert!(!worth(&light));
+        // No word named (a filter, a wildcard), or a count not read: anything may be read.
+        assert!(worth(&AllQuery));
+        assert!(worth(&*word("broken")));
     }
 }

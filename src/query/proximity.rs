@@ -28,6 +28,13 @@ impl Query for SpanQuery {
     fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(self.clone()))
     }
+
+    /// Every word it reads, with positions (what a caller weighs its cost by).
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for t in self.leaf_terms.iter().flatten() {
+            visitor(t, true);
+        }
+    }
 }
 
 /// Sorted union of sorted lists.

@@ -261,7 +261,7 @@ fn recover(
     let torn = if whole {
         None
     } else {
-        let torn = set_aside_torn_tail(matter_dir)?;
+        let torn = set_aside_torn_tail(matter_dir, file)?;
         end = last_lines_of(file)?.0;
         torn
     };
@@ -438,42 +438,56 @@ fn seal(
 }
 
 /// Moves an unterminated last line to `audit.torn` and cuts the trail back to its last
-/// complete line; returns what the recovery entry records. Called with the lock held.
-fn set_aside_torn_tail(matter_dir: &Path) -> Result<Option<Value>> {
-    let path = path_in(matter_dir);
-    let Some(mut f) = fsutil::open_read(&path)? else {
-        return Ok(None);
-    };
-    let len = f.metadata().context("cannot stat the audit trail")?.len();
+/// complete line; returns what the recovery entry records. Called with the lock held: reads
+/// and trims `file`, the locked trail itself, not whatever its path names by now, and reads
+/// back from the end only as far as the torn line goes.
+fn set_aside_torn_tail(matter_dir: &Path, file: &File) -> Result<Option<Value>> {
+    const CHUNK: u64 = 64 << 10;
+    let len = file
+        .metadata()
+        .context("cannot stat the audit trail")?
+        .len();
     if len == 0 {
         return Ok(None);
     }
     let mut last = [0u8; 1];
-    f.seek(SeekFrom::Start(len - 1))
-        .and_then(|_| f.read_exact(&mut last))
-        .context("cannot read the audit trail")?;
+    read_exact_at(file, &mut last, len - 1).context("cannot read the audit trail")?;
     if last[0] == b'\n' {
         return Ok(None);
     }
-    let bytes = std::fs::read(&path).context("cannot read the audit trail")?;
-    let keep = memchr::memrchr(b'\n', &bytes).map(|i| i + 1).unwrap_or(0);
-    let tail = &bytes[keep..];
+    // `tail` holds the bytes from `from` to the end; read back until a newline shows.
+    let mut tail: Vec<u8> = Vec::new();
+    let mut from = len;
+    let keep = loop {
+        let lo = from.saturating_sub(CHUNK);
+        let mut chunk = vec![0u8; (from - lo) as usize];
+        read_exact_at(file, &mut chunk, lo).context("cannot read the audit trail")?;
+        let newline = memchr::memrchr(b'\n', &chunk);
+        chunk.extend_from_slice(&tail);
+        tail = chunk;
+        match newline {
+            Some(i) => {
+                tail.drain(..=i);
+                break lo + i as u64 + 1;
+            }
+            None if lo == 0 => break 0,
+            None => from = lo,
+        }
+    };
     let mut aside = fsutil::open_append_private(&matter_dir.join("audit.torn"))?;
     writeln!(
         aside,
         "{}",
-        serde_json::json!({"time": Utc::now(), "offset": keep, "bytes": String::from_utf8_lossy(tail)})
+        serde_json::json!({"time": Utc::now(), "offset": keep, "bytes": String::from_utf8_lossy(&tail)})
     )
     .context("cannot write audit.torn")?;
     aside.sync_data().context("cannot sync audit.torn")?;
-    let f = fsutil::open_rw(&path)?;
-    f.set_len(keep as u64)
-        .context("cannot trim the audit trail")?;
-    f.sync_data().context("cannot sync the audit trail")?;
+    file.set_len(keep).context("cannot trim the audit trail")?;
+    file.sync_data().context("cannot sync the audit trail")?;
     Ok(Some(serde_json::json!({
         "offset": keep,
         "bytes": tail.len(),
-        "sha256": sha256_hex(tail),
+        "sha256": sha256_hex(&tail),
     })))
 }
 
@@ -1019,6 +1033,43 @@ mod tests {
         assert_eq!(e.coded, Some(3));
         let (e, _) = stage(old.path(), &mut f, "ann", "undo", json!({"seq": 4})).unwrap();
         assert_eq!(e.coded, Some(4));
+    }
+
+    /// A torn line longer than a read-back chunk, and a trail that is one torn line, are set
+    /// aside whole; the trail is cut through the locked file, whatever its path names now.
+    #[test]
+    fn a_torn_tail_is_set_aside_whole_through_the_locked_file() {
+        let d = trail(2);
+        let whole = std::fs::read(path_in(d.path())).unwrap();
+        let torn = "x".repeat(200 << 10);
+        std::fs::write(
+            path_in(d.path()),
+            [whole.clone(), torn.clone().into_bytes()].concat(),
+        )
+        .unwrap();
+        let file = fsutil::open_append_read_private(&path_in(d.path())).unwrap();
+        // The path is made to name another file after the trail was opened and locked.
+        std::fs::rename(path_in(d.path()), d.path().join("moved.jsonl")).unwrap();
+        std::fs::write(path_in(d.path()), b"decoy").unwrap();
+        let v = set_aside_torn_tail(d.path(), &file).unwrap().unwrap();
+        assert_eq!(v["offset"], whole.len());
+        assert_eq!(v["bytes"], torn.len());
+        assert_eq!(std::fs::read(d.path().join("moved.jsonl")).unwrap(), whole);
+        assert_eq!(std::fs::read(path_in(d.path())).unwrap(), b"decoy");
+        let aside = std::fs::read_to_string(d.path().join("audit.torn")).unwrap();
+        assert!(aside.contains(&torn));
+        // Nothing torn: nothing done.
+        assert!(set_aside_torn_tail(d.path(), &file).unwrap().is_none());
+
+        let one = tempfile::tempdir().unwrap();
+        std::fs::write(path_in(one.path()), "{\"seq\":1").unwrap();
+        let file = fsutil::open_append_read_private(&path_in(one.path())).unwrap();
+        let v = set_aside_torn_tail(one.path(), &file).unwrap().unwrap();
+        assert_eq!(
+            (v["offset"].as_u64(), v["bytes"].as_u64()),
+            (Some(0), Some(8))
+        );
+        assert_eq!(std::fs::metadata(path_in(one.path())).unwrap().len(), 0);
     }
 
     fn trail(n: usize) -> tempfile::TempDir {

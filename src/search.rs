@@ -115,22 +115,37 @@ struct Compiled {
 impl Compiled {
     /// Runs the query; a query stopped by its budget fails with the budget's reason.
     fn run<C: tantivy::collector::Collector>(&self, collector: &C) -> Result<C::Fruit> {
-        let result = match &self.threads {
-            Some(threads) => {
-                let scoring = if collector.requires_scoring() {
-                    tantivy::query::EnableScoring::enabled_from_searcher(&self.searcher)
-                } else {
-                    tantivy::query::EnableScoring::disabled_from_searcher(&self.searcher)
-                };
-                self.searcher
-                    .search_with_executor(&*self.query, collector, threads, scoring)
-            }
-            None => self.searcher.search(&*self.query, collector),
-        };
-        result.map_err(|e| {
+        run_on(
+            &self.searcher,
+            &*self.query,
+            collector,
+            self.threads.as_ref(),
+        )
+        .map_err(|e| {
             self.budget
                 .explain(anyhow::Error::new(e).context("search failed"))
         })
+    }
+}
+
+/// Runs `query` on `threads` when given (see [`ConvIndex::threads_for`]), else on the
+/// index's own executor; scored as `Searcher::search` would.
+fn run_on<C: tantivy::collector::Collector>(
+    searcher: &tantivy::Searcher,
+    query: &dyn tantivy::query::Query,
+    collector: &C,
+    threads: Option<&tantivy::Executor>,
+) -> tantivy::Result<C::Fruit> {
+    match threads {
+        Some(threads) => {
+            let scoring = if collector.requires_scoring() {
+                tantivy::query::EnableScoring::enabled_from_searcher(searcher)
+            } else {
+                tantivy::query::EnableScoring::disabled_from_searcher(searcher)
+            };
+            searcher.search_with_executor(query, collector, threads, scoring)
+        }
+        None => searcher.search(query, collector),
     }
 }
 
@@ -648,9 +663,9 @@ pub fn search_lucene(index: &ConvIndex, req: &SearchRequest) -> Result<SearchRes
     let top = TopDocs::with_limit(req.limit.max(1))
         .and_offset(req.offset)
         .order_by_score();
-    let (n, docs) = searcher
-        .search(&q, &(Count, top))
-        .context("search failed")?;
+    let threads = index.threads_for(&searcher, &*q)?;
+    let (n, docs) =
+        run_on(&searcher, &*q, &(Count, top), threads.as_ref()).context("search failed")?;
     let mut hits = Vec::new();
     if req.limit > 0 {
         for (score, addr) in docs {

@@ -455,25 +455,26 @@ fn set_aside_torn_tail(matter_dir: &Path, file: &File) -> Result<Option<Value>> 
     if last[0] == b'\n' {
         return Ok(None);
     }
-    // `tail` holds the bytes from `from` to the end; read back until a newline shows.
-    let mut tail: Vec<u8> = Vec::new();
+    // Chunks read back from the end, newest first, until one holds a newline.
+    let mut chunks: Vec<Vec<u8>> = Vec::new();
     let mut from = len;
     let keep = loop {
         let lo = from.saturating_sub(CHUNK);
         let mut chunk = vec![0u8; (from - lo) as usize];
         read_exact_at(file, &mut chunk, lo).context("cannot read the audit trail")?;
         let newline = memchr::memrchr(b'\n', &chunk);
-        chunk.extend_from_slice(&tail);
-        tail = chunk;
+        if let Some(i) = newline {
+            chunk.drain(..=i);
+        }
+        chunks.push(chunk);
         match newline {
-            Some(i) => {
-                tail.drain(..=i);
-                break lo + i as u64 + 1;
-            }
+            Some(i) => break lo + i as u64 + 1,
             None if lo == 0 => break 0,
             None => from = lo,
         }
     };
+    chunks.reverse();
+    let tail = chunks.concat();
     let mut aside = fsutil::open_append_private(&matter_dir.join("audit.torn"))?;
     writeln!(
         aside,

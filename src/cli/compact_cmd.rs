@@ -15,8 +15,8 @@ use super::output::{print_json, thousands};
 
 #[derive(Args, Debug)]
 pub struct CompactArgs {
-    /// Segments to leave, at most (default: one per core, shared among a sharded matter's
-    /// shards).
+    /// Segments to leave, at most (default: one per core), shared among a sharded matter's
+    /// shards, each of which keeps at least one.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     segments: Option<u32>,
 }
@@ -30,7 +30,8 @@ pub fn run(ctx: &Ctx, args: CompactArgs) -> Result<i32> {
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let total = args.segments.map_or(cores, |n| n as usize);
-    let per_dir = total.div_ceil(dirs.len()).max(1);
+    // Shared among the shards; each keeps at least one.
+    let per_dir = (total / dirs.len()).max(1);
     // Recorded before the merges begin, so that a compaction stopped part way is on the
     // trail too.
     verbatim::audit::append(
@@ -62,7 +63,21 @@ pub fn run(ctx: &Ctx, args: CompactArgs) -> Result<i32> {
         if !quiet {
             eprintln!("merging the segments of {} ...", dir.display());
         }
-        done.push(compact::compact(dir, per_dir)?);
+        match compact::compact(dir, per_dir) {
+            Ok(c) => done.push(c),
+            Err(e) => {
+                // A refusal or a failed merge is on the trail too, not only a start.
+                merging.store(false, Ordering::Relaxed);
+                let _ = watcher.join();
+                verbatim::audit::append(
+                    &matter.dir,
+                    &ctx.reviewer,
+                    "compact-failed",
+                    json!({"index": dir.display().to_string(), "error": format!("{e:#}")}),
+                )?;
+                return Err(e);
+            }
+        }
     }
     merging.store(false, Ordering::Relaxed);
     let _ = watcher.join();

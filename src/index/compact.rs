@@ -32,7 +32,9 @@ pub struct Compacted {
 /// similar size, the largest first, each to the group with the fewest conversations so far;
 /// a group of one needs no merge.
 pub fn plan<T: Copy + Ord>(segments: &[(T, u64)], target: usize) -> Vec<Vec<T>> {
-    let target = target.max(1);
+    // More groups than segments would only be empty ones (and a huge `--segments` a huge
+    // allocation).
+    let target = target.min(segments.len()).max(1);
     let mut sorted = segments.to_vec();
     sorted.sort_by_key(|&(id, docs)| (std::cmp::Reverse(docs), id));
     let mut groups: Vec<(u64, Vec<T>)> = vec![(0, Vec::new()); target];
@@ -195,6 +197,7 @@ mod tests {
         // More groups than segments: each segment alone, nothing to merge.
         assert!(plan(&m, 20).iter().all(|g| g.len() == 1));
         assert_eq!(plan(&m, 0).len(), 1);
+        assert_eq!(plan(&m, usize::MAX).len(), 8);
         assert!(plan::<usize>(&[], 4).is_empty());
     }
 }

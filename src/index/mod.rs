@@ -109,6 +109,10 @@ fn worth_threads(
     let mut failed = false;
     query.query_terms(&mut |term, positions| {
         words += 1;
+        // Once the answer is known, a pattern's thousands of words are not looked up.
+        if failed || postings >= ON_DEMAND_POSTINGS {
+            return;
+        }
         match doc_freq(term) {
             Ok(n) => {
                 postings = postings.saturating_add(if positions { n.saturating_mul(4) } else { n })
@@ -475,6 +479,23 @@ mod tests {
             ..near
         };
         assert!(!worth(&light));
+        // An excluded clause, read whole into a bit set, names its words too.
+        let excluded = crate::query::materialized::Materialized(word("every"));
+        assert!(worth(&excluded));
+        // Once the sum is reached, the remaining words are not looked up.
+        let looked = std::cell::Cell::new(0);
+        let counting = |t: &Term| {
+            looked.set(looked.get() + 1);
+            doc_freq(t)
+        };
+        let many = BooleanQuery::new(
+            std::iter::once(word("every"))
+                .chain((0..1000).map(|_| word("rare")))
+                .map(|q| (Occur::Should, q))
+                .collect(),
+        );
+        assert!(worth_threads(&many, &counting));
+        assert_eq!(looked.get(), 1);
         // No word named (a filter, a wildcard), or a count not read: anything may be read.
         assert!(worth(&AllQuery));
         assert!(worth(&*word("broken")));

@@ -21,6 +21,11 @@ impl Query for Materialized {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(MaterializedWeight(self.0.weight(scoring)?)))
     }
+
+    /// The wrapped clause's words: its postings are read in full.
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a tantivy::Term, bool)) {
+        self.0.query_terms(visitor);
+    }
 }
 
 struct MaterializedWeight(Box<dyn Weight>);

@@ -143,7 +143,10 @@ fn compact_refuses_zero_segments_and_a_matter_without_conversations() {
     // More segments than there are is nothing to do, however many.
     let n = segments(&m).len();
     let out = run_ok(&m, &["compact", "--segments", "4294967295"]);
-    assert!(out.contains(&format!("{n} segments merged into {n} ")), "{out}");
+    assert!(
+        out.contains(&format!("{n} segments merged into {n} ")),
+        "{out}"
+    );
 }
 
 /// kill -9 at moments spread over a compaction: every search answers as before, and the next

@@ -140,6 +140,15 @@ fn compact_refuses_zero_segments_and_a_matter_without_conversations() {
     let out = run(&m, &["compact", "--segments", "0"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--segments"), "{}", stderr(&out));
+    // An index directory replaced by a symbolic link is not written through.
+    let moved = tmp.path().join("moved-index");
+    std::fs::rename(m.join("index"), &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, m.join("index")).unwrap();
+    let out = run(&m, &["compact"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("symbolic link"), "{}", stderr(&out));
+    std::fs::remove_file(m.join("index")).unwrap();
+    std::fs::rename(&moved, m.join("index")).unwrap();
     // More segments than there are is nothing to do, however many.
     let n = segments(&m).len();
     let out = run_ok(&m, &["compact", "--segments", "4294967295"]);

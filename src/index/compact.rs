@@ -106,6 +106,8 @@ pub fn segments(dir: &Path) -> Result<usize> {
 /// opened here, with no reader of its own: a reader's segments are kept from the garbage
 /// collection that removes the merged ones.
 pub fn compact(dir: &Path, target: usize) -> Result<Compacted> {
+    // A symbolic link planted for the index must not take the merges' writes elsewhere.
+    crate::fsutil::create_matter_subdir(dir)?;
     let index = tantivy::Index::open_in_dir(dir)
         .with_context(|| format!("cannot open index {}", dir.display()))?;
     let metas = index

@@ -7,6 +7,7 @@
 //! The conversations are real (../shared/data/chats: Chatbot Arena and WildChat; the bench
 //! skips with a message when they are absent): each is the turns of three real conversations
 //! drawn at random, about 6.5 KB of text, the size of a ShareGPT conversation. The matter is
+//! imported by `verbatim import` (which merges its segments into one per core at the end) and
 //! kept in target/bench-data/real-N.
 //!
 //! Raw tantivy runs the same query built directly from terms (a term in any of the five text
@@ -18,7 +19,6 @@
 //!
 //! Then whole processes: `/bin/true`, `verbatim --version` and `verbatim search WORD` (to its
 //! first result and to its exit), VERBATIM_BENCH_SPAWNS times each (default 40), on this matter
-//! on a copy of it compacted (`verbatim compact`, kept as target/bench-data/real-N-compacted),
 //! and on one of VERBATIM_BENCH_SMALL real conversations (default 20,000). VERBATIM_BENCH_BINS
 //! names the binaries to start instead of this build (paths separated by spaces, run in turn):
 //! `VERBATIM_BENCH_BINS=target/release/verbatim` times the release build as users get it.
@@ -42,7 +42,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{env_u64, import_file, median};
+use common::{env_u64, median};
 
 /// A query in verbatim's syntax and the same query for the raw engine.
 enum Raw {
@@ -221,8 +221,16 @@ fn real_matter(n: u64, pool: &[Vec<Value>]) -> PathBuf {
         bytes as f64 / 1e9,
         t.elapsed().as_secs_f64()
     );
+    // Imported as a user imports it: the command, whose last step merges the segments.
     let t = Instant::now();
-    import_file(&dir, &file);
+    let status = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .arg("--matter")
+        .arg(&dir)
+        .args(["--quiet", "import"])
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(status.success(), "verbatim import failed");
     eprintln!("imported in {:.0} s", t.elapsed().as_secs_f64());
     std::fs::remove_file(&file).unwrap();
     std::fs::write(dir.join(".complete"), b"").unwrap();
@@ -318,19 +326,20 @@ fn main() {
         return;
     }
 
-    // Whole processes, on this matter (its pages cached by the runs above), on a copy of it
-    // compacted, and on a small one.
+    // Whole processes, on this matter (its pages cached by the runs above) and on a small one.
     let small_n = env_u64("VERBATIM_BENCH_SMALL", 20_000);
     let small = real_matter(small_n, &pool);
-    let compacted = compacted_copy(&dir);
     let runs = env_u64("VERBATIM_BENCH_SPAWNS", 40) as usize;
     let bins = binaries();
     println!("## A whole `verbatim search` process, {runs} runs each (medians)\n");
+    for (m, size) in [(&dir, n), (&small, small_n)] {
+        let segments = verbatim::index::compact::segments(&m.join("index")).unwrap_or(0);
+        println!("{size} conversations: {segments} segments\n");
+    }
     println!("| process | time | against /bin/true |");
     println!("|---|---|---|");
     let matters = [
         (&dir, format!("{n} conversations")),
-        (&compacted, format!("{n} conversations, compacted")),
         (&small, format!("{small_n} conversations")),
     ];
     for (i, (matter, size)) in matters.into_iter().enumerate() {
@@ -360,42 +369,6 @@ fn main() {
             );
         }
     }
-}
-
-/// A copy of the matter at `dir` with its index compacted by this build's `verbatim compact`
-/// (kept beside it as `<dir>-compacted`); prints how long the compaction took.
-fn compacted_copy(dir: &Path) -> PathBuf {
-    let out = PathBuf::from(format!("{}-compacted", dir.display()));
-    if out.join(".complete").exists() {
-        return out;
-    }
-    let _ = std::fs::remove_dir_all(&out);
-    let ok = Command::new("cp")
-        .arg("-a")
-        .arg(dir)
-        .arg(&out)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "cannot copy {} to {}", dir.display(), out.display());
-    let t = Instant::now();
-    let done = Command::new(env!("CARGO_BIN_EXE_verbatim"))
-        .arg("--matter")
-        .arg(&out)
-        .args(["--quiet", "compact"])
-        .output()
-        .unwrap();
-    assert!(
-        done.status.success(),
-        "compact: {}",
-        String::from_utf8_lossy(&done.stderr)
-    );
-    eprintln!(
-        "{} in {:.1} s",
-        String::from_utf8_lossy(&done.stdout).trim(),
-        t.elapsed().as_secs_f64()
-    );
-    std::fs::write(out.join(".complete"), b"").unwrap();
-    out
 }
 
 /// The binaries whose processes are timed: `$VERBATIM_BENCH_BINS` (paths separated by spaces,

@@ -32,6 +32,21 @@ fn stray_files(m: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Runs an import whose writer leaves alone segments of 10 conversations or more (as it
+/// leaves alone those of 100,000 or more in a real import), so that small imports keep
+/// segments of their own (one each: one indexing thread).
+fn import(m: &Path, flags: &[&str], file: &Path) -> std::process::Output {
+    bin()
+        .env("VERBATIM_TEST_SEGMENT_DOCS", "20")
+        .arg("--matter")
+        .arg(m)
+        .args(["import", "--threads", "1"])
+        .args(flags)
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
 /// A matter imported from `files` files of `per_file` conversations each, one import (and so
 /// at least one segment) per file.
 fn matter_of_imports(tmp: &Path, files: usize, per_file: usize) -> std::path::PathBuf {
@@ -58,7 +73,9 @@ fn matter_of_imports(tmp: &Path, files: usize, per_file: usize) -> std::path::Pa
             })
             .collect();
         let p = write(tmp, &format!("in{f}.jsonl"), lines.join("\n").as_bytes());
-        run_ok(&m, &["--quiet", "import", p.to_str().unwrap()]);
+        // Each import's segment kept as it is (an import merges by itself otherwise).
+        let out = import(&m, &["--no-compact"], &p);
+        assert!(out.status.success(), "{}", stderr(&out));
     }
     m
 }
@@ -75,7 +92,12 @@ const QUERIES: &[&str] = &[
 fn answers(m: &Path) -> Vec<(u64, Vec<(i64, String)>)> {
     QUERIES
         .iter()
-        .map(|q| hit_set(&json(&run(m, &["--json", "search", q, "--limit", "1000"]))))
+        .map(|q| {
+            hit_set(&json(&run(
+                m,
+                &["--json", "search", q, "--limit", "100000"],
+            )))
+        })
         .collect()
 }
 
@@ -111,7 +133,10 @@ fn compacting_changes_no_answer_and_leaves_no_stray_files() {
         "more.jsonl",
         openai_line("late", "a penguin question", "penguin answer").as_bytes(),
     );
-    run_ok(&m, &["--quiet", "import", more.to_str().unwrap()]);
+    run_ok(
+        &m,
+        &["--quiet", "import", "--no-compact", more.to_str().unwrap()],
+    );
     assert_eq!(segments(&m).len(), 2);
     let (n, _) = hit_set(&json(&run(
         &m,
@@ -189,7 +214,17 @@ fn a_compaction_killed_at_any_moment_leaves_the_index_whole() {
             killed_mid += 1;
         }
         starts = started;
-        assert_eq!(answers(&m), before, "after a kill at {delay} ms");
+        let now = answers(&m);
+        for (q, (a, b)) in QUERIES.iter().zip(now.iter().zip(&before)) {
+            if a != b {
+                let da: Vec<_> = a.1.iter().filter(|x| !b.1.contains(x)).take(5).collect();
+                let db: Vec<_> = b.1.iter().filter(|x| !a.1.contains(x)).take(5).collect();
+                panic!(
+                    "{q} after a kill at {delay} ms: {} vs {}: {da:?} / {db:?}",
+                    a.0, b.0
+                );
+            }
+        }
         let n = segments(&m).len();
         assert!(n == 1 || n == 3, "{n} segments after a kill at {delay} ms");
         if n == 1 {
@@ -203,4 +238,191 @@ fn a_compaction_killed_at_any_moment_leaves_the_index_whole() {
     assert_eq!(answers(&m), before);
     let verify = run(&m, &["audit", "verify"]);
     assert!(verify.status.success(), "{}", stdout(&verify));
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A file of `n` conversations named from `from` on.
+fn production(tmp: &Path, name: &str, from: usize, n: usize) -> std::path::PathBuf {
+    let lines: Vec<String> = (from..from + n)
+        .map(|i| {
+            openai_line(
+                &format!("c{i}"),
+                &format!("tell me about the penguin colony number {i}"),
+                &format!("The penguin colony number {i} has {} facts.", i % 7),
+            )
+        })
+        .collect();
+    write(tmp, name, lines.join("\n").as_bytes())
+}
+
+#[test]
+fn an_import_leaves_one_segment_per_core_and_changes_no_answer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = matter_of_imports(tmp.path(), cores() + 1, 40);
+    assert_eq!(segments(&m).len(), cores() + 1);
+    let before = answers(&m);
+
+    // One more import of the same size: it and every segment no larger are merged.
+    let p = production(tmp.path(), "last.jsonl", 100_000, 40);
+    let out = import(&m, &[], &p);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "merged the index's {} segments into {}",
+            cores() + 2,
+            cores()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(segments(&m).len(), cores());
+    assert!(stray_files(&m).is_empty(), "{:?}", stray_files(&m));
+    // The earlier answers hold (the same conversations; scores move with the matter's word
+    // statistics), and the forty new conversations are found beside them.
+    let ids = |a: &(u64, Vec<(i64, String)>)| -> std::collections::BTreeSet<String> {
+        a.1.iter().map(|h| h.1.clone()).collect()
+    };
+    let after = answers(&m);
+    for (q, (b, a)) in QUERIES.iter().zip(before.iter().zip(&after)) {
+        let new: Vec<String> = ids(a).difference(&ids(b)).cloned().collect();
+        assert!(ids(a).is_superset(&ids(b)), "{q}");
+        if q.contains("penguin") && !q.contains("NOT") || q.contains("colony") {
+            assert_eq!(new.len(), 40, "{q}");
+            assert!(new.iter().all(|id| id.starts_with("c1000")), "{q}: {new:?}");
+        } else {
+            assert!(new.is_empty(), "{q}: {new:?}");
+        }
+    }
+    let trail = std::fs::read_to_string(m.join("audit.jsonl")).unwrap();
+    let merged: Vec<serde_json::Value> = trail
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["event"] == "compact")
+        .collect();
+    assert_eq!(merged.len(), 1, "{trail}");
+    assert_eq!(merged[0]["data"]["after_import"], true, "{}", merged[0]);
+    let verify = run(&m, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", stdout(&verify));
+
+    // --no-compact leaves the import's segment as it is.
+    let p = production(tmp.path(), "kept.jsonl", 200_000, 40);
+    let out = import(&m, &["--no-compact"], &p);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(segments(&m).len(), cores() + 1);
+}
+
+#[test]
+fn a_small_import_does_not_rewrite_a_larger_segment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = matter_of_imports(tmp.path(), 3, 200);
+    run_ok(&m, &["--quiet", "compact", "--segments", "1"]);
+    let big = segments(&m);
+    assert_eq!(big.len(), 1);
+    // Small imports, each merged with the segments no larger than itself, never with the
+    // large one: like a binary counter, the small segments stay few.
+    let imports = cores() + 3;
+    for k in 0..imports {
+        let p = production(tmp.path(), &format!("small{k}.jsonl"), 10_000 + k * 10, 10);
+        let out = import(&m, &[], &p);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            segments(&m).contains(&big[0]),
+            "the large segment was rewritten"
+        );
+    }
+    let n = segments(&m).len();
+    assert!(n < 1 + imports, "{n} segments: nothing merged");
+    assert!(n <= cores() + 2, "{n} segments");
+    assert!(stray_files(&m).is_empty(), "{:?}", stray_files(&m));
+    let (n, _) = hit_set(&json(&run(
+        &m,
+        &["--json", "search", "penguin", "--limit", "1000"],
+    )));
+    assert!(n >= 10 * (cores() as u64 + 2), "{n}");
+}
+
+/// The merge at the end of an import, killed (SIGKILL) at moments spread over the import or
+/// interrupted (Ctrl-C) once it has begun: the import is kept whole, every search answers,
+/// and the next import or compaction finishes the job.
+#[test]
+fn an_import_stopped_while_it_merges_keeps_every_conversation() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let m = matter_of_imports(tmp.path(), cores() + 1, 1000);
+    let mut expected = 1000 * (cores() as u64 + 1);
+    let count = |m: &Path| {
+        json(&run(m, &["--json", "search", "number", "--limit", "1"]))["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(count(&m), expected);
+    let mut interrupted = 0;
+    for (k, delay) in [0u64, 0, 150, 0, 300, 0, 600, 0].into_iter().enumerate() {
+        // Larger than every segment so far: the whole index is merged again.
+        let n = 5000;
+        let p = production(tmp.path(), &format!("late{k}.jsonl"), 100_000 + k * n, n);
+        let mut child = bin()
+            .env("VERBATIM_TEST_SEGMENT_DOCS", "20")
+            .arg("--matter")
+            .arg(&m)
+            .args(["import", "--threads", "1"])
+            .arg(&p)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut all = String::new();
+            for l in lines.map_while(Result::ok) {
+                if l.contains("merging the segments") {
+                    let _ = tx.send(());
+                }
+                all.push_str(&l);
+                all.push('\n');
+            }
+            all
+        });
+        if k % 2 == 0 {
+            // A kill anywhere: in the import, its commit or the merge.
+            std::thread::sleep(Duration::from_millis(delay));
+            unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+        } else if rx.recv_timeout(Duration::from_secs(60)).is_ok() {
+            // Ctrl-C once the merge has begun.
+            unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        }
+        let status = child.wait().unwrap();
+        let err = reader.join().unwrap();
+        if k % 2 == 1 {
+            assert!(
+                err.contains("merging the segments"),
+                "no merge after the import: {err}"
+            );
+            if err.contains("merge stopped: the import is complete") {
+                assert_eq!(status.code(), Some(130), "{err}");
+                interrupted += 1;
+            } else {
+                assert!(status.success(), "{err}");
+            }
+        }
+        // Whatever was cut off is imported by running the import again; nothing is lost or
+        // doubled.
+        let again = import(&m, &[], &p);
+        assert!(again.status.success(), "{}", stderr(&again));
+        expected += n as u64;
+        assert_eq!(count(&m), expected, "import {k}");
+        let verify = run(&m, &["audit", "verify"]);
+        assert!(verify.status.success(), "{}", stdout(&verify));
+    }
+    assert!(
+        interrupted > 0,
+        "no Ctrl-C landed while the import's segments were merged"
+    );
+    run_ok(&m, &["--quiet", "compact"]);
+    assert!(segments(&m).len() <= cores());
+    assert!(stray_files(&m).is_empty(), "{:?}", stray_files(&m));
 }

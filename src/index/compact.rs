@@ -101,11 +101,73 @@ pub fn segments(dir: &Path) -> Result<usize> {
         .len())
 }
 
+/// Which segments a compaction may merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every segment (`verbatim compact`).
+    All,
+    /// Segments of at most this many conversations; larger ones are left as they are. An
+    /// import merges what it wrote with the segments no larger than it, so that a small
+    /// import into a large matter does not rewrite the whole index, and each conversation is
+    /// rewritten only a few times however many imports follow.
+    AtMost(u64),
+}
+
+/// The merges that leave at most `target` segments (at least one group of those in
+/// `scope`); none when there are `target` or fewer, and a group of one is no merge.
+fn merges<T: Copy + Ord>(segments: &[(T, u64)], target: usize, scope: Scope) -> Vec<Vec<T>> {
+    if segments.len() <= target {
+        return Vec::new();
+    }
+    let (mergeable, kept): (Vec<_>, Vec<_>) = segments.iter().copied().partition(|s| match scope {
+        Scope::All => true,
+        Scope::AtMost(limit) => s.1 <= limit,
+    });
+    plan(&mergeable, target.saturating_sub(kept.len()).max(1))
+        .into_iter()
+        .filter(|g| g.len() > 1)
+        .collect()
+}
+
+/// Whether [`compact_scope`] would merge anything in the index in `dir`.
+pub fn would_merge(dir: &Path, target: usize, scope: Scope) -> Result<bool> {
+    let index = tantivy::Index::open_in_dir(dir)
+        .with_context(|| format!("cannot open index {}", dir.display()))?;
+    let sizes: Vec<(SegmentId, u64)> = index
+        .searchable_segment_metas()
+        .context("cannot read the index's segments")?
+        .iter()
+        .map(|s| (s.id(), u64::from(s.num_docs())))
+        .collect();
+    Ok(!merges(&sizes, target, scope).is_empty())
+}
+
+/// Conversations in the index in `dir` (0 when nothing was imported there yet).
+pub fn conversations(dir: &Path) -> Result<u64> {
+    if !dir.join("meta.json").exists() {
+        return Ok(0);
+    }
+    let index = tantivy::Index::open_in_dir(dir)
+        .with_context(|| format!("cannot open index {}", dir.display()))?;
+    Ok(index
+        .searchable_segment_metas()
+        .context("cannot read the index's segments")?
+        .iter()
+        .map(|s| u64::from(s.num_docs()))
+        .sum())
+}
+
 /// Merges the segments of the index in `dir` into at most `target`. The caller holds the
 /// matter's writer lock; tantivy's own lock keeps any other writer out as well. The index is
 /// opened here, with no reader of its own: a reader's segments are kept from the garbage
 /// collection that removes the merged ones.
 pub fn compact(dir: &Path, target: usize) -> Result<Compacted> {
+    compact_scope(dir, target, Scope::All)
+}
+
+/// Merges the segments `scope` allows into as many groups as leave at most `target`
+/// segments in all (at least one group): nothing when the index has `target` or fewer.
+pub fn compact_scope(dir: &Path, target: usize, scope: Scope) -> Result<Compacted> {
     // A symbolic link planted for the index must not take the merges' writes elsewhere.
     crate::fsutil::create_matter_subdir(dir)?;
     let index = tantivy::Index::open_in_dir(dir)
@@ -121,10 +183,7 @@ pub fn compact(dir: &Path, target: usize) -> Result<Compacted> {
     let before = metas.len();
     // Every live `SegmentMeta` keeps its segment's files from the garbage collection.
     drop(metas);
-    let groups: Vec<Vec<SegmentId>> = plan(&sizes, target)
-        .into_iter()
-        .filter(|g| g.len() > 1)
-        .collect();
+    let groups = merges(&sizes, target, scope);
     let settings = WriterSettings {
         threads: 1,
         memory_bytes: 16 << 20,
@@ -133,23 +192,51 @@ pub fn compact(dir: &Path, target: usize) -> Result<Compacted> {
     // Only the merges asked for here: none of the writer's own after each commits.
     writer.set_merge_policy(Box::new(NoMergePolicy));
     // The files of an earlier merge that did not finish (a kill, a full disk) go first, so
-    // that their space counts as free.
+    // that their space counts as free; with nothing to merge, that is all there is to do.
     collect_garbage(&writer)?;
-    let merged: Vec<SegmentId> = groups.iter().flatten().copied().collect();
-    let need = segment_bytes(dir, &merged)?;
+    if groups.is_empty() {
+        return Ok(Compacted {
+            segments_before: before,
+            segments_after: before,
+            conversations,
+            bytes_merged: 0,
+        });
+    }
+    let bytes: Vec<u64> = groups
+        .iter()
+        .map(|g| segment_bytes(dir, g))
+        .collect::<Result<_>>()?;
+    let need: u64 = bytes.iter().sum();
+    let largest = bytes.iter().copied().max().unwrap_or(0);
     let free = free_bytes(dir)?;
-    if need > free {
+    if largest > free {
         bail!(
             "compacting needs about {} MB free beside the index for the merged segments, and {} has {} MB; \
              nothing was changed",
-            need >> 20,
+            largest >> 20,
             dir.display(),
             free >> 20
         );
     }
-    // The groups merge side by side, one thread each; what a failed merge wrote is removed.
-    let pending: Vec<_> = groups.iter().map(|ids| writer.merge(ids)).collect();
-    let results: Vec<_> = pending.into_iter().map(|p| p.wait()).collect();
+    // The groups merge side by side, one thread each, when the disk holds all their output
+    // at once; otherwise one after another, each group's old files removed before the next
+    // begins. What a failed merge wrote is removed.
+    let results: Vec<_> = if need <= free {
+        let pending: Vec<_> = groups.iter().map(|ids| writer.merge(ids)).collect();
+        pending.into_iter().map(|p| p.wait()).collect()
+    } else {
+        let mut results = Vec::new();
+        for ids in &groups {
+            let r = writer.merge(ids).wait();
+            collect_garbage(&writer)?;
+            let failed = r.is_err();
+            results.push(r);
+            if failed {
+                break;
+            }
+        }
+        results
+    };
     collect_garbage(&writer)?;
     for r in results {
         r.context(
@@ -201,5 +288,26 @@ mod tests {
         assert_eq!(plan(&m, 0).len(), 1);
         assert_eq!(plan(&m, usize::MAX).len(), 8);
         assert!(plan::<usize>(&[], 4).is_empty());
+    }
+
+    #[test]
+    fn an_import_merges_what_it_wrote_with_segments_no_larger() {
+        // A first import of a million: everything, into two balanced groups.
+        let m: Vec<(usize, u64)> = [181_950, 181_850, 181_197, 120_052, 29_296]
+            .into_iter()
+            .enumerate()
+            .collect();
+        let all = merges(&m, 2, Scope::AtMost(694_345));
+        assert_eq!(all.len(), 2);
+        assert_eq!(all.iter().map(Vec::len).sum::<usize>(), 5);
+        // A small import beside two large segments: only the small ones, into one.
+        let m = [(0, 500_000), (1, 500_000), (2, 900), (3, 1_000)];
+        assert_eq!(merges(&m, 2, Scope::AtMost(1_000)), vec![vec![3, 2]]);
+        // Nothing small enough to go with it: no merge, whatever the count.
+        let m = [(0, 500_000), (1, 500_000), (2, 2_000), (3, 1_000)];
+        assert!(merges(&m, 2, Scope::AtMost(1_000)).is_empty());
+        // At or under the target: nothing to do.
+        assert!(merges(&m[..2], 2, Scope::All).is_empty());
+        assert_eq!(merges(&m, 1, Scope::All).len(), 1);
     }
 }

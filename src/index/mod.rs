@@ -372,8 +372,14 @@ impl ConvIndex {
         let writer = open_writer(&self.index, settings)?;
         // Segments stop growing by merges at this size, so merge memory and time stay
         // bounded whatever the production's size; searches over a few dozen segments stay fast.
+        // Tests set a small size to have segments the policy leaves alone without importing
+        // hundreds of thousands of conversations.
+        let target_docs = std::env::var("VERBATIM_TEST_SEGMENT_DOCS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(MAX_MERGED_DOCS as u32);
         writer.set_merge_policy(Box::new(merge::BoundedMergePolicy {
-            target_docs: MAX_MERGED_DOCS as u32,
+            target_docs,
             ..Default::default()
         }));
         Ok(writer)

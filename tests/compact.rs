@@ -351,19 +351,23 @@ fn a_small_import_does_not_rewrite_a_larger_segment() {
 fn an_import_stopped_while_it_merges_keeps_every_conversation() {
     use std::io::BufRead;
     let tmp = tempfile::tempdir().unwrap();
-    let m = matter_of_imports(tmp.path(), cores() + 1, 1000);
-    let mut expected = 1000 * (cores() as u64 + 1);
     let count = |m: &Path| {
         json(&run(m, &["--json", "search", "number", "--limit", "1"]))["total"]
             .as_u64()
             .unwrap()
     };
-    assert_eq!(count(&m), expected);
     let mut interrupted = 0;
-    for (k, delay) in [0u64, 0, 150, 0, 300, 0, 600, 0].into_iter().enumerate() {
-        // Larger than every segment so far: the whole index is merged again.
-        let n = 5000;
-        let p = production(tmp.path(), &format!("late{k}.jsonl"), 100_000 + k * n, n);
+    let mut last = None;
+    for (k, delay) in [0u64, 0, 150, 0, 400, 0].into_iter().enumerate() {
+        // A matter of its own each time, in segments smaller than the import, so that the
+        // import's merge takes in every one of them.
+        let home = tmp.path().join(format!("k{k}"));
+        std::fs::create_dir(&home).unwrap();
+        let m = matter_of_imports(&home, cores() + 1, 1000);
+        // A merge long enough for Ctrl-C to land in it.
+        let n = if k % 2 == 1 { 20_000 } else { 5000 };
+        let expected = 1000 * (cores() as u64 + 1) + n as u64;
+        let p = production(&home, "late.jsonl", 100_000, n);
         let mut child = bin()
             .env("VERBATIM_TEST_SEGMENT_DOCS", "20")
             .arg("--matter")
@@ -413,11 +417,12 @@ fn an_import_stopped_while_it_merges_keeps_every_conversation() {
         // doubled.
         let again = import(&m, &[], &p);
         assert!(again.status.success(), "{}", stderr(&again));
-        expected += n as u64;
         assert_eq!(count(&m), expected, "import {k}");
         let verify = run(&m, &["audit", "verify"]);
         assert!(verify.status.success(), "{}", stdout(&verify));
+        last = Some(m);
     }
+    let m = last.unwrap();
     assert!(
         interrupted > 0,
         "no Ctrl-C landed while the import's segments were merged"

@@ -64,13 +64,18 @@ pub fn run(ctx: &Ctx, args: CompactArgs) -> Result<i32> {
 /// conversations before the import). Nothing is merged when the index is already in that
 /// many segments or fewer. A merge that cannot run (a full disk) leaves the import as it is
 /// and says so; the import's exit code is its own.
-pub fn after_import(ctx: &Ctx, matter_dir: &Path, before: &[(PathBuf, u64)]) {
+/// Whether it said so (a merge that could not run).
+pub fn after_import(ctx: &Ctx, matter_dir: &Path, before: &[(PathBuf, u64)]) -> bool {
     // The import itself is committed: a merge that could not run is a note, not a failed
     // import.
-    if let Err(e) = merge_after_import(ctx, matter_dir, before) {
-        eprintln!(
-            "note: the import is complete, but its segments were not merged: {e:#}; `verbatim compact` merges them later"
-        );
+    match merge_after_import(ctx, matter_dir, before) {
+        Ok(()) => false,
+        Err(e) => {
+            eprintln!(
+                "note: the import is complete, but its segments were not merged: {e:#}; `verbatim compact` merges them later"
+            );
+            true
+        }
     }
 }
 
@@ -157,7 +162,7 @@ fn merge(
                 // that the next writer does not clean up.
                 unsafe { libc::_exit(130) };
             }
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(20));
         }
     });
     let mut done = Vec::new();

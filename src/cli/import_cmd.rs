@@ -59,7 +59,7 @@ pub struct ImportArgs {
     shards: Option<u32>,
     /// Leave the index in the segments the import wrote instead of merging them (with the
     /// index's segments no larger than this import) into one per core at the end. The merge
-    /// rewrites what was imported once more: about a sixth of the import's time.
+    /// rewrites what was imported once more: about a tenth of the import's time.
     #[arg(long)]
     no_compact: bool,
 }
@@ -192,10 +192,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<i32> {
         return Ok(exit_code(&summary));
     }
     let stopped = ctx.cancel.load(std::sync::atomic::Ordering::Relaxed);
-    if summary.imported > 0 && !args.no_compact && !stopped {
-        super::compact_cmd::after_import(ctx, &dir, &before);
-    }
-    if summary.imported > 0 && !ctx.quiet && !ctx.json {
+    let noted = summary.imported > 0
+        && !args.no_compact
+        && !stopped
+        && super::compact_cmd::after_import(ctx, &dir, &before);
+    if summary.imported > 0 && !noted && !ctx.quiet && !ctx.json {
         suggest_compact(&dir);
     }
     // Near-duplicate groups, once built, follow the matter: the new conversations are

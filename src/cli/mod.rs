@@ -372,9 +372,7 @@ pub fn run() -> i32 {
             if cancel.swap(true, Ordering::SeqCst) {
                 std::process::exit(130);
             }
-            eprintln!(
-                "\ninterrupted: stopping after the current record (Ctrl-C again to quit now)"
-            );
+            eprintln!("\ninterrupted: stopping at the next safe point (Ctrl-C again to quit now)");
         });
     }
     verbatim::fsutil::restrict_umask();

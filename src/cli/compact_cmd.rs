@@ -63,8 +63,7 @@ pub fn run(ctx: &Ctx, args: CompactArgs) -> Result<i32> {
 /// that the index it leaves has one segment per core where it can (`before`: each index's
 /// conversations before the import). Nothing is merged when the index is already in that
 /// many segments or fewer. A merge that cannot run (a full disk) leaves the import as it is
-/// and says so; the import's exit code is its own.
-/// Whether it said so (a merge that could not run).
+/// and says so (the return value: whether it did); the import's exit code is its own.
 pub fn after_import(ctx: &Ctx, matter_dir: &Path, before: &[(PathBuf, u64)]) -> bool {
     // The import itself is committed: a merge that could not run is a note, not a failed
     // import.

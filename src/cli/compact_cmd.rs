@@ -23,7 +23,8 @@ pub struct CompactArgs {
     segments: Option<u32>,
 }
 
-fn cores() -> usize {
+/// Search threads, and so segments, a matter's index is merged for.
+pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 

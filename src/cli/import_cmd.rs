@@ -218,7 +218,7 @@ fn suggest_compact(dir: &std::path::Path) {
         .iter()
         .filter_map(|d| verbatim::index::compact::segments(d).ok())
         .sum();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = super::compact_cmd::cores();
     if segments > cores {
         eprintln!(
             "note: the index is in {segments} segments; `verbatim compact` merges them into {cores} (one per core) so that searches open fewer files"

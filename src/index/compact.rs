@@ -91,14 +91,24 @@ fn collect_garbage(writer: &tantivy::IndexWriter) -> Result<()> {
     Ok(())
 }
 
-/// Segments of the index in `dir`.
-pub fn segments(dir: &Path) -> Result<usize> {
-    let index = tantivy::Index::open_in_dir(dir)
-        .with_context(|| format!("cannot open index {}", dir.display()))?;
+fn open(dir: &Path) -> Result<tantivy::Index> {
+    tantivy::Index::open_in_dir(dir).with_context(|| format!("cannot open index {}", dir.display()))
+}
+
+/// Each searchable segment's id and conversations. Only ids are kept: every live
+/// `SegmentMeta` keeps its segment's files from the garbage collection.
+fn sizes(index: &tantivy::Index) -> Result<Vec<(SegmentId, u64)>> {
     Ok(index
         .searchable_segment_metas()
         .context("cannot read the index's segments")?
-        .len())
+        .iter()
+        .map(|s| (s.id(), u64::from(s.num_docs())))
+        .collect())
+}
+
+/// Segments of the index in `dir`.
+pub fn segments(dir: &Path) -> Result<usize> {
+    Ok(sizes(&open(dir)?)?.len())
 }
 
 /// Which segments a compaction may merge.
@@ -131,15 +141,7 @@ fn merges<T: Copy + Ord>(segments: &[(T, u64)], target: usize, scope: Scope) -> 
 
 /// Whether [`compact_scope`] would merge anything in the index in `dir`.
 pub fn would_merge(dir: &Path, target: usize, scope: Scope) -> Result<bool> {
-    let index = tantivy::Index::open_in_dir(dir)
-        .with_context(|| format!("cannot open index {}", dir.display()))?;
-    let sizes: Vec<(SegmentId, u64)> = index
-        .searchable_segment_metas()
-        .context("cannot read the index's segments")?
-        .iter()
-        .map(|s| (s.id(), u64::from(s.num_docs())))
-        .collect();
-    Ok(!merges(&sizes, target, scope).is_empty())
+    Ok(!merges(&sizes(&open(dir)?)?, target, scope).is_empty())
 }
 
 /// Conversations in the index in `dir` (0 when nothing was imported there yet).
@@ -147,14 +149,7 @@ pub fn conversations(dir: &Path) -> Result<u64> {
     if !dir.join("meta.json").exists() {
         return Ok(0);
     }
-    let index = tantivy::Index::open_in_dir(dir)
-        .with_context(|| format!("cannot open index {}", dir.display()))?;
-    Ok(index
-        .searchable_segment_metas()
-        .context("cannot read the index's segments")?
-        .iter()
-        .map(|s| u64::from(s.num_docs()))
-        .sum())
+    Ok(sizes(&open(dir)?)?.iter().map(|s| s.1).sum())
 }
 
 /// Merges the segments of the index in `dir` into at most `target`. The caller holds the
@@ -170,20 +165,11 @@ pub fn compact(dir: &Path, target: usize) -> Result<Compacted> {
 pub fn compact_scope(dir: &Path, target: usize, scope: Scope) -> Result<Compacted> {
     // A symbolic link planted for the index must not take the merges' writes elsewhere.
     crate::fsutil::create_matter_subdir(dir)?;
-    let index = tantivy::Index::open_in_dir(dir)
-        .with_context(|| format!("cannot open index {}", dir.display()))?;
-    let metas = index
-        .searchable_segment_metas()
-        .context("cannot read the index's segments")?;
-    let sizes: Vec<(SegmentId, u64)> = metas
-        .iter()
-        .map(|s| (s.id(), u64::from(s.num_docs())))
-        .collect();
-    let conversations: u64 = sizes.iter().map(|s| s.1).sum();
-    let before = metas.len();
-    // Every live `SegmentMeta` keeps its segment's files from the garbage collection.
-    drop(metas);
-    let groups = merges(&sizes, target, scope);
+    let index = open(dir)?;
+    let segments = sizes(&index)?;
+    let conversations: u64 = segments.iter().map(|s| s.1).sum();
+    let before = segments.len();
+    let groups = merges(&segments, target, scope);
     let settings = WriterSettings {
         threads: 1,
         memory_bytes: 16 << 20,
@@ -246,10 +232,8 @@ pub fn compact_scope(dir: &Path, target: usize, scope: Scope) -> Result<Compacte
     writer
         .wait_merging_threads()
         .context("cannot finish the merges")?;
-    let after = index
-        .searchable_segment_metas()
-        .context("cannot read the index's segments")?;
-    let now: u64 = after.iter().map(|s| u64::from(s.num_docs())).sum();
+    let after = sizes(&index)?;
+    let now: u64 = after.iter().map(|s| s.1).sum();
     if now != conversations {
         bail!(
             "the index held {conversations} conversations before the merge and {now} after; run `verbatim audit verify` and re-import"
